@@ -141,4 +141,3 @@ func readReply(r *bufio.Reader) (any, error) {
 	}
 	return nil, fmt.Errorf("unexpected reply %q", line)
 }
-
