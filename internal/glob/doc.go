@@ -7,12 +7,13 @@
 // Matching works on bytes, never on runes: '?' consumes one byte, whatever
 // encoding the key uses.
 //
-//   - any run of bytes, the empty run included
-//     ?        exactly one byte
-//     [abc]    one byte from the set
-//     [^abc]   one byte not in the set
-//     [a-z]    one byte in the range; a reversed range [z-a] means [a-z]
-//     \x       the byte x itself, also inside a class
+//	pattern  matches
+//	*        any run of bytes, the empty run included
+//	?        exactly one byte
+//	[abc]    one byte from the set
+//	[^abc]   one byte not in the set
+//	[a-z]    one byte in the range; a reversed range [z-a] means [a-z]
+//	\x       the byte x itself, also inside a class
 //
 // With nocase set, letters compare case-insensitively in the ASCII (C locale)
 // sense only: 'A'..'Z' fold to 'a'..'z' and every other byte is itself. An
