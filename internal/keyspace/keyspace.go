@@ -1,0 +1,281 @@
+package keyspace
+
+import (
+	"math/rand/v2"
+)
+
+// Hooks are the keyspace events the server reacts to. All run under the
+// server lock, synchronously.
+type Hooks struct {
+	// Expired runs after a key was deleted because its TTL passed, lazily
+	// or by the active cycle: the server counts it and propagates DEL.
+	Expired func(db *DB, key []byte)
+	// Modified runs when a command signals that it changed key (Redis's
+	// signalModifiedKey): WATCH invalidation, blocked-client wakeups.
+	Modified func(db *DB, key []byte)
+	// Flushed runs when a whole database was emptied or swapped.
+	Flushed func(db *DB)
+}
+
+// Keyspace is the whole dataset: the databases and the state shared by them.
+type Keyspace struct {
+	DBs   []*DB
+	Hooks Hooks
+
+	// Now is the time, in unix ms, that commands see; the server sets it
+	// before each command so that one command sees one instant.
+	Now int64
+	// Loading disables expiry while a file is being replayed, as in Redis.
+	Loading bool
+	// LRUClock is the current 24-bit LRU clock (seconds).
+	LRUClock uint32
+	// Dirty counts changes since the last successful save.
+	Dirty int64
+
+	epoch uint32    // last snapshot cut handed out
+	snap  *Snapshot // the running snapshot, if any
+	rnd   *rand.Rand
+
+	Stats Stats
+}
+
+// Stats are counters reported by INFO.
+type Stats struct {
+	ExpiredKeys         int64
+	ExpiredStalePerc    float64
+	ExpiredTimeCapCount int64
+	ExpireCycleMicros   int64 // time spent in active expiry (INFO expire_cycle_cpu_milliseconds)
+}
+
+// DB is a numbered database. Its Dict can be replaced (FLUSHDB) or swapped
+// with another DB's (SWAPDB).
+type DB struct {
+	ID int
+	*Dict
+	ks     *Keyspace
+	AvgTTL int64 // estimated by the active expiry cycle, in ms
+}
+
+// New returns a keyspace with n empty databases.
+func New(n int) *Keyspace {
+	ks := &Keyspace{rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
+	ks.DBs = make([]*DB, n)
+	for i := range ks.DBs {
+		ks.DBs[i] = &DB{ID: i, Dict: NewDict(), ks: ks}
+	}
+	return ks
+}
+
+// Rand returns a random number in [0, n).
+func (ks *Keyspace) Rand(n uint64) uint64 { return ks.rnd.Uint64N(n) }
+
+// Keyspace returns the keyspace the DB belongs to.
+func (db *DB) Keyspace() *Keyspace { return db.ks }
+
+// expired reports whether e has expired (never while loading).
+func (db *DB) expired(e *Entry) bool {
+	return e.ttl != 0 && !db.ks.Loading && db.expires[e.ttl-1].at <= db.ks.Now
+}
+
+// Lookup returns the live entry for key, deleting it first if it expired.
+// It stamps the entry's LRU clock.
+func (db *DB) Lookup(key []byte) *Entry {
+	e := db.Find(key)
+	if e == nil {
+		return nil
+	}
+	if db.expired(e) {
+		db.expire(key)
+		return nil
+	}
+	e.setLRU(db.ks.LRUClock)
+	return e
+}
+
+// Peek is Lookup without touching the LRU clock (OBJECT, TYPE-less probes).
+func (db *DB) Peek(key []byte) *Entry {
+	e := db.Find(key)
+	if e != nil && db.expired(e) {
+		db.expire(key)
+		return nil
+	}
+	return e
+}
+
+// IsExpired reports whether e's TTL has passed (used by commands that must
+// not delete, such as SCAN filtering in the middle of an iteration).
+func (db *DB) IsExpired(e *Entry) bool { return db.expired(e) }
+
+// LookupWrite is Lookup for a command that will modify the value or TTL in
+// place: a running snapshot gets the old contents first.
+func (db *DB) LookupWrite(key []byte) *Entry {
+	e := db.Lookup(key)
+	if e == nil {
+		return nil
+	}
+	return db.FindForWrite(key)
+}
+
+// expire deletes an expired key and reports it through the Expired hook.
+func (db *DB) expire(key []byte) {
+	k := append([]byte(nil), key...) // key may alias the entry being freed
+	db.remove(k)
+	db.ks.Stats.ExpiredKeys++
+	if h := db.ks.Hooks.Expired; h != nil {
+		h(db, k)
+	}
+	if h := db.ks.Hooks.Modified; h != nil {
+		h(db, k)
+	}
+}
+
+// SetString sets key to a string value. Unless keepTTL, any TTL is removed.
+// It returns the entry.
+func (db *DB) SetString(key, val []byte, keepTTL bool) *Entry {
+	e := db.FindForWrite(key)
+	if e == nil {
+		e = newStringEntry(key, val)
+		e.setLRU(db.ks.LRUClock)
+		db.insert(e)
+		return e
+	}
+	e.setString(val)
+	e.setLRU(db.ks.LRUClock)
+	if !keepTTL && e.ttl != 0 {
+		db.dropTTL(e)
+	}
+	return e
+}
+
+// UpdateString replaces the value of an existing string entry in place,
+// keeping its TTL (INCR, APPEND, SETRANGE). The entry must come from
+// LookupWrite. raw marks the value as modified in place (encoding "raw").
+func (db *DB) UpdateString(e *Entry, val []byte, raw bool) {
+	e.setString(val)
+	if raw {
+		e.meta |= flagRaw
+	}
+}
+
+// SetObject sets key to a non-string value, replacing any value and, unless
+// keepTTL, its TTL.
+func (db *DB) SetObject(key []byte, obj Object, keepTTL bool) *Entry {
+	e := db.FindForWrite(key)
+	if e == nil {
+		e = newObjectEntry(key, obj)
+		e.setLRU(db.ks.LRUClock)
+		db.insert(e)
+		return e
+	}
+	e.kv = e.kv[:e.klen]
+	e.obj = obj
+	e.meta &^= flagRaw
+	if !keepTTL && e.ttl != 0 {
+		db.dropTTL(e)
+	}
+	return e
+}
+
+// Add inserts a key that the caller knows is absent (after a failed Lookup).
+func (db *DB) Add(key []byte, obj Object) *Entry {
+	var e *Entry
+	if obj == nil {
+		e = newStringEntry(key, nil)
+	} else {
+		e = newObjectEntry(key, obj)
+	}
+	e.setLRU(db.ks.LRUClock)
+	db.insert(e)
+	return e
+}
+
+// AddString inserts a string key that the caller knows is absent.
+func (db *DB) AddString(key, val []byte) *Entry {
+	e := newStringEntry(key, val)
+	e.setLRU(db.ks.LRUClock)
+	db.insert(e)
+	return e
+}
+
+// Delete removes key and reports whether it existed (expired keys count as
+// absent, and are deleted as expired).
+func (db *DB) Delete(key []byte) bool {
+	e := db.Find(key)
+	if e == nil {
+		return false
+	}
+	if db.expired(e) {
+		db.expire(key)
+		return false
+	}
+	db.remove(key)
+	return true
+}
+
+// Unlink removes key regardless of its TTL and returns the removed entry.
+func (db *DB) Unlink(key []byte) *Entry { return db.remove(key) }
+
+// SetExpire sets the TTL of a live entry obtained from LookupWrite.
+func (db *DB) SetExpire(e *Entry, at int64) { db.setTTL(e, at) }
+
+// Persist removes the TTL of an entry obtained from LookupWrite and reports
+// whether it had one.
+func (db *DB) Persist(e *Entry) bool {
+	if e.ttl == 0 {
+		return false
+	}
+	db.dropTTL(e)
+	return true
+}
+
+// Signal reports that a command changed key (Redis's signalModifiedKey).
+func (db *DB) Signal(key []byte) {
+	if h := db.ks.Hooks.Modified; h != nil {
+		h(db, key)
+	}
+}
+
+// Flush empties the database. A running snapshot keeps the old Dict.
+func (db *DB) Flush() int {
+	n := db.Len()
+	db.Dict = NewDict()
+	db.AvgTTL = 0
+	if h := db.ks.Hooks.Flushed; h != nil {
+		h(db)
+	}
+	return n
+}
+
+// Swap exchanges the contents of two databases (SWAPDB).
+func (ks *Keyspace) Swap(a, b int) {
+	da, dbb := ks.DBs[a], ks.DBs[b]
+	da.Dict, dbb.Dict = dbb.Dict, da.Dict
+	da.AvgTTL, dbb.AvgTTL = dbb.AvgTTL, da.AvgTTL
+	if h := ks.Hooks.Flushed; h != nil {
+		h(da)
+		h(dbb)
+	}
+}
+
+// Random returns a random live key's entry, or nil. Expired keys it picks
+// are deleted on the way, as Redis's RANDOMKEY does.
+func (db *DB) Random() *Entry {
+	for {
+		e := db.Dict.Random(db.ks.Rand)
+		if e == nil || !db.expired(e) {
+			return e
+		}
+		db.expire(e.Key())
+	}
+}
+
+// Cron does the database housekeeping Redis's serverCron does: it moves
+// buckets of resizing tables for at most steps buckets per database and
+// starts shrinking sparse tables.
+func (ks *Keyspace) Cron(steps int) {
+	for _, db := range ks.DBs {
+		if !db.ShrinkIfNeeded() {
+			db.Rehash(steps)
+		}
+	}
+}
