@@ -13,8 +13,9 @@ import (
 // concurrent use.
 type Dataset struct {
 	sum   Sum
-	db    uint32 // database the next key belongs to
-	mixed bool   // whether db's id is already mixed into sum
+	db    uint32  // database the next key belongs to
+	mixed bool    // whether db's id is already mixed into sum
+	f     *folder // reused for every collection key, made on first use
 }
 
 // DB starts database id. The id is mixed into the digest only when the first
@@ -39,39 +40,39 @@ func (d *Dataset) String(key, val []byte, expireMs int64) {
 
 // List adds a list key whose elements elems yields from head to tail.
 func (d *Dataset) List(key []byte, elems iter.Seq[[]byte], expireMs int64) {
-	k := d.key(key)
-	k.listValue(elems, expireMs)
-	d.sum.xor(k[:])
+	f := d.folder(key)
+	f.list(elems, expireMs)
+	d.sum.xor(f.s[:])
 }
 
 // Set adds a set key whose members members yields in any order. Integer
 // members must be given as their decimal text.
 func (d *Dataset) Set(key []byte, members iter.Seq[[]byte], expireMs int64) {
-	k := d.key(key)
-	k.setValue(members, expireMs)
-	d.sum.xor(k[:])
+	f := d.folder(key)
+	f.set(members, expireMs)
+	d.sum.xor(f.s[:])
 }
 
 // ZSet adds a sorted set key whose member/score pairs elems yields in any
 // order.
 func (d *Dataset) ZSet(key []byte, elems iter.Seq2[[]byte, float64], expireMs int64) {
-	k := d.key(key)
-	k.zsetValue(elems, expireMs)
-	d.sum.xor(k[:])
+	f := d.folder(key)
+	f.zset(elems, expireMs)
+	d.sum.xor(f.s[:])
 }
 
 // Hash adds a hash key whose field/value pairs pairs yields in any order.
 func (d *Dataset) Hash(key []byte, pairs iter.Seq2[[]byte, []byte], expireMs int64) {
-	k := d.key(key)
-	k.hashValue(pairs, expireMs)
-	d.sum.xor(k[:])
+	f := d.folder(key)
+	f.hash(pairs, expireMs)
+	d.sum.xor(f.s[:])
 }
 
 // Stream adds a stream key; entries is as for [StreamValue].
 func (d *Dataset) Stream(key []byte, entries iter.Seq2[StreamID, [][]byte], expireMs int64) {
-	k := d.key(key)
-	k.streamValue(entries, expireMs)
-	d.sum.xor(k[:])
+	f := d.folder(key)
+	f.stream(entries, expireMs)
+	d.sum.xor(f.s[:])
 }
 
 // Sum returns the digest of everything added so far. It does not change the
@@ -90,4 +91,14 @@ func (d *Dataset) key(name []byte) Sum {
 	var k Sum
 	k.mix(name)
 	return k
+}
+
+// folder returns the Dataset's folder with its digest set to the start of
+// key name's digest.
+func (d *Dataset) folder(name []byte) *folder {
+	if d.f == nil {
+		d.f = newFolder()
+	}
+	d.f.s = d.key(name)
+	return d.f
 }

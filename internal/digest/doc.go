@@ -18,7 +18,9 @@
 //	mix(d, b):  d = SHA1(d XOR SHA1(b))    order-dependent (chain an element)
 //
 // Because mix feeds the state back into SHA-1, mix("foo") followed by
-// mix("bar") differs from mix("fo") followed by mix("obar").
+// mix("bar") differs from mix("fo") followed by mix("obar"). Note that xor
+// hashes its input: element and key digests below are hashed once more as
+// they are added to their container.
 //
 // # Value digest (DEBUG DIGEST-VALUE)
 //
@@ -68,5 +70,17 @@
 // score the way their zset holds it (ZSCORE replies "0" or "-0" accordingly),
 // and a zset that models Redis's listpack behaviour must store +0.
 //
+// Redis walks its key tables directly, so a key whose time to live has passed
+// but which expiry has not yet removed still counts, in DEBUG DIGEST and in
+// DEBUG DIGEST-VALUE alike. Callers comparing with Redis decide whether to
+// feed such keys.
+//
 // Module values (type 5) are not supported.
+//
+// # Cost
+//
+// A string key costs six SHA-1 computations (the type code and the expire
+// marker are hashed once, at start-up) and no allocation. Collections are
+// folded by calling the caller's iterator with yield functions bound once per
+// Dataset, so a Dataset allocates only once however many keys it sees.
 package digest

@@ -23,10 +23,11 @@ type datasetFixture struct {
 // computed by this package, and the DEBUG DIGEST-VALUE k reply of
 // redis-server 7.0.15.
 type valueFixture struct {
-	name string
-	cmds [][]string
-	sum  func() digest.Sum
-	want string
+	name     string
+	cmds     [][]string
+	encoding string // OBJECT ENCODING k in Redis, when it matters
+	sum      func() digest.Sum
+	want     string
 }
 
 // cmd splits a command line on spaces; arguments that need spaces or binary
@@ -171,10 +172,11 @@ var valueFixtures = []valueFixture{
 		want: "0000000000000000000000000000000000000000",
 	},
 	{
-		name: "string",
-		cmds: [][]string{cmd("SET k bar")},
-		sum:  func() digest.Sum { return digest.StringValue([]byte("bar"), digest.NoExpire) },
-		want: "68467c70ae30376e7ce005bcc8827f5ba7fd67dc",
+		name:     "string",
+		encoding: "embstr",
+		cmds:     [][]string{cmd("SET k bar")},
+		sum:      func() digest.Sum { return digest.StringValue([]byte("bar"), digest.NoExpire) },
+		want:     "68467c70ae30376e7ce005bcc8827f5ba7fd67dc",
 	},
 	{
 		name: "string with ttl",
@@ -183,10 +185,11 @@ var valueFixtures = []valueFixture{
 		want: "8ec3828f7209dd3abdf6ee448de8b0c0bd53265f",
 	},
 	{
-		name: "integer string",
-		cmds: [][]string{cmd("SET k 42")},
-		sum:  func() digest.Sum { return digest.StringValue([]byte("42"), digest.NoExpire) },
-		want: "547a004a370bc71c2d611f010c52f2e7b64c77a4",
+		name:     "integer string",
+		encoding: "int",
+		cmds:     [][]string{cmd("SET k 42")},
+		sum:      func() digest.Sum { return digest.StringValue([]byte("42"), digest.NoExpire) },
+		want:     "547a004a370bc71c2d611f010c52f2e7b64c77a4",
 	},
 	{
 		name: "empty string",
@@ -201,26 +204,30 @@ var valueFixtures = []valueFixture{
 		want: "d0ef23e55a9f8a3851130fe65db7445be7b1ffd0",
 	},
 	{
-		name: "list of 200 elements",
-		cmds: [][]string{append([]string{"RPUSH", "k"}, bigList(200)...)},
-		sum:  func() digest.Sum { return digest.ListValue(elems(bigList(200)...), digest.NoExpire) },
-		want: "1b1e47bd054ccac6d4c66889588d965b278c567e",
+		name:     "list of 200 elements",
+		encoding: "quicklist",
+		cmds:     [][]string{append([]string{"RPUSH", "k"}, bigList(200)...)},
+		sum:      func() digest.Sum { return digest.ListValue(elems(bigList(200)...), digest.NoExpire) },
+		want:     "1b1e47bd054ccac6d4c66889588d965b278c567e",
 	},
 	{
-		name: "intset",
-		cmds: [][]string{cmd("SADD k 3 1 2 -7")},
-		sum:  func() digest.Sum { return digest.SetValue(elems("1", "2", "3", "-7"), digest.NoExpire) },
-		want: "7c18a1ee501cbbac4570c254b09c36f4da1267c7",
+		name:     "intset",
+		encoding: "intset",
+		cmds:     [][]string{cmd("SADD k 3 1 2 -7")},
+		sum:      func() digest.Sum { return digest.SetValue(elems("1", "2", "3", "-7"), digest.NoExpire) },
+		want:     "7c18a1ee501cbbac4570c254b09c36f4da1267c7",
 	},
 	{
-		name: "set of strings with ttl",
-		cmds: [][]string{cmd("SADD k x y z"), cmd("PEXPIREAT k " + strconv.Itoa(farFuture))},
-		sum:  func() digest.Sum { return digest.SetValue(elems("y", "z", "x"), farFuture) },
-		want: "e95c69828bdd814f5a91a8671faf7ca35bc28da7",
+		name:     "set of strings with ttl",
+		encoding: "hashtable",
+		cmds:     [][]string{cmd("SADD k x y z"), cmd("PEXPIREAT k " + strconv.Itoa(farFuture))},
+		sum:      func() digest.Sum { return digest.SetValue(elems("y", "z", "x"), farFuture) },
+		want:     "e95c69828bdd814f5a91a8671faf7ca35bc28da7",
 	},
 	{
-		name: "zset",
-		cmds: [][]string{cmd("ZADD k 1 a 2.5 b -3 c inf d -inf e 1e-300 f 1e300 g 0.1 h")},
+		name:     "zset",
+		encoding: "listpack",
+		cmds:     [][]string{cmd("ZADD k 1 a 2.5 b -3 c inf d -inf e 1e-300 f 1e300 g 0.1 h")},
 		sum: func() digest.Sum {
 			return digest.ZSetValue(zmembers(
 				zmember{"h", 0.1}, zmember{"g", 1e300}, zmember{"f", 1e-300},
@@ -231,14 +238,16 @@ var valueFixtures = []valueFixture{
 		want: "fcd5cc1515a9c374730c8a71c2813058231b3849",
 	},
 	{
-		name: "listpack zset stores negative zero as zero",
-		cmds: [][]string{cmd("ZADD k -0 a")},
-		sum:  func() digest.Sum { return digest.ZSetValue(zmembers(zmember{"a", 0}), digest.NoExpire) },
-		want: "8d8d88c2cfb8d9411b8d9973c96538bd6378d446",
+		name:     "listpack zset stores negative zero as zero",
+		encoding: "listpack",
+		cmds:     [][]string{cmd("ZADD k -0 a")},
+		sum:      func() digest.Sum { return digest.ZSetValue(zmembers(zmember{"a", 0}), digest.NoExpire) },
+		want:     "8d8d88c2cfb8d9411b8d9973c96538bd6378d446",
 	},
 	{
-		name: "skiplist zset keeps negative zero",
-		cmds: func() [][]string { _, args := bigZSet(200); return [][]string{args} }(),
+		name:     "skiplist zset keeps negative zero",
+		encoding: "skiplist",
+		cmds:     func() [][]string { _, args := bigZSet(200); return [][]string{args} }(),
 		sum: func() digest.Sum {
 			ms, _ := bigZSet(200)
 			return digest.ZSetValue(zmembers(ms...), digest.NoExpire)
@@ -246,14 +255,16 @@ var valueFixtures = []valueFixture{
 		want: "6be7e98fc66d30b9b8e79775fc43a89c2bcbf4eb",
 	},
 	{
-		name: "hash",
-		cmds: [][]string{{"HSET", "k", "f1", "v1", "f2", "2", "f3", ""}},
-		sum:  func() digest.Sum { return digest.HashValue(pairs("f2", "2", "f3", "", "f1", "v1"), digest.NoExpire) },
-		want: "54ba343b2fc249ad121091e313cbdcc8da98b680",
+		name:     "hash",
+		encoding: "listpack",
+		cmds:     [][]string{{"HSET", "k", "f1", "v1", "f2", "2", "f3", ""}},
+		sum:      func() digest.Sum { return digest.HashValue(pairs("f2", "2", "f3", "", "f1", "v1"), digest.NoExpire) },
+		want:     "54ba343b2fc249ad121091e313cbdcc8da98b680",
 	},
 	{
-		name: "hash with a value over 64 bytes",
-		cmds: [][]string{{"HSET", "k", "f", strings.Repeat("v", 65), "g", "1"}},
+		name:     "hash with a value over 64 bytes",
+		encoding: "hashtable",
+		cmds:     [][]string{{"HSET", "k", "f", strings.Repeat("v", 65), "g", "1"}},
 		sum: func() digest.Sum {
 			return digest.HashValue(pairs("g", "1", "f", strings.Repeat("v", 65)), digest.NoExpire)
 		},
@@ -277,4 +288,41 @@ var valueFixtures = []valueFixture{
 		sum:  func() digest.Sum { return digest.StreamValue(sentries(), digest.NoExpire) },
 		want: "06bd01623de1d087bbd377851096317b1af476a2",
 	},
+}
+
+// A populateFixture is the dataset DEBUG POPULATE n prefix size creates in
+// database db, and the DEBUG DIGEST redis-server 7.0.15 gave for it.
+type populateFixture struct {
+	db     int
+	n      int
+	prefix string
+	size   int // 0: values are "value:<i>"; else padded or cut to size bytes
+	want   string
+	slow   bool // skipped with -short, and not replayed against Redis
+}
+
+var populateFixtures = []populateFixture{
+	{db: 0, n: 10_000, prefix: "key", want: "7164ae8b6730c8bcade46532e5e4a8015d4cccfb"},
+	{db: 3, n: 1000, prefix: "pfx", size: 100, want: "a885252a9252b38d8fdda5209657840ac751d03a"},
+	// Redis needs about 23 seconds for this digest.
+	{db: 0, n: 1_000_000, prefix: "key", want: "9e20e09c47d9e35697f9589a7c1db25814fac1f8", slow: true},
+}
+
+// feed adds the populated keys to d, building each value the way
+// DEBUG POPULATE does: "value:<i>" zero-padded or cut to size bytes.
+func (fx populateFixture) feed(d *digest.Dataset) {
+	d.DB(fx.db)
+	key := make([]byte, 0, 64)
+	val := make([]byte, 0, 64)
+	for i := range fx.n {
+		key = strconv.AppendInt(append(key[:0], fx.prefix+":"...), int64(i), 10)
+		val = strconv.AppendInt(append(val[:0], "value:"...), int64(i), 10)
+		if fx.size > 0 {
+			for len(val) < fx.size {
+				val = append(val, 0)
+			}
+			val = val[:fx.size]
+		}
+		d.String(key, val, digest.NoExpire)
+	}
 }

@@ -46,6 +46,11 @@ func TestFixturesMatchRedis(t *testing.T) {
 			for _, c := range fx.cmds {
 				rs.must(t, c...)
 			}
+			if fx.encoding != "" {
+				if enc := rs.mustString(t, "OBJECT", "ENCODING", "k"); enc != fx.encoding {
+					t.Errorf("OBJECT ENCODING k: got %s, want %s", enc, fx.encoding)
+				}
+			}
 			replies := rs.mustStrings(t, "DEBUG", "DIGEST-VALUE", "k")
 			if len(replies) != 1 {
 				t.Fatalf("DEBUG DIGEST-VALUE k: got %d replies, want 1", len(replies))
@@ -55,6 +60,35 @@ func TestFixturesMatchRedis(t *testing.T) {
 				t.Errorf("fixture want is %s, but redis-server says %s", fx.want, redis)
 			}
 			if got := fx.sum().String(); got != redis {
+				t.Errorf("got %s, want %s (redis-server)", got, redis)
+			}
+		})
+	}
+}
+
+// TestPopulateMatchesRedis checks the DEBUG POPULATE fixtures against the
+// live server.
+func TestPopulateMatchesRedis(t *testing.T) {
+	rs := startRedis(t)
+	for _, fx := range populateFixtures {
+		if fx.slow {
+			continue
+		}
+		t.Run(fmt.Sprintf("db=%d/n=%d/size=%d", fx.db, fx.n, fx.size), func(t *testing.T) {
+			rs.must(t, "FLUSHALL")
+			rs.must(t, "SELECT", strconv.Itoa(fx.db))
+			args := []string{"DEBUG", "POPULATE", strconv.Itoa(fx.n), fx.prefix}
+			if fx.size > 0 {
+				args = append(args, strconv.Itoa(fx.size))
+			}
+			rs.must(t, args...)
+			redis := rs.mustString(t, "DEBUG", "DIGEST")
+			if redis != fx.want {
+				t.Errorf("fixture want is %s, but redis-server says %s", fx.want, redis)
+			}
+			var d digest.Dataset
+			fx.feed(&d)
+			if got := d.Sum().String(); got != redis {
 				t.Errorf("got %s, want %s (redis-server)", got, redis)
 			}
 		})

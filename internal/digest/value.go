@@ -3,7 +3,7 @@ package digest
 import (
 	"crypto/sha1"
 	"iter"
-	"strconv"
+	"sync"
 )
 
 // NoExpire is the expire time that marks a key without a time to live. Any
@@ -22,8 +22,8 @@ const (
 	typeStream = 6
 )
 
-// Precomputed hashes of the constant inputs, so a key costs two SHA-1 blocks
-// fewer.
+// Precomputed hashes of the constant inputs, so a key costs two SHA-1
+// computations fewer.
 var (
 	typeHashes = [...][sha1.Size]byte{
 		typeString: be32Hash(typeString),
@@ -35,6 +35,10 @@ var (
 	}
 	expireHash = sha1.Sum([]byte("!!expire!!"))
 )
+
+// folderPool recycles folders for the value functions, so that a value
+// digest allocates nothing.
+var folderPool = sync.Pool{New: func() any { return newFolder() }}
 
 // StreamID is the ID of a stream entry: milliseconds and sequence number.
 type StreamID struct {
@@ -51,8 +55,11 @@ func StringValue(val []byte, expireMs int64) Sum {
 // ListValue returns the DEBUG DIGEST-VALUE digest of a list whose elements
 // elems yields from head to tail.
 func ListValue(elems iter.Seq[[]byte], expireMs int64) Sum {
-	var s Sum
-	s.listValue(elems, expireMs)
+	f := folderPool.Get().(*folder)
+	f.s = Sum{}
+	f.list(elems, expireMs)
+	s := f.s
+	folderPool.Put(f)
 	return s
 }
 
@@ -60,8 +67,11 @@ func ListValue(elems iter.Seq[[]byte], expireMs int64) Sum {
 // members yields in any order. Integer members must be given as their decimal
 // text.
 func SetValue(members iter.Seq[[]byte], expireMs int64) Sum {
-	var s Sum
-	s.setValue(members, expireMs)
+	f := folderPool.Get().(*folder)
+	f.s = Sum{}
+	f.set(members, expireMs)
+	s := f.s
+	folderPool.Put(f)
 	return s
 }
 
@@ -69,16 +79,22 @@ func SetValue(members iter.Seq[[]byte], expireMs int64) Sum {
 // member/score pairs elems yields in any order. See the package
 // documentation for how negative zero must be passed.
 func ZSetValue(elems iter.Seq2[[]byte, float64], expireMs int64) Sum {
-	var s Sum
-	s.zsetValue(elems, expireMs)
+	f := folderPool.Get().(*folder)
+	f.s = Sum{}
+	f.zset(elems, expireMs)
+	s := f.s
+	folderPool.Put(f)
 	return s
 }
 
 // HashValue returns the DEBUG DIGEST-VALUE digest of a hash whose
 // field/value pairs pairs yields in any order.
 func HashValue(pairs iter.Seq2[[]byte, []byte], expireMs int64) Sum {
-	var s Sum
-	s.hashValue(pairs, expireMs)
+	f := folderPool.Get().(*folder)
+	f.s = Sum{}
+	f.hash(pairs, expireMs)
+	s := f.s
+	folderPool.Put(f)
 	return s
 }
 
@@ -88,71 +104,19 @@ func HashValue(pairs iter.Seq2[[]byte, []byte], expireMs int64) Sum {
 // stream metadata do not enter the digest. The fields slice is only read
 // during the yield, so the caller may reuse it for the next entry.
 func StreamValue(entries iter.Seq2[StreamID, [][]byte], expireMs int64) Sum {
-	var s Sum
-	s.streamValue(entries, expireMs)
+	f := folderPool.Get().(*folder)
+	f.s = Sum{}
+	f.stream(entries, expireMs)
+	s := f.s
+	folderPool.Put(f)
 	return s
 }
 
-// The methods below continue the digest in s, which is zero for
-// DEBUG DIGEST-VALUE and holds the mixed key name for DEBUG DIGEST.
-
+// stringValue continues s, which is zero for DEBUG DIGEST-VALUE and holds the
+// mixed key name for DEBUG DIGEST, with a string value.
 func (s *Sum) stringValue(val []byte, expireMs int64) {
 	s.mixHash(typeHashes[typeString])
 	s.mix(val)
-	s.expire(expireMs)
-}
-
-func (s *Sum) listValue(elems iter.Seq[[]byte], expireMs int64) {
-	s.mixHash(typeHashes[typeList])
-	for e := range elems {
-		s.mix(e)
-	}
-	s.expire(expireMs)
-}
-
-func (s *Sum) setValue(members iter.Seq[[]byte], expireMs int64) {
-	s.mixHash(typeHashes[typeSet])
-	for m := range members {
-		s.xor(m)
-	}
-	s.expire(expireMs)
-}
-
-func (s *Sum) zsetValue(elems iter.Seq2[[]byte, float64], expireMs int64) {
-	s.mixHash(typeHashes[typeZSet])
-	var buf [scoreBufSize]byte
-	for m, score := range elems {
-		var e Sum
-		e.mix(m)
-		e.mix(appendScore(buf[:0], score))
-		s.xor(e[:])
-	}
-	s.expire(expireMs)
-}
-
-func (s *Sum) hashValue(pairs iter.Seq2[[]byte, []byte], expireMs int64) {
-	s.mixHash(typeHashes[typeHash])
-	for f, v := range pairs {
-		var e Sum
-		e.mix(f)
-		e.mix(v)
-		s.xor(e[:])
-	}
-	s.expire(expireMs)
-}
-
-func (s *Sum) streamValue(entries iter.Seq2[StreamID, [][]byte], expireMs int64) {
-	s.mixHash(typeHashes[typeStream])
-	var buf [2*20 + 1]byte
-	for id, fields := range entries {
-		b := strconv.AppendUint(buf[:0], id.MS, 10)
-		b = append(b, '.')
-		b = strconv.AppendUint(b, id.Seq, 10)
-		s.mix(b)
-		for _, f := range fields {
-			s.mix(f)
-		}
-	}
 	s.expire(expireMs)
 }
 
