@@ -1,0 +1,170 @@
+package config
+
+import (
+	"math"
+	"strings"
+)
+
+// The C limits Redis uses as bounds.
+const (
+	intMin  = math.MinInt32
+	intMax  = math.MaxInt32
+	uintMax = math.MaxUint32
+	longMax = math.MaxInt64
+	mb      = 1 << 20
+)
+
+// directives is the table of every directive Vesta knows, grouped as in
+// vesta.conf. Bounds, flags and defaults are those of Redis 7.0.15 unless a
+// field comment in [Config] says otherwise.
+var directives = []Directive{
+	// NETWORK
+	bindDirective(),
+	boolDirective("protected-mode", 0, true, func(c *Config) *bool { return &c.ProtectedMode }),
+	intDirective("port", "", 0, 0, 65535, 6379, func(c *Config) *int { return &c.Port }),
+	intDirective("tcp-backlog", "", Immutable, 0, intMax, 511, func(c *Config) *int { return &c.TCPBacklog }),
+	intDirective("timeout", "", 0, 0, intMax, 0, func(c *Config) *int { return &c.Timeout }),
+	intDirective("tcp-keepalive", "", 0, 0, intMax, 300, func(c *Config) *int { return &c.TCPKeepAlive }),
+
+	// GENERAL
+	daemonizeDirective(),
+	stringDirective("pidfile", Immutable, "", true, nil, func(c *Config) *string { return &c.PidFile }),
+	enumDirective("loglevel", 0, logLevelNames, LogNotice, func(c *Config) *LogLevel { return &c.LogLevel }),
+	stringDirective("logfile", Immutable, "", false, nil, func(c *Config) *string { return &c.LogFile }),
+	intDirective("databases", "", Immutable, 1, intMax, 16, func(c *Config) *int { return &c.Databases }),
+	enumDirective("enable-debug-command", Immutable, protectedNames, ProtectedNo,
+		func(c *Config) *ProtectedAction { return &c.EnableDebugCommand }),
+	hzDirective(),
+	boolDirective("dynamic-hz", 0, true, func(c *Config) *bool { return &c.DynamicHZ }),
+	intDirective("active-expire-effort", "", 0, 1, 10, 1, func(c *Config) *int { return &c.ActiveExpireEffort }),
+	shutdownDirective("shutdown-on-sigterm", func(c *Config) *ShutdownFlags { return &c.ShutdownOnSigterm }),
+	shutdownDirective("shutdown-on-sigint", func(c *Config) *ShutdownFlags { return &c.ShutdownOnSigint }),
+
+	// SECURITY
+	stringDirective("requirepass", 0, "", true, nil, func(c *Config) *string { return &c.RequirePass }),
+	enumDirective("enable-protected-configs", Immutable, protectedNames, ProtectedNo,
+		func(c *Config) *ProtectedAction { return &c.EnableProtectedConfigs }),
+
+	// LIMITS
+	intDirective("maxclients", "", 0, 1, uintMax, 10000, func(c *Config) *int64 { return &c.MaxClients }),
+	memoryDirective("proto-max-bulk-len", "", 0, 1*mb, longMax, "512mb", func(c *Config) *int64 { return &c.ProtoMaxBulkLen }),
+	memoryDirective("client-query-buffer-limit", "", 0, 1*mb, longMax, "1gb",
+		func(c *Config) *int64 { return &c.ClientQueryBufferLimit }),
+	outputBufferDirective(),
+
+	// SNAPSHOTTING
+	saveDirective(),
+	boolDirective("stop-writes-on-bgsave-error", 0, true, func(c *Config) *bool { return &c.StopWritesOnBgsaveError }),
+	boolDirective("rdbcompression", 0, true, func(c *Config) *bool { return &c.RDBCompression }),
+	boolDirective("rdbchecksum", Immutable, true, func(c *Config) *bool { return &c.RDBChecksum }),
+	stringDirective("dbfilename", Protected, "dump.rdb", false, validDBFilename,
+		func(c *Config) *string { return &c.DBFilename }),
+	boolDirective("rdb-del-sync-files", 0, false, func(c *Config) *bool { return &c.RDBDelSyncFiles }),
+	dirDirective(),
+	boolDirective("rdb-save-incremental-fsync", 0, true, func(c *Config) *bool { return &c.RDBSaveIncrementalFsync }),
+	intDirective("rdb-key-save-delay", "", Hidden, intMin, intMax, 0, func(c *Config) *int { return &c.RDBKeySaveDelay }),
+	enumDirective("sanitize-dump-payload", 0, sanitizeNames, SanitizeNo,
+		func(c *Config) *SanitizeMode { return &c.SanitizeDumpPayload }),
+
+	// APPEND ONLY MODE
+	boolDirective("appendonly", 0, false, func(c *Config) *bool { return &c.AppendOnly }),
+	stringDirective("appendfilename", Immutable, "appendonly.aof", false, validAOFFilename,
+		func(c *Config) *string { return &c.AppendFilename }),
+	stringDirective("appenddirname", Immutable, "appendonlydir", false, validAOFDirname,
+		func(c *Config) *string { return &c.AppendDirname }),
+	enumDirective("appendfsync", 0, fsyncNames, FsyncEverySec, func(c *Config) *FsyncPolicy { return &c.AppendFsync }),
+	boolDirective("no-appendfsync-on-rewrite", 0, false, func(c *Config) *bool { return &c.NoAppendfsyncOnRewrite }),
+	intDirective("auto-aof-rewrite-percentage", "", 0, 0, intMax, 100,
+		func(c *Config) *int { return &c.AutoAOFRewritePercentage }),
+	memoryDirective("auto-aof-rewrite-min-size", "", 0, 0, longMax, "64mb",
+		func(c *Config) *int64 { return &c.AutoAOFRewriteMinSize }),
+	boolDirective("aof-load-truncated", 0, true, func(c *Config) *bool { return &c.AOFLoadTruncated }),
+	boolDirective("aof-use-rdb-preamble", 0, true, func(c *Config) *bool { return &c.AOFUseRDBPreamble }),
+	boolDirective("aof-rewrite-incremental-fsync", 0, true, func(c *Config) *bool { return &c.AOFRewriteIncrementalFsync }),
+	boolDirective("aof-timestamp-enabled", 0, false, func(c *Config) *bool { return &c.AOFTimestampEnabled }),
+	boolDirective("aof-disable-auto-gc", 0, false, func(c *Config) *bool { return &c.AOFDisableAutoGC }),
+
+	// LAZY FREEING
+	boolDirective("lazyfree-lazy-eviction", 0, false, func(c *Config) *bool { return &c.LazyfreeLazyEviction }),
+	boolDirective("lazyfree-lazy-expire", 0, false, func(c *Config) *bool { return &c.LazyfreeLazyExpire }),
+	boolDirective("lazyfree-lazy-server-del", 0, false, func(c *Config) *bool { return &c.LazyfreeLazyServerDel }),
+	boolDirective("lazyfree-lazy-user-del", 0, false, func(c *Config) *bool { return &c.LazyfreeLazyUserDel }),
+	boolDirective("lazyfree-lazy-user-flush", 0, false, func(c *Config) *bool { return &c.LazyfreeLazyUserFlush }),
+
+	// ADVANCED CONFIG
+	intDirective("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, 0, longMax, 512,
+		func(c *Config) *int64 { return &c.HashMaxListpackEntries }),
+	memoryDirective("hash-max-listpack-value", "hash-max-ziplist-value", 0, 0, longMax, "64",
+		func(c *Config) *int64 { return &c.HashMaxListpackValue }),
+	intDirective("zset-max-listpack-entries", "zset-max-ziplist-entries", 0, 0, longMax, 128,
+		func(c *Config) *int64 { return &c.ZsetMaxListpackEntries }),
+	memoryDirective("zset-max-listpack-value", "zset-max-ziplist-value", 0, 0, longMax, "64",
+		func(c *Config) *int64 { return &c.ZsetMaxListpackValue }),
+	intDirective("set-max-intset-entries", "", 0, 0, longMax, 512, func(c *Config) *int64 { return &c.SetMaxIntsetEntries }),
+	intDirective("list-max-listpack-size", "list-max-ziplist-size", 0, intMin, intMax, -2,
+		func(c *Config) *int { return &c.ListMaxListpackSize }),
+	intDirective("list-compress-depth", "", 0, 0, intMax, 0, func(c *Config) *int { return &c.ListCompressDepth }),
+}
+
+// deprecatedDirectives are accepted in a configuration text, with exactly
+// one argument, and ignored, as Redis 7.0 does.
+var deprecatedDirectives = map[string]bool{
+	"list-max-ziplist-entries": true,
+	"list-max-ziplist-value":   true,
+	"lua-replicate-commands":   true,
+}
+
+// daemonizeDirective is a yes/no directive that only accepts no.
+func daemonizeDirective() Directive {
+	d := boolDirective("daemonize", Immutable, false, func(c *Config) *bool { return &c.Daemonize })
+	set := d.set
+	d.set = func(c *Config, args []string) error {
+		if strings.EqualFold(args[0], "yes") {
+			return reason("daemonize yes is not supported: Vesta runs in the foreground, use a service manager to detach it")
+		}
+		return set(c, args)
+	}
+	return d
+}
+
+// hzDirective accepts any non-negative rate but clamps it to 1..500, as
+// Redis does after loading and on CONFIG SET.
+func hzDirective() Directive {
+	d := intDirective("hz", "", 0, 0, intMax, 10, func(c *Config) *int { return &c.HZ })
+	set := d.set
+	d.set = func(c *Config, args []string) error {
+		if err := set(c, args); err != nil {
+			return err
+		}
+		c.HZ = min(max(c.HZ, 1), 500)
+		return nil
+	}
+	return d
+}
+
+func validDBFilename(v string) error {
+	if !isBaseName(v) {
+		return reason("dbfilename can't be a path, just a filename")
+	}
+	return nil
+}
+
+func validAOFFilename(v string) error {
+	if v == "" {
+		return reason("appendfilename can't be empty")
+	}
+	if !isBaseName(v) {
+		return reason("appendfilename can't be a path, just a filename")
+	}
+	return nil
+}
+
+func validAOFDirname(v string) error {
+	if v == "" {
+		return reason("appenddirname can't be empty")
+	}
+	if !isBaseName(v) {
+		return reason("appenddirname can't be a path, just a dirname")
+	}
+	return nil
+}
