@@ -8,23 +8,25 @@ import (
 )
 
 // ParseArgs builds the configuration from a vesta-server command line, with
-// redis-server's rules. args excludes the program name:
+// redis-server's rules. args excludes the program name. The syntax is
 //
-//		[configfile] [--directive value ...] [-]
+//	[configfile] [--directive value ...] [-]
 //
-//	  - A first argument not starting with '-' is the configuration file;
-//	    its absolute path becomes [Config.Path].
-//	  - "-" as the first or last argument appends the text read from stdin
-//	    after the file.
-//	  - Every "--name" starts a line "name ..." appended after the file and
-//	    stdin, so options override both; the arguments that follow, up to the
-//	    next "--", are its values ("--save 900 1 300 10"). A value is quoted
-//	    on the generated line, so spaces and quotes in it are safe. A single
-//	    argument holding name and value ("--port 7000") works too.
-//	  - A bare "--save" (last, or followed by another option) means
-//	    `save ""`, as in Redis 7.0.1 and later.
-//	  - "-v"/"--version" and "-h"/"--help" as the first argument return
-//	    ErrVersion or ErrHelp; nothing is printed.
+// with these rules:
+//
+//   - A first argument not starting with '-' is the configuration file;
+//     its absolute path becomes [Config.Path].
+//   - "-" as the first or last argument appends the text read from stdin
+//     after the file.
+//   - Every "--name" starts a line "name ..." appended after the file and
+//     stdin, so options override both; the arguments that follow, up to the
+//     next "--", are its values ("--save 900 1 300 10"). A value is quoted
+//     on the generated line, so spaces and quotes in it are safe. A single
+//     argument holding name and value ("--port 7000") works too.
+//   - A bare "--save" (last, or followed by another option) means
+//     `save ""`, as in Redis 7.0.1 and later.
+//   - "-v"/"--version" and "-h"/"--help" as the first argument return
+//     ErrVersion or ErrHelp; nothing is printed.
 //
 // Errors are *ParseError or *FileError values; [FatalReport] renders them
 // as Redis would. Line numbers count over the concatenated text, as Redis
