@@ -1,0 +1,93 @@
+package manifest
+
+import "strconv"
+
+// Marshal returns the manifest in Redis's format: the base, then history
+// lines, then incr lines, each "file <name> seq <seq> type <t>\n". The type
+// letter comes from the list a File is in, not from its Type field.
+//
+// One deliberate difference: Redis writes an empty name as nothing at all,
+// giving a line it cannot read back; Marshal writes it as "". Parse accepts
+// an empty name, as Redis does, so Parse(Marshal(m)) always gives m back for
+// a manifest m that Parse returned.
+func (m *Manifest) Marshal() []byte {
+	n := len(m.History) + len(m.Incrs) + 1
+	return m.AppendTo(make([]byte, 0, n*48))
+}
+
+// AppendTo appends the Marshal form of m to b and returns the result.
+func (m *Manifest) AppendTo(b []byte) []byte {
+	if m.Base != nil {
+		b = appendLine(b, *m.Base, TypeBase)
+	}
+	for _, f := range m.History {
+		b = appendLine(b, f, TypeHistory)
+	}
+	for _, f := range m.Incrs {
+		b = appendLine(b, f, TypeIncr)
+	}
+	return b
+}
+
+// appendLine appends one manifest line for f with type t.
+func appendLine(b []byte, f File, t Type) []byte {
+	b = append(b, "file "...)
+	if needsQuotes(f.Name) {
+		b = appendQuoted(b, f.Name)
+	} else {
+		b = append(b, f.Name...)
+	}
+	b = append(b, " seq "...)
+	b = strconv.AppendInt(b, f.Seq, 10)
+	b = append(b, " type "...)
+	return append(b, byte(t), '\n')
+}
+
+// isPrint is C's isprint in the C locale.
+func isPrint(c byte) bool { return c >= 0x20 && c <= 0x7e }
+
+// needsQuotes reports whether Redis would quote name (sdsneedsrepr): any
+// byte that is a backslash, a double quote, not printable, or a blank. An
+// empty name is quoted too (see Marshal).
+func needsQuotes(name string) bool {
+	if name == "" {
+		return true
+	}
+	for i := range len(name) {
+		c := name[i]
+		if c == '\\' || c == '"' || !isPrint(c) || isSpace(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// appendQuoted appends name in double quotes with C escapes, as Redis's
+// sdscatrepr does.
+func appendQuoted(b []byte, name string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := range len(name) {
+		switch c := name[i]; c {
+		case '\\', '"':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\a':
+			b = append(b, '\\', 'a')
+		case '\b':
+			b = append(b, '\\', 'b')
+		default:
+			if isPrint(c) {
+				b = append(b, c)
+			} else {
+				b = append(b, '\\', 'x', hex[c>>4], hex[c&0xf])
+			}
+		}
+	}
+	return append(b, '"')
+}
