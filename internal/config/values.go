@@ -26,7 +26,10 @@ func parseInt(s string) (int64, bool) {
 		}
 	}
 	v, err := strconv.ParseInt(s, 10, 64)
-	return v, err == nil
+	if err != nil {
+		return 0, false
+	}
+	return v, true
 }
 
 // parseMemory parses a memory amount as Redis 7.0.15's memtoull does: decimal
