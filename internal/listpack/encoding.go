@@ -216,3 +216,10 @@ func EntrySize(elem []byte) int {
 	e := newElement(elem)
 	return e.total
 }
+
+// IntEntrySize returns how many bytes integer v takes once stored, backlen
+// included.
+func IntEntrySize(v int64) int {
+	e := intElement(v)
+	return e.total
+}
