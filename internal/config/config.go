@@ -17,9 +17,8 @@ type Config struct {
 	// "127.0.0.1 -::1": loopback only. Redis's built-in default is
 	// "* -::*" (every interface); Vesta deliberately starts closed.
 	Bind []string
-	// ProtectedMode refuses clients from non-loopback addresses while no
-	// password is set and Bind is at its default (protected-mode). Default
-	// yes.
+	// ProtectedMode refuses clients from non-loopback addresses while the
+	// default user has no password (protected-mode). Default yes.
 	ProtectedMode bool
 	// Port is the TCP port, 0 to not listen on TCP (port, 0..65535).
 	// Default 6379.
