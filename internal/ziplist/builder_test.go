@@ -88,9 +88,9 @@ func buildZiplist(count int, entries ...zentry) []byte {
 
 // zmPair is one zipmap key/value for the test builder.
 type zmPair struct {
-	k, v    string
-	free    int
-	bigLens bool // use the 5-byte length form for both lengths
+	k, v        string
+	free        int
+	bigValueLen bool // use the 5-byte length form for the value length
 }
 
 // buildZipmap encodes pairs; count < 0 stores the real count (or 254 if it
@@ -109,9 +109,9 @@ func buildZipmap(count int, pairs ...zmPair) []byte {
 		zm = binary.LittleEndian.AppendUint32(zm, uint32(n))
 	}
 	for _, p := range pairs {
-		putLen(len(p.k), p.bigLens)
+		putLen(len(p.k), false)
 		zm = append(zm, p.k...)
-		putLen(len(p.v), p.bigLens)
+		putLen(len(p.v), p.bigValueLen)
 		zm = append(zm, byte(p.free))
 		zm = append(zm, p.v...)
 		zm = append(zm, make([]byte, p.free)...)

@@ -33,7 +33,8 @@
 //	<count> { <len>key <len><free>value <free unused bytes> } 0xFF
 //
 // count is one byte (254 or more means unknown). Each len is one byte if
-// below 254, else a marker byte followed by a uint32 LE; free is one byte.
+// below 254, else a marker byte (254, or 255 where a value length is
+// expected) followed by a uint32 LE of at least 254; free is one byte.
 //
 // # Validation
 //

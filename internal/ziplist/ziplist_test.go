@@ -176,7 +176,9 @@ func TestZipmapToListpack(t *testing.T) {
 	}{
 		{"basic", buildZipmap(-1, zmPair{k: "foo", v: "bar"}, zmPair{k: "hello", v: "world"}), []string{"foo", "bar", "hello", "world"}, nil},
 		{"free bytes", buildZipmap(-1, zmPair{k: "a", v: "1", free: 3}, zmPair{k: "b", v: "x", free: 255}), []string{"a", "1", "b", "x"}, nil},
-		{"big lengths", buildZipmap(-1, zmPair{k: long, v: "v"}, zmPair{k: "s", v: "t", bigLens: true}), []string{long, "v", "s", "t"}, nil},
+		{"big lengths", buildZipmap(-1, zmPair{k: long, v: "v"}, zmPair{k: "s", v: long, bigValueLen: true}), []string{long, "v", "s", long}, nil},
+		{"0xFF value length marker", corrupt(buildZipmap(-1, zmPair{k: "k", v: long}), 3, 0xFF), []string{"k", long}, nil},
+		{"noncanonical length", buildZipmap(-1, zmPair{k: "s", v: "t", bigValueLen: true}), nil, ziplist.ErrEncoding},
 		{"count unknown", buildZipmap(254, zmPair{k: "a", v: "b"}), []string{"a", "b"}, nil},
 		{"empty value", buildZipmap(-1, zmPair{k: "a", v: ""}), []string{"a", ""}, nil},
 		{"empty", buildZipmap(0), nil, ziplist.ErrEmpty},

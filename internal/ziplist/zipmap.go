@@ -10,7 +10,8 @@ import (
 const zipmapBigLen = 254
 
 // zipmapLen decodes a zipmap length at p and returns it and its size, or
-// an error if its bytes reach the terminator at term.
+// an error if its bytes reach the terminator at term or if it uses the
+// 5-byte form for a value below 254.
 func zipmapLen(zm []byte, p, term int) (uint64, int, error) {
 	if zm[p] < zipmapBigLen {
 		if p+1 > term {
@@ -21,7 +22,14 @@ func zipmapLen(zm []byte, p, term int) (uint64, int, error) {
 	if p+5 > term {
 		return 0, 0, fmt.Errorf("%w: zipmap length at offset %d", ErrBounds, p)
 	}
-	return uint64(binary.LittleEndian.Uint32(zm[p+1:])), 5, nil
+	n := binary.LittleEndian.Uint32(zm[p+1:])
+	if n < zipmapBigLen {
+		// Redis's validator would accept this, but its reader sizes the
+		// length field from the value and would then misread the rest;
+		// real Redis 7.0.15 rejects such a zipmap, and so do we.
+		return 0, 0, fmt.Errorf("%w: 5-byte zipmap length %d at offset %d", ErrEncoding, n, p)
+	}
+	return uint64(n), 5, nil
 }
 
 // walkZipmap validates zm the way Redis's deep zipmap check does and calls

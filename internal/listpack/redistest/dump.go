@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc64"
 )
 
 // ErrDump is wrapped by errors about DUMP payloads this package cannot read.
@@ -94,4 +95,36 @@ func rdbString(b []byte) ([]byte, []byte, error) {
 		return nil, nil, fmt.Errorf("%w: string of %d bytes, %d left", ErrDump, n, len(rest))
 	}
 	return rest[:n], rest[n:], nil
+}
+
+// AppendLen appends n in the RDB length encoding (shortest form).
+func AppendLen(dst []byte, n uint64) []byte {
+	switch {
+	case n < 1<<6:
+		return append(dst, byte(n))
+	case n < 1<<14:
+		return append(dst, 0x40|byte(n>>8), byte(n))
+	case n <= 1<<32-1:
+		dst = append(dst, 0x80)
+		return binary.BigEndian.AppendUint32(dst, uint32(n))
+	}
+	dst = append(dst, 0x81)
+	return binary.BigEndian.AppendUint64(dst, n)
+}
+
+// AppendString appends s as a raw RDB string (length, then bytes).
+func AppendString(dst, s []byte) []byte {
+	return append(AppendLen(dst, uint64(len(s))), s...)
+}
+
+var jones = crc64.MakeTable(0x95AC9329AC4BC9B5)
+
+// Payload builds a DUMP/RESTORE payload for an RDB type and its encoded
+// value: the type byte, the value, RDB version 10 and the CRC64 (Jones)
+// trailer Redis checks.
+func Payload(typ byte, value []byte) []byte {
+	p := append([]byte{typ}, value...)
+	p = append(p, 10, 0)
+	crc := ^crc64.Update(^uint64(0), jones, p)
+	return binary.LittleEndian.AppendUint64(p, crc)
 }
