@@ -41,8 +41,8 @@ var parseCases = []parseCase{
 	{name: "empty file", in: "", err: manifest.ErrEmpty},
 	{name: "only comments", in: "# a comment\n#another", want: &manifest.Manifest{}},
 	{name: "default", in: b1 + i1, want: &manifest.Manifest{
-		Base:  base("appendonly.aof.1.base.rdb", 1),
-		Incrs: []manifest.File{incr("appendonly.aof.1.incr.aof", 1)},
+		Base:       base("appendonly.aof.1.base.rdb", 1),
+		Incrs:      []manifest.File{incr("appendonly.aof.1.incr.aof", 1)},
 		CurBaseSeq: 1, CurIncrSeq: 1,
 	}},
 	{name: "comment between lines", in: b1 + "# note\n" + i1},
@@ -157,9 +157,9 @@ var parseCases = []parseCase{
 	}},
 	{name: "lines in any order", in: "file i2 seq 2 type i\nfile h seq 9 type h\nfile b seq 3 type b\nfile i3 seq 3 type i\n",
 		want: &manifest.Manifest{
-			Base:    base("b", 3),
-			History: []manifest.File{hist("h", 9)},
-			Incrs:   []manifest.File{incr("i2", 2), incr("i3", 3)},
+			Base:       base("b", 3),
+			History:    []manifest.File{hist("h", 9)},
+			Incrs:      []manifest.File{incr("i2", 2), incr("i3", 3)},
 			CurBaseSeq: 3, CurIncrSeq: 3,
 		}},
 	{name: "history seqs are free", in: "file x seq 5 type h\nfile y seq 5 type h\nfile z seq 1 type h\n"},
