@@ -259,6 +259,11 @@ func Default() *Config {
 	for i := range directives {
 		d := &directives[i]
 		if err := d.set(c, defaultArgs(d)); err != nil {
+			if d.Name == "dir" {
+				// The working directory is gone or unreadable: leave Dir
+				// empty, as Redis's CONFIG GET dir shows "" then.
+				continue
+			}
 			panic("config: bad built-in default for " + d.Name + ": " + err.Error())
 		}
 	}

@@ -240,3 +240,26 @@ func TestOnApply(t *testing.T) {
 	}()
 	c.OnApply("nosuch", func(*Config) error { return nil })
 }
+
+func BenchmarkGet(b *testing.B) {
+	c := Default()
+	for _, bc := range []struct{ name, pattern string }{{"exact", "appendfsync"}, {"glob", "*max*"}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				c.Get(bc.pattern)
+			}
+		})
+	}
+}
+
+func BenchmarkSet(b *testing.B) {
+	c := Default()
+	pairs := [][2]string{{"hz", "20"}, {"appendfsync", "always"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := c.Set(pairs, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

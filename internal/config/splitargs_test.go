@@ -97,3 +97,14 @@ func FuzzSplitArgs(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkSplitArgs(b *testing.B) {
+	line := `client-output-buffer-limit "replica" 256mb 64mb 60 'pubsub' 32mb 8mb 60`
+	b.ReportAllocs()
+	b.SetBytes(int64(len(line)))
+	for b.Loop() {
+		if _, err := SplitArgs(line); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
