@@ -2,6 +2,7 @@ package rdb
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -187,16 +188,7 @@ func appendLZF[T string | []byte](dst []byte, b T, c *lzfCompressor) ([]byte, bo
 	ulen := AppendLen(lens[:0], uint64(n))
 	maxHdr := 1 + 9 + len(ulen)
 	start := len(dst)
-	var src []byte
-	switch v := any(b).(type) {
-	case []byte:
-		src = v
-	default:
-		// A string must be copied for the compressor; strings in the
-		// keyspace are usually []byte anyway.
-		src = []byte(string(b))
-	}
-	out := c.compress(append(dst, make([]byte, maxHdr)...)[:start+maxHdr], src, limit)
+	out := lzfCompress(c, append(dst, make([]byte, maxHdr)...), b, limit)
 	if out == nil {
 		return dst[:start], false
 	}
@@ -275,7 +267,7 @@ func formatG17(dst []byte, f float64) []byte {
 // parseTextDouble decodes the digits of an old text double.
 func parseTextDouble(b []byte) (float64, error) {
 	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil {
+	if err != nil && !errors.Is(err, strconv.ErrRange) { // out of range gives ±Inf or 0, as sscanf does
 		return 0, fmt.Errorf("%w: bad text double %q", ErrCorrupt, b)
 	}
 	return f, nil

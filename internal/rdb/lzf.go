@@ -1,7 +1,6 @@
 package rdb
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math"
 	"math/bits"
@@ -53,9 +52,18 @@ func lzfHash(v uint32) uint32 {
 	return (v * 2654435761) >> (32 - lzfHashLog)
 }
 
+// bytestring is a string or a byte slice: the compressor reads either
+// without copying.
+type bytestring interface{ ~string | ~[]byte }
+
 // compress appends the compressed form of src to dst, or returns nil when
 // it would be longer than limit bytes.
 func (c *lzfCompressor) compress(dst, src []byte, limit int) []byte {
+	return lzfCompress(c, dst, src, limit)
+}
+
+// lzfCompress is the compressor, generic so that Go strings need no copy.
+func lzfCompress[T bytestring](c *lzfCompressor, dst []byte, src T, limit int) []byte {
 	n := len(src)
 	if n == 0 || n > lzfMaxInput || limit <= 0 {
 		return nil
@@ -159,11 +167,11 @@ func (c *lzfCompressor) compress(dst, src []byte, limit int) []byte {
 // matchLen returns how many bytes from src[ip:] equal those from src[ref:]
 // (ref < ip), at least 3 (the caller checked them) and at most the LZF
 // maximum or what is left of src.
-func matchLen(src []byte, ref, ip int) int {
+func matchLen[T bytestring](src T, ref, ip int) int {
 	maxLen := min(len(src)-ip, lzfMaxRef)
 	l := 3
 	for l+8 <= maxLen {
-		x := binary.LittleEndian.Uint64(src[ip+l:]) ^ binary.LittleEndian.Uint64(src[ref+l:])
+		x := load64(src, ip+l) ^ load64(src, ref+l)
 		if x != 0 {
 			return l + bits.TrailingZeros64(x)/8
 		}
@@ -173,6 +181,13 @@ func matchLen(src []byte, ref, ip int) int {
 		l++
 	}
 	return l
+}
+
+// load64 reads 8 bytes little-endian at i (the compiler merges the loads).
+func load64[T bytestring](s T, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // LZFDecompress appends to dst the decompression of src, which must produce

@@ -98,6 +98,9 @@ func NewReader(r io.Reader, opts ReaderOptions) (*Reader, error) {
 	if size <= 0 {
 		size = defaultReadBuffer
 	}
+	if opts.Size > 0 && opts.Size < int64(size) {
+		size = int(opts.Size) // no use for a buffer beyond the input
+	}
 	size = max(size, minReadBuffer)
 	rd := &Reader{
 		r:      r,
