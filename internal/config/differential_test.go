@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,10 +93,11 @@ func TestFileErrorsMatchRedis(t *testing.T) {
 	dir := t.TempDir()
 	for i, line := range lines {
 		t.Run(line, func(t *testing.T) {
+			t.Parallel()
 			// port 0 first: should a line be valid after all, the server
 			// listens on nothing and is killed by the timeout.
 			text := "port 0\n" + line + "\n"
-			path := filepath.Join(dir, "bad"+string(rune('a'+i%26))+".conf")
+			path := filepath.Join(dir, fmt.Sprintf("bad%02d.conf", i))
 			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 				t.Fatal(err)
 			}
