@@ -80,6 +80,9 @@
 // or the network must go through Validate first; Validate never panics and
 // never allocates according to a length it has not checked. On a listpack
 // that has not been validated, other methods may return garbage or panic.
+// A mutation whose result would exceed [MaxBytes] (4 GiB, the limit of the
+// 32-bit header) panics; callers convert to a larger encoding long before
+// that, and [EntrySize] lets them check sizes up front.
 //
 // # Layout helpers
 //

@@ -22,15 +22,30 @@ func (lp Listpack) Find(elem []byte, skip int) int {
 func (lp Listpack) FindFrom(pos int, elem []byte, skip int) int {
 	v, elemIsInt := ParseInt(elem)
 	for p := pos; p >= 0; {
-		s, n, isInt := lp.Get(p)
-		if isInt {
-			if elemIsInt && n == v {
+		b := lp[p]
+		var next int
+		if b >= 0x80 && b < 0xC0 {
+			// Short strings are the common case; compare them inline.
+			l := int(b & 0x3F)
+			if l == len(elem) && bytes.Equal(lp[p+1:p+1+l], elem) {
 				return p
 			}
-		} else if bytes.Equal(s, elem) {
-			return p
+			next = p + 1 + l + 1
+		} else {
+			s, n, isInt := lp.Get(p)
+			if isInt {
+				if elemIsInt && n == v {
+					return p
+				}
+			} else if bytes.Equal(s, elem) {
+				return p
+			}
+			next = p + entryLen(lp, p)
 		}
-		p = lp.Next(p)
+		if lp[next] == eof {
+			return -1
+		}
+		p = next
 		for i := 0; i < skip && p >= 0; i++ {
 			p = lp.Next(p)
 		}

@@ -35,6 +35,14 @@ func (lp Listpack) splice(off, del, add int) Listpack {
 // listpack. Each element is stored as an integer if [ParseInt] accepts it,
 // else as a string.
 func (lp Listpack) Append(elems ...[]byte) Listpack {
+	if len(elems) == 1 {
+		e := newElement(elems[0])
+		off := len(lp) - 1
+		lp = lp.splice(off, 0, e.total)
+		e.put(lp[off:])
+		lp.addCount(1)
+		return lp
+	}
 	total := 0
 	for _, s := range elems {
 		e := newElement(s)

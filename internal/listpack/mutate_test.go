@@ -87,7 +87,7 @@ func TestRandomOpsAgainstModel(t *testing.T) {
 	t.Logf("seed %d", seed)
 	lp := listpack.New()
 	var model [][]byte
-	for step := range 5000 {
+	for step := range 3000 {
 		e := randomElem(rng)
 		op := rng.IntN(8)
 		switch {
