@@ -19,7 +19,7 @@ func (r *Reader) SkipValue() error {
 	if r.err != nil {
 		return r.err
 	}
-	kind, key := r.pending, r.pendKey
+	kind, key := r.pending, string(r.pendKey) // the arena is about to be reused
 	if kind == pendingNone {
 		return errNothingToSkip
 	}
@@ -37,7 +37,7 @@ func (r *Reader) SkipValue() error {
 		err = fmt.Errorf("%w: a MODULE (v1) value cannot be skipped", ErrUnsupportedType)
 	}
 	if err != nil {
-		if key != nil {
+		if kind != pendingModuleAux {
 			err = fmt.Errorf("skipping value of key %q: %w", key, err)
 		}
 		return r.fail(err)
