@@ -11,6 +11,7 @@ type strObj struct{ t Type }
 
 func (o strObj) Type() Type       { return o.t }
 func (o strObj) Encoding() string { return "test" }
+func (o strObj) Clone() Object    { return o }
 
 func TestDictModel(t *testing.T) {
 	for seed := uint64(1); seed <= 5; seed++ {

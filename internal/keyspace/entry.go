@@ -22,6 +22,8 @@ type Object interface {
 	Type() Type
 	// Encoding is the name OBJECT ENCODING reports (listpack, quicklist, …).
 	Encoding() string
+	// Clone returns a deep copy (COPY).
+	Clone() Object
 }
 
 // Entry is one key and its value. Strings live inline in the entry's byte

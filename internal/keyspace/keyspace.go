@@ -41,6 +41,8 @@ type Keyspace struct {
 
 // Stats are counters reported by INFO.
 type Stats struct {
+	KeyspaceHits        int64
+	KeyspaceMisses      int64
 	ExpiredKeys         int64
 	ExpiredStalePerc    float64
 	ExpiredTimeCapCount int64
@@ -78,8 +80,18 @@ func (db *DB) expired(e *Entry) bool {
 }
 
 // Lookup returns the live entry for key, deleting it first if it expired.
-// It stamps the entry's LRU clock.
+// It stamps the entry's LRU clock and counts a keyspace hit or miss.
 func (db *DB) Lookup(key []byte) *Entry {
+	e := db.lookup(key)
+	if e == nil {
+		db.ks.Stats.KeyspaceMisses++
+	} else {
+		db.ks.Stats.KeyspaceHits++
+	}
+	return e
+}
+
+func (db *DB) lookup(key []byte) *Entry {
 	e := db.Find(key)
 	if e == nil {
 		return nil
@@ -109,7 +121,7 @@ func (db *DB) IsExpired(e *Entry) bool { return db.expired(e) }
 // LookupWrite is Lookup for a command that will modify the value or TTL in
 // place: a running snapshot gets the old contents first.
 func (db *DB) LookupWrite(key []byte) *Entry {
-	e := db.Lookup(key)
+	e := db.lookup(key)
 	if e == nil {
 		return nil
 	}
@@ -197,6 +209,22 @@ func (db *DB) AddString(key, val []byte) *Entry {
 	return e
 }
 
+// AddValueOf inserts key, which the caller knows is absent, with the value
+// of src. Non-string values are shared, not copied: callers either remove src
+// (RENAME, MOVE) or pass a clone.
+func (db *DB) AddValueOf(key []byte, src *Entry, obj Object) *Entry {
+	var e *Entry
+	if src.obj == nil {
+		e = newStringEntry(key, src.Str())
+		e.meta |= src.meta & flagRaw
+	} else {
+		e = newObjectEntry(key, obj)
+	}
+	e.setLRU(db.ks.LRUClock)
+	db.insert(e)
+	return e
+}
+
 // Delete removes key and reports whether it existed (expired keys count as
 // absent, and are deleted as expired).
 func (db *DB) Delete(key []byte) bool {
@@ -278,4 +306,9 @@ func (ks *Keyspace) Cron(steps int) {
 			db.Rehash(steps)
 		}
 	}
+}
+
+// Reset returns the stats with the counters CONFIG RESETSTAT clears zeroed.
+func (s Stats) Reset() Stats {
+	return Stats{ExpiredStalePerc: s.ExpiredStalePerc}
 }

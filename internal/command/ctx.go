@@ -1,0 +1,101 @@
+package command
+
+import (
+	"github.com/vestadb/vesta/internal/keyspace"
+	"github.com/vestadb/vesta/internal/resp"
+)
+
+// Env is what command handlers need from the server beyond the keyspace.
+// The server implements it; tests can use a small fake.
+type Env interface {
+	// AlsoPropagate queues an extra operation for the AOF, after the
+	// command's own (Redis's alsoPropagate).
+	AlsoPropagate(db int, args [][]byte)
+	// Limits are the encoding thresholds from the configuration.
+	Limits() *Limits
+}
+
+// Limits are the configuration values data types consult.
+type Limits struct {
+	HashMaxListpackEntries int
+	HashMaxListpackValue   int
+	ZSetMaxListpackEntries int
+	ZSetMaxListpackValue   int
+	SetMaxIntsetEntries    int
+	ListMaxListpackSize    int
+	ListCompressDepth      int
+	ProtoMaxBulkLen        int64
+	LazyfreeLazyUserDel    bool
+	LazyfreeLazyExpire     bool
+}
+
+// Ctx is the context of one command execution. The server reuses one per
+// client, so handlers must not keep it.
+type Ctx struct {
+	Args [][]byte
+	Spec *Spec
+	W    *resp.Writer
+	KS   *keyspace.Keyspace
+	DB   *keyspace.DB
+	Env  Env
+	// Client is the connection state, opaque to data commands; nil for the
+	// AOF loader's connection-less client.
+	Client any
+
+	// Propagation decisions made by the handler; the server reads and
+	// resets them around each call.
+	rewritten [][]byte
+	noProp    bool
+	force     bool
+}
+
+// Reset prepares the context for the next command.
+func (c *Ctx) Reset() {
+	c.rewritten = c.rewritten[:0]
+	c.noProp = false
+	c.force = false
+}
+
+// Arg returns argument i as a string (allocates).
+func (c *Ctx) Arg(i int) string { return string(c.Args[i]) }
+
+// Rewrite sets the arguments that reach the AOF instead of the client's
+// (relative expiries made absolute, SETEX as SET … PXAT, …).
+func (c *Ctx) Rewrite(args ...[]byte) {
+	c.rewritten = append(c.rewritten[:0], args...)
+}
+
+// Propagated returns what the AOF should record for this command: the
+// rewritten arguments if any, else the originals, and whether to propagate
+// even if nothing changed (FLUSHALL).
+func (c *Ctx) Propagated() (args [][]byte, propagate, force bool) {
+	if c.noProp {
+		return nil, false, false
+	}
+	if len(c.rewritten) > 0 {
+		return c.rewritten, true, c.force
+	}
+	return c.Args, true, c.force
+}
+
+// NoPropagate keeps the command itself out of the AOF (it propagated its
+// effects another way, through AlsoPropagate).
+func (c *Ctx) NoPropagate() { c.noProp = true }
+
+// ForcePropagate logs the command even if it changed nothing.
+func (c *Ctx) ForcePropagate() { c.force = true }
+
+// Dirty records n changes to the dataset (server.dirty in Redis).
+func (c *Ctx) Dirty(n int) { c.KS.Dirty += int64(n) }
+
+// Changed signals that key was modified and counts one change.
+func (c *Ctx) Changed(key []byte) {
+	c.KS.Dirty++
+	c.DB.Signal(key)
+}
+
+// Error replies with an error.
+func (c *Ctx) Error(msg string) { c.W.Error(msg) }
+
+// SyntaxError replies "-ERR syntax error".
+func (c *Ctx) SyntaxError() { c.W.Error(ErrSyntax) }

@@ -1,0 +1,8 @@
+package command
+
+// RegisterData adds the data commands (keys, strings, and the other types)
+// to t. The server adds connection and server commands itself.
+func RegisterData(t *Table) {
+	registerKeys(t)
+	registerStrings(t)
+}

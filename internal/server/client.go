@@ -1,0 +1,320 @@
+package server
+
+import (
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vestadb/vesta/internal/command"
+	"github.com/vestadb/vesta/internal/keyspace"
+	"github.com/vestadb/vesta/internal/resp"
+)
+
+// maxBatchReply bounds the replies one batch accumulates before the lock is
+// released and they are written out, so that a long pipeline neither holds
+// the lock for long nor buffers unbounded replies.
+const maxBatchReply = 64 * 1024
+
+// client is one connection. Its goroutine reads requests, executes them
+// under the server lock, and writes the replies. Fields marked "under mu"
+// are also read by other clients' commands (CLIENT LIST, KILL).
+type client struct {
+	s      *Server
+	id     int64
+	conn   net.Conn
+	addr   string
+	laddr  string
+	local  bool // connected over loopback
+	parser *resp.Parser
+	w      resp.Writer
+	ctx    command.Ctx
+
+	db            *keyspace.DB // under mu
+	name          string       // under mu
+	authenticated bool
+	created       time.Time
+	lastActive    time.Time // under mu
+	lastCmd       string    // under mu
+	replyMode     replyMode
+	noEvict       bool
+	libName       string
+	libVer        string
+
+	closeAfterReply bool
+	killed          bool // under mu: CLIENT KILL asked this client to go
+
+	// Asynchronous output, used once the client can receive messages it did
+	// not ask for (MONITOR): everything it gets is queued here in order and
+	// written by a dedicated goroutine.
+	outMu    sync.Mutex
+	async    bool
+	pending  []byte
+	wake     chan struct{}
+	monitor  bool
+	outAsync  int64 // bytes queued but not written
+	outClosed bool
+}
+
+type replyMode uint8
+
+const (
+	replyOn replyMode = iota
+	replyOff
+	replySkip     // skip the next command's reply
+	replySkipThis // set while the skipped command runs
+)
+
+func (s *Server) newClient(conn net.Conn) *client {
+	cl := &client{
+		s:       s,
+		id:      s.nextID.Add(1),
+		conn:    conn,
+		addr:    conn.RemoteAddr().String(),
+		laddr:   conn.LocalAddr().String(),
+		parser:  resp.NewParser(),
+		created: time.Now(),
+	}
+	cl.lastActive = cl.created
+	if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
+		cl.local = ta.IP.IsLoopback()
+	}
+	cl.ctx.W = &cl.w
+	cl.ctx.KS = s.ks
+	cl.ctx.Env = s
+	cl.ctx.Client = cl
+	cl.w.Proto = 2
+	return cl
+}
+
+// needAuth reports whether the client must still authenticate.
+func (cl *client) needAuth() bool {
+	return !cl.authenticated && cl.s.cfg.RequirePass != ""
+}
+
+const deniedMessage = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. " +
+	"In this mode connections are only accepted from the loopback interface. " +
+	"To accept clients from other hosts, set a password (requirepass), or disable protected mode " +
+	"(CONFIG SET protected-mode no from a loopback connection, or protected-mode no in the configuration file, " +
+	"or --protected-mode no on the command line) after making sure the server is not reachable from the internet.\r\n"
+
+func (s *Server) serveConn(conn net.Conn) {
+	cl := s.newClient(conn)
+	if tc, ok := conn.(*net.TCPConn); ok {
+		s.mu.Lock()
+		ka := s.cfg.TCPKeepAlive
+		s.mu.Unlock()
+		if ka > 0 {
+			_ = tc.SetKeepAlive(true)
+			_ = tc.SetKeepAlivePeriod(time.Duration(ka) * time.Second)
+		} else {
+			_ = tc.SetKeepAlive(false)
+		}
+		_ = tc.SetNoDelay(true)
+	}
+	s.mu.Lock()
+	cl.db = s.ks.DBs[0]
+	cl.ctx.DB = cl.db
+	reject := ""
+	switch {
+	case int64(len(s.clients)) >= s.cfg.MaxClients:
+		reject = "-ERR max number of clients reached\r\n"
+	case s.cfg.ProtectedMode && s.cfg.RequirePass == "" && !cl.local:
+		reject = deniedMessage
+	}
+	if reject == "" {
+		s.clients[cl.id] = cl
+	}
+	s.mu.Unlock()
+	if reject != "" {
+		s.stats.rejectedConns.Add(1)
+		_ = conn.SetWriteDeadline(time.Now().Add(time.Second))
+		_, _ = conn.Write([]byte(reject))
+		conn.Close()
+		return
+	}
+	defer s.unlinkClient(cl)
+
+	for {
+		s.mu.Lock()
+		timeout := s.cfg.Timeout
+		idleOK := cl.monitor
+		s.mu.Unlock()
+		if timeout > 0 && !idleOK {
+			_ = conn.SetReadDeadline(time.Now().Add(time.Duration(timeout) * time.Second))
+		} else {
+			_ = conn.SetReadDeadline(time.Time{})
+		}
+		n, err := conn.Read(cl.parser.Space())
+		if n > 0 {
+			cl.parser.Advance(n)
+			s.stats.netInput.Add(int64(n))
+			if !cl.handleInput() {
+				return
+			}
+		}
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				s.log.Debug("Closing idle client", "addr", cl.addr)
+			}
+			return
+		}
+		cl.parser.Shrink()
+	}
+}
+
+// handleInput executes every complete request in the read buffer and writes
+// the replies. It returns false when the connection must close.
+func (cl *client) handleInput() bool {
+	s := cl.s
+	for {
+		more := false
+		s.mu.Lock()
+		if cl.killed {
+			s.mu.Unlock()
+			return false
+		}
+		for !cl.closeAfterReply && cl.w.Len() < maxBatchReply {
+			args, err := cl.parser.Next(cl.needAuth())
+			if err != nil {
+				var pe *resp.ProtocolError
+				if errors.As(err, &pe) {
+					cl.w.Error("ERR " + pe.Error())
+					s.log.Debug("Protocol error from client", "addr", cl.addr, "err", pe.Msg)
+				} else {
+					s.log.Warn("Closing client that reached max query buffer length", "addr", cl.addr)
+				}
+				cl.closeAfterReply = true
+				break
+			}
+			if args == nil {
+				break
+			}
+			more = true
+			cl.lastActive = time.Now()
+			s.processCommand(cl, args)
+		}
+		moreBuffered := more && cl.parser.Buffered() > 0 && !cl.closeAfterReply
+		wait := s.durabilityWait()
+		s.stats.errorReplies += cl.w.Errors
+		cl.w.Errors = 0
+		if cl.async && cl.w.Len() > 0 {
+			// Queue under the lock so that messages other clients
+			// generate later come after these replies.
+			cl.queue(cl.w.B)
+			cl.w.Reset()
+		}
+		s.mu.Unlock()
+		wait()
+		if !cl.flush() {
+			return false
+		}
+		if cl.closeAfterReply {
+			return false
+		}
+		if !moreBuffered {
+			return true
+		}
+	}
+}
+
+// flush writes the batch's replies.
+func (cl *client) flush() bool {
+	if cl.w.Len() == 0 {
+		return true
+	}
+	if cl.async {
+		cl.queue(cl.w.B)
+		cl.w.Reset()
+		return true
+	}
+	n, err := cl.conn.Write(cl.w.B)
+	cl.s.stats.netOutput.Add(int64(n))
+	if cap(cl.w.B) > 4*maxBatchReply {
+		cl.w.B = nil
+	} else {
+		cl.w.Reset()
+	}
+	return err == nil
+}
+
+// startAsync switches the client to queued output (MONITOR), with a
+// writer goroutine. Call under mu from the client's own goroutine.
+func (cl *client) startAsync() {
+	if cl.async {
+		return
+	}
+	cl.async = true
+	cl.wake = make(chan struct{}, 1)
+	go cl.asyncWriter()
+}
+
+// queue appends output for the writer goroutine. It may be called by any
+// goroutine holding the server lock.
+func (cl *client) queue(b []byte) {
+	cl.outMu.Lock()
+	defer cl.outMu.Unlock()
+	if cl.outClosed {
+		return
+	}
+	cl.pending = append(cl.pending, b...)
+	cl.outAsync = int64(len(cl.pending))
+	select {
+	case cl.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (cl *client) asyncWriter() {
+	var buf []byte
+	for range cl.wake {
+		cl.outMu.Lock()
+		buf, cl.pending = cl.pending, buf[:0]
+		cl.outAsync = 0
+		cl.outMu.Unlock()
+		if len(buf) == 0 {
+			continue
+		}
+		n, err := cl.conn.Write(buf)
+		cl.s.stats.netOutput.Add(int64(n))
+		if err != nil {
+			cl.conn.Close()
+			return
+		}
+	}
+}
+
+func (s *Server) unlinkClient(cl *client) {
+	s.mu.Lock()
+	delete(s.clients, cl.id)
+	delete(s.monitors, cl)
+	s.mu.Unlock()
+	if cl.async {
+		// Let the writer drain what is queued, then stop it.
+		cl.outMu.Lock()
+		cl.outClosed = true
+		close(cl.wake)
+		cl.outMu.Unlock()
+	}
+	cl.conn.Close()
+}
+
+// flagsString is the flags field of CLIENT LIST.
+func (cl *client) flagsString() string {
+	var b strings.Builder
+	if cl.monitor {
+		b.WriteByte('O')
+	}
+	if cl.closeAfterReply {
+		b.WriteByte('c')
+	}
+	if cl.noEvict {
+		b.WriteByte('e')
+	}
+	if b.Len() == 0 {
+		return "N"
+	}
+	return b.String()
+}

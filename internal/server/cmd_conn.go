@@ -1,0 +1,429 @@
+package server
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vestadb/vesta/internal/command"
+	"github.com/vestadb/vesta/internal/resp"
+)
+
+// Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, CLIENT.
+
+func clientOf(c *command.Ctx) *client { return c.Client.(*client) }
+
+func (s *Server) registerConnCommands(t *command.Table) {
+	t.Define("ping", func(c *command.Ctx) {
+		switch len(c.Args) {
+		case 1:
+			c.W.Simple("PONG")
+		case 2:
+			c.W.Bulk(c.Args[1])
+		default:
+			c.Error("ERR wrong number of arguments for 'ping' command")
+		}
+	})
+	t.Define("echo", func(c *command.Ctx) { c.W.Bulk(c.Args[1]) })
+	t.Define("quit", func(c *command.Ctx) {
+		c.W.OK()
+		clientOf(c).closeAfterReply = true
+	})
+	t.Define("select", func(c *command.Ctx) {
+		n, ok := command.ParseInt(c.Args[1])
+		if !ok || n < -1<<31 || n >= 1<<31 {
+			c.Error("ERR invalid DB index")
+			return
+		}
+		if n < 0 || n >= int64(len(s.ks.DBs)) {
+			c.Error(command.ErrDBIndex)
+			return
+		}
+		cl := clientOf(c)
+		cl.db = s.ks.DBs[n]
+		c.W.OK()
+	})
+	t.Define("auth", s.cmdAuth)
+	t.Define("hello", s.cmdHello)
+	t.Define("client|id", func(c *command.Ctx) { c.W.Int(clientOf(c).id) })
+	t.Define("client|setname", func(c *command.Ctx) {
+		if s.setClientName(c, clientOf(c), c.Args[2]) {
+			c.W.OK()
+		}
+	})
+	t.Define("client|getname", func(c *command.Ctx) {
+		cl := clientOf(c)
+		if cl.name == "" {
+			c.W.Null()
+			return
+		}
+		c.W.BulkString(cl.name)
+	})
+	t.Define("client|info", func(c *command.Ctx) {
+		c.W.Verbatim(s.clientInfoString(clientOf(c))+"\n", "txt")
+	})
+	t.Define("client|list", s.cmdClientList)
+	t.Define("client|kill", s.cmdClientKill)
+	t.Define("client|no-evict", func(c *command.Ctx) {
+		switch {
+		case command.EqFold(c.Args[2], "on"):
+			clientOf(c).noEvict = true
+		case command.EqFold(c.Args[2], "off"):
+			clientOf(c).noEvict = false
+		default:
+			c.SyntaxError()
+			return
+		}
+		c.W.OK()
+	})
+	t.Define("client|reply", func(c *command.Ctx) {
+		cl := clientOf(c)
+		switch {
+		case command.EqFold(c.Args[2], "on"):
+			cl.replyMode = replyOn
+			c.W.OK()
+		case command.EqFold(c.Args[2], "off"):
+			cl.replyMode = replyOff
+		case command.EqFold(c.Args[2], "skip"):
+			if cl.replyMode == replyOn {
+				cl.replyMode = replySkip
+			}
+		default:
+			c.SyntaxError()
+		}
+	})
+	t.Define("client|help", func(c *command.Ctx) {
+		command.ReplyHelp(c, "CLIENT", []string{
+			"GETNAME", "    Return the name of the current connection.",
+			"ID", "    Return the ID of the current connection.",
+			"INFO", "    Return information about the current client connection.",
+			"KILL <ip:port>", "    Kill connection made from <ip:port>.",
+			"KILL <option> <value> [<option> <value> [...]]",
+			"    Kill connections. Options are: ID <client-id>, ADDR <ip:port>, LADDR <ip:port>,",
+			"    TYPE (NORMAL|MASTER|REPLICA|PUBSUB), USER <username>, SKIPME (YES|NO).",
+			"LIST [TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID <id> ...]", "    Return information about client connections.",
+			"NO-EVICT (ON|OFF)", "    Protect the current client from eviction.",
+			"REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
+			"SETINFO <LIB-NAME|LIB-VER> <value>", "    Record the client library name or version.",
+			"SETNAME <name>", "    Assign the name <name> to the current connection.",
+		})
+	})
+	// CLIENT SETINFO arrived in Redis 7.2; client libraries (go-redis among
+	// them) send it on connect, so Vesta accepts it.
+	t.Add(&command.Spec{
+		Name: "client|setinfo", Arity: 4, Flags: command.NoScript | command.Loading | command.Stale,
+		ACL: []string{"slow", "connection"}, Since: "7.2.0", Group: "connection",
+		Summary: "Record the client library name or version for CLIENT LIST.",
+		Args: []command.Arg{{Name: "attr", Type: "oneof", KeySpecIdx: -1, Args: []command.Arg{
+			{Name: "libname", Type: "string", Token: "LIB-NAME", KeySpecIdx: -1},
+			{Name: "libver", Type: "string", Token: "LIB-VER", KeySpecIdx: -1},
+		}}},
+		Run: func(c *command.Ctx) {
+			cl := clientOf(c)
+			val := string(c.Args[3])
+			if strings.ContainsAny(val, " \n\r") {
+				c.Error(fmt.Sprintf("ERR %s cannot contain spaces, newlines or special characters.", c.Args[2]))
+				return
+			}
+			switch {
+			case command.EqFold(c.Args[2], "lib-name"):
+				cl.libName = val
+			case command.EqFold(c.Args[2], "lib-ver"):
+				cl.libVer = val
+			default:
+				c.Error(fmt.Sprintf("ERR Unrecognized option '%s'", c.Args[2]))
+				return
+			}
+			c.W.OK()
+		},
+	})
+}
+
+// setClientName validates and sets a client name, replying the error
+// itself on failure.
+func (s *Server) setClientName(c *command.Ctx, cl *client, name []byte) bool {
+	for _, b := range name {
+		if b < '!' || b > '~' {
+			c.Error("ERR Client names cannot contain spaces, newlines or special characters.")
+			return false
+		}
+	}
+	cl.name = string(name)
+	return true
+}
+
+func (s *Server) cmdAuth(c *command.Ctx) {
+	if len(c.Args) > 3 {
+		c.SyntaxError()
+		return
+	}
+	cl := clientOf(c)
+	user, pass := "default", c.Args[1]
+	if len(c.Args) == 3 {
+		user, pass = string(c.Args[1]), c.Args[2]
+	}
+	if len(c.Args) == 2 && s.cfg.RequirePass == "" {
+		c.Error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
+		return
+	}
+	if !s.checkPassword(user, pass) {
+		c.Error("WRONGPASS invalid username-password pair or user is disabled.")
+		return
+	}
+	cl.authenticated = true
+	c.W.OK()
+}
+
+// checkPassword checks credentials for the only user Vesta has, "default".
+func (s *Server) checkPassword(user string, pass []byte) bool {
+	if user != "default" {
+		return false
+	}
+	if s.cfg.RequirePass == "" {
+		return true // nopass: any password works
+	}
+	return subtle.ConstantTimeCompare(pass, []byte(s.cfg.RequirePass)) == 1
+}
+
+func (s *Server) cmdHello(c *command.Ctx) {
+	cl := clientOf(c)
+	ver := int64(0)
+	i := 1
+	if len(c.Args) >= 2 {
+		v, ok := command.ParseInt(c.Args[1])
+		if !ok {
+			c.Error("ERR Protocol version is not an integer or out of range")
+			return
+		}
+		if v < 2 || v > 3 {
+			c.Error("NOPROTO unsupported protocol version")
+			return
+		}
+		ver = v
+		i = 2
+	}
+	var name []byte
+	setName := false
+	for ; i < len(c.Args); i++ {
+		more := len(c.Args) - i - 1
+		switch {
+		case command.EqFold(c.Args[i], "AUTH") && more >= 2:
+			if !s.checkPassword(string(c.Args[i+1]), c.Args[i+2]) {
+				c.Error("WRONGPASS invalid username-password pair or user is disabled.")
+				return
+			}
+			cl.authenticated = true
+			i += 2
+		case command.EqFold(c.Args[i], "SETNAME") && more >= 1:
+			name = c.Args[i+1]
+			setName = true
+			i++
+		default:
+			c.Error(fmt.Sprintf("ERR Syntax error in HELLO option '%s'", c.Args[i]))
+			return
+		}
+	}
+	if cl.needAuth() {
+		c.Error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+		return
+	}
+	if setName && !s.setClientName(c, cl, name) {
+		return
+	}
+	if ver != 0 {
+		c.W.Proto = int(ver)
+	}
+	c.W.Map(7)
+	c.W.BulkString("server")
+	c.W.BulkString("redis")
+	c.W.BulkString("version")
+	c.W.BulkString(Version)
+	c.W.BulkString("proto")
+	c.W.Int(int64(c.W.Proto))
+	c.W.BulkString("id")
+	c.W.Int(cl.id)
+	c.W.BulkString("mode")
+	c.W.BulkString("standalone")
+	c.W.BulkString("role")
+	c.W.BulkString("master")
+	c.W.BulkString("modules")
+	c.W.Array(0)
+}
+
+// clientInfoString is one line of CLIENT LIST, with Redis 7.0's fields.
+func (s *Server) clientInfoString(cl *client) string {
+	now := time.Now()
+	cmd := cl.lastCmd
+	if cmd == "" {
+		cmd = "NULL"
+	}
+	qbuf := cl.parser.Buffered()
+	var b strings.Builder
+	fmt.Fprintf(&b, "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=0 psub=0 ssub=0 multi=-1 "+
+		"qbuf=%d qbuf-free=%d argv-mem=0 multi-mem=0 rbs=%d rbp=%d obl=%d oll=0 omem=%d tot-mem=%d events=r cmd=%s user=default redir=-1 resp=%d",
+		cl.id, cl.addr, cl.laddr, 8, cl.name,
+		int64(now.Sub(cl.created).Seconds()), int64(now.Sub(cl.lastActive).Seconds()),
+		cl.flagsString(), cl.db.ID, qbuf, 0, cap(cl.w.B), cl.w.Len(), cl.w.Len(), cl.outAsync,
+		int64(qbuf+cap(cl.w.B))+cl.outAsync, cmd, cl.w.Proto)
+	if cl.libName != "" || cl.libVer != "" {
+		fmt.Fprintf(&b, " lib-name=%s lib-ver=%s", cl.libName, cl.libVer)
+	}
+	return b.String()
+}
+
+func (s *Server) cmdClientList(c *command.Ctx) {
+	var ids map[int64]bool
+	for i := 2; i < len(c.Args); i++ {
+		switch {
+		case command.EqFold(c.Args[i], "TYPE") && i+1 < len(c.Args):
+			t := strings.ToLower(string(c.Args[i+1]))
+			if t != "normal" && t != "master" && t != "replica" && t != "slave" && t != "pubsub" {
+				c.Error(fmt.Sprintf("ERR Unknown client type '%s'", c.Args[i+1]))
+				return
+			}
+			if t != "normal" {
+				ids = map[int64]bool{} // no such clients in Vesta yet
+			}
+			i++
+		case command.EqFold(c.Args[i], "ID") && i+1 < len(c.Args):
+			if ids == nil {
+				ids = map[int64]bool{}
+			}
+			for i++; i < len(c.Args); i++ {
+				id, ok := command.ParseInt(c.Args[i])
+				if !ok || id <= 0 {
+					c.Error("ERR Invalid client ID")
+					return
+				}
+				ids[id] = true
+			}
+		default:
+			c.SyntaxError()
+			return
+		}
+	}
+	var b strings.Builder
+	for _, cl := range s.sortedClients() {
+		if ids != nil && !ids[cl.id] {
+			continue
+		}
+		b.WriteString(s.clientInfoString(cl))
+		b.WriteByte('\n')
+	}
+	c.W.Verbatim(b.String(), "txt")
+}
+
+func (s *Server) sortedClients() []*client {
+	out := make([]*client, 0, len(s.clients))
+	for _, cl := range s.clients {
+		out = append(out, cl)
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].id < out[j-1].id; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+func (s *Server) cmdClientKill(c *command.Ctx) {
+	me := clientOf(c)
+	if len(c.Args) == 3 {
+		// Old form: CLIENT KILL addr:port.
+		for _, cl := range s.clients {
+			if cl.addr == string(c.Args[2]) {
+				s.killClient(cl, me)
+				c.W.OK()
+				return
+			}
+		}
+		c.Error("ERR No such client")
+		return
+	}
+	if len(c.Args)%2 != 0 {
+		c.SyntaxError()
+		return
+	}
+	var (
+		id          int64
+		addr, laddr string
+		typ         string
+		user        string
+		skipMe      = true
+	)
+	for i := 2; i < len(c.Args); i += 2 {
+		v := c.Args[i+1]
+		switch {
+		case command.EqFold(c.Args[i], "ID"):
+			n, ok := command.ParseInt(v)
+			if !ok || n <= 0 {
+				c.Error("ERR client-id should be greater than 0")
+				return
+			}
+			id = n
+		case command.EqFold(c.Args[i], "ADDR"):
+			addr = string(v)
+		case command.EqFold(c.Args[i], "LADDR"):
+			laddr = string(v)
+		case command.EqFold(c.Args[i], "TYPE"):
+			typ = strings.ToLower(string(v))
+			if typ != "normal" && typ != "master" && typ != "replica" && typ != "slave" && typ != "pubsub" {
+				c.Error(fmt.Sprintf("ERR Unknown client type '%s'", v))
+				return
+			}
+		case command.EqFold(c.Args[i], "USER"):
+			user = string(v)
+			if user != "default" {
+				c.Error(fmt.Sprintf("ERR No such user '%s'", v))
+				return
+			}
+		case command.EqFold(c.Args[i], "SKIPME"):
+			switch {
+			case command.EqFold(v, "yes"):
+				skipMe = true
+			case command.EqFold(v, "no"):
+				skipMe = false
+			default:
+				c.SyntaxError()
+				return
+			}
+		default:
+			c.SyntaxError()
+			return
+		}
+	}
+	killed := 0
+	for _, cl := range s.sortedClients() {
+		if (id != 0 && cl.id != id) || (addr != "" && cl.addr != addr) || (laddr != "" && cl.laddr != laddr) ||
+			(typ != "" && typ != "normal") || (cl == me && skipMe) {
+			continue
+		}
+		s.killClient(cl, me)
+		killed++
+	}
+	c.W.Int(int64(killed))
+}
+
+// killClient closes a client; the caller's own connection closes after its
+// reply. Called under mu.
+func (s *Server) killClient(cl, me *client) {
+	if cl == me {
+		cl.closeAfterReply = true
+		return
+	}
+	cl.killed = true
+	_ = cl.conn.SetReadDeadline(time.Now())
+	cl.conn.Close()
+}
+
+// replyBulkStrings is a helper for array-of-bulk replies.
+func replyBulkStrings(w *resp.Writer, ss ...string) {
+	w.Array(len(ss))
+	for _, x := range ss {
+		w.BulkString(x)
+	}
+}
+
+var _ = strconv.Itoa

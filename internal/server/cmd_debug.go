@@ -1,0 +1,175 @@
+package server
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/vestadb/vesta/internal/command"
+	"github.com/vestadb/vesta/internal/digest"
+	"github.com/vestadb/vesta/internal/keyspace"
+)
+
+// DEBUG: the subcommands tests and tools rely on. Gated by
+// enable-debug-command, as in Redis.
+
+const debugDenied = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", " +
+	"you can run it from a local connection, otherwise you need to set this option in the configuration file, " +
+	"and then restart the server."
+
+func (s *Server) registerDebugCommands(t *command.Table) {
+	t.Define("debug", s.cmdDebug)
+}
+
+func (s *Server) cmdDebug(c *command.Ctx) {
+	sub := c.Args[1]
+	n := len(c.Args)
+	switch {
+	case command.EqFold(sub, "HELP"):
+		command.ReplyHelp(c, "DEBUG", []string{
+			"DIGEST", "    Output a hex signature representing the current DB content.",
+			"DIGEST-VALUE <key> [<key> ...]", "    Output a hex signature of the values of all the specified keys.",
+			"OBJECT <key>", "    Show low level info about the `key` and associated value.",
+			"POPULATE <count> [<prefix>] [<size>]",
+			"    Create <count> string keys named key:<num>, or <prefix>:<num>, with values of <size> bytes.",
+			"SET-ACTIVE-EXPIRE <0|1>", "    Switch the active expiry of keys with a TTL off or on.",
+			"SLEEP <seconds>", "    Stop the server for <seconds>; fractions are allowed.",
+		})
+	case command.EqFold(sub, "SLEEP") && n == 3:
+		f, err := strconv.ParseFloat(string(c.Args[2]), 64)
+		if err != nil {
+			f = 0
+		}
+		time.Sleep(time.Duration(f * float64(time.Second)))
+		c.W.OK()
+	case command.EqFold(sub, "SET-ACTIVE-EXPIRE") && n == 3:
+		v, _ := strconv.Atoi(string(c.Args[2]))
+		s.activeExp = v != 0
+		c.W.OK()
+	case command.EqFold(sub, "OBJECT") && n == 3:
+		e := c.DB.Peek(c.Args[2])
+		if e == nil {
+			c.Error("ERR no such key")
+			return
+		}
+		enc := command.StringEncoding(e)
+		size := len(e.Str())
+		if e.Type() != keyspace.TypeString {
+			enc = e.Obj().Encoding()
+		}
+		c.W.Simple(fmt.Sprintf("Value at:%p refcount:1 encoding:%s serializedlength:%d lru:%d lru_seconds_idle:%d",
+			e, enc, size, e.LRU(), command.IdleSeconds(s.ks.LRUClock, e)))
+	case command.EqFold(sub, "DIGEST") && n == 2:
+		c.W.BulkString(s.datasetDigest().String())
+	case command.EqFold(sub, "DIGEST-VALUE") && n >= 2:
+		c.W.Array(n - 2)
+		for _, key := range c.Args[2:] {
+			e := c.DB.Peek(key)
+			if e == nil {
+				c.W.BulkString(digest.Sum{}.String())
+				continue
+			}
+			c.W.BulkString(valueDigest(c.DB, e).String())
+		}
+	case command.EqFold(sub, "POPULATE") && n >= 3 && n <= 5:
+		count, ok := command.ParseInt(c.Args[2])
+		if !ok || count < 0 {
+			c.Error(command.ErrNegativeLen)
+			return
+		}
+		var size int64
+		if n == 5 {
+			if size, ok = command.ParseInt(c.Args[4]); !ok || size < 0 {
+				c.Error(command.ErrNegativeLen)
+				return
+			}
+		}
+		prefix := []byte("key")
+		if n >= 4 {
+			prefix = c.Args[3]
+		}
+		var key, val []byte
+		for j := int64(0); j < count; j++ {
+			key = strconv.AppendInt(append(append(key[:0], prefix...), ':'), j, 10)
+			if c.DB.LookupWrite(key) != nil {
+				continue
+			}
+			val = strconv.AppendInt(append(val[:0], "value:"...), j, 10)
+			v := val
+			if size > 0 {
+				v = make([]byte, size)
+				copy(v, val)
+			}
+			c.DB.AddString(key, v)
+			c.DB.Signal(key)
+		}
+		c.W.OK()
+	default:
+		c.Error(fmt.Sprintf("ERR Unknown subcommand or wrong number of arguments for '%.128s'. Try DEBUG HELP.", sub))
+	}
+}
+
+// datasetDigest computes DEBUG DIGEST over every database.
+func (s *Server) datasetDigest() digest.Sum {
+	var d digest.Dataset
+	for _, db := range s.ks.DBs {
+		if db.Len() == 0 {
+			continue
+		}
+		d.DB(db.ID)
+		db.Each(func(e *keyspace.Entry) bool {
+			at := db.ExpireAt(e)
+			switch v := e.Obj().(type) {
+			case nil:
+				d.String(e.Key(), e.Str(), at)
+			case keyspace.ListValue:
+				d.List(e.Key(), listSeq(v), at)
+			case keyspace.SetValue:
+				d.Set(e.Key(), setSeq(v), at)
+			case keyspace.ZSetValue:
+				d.ZSet(e.Key(), zsetSeq(v), at)
+			case keyspace.HashValue:
+				d.Hash(e.Key(), hashSeq(v), at)
+			}
+			return true
+		})
+	}
+	return d.Sum()
+}
+
+// valueDigest computes DEBUG DIGEST-VALUE of one entry.
+func valueDigest(db *keyspace.DB, e *keyspace.Entry) digest.Sum {
+	at := db.ExpireAt(e)
+	switch v := e.Obj().(type) {
+	case nil:
+		return digest.StringValue(e.Str(), at)
+	case keyspace.ListValue:
+		return digest.ListValue(listSeq(v), at)
+	case keyspace.SetValue:
+		return digest.SetValue(setSeq(v), at)
+	case keyspace.ZSetValue:
+		return digest.ZSetValue(zsetSeq(v), at)
+	case keyspace.HashValue:
+		return digest.HashValue(hashSeq(v), at)
+	}
+	return digest.Sum{}
+}
+
+func listSeq(v keyspace.ListValue) func(func([]byte) bool) {
+	return func(yield func([]byte) bool) { v.Each(yield) }
+}
+
+func setSeq(v keyspace.SetValue) func(func([]byte) bool) {
+	return func(yield func([]byte) bool) { v.Each(yield) }
+}
+
+func zsetSeq(v keyspace.ZSetValue) func(func([]byte, float64) bool) {
+	return func(yield func([]byte, float64) bool) { v.Each(yield) }
+}
+
+func hashSeq(v keyspace.HashValue) func(func([]byte, []byte) bool) {
+	return func(yield func([]byte, []byte) bool) { v.Each(yield) }
+}
+
+var _ = math.MaxInt

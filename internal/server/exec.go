@@ -1,0 +1,212 @@
+package server
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vestadb/vesta/internal/command"
+	"github.com/vestadb/vesta/internal/keyspace"
+)
+
+// op is one operation queued for the AOF (and, one day, replicas).
+type op struct {
+	db   int // -1: emit no SELECT before it
+	args [][]byte
+}
+
+// propagation collects what the current top-level command propagates,
+// Redis's server.also_propagate.
+type propagation struct {
+	depth int  // nesting of call(): EXEC runs commands inside a command
+	ops   []op // queued operations
+	// Feed receives the operations to log, in order; nil when nothing
+	// consumes them (no AOF).
+	feed func(db int, args [][]byte)
+}
+
+var (
+	argMULTI = []byte("MULTI")
+	argEXEC  = []byte("EXEC")
+	argDEL   = []byte("DEL")
+	argUNLNK = []byte("UNLINK")
+)
+
+// AlsoPropagate implements command.Env.
+func (s *Server) AlsoPropagate(db int, args [][]byte) {
+	if s.prop.feed == nil {
+		return
+	}
+	cp := make([][]byte, len(args))
+	for i, a := range args {
+		cp[i] = append([]byte(nil), a...)
+	}
+	s.prop.ops = append(s.prop.ops, op{db, cp})
+}
+
+// Limits implements command.Env.
+func (s *Server) Limits() *command.Limits { return &s.limits }
+
+// propagatePending emits the queued operations: one alone as is, several
+// wrapped in MULTI/EXEC (with the SELECT of the first one before MULTI).
+func (s *Server) propagatePending() {
+	ops := s.prop.ops
+	if len(ops) == 0 {
+		return
+	}
+	s.prop.ops = ops[:0]
+	feed := s.prop.feed
+	if feed == nil {
+		return
+	}
+	if len(ops) == 1 {
+		feed(ops[0].db, ops[0].args)
+		return
+	}
+	feed(ops[0].db, [][]byte{argMULTI})
+	for _, o := range ops {
+		feed(o.db, o.args)
+	}
+	feed(-1, [][]byte{argEXEC})
+}
+
+// keyExpired is the keyspace hook for a key deleted because its TTL passed:
+// propagate DEL (or UNLINK), immediately when no command is running (the
+// active cycle), otherwise together with the command that triggered it.
+func (s *Server) keyExpired(db *keyspace.DB, key []byte) {
+	del := argDEL
+	if s.cfg.LazyfreeLazyExpire {
+		del = argUNLNK
+	}
+	s.AlsoPropagate(db.ID, [][]byte{del, key})
+	if s.prop.depth == 0 {
+		s.propagatePending()
+	}
+}
+
+// keyModified is the keyspace hook for signalModifiedKey.
+func (s *Server) keyModified(db *keyspace.DB, key []byte) {}
+
+// dbFlushed is the keyspace hook for FLUSHDB/SWAPDB of a database.
+func (s *Server) dbFlushed(db *keyspace.DB) {}
+
+// processCommand checks a request the way Redis's processCommand does and
+// executes it. Called under mu.
+func (s *Server) processCommand(cl *client, args [][]byte) {
+	s.ks.Now = time.Now().UnixMilli()
+	if cl.replyMode == replySkip {
+		cl.replyMode = replySkipThis
+	}
+	mark := cl.w.Len()
+	defer func() {
+		switch cl.replyMode {
+		case replyOff:
+			cl.w.B = cl.w.B[:mark]
+		case replySkipThis:
+			cl.w.B = cl.w.B[:mark]
+			cl.replyMode = replyOn
+		}
+	}()
+
+	spec, msg := s.table.Lookup(args)
+	if msg != "" {
+		cl.w.Error(msg)
+		return
+	}
+	if cl.needAuth() && !spec.Has(command.NoAuth) {
+		cl.w.Error("NOAUTH Authentication required.")
+		return
+	}
+	if s.loading && !spec.Has(command.Loading) {
+		cl.w.Error("LOADING Redis is loading the dataset in memory")
+		return
+	}
+	s.call(cl, spec, args)
+}
+
+// call executes a command and queues what it propagates. Called under mu.
+func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
+	c := &cl.ctx
+	c.Reset()
+	c.Args = args
+	c.Spec = spec
+	c.DB = cl.db
+	db := cl.db.ID
+	dirty := s.ks.Dirty
+	start := time.Now()
+	s.prop.depth++
+	spec.Run(c)
+	s.prop.depth--
+	_ = start
+	if pargs, ok, force := c.Propagated(); ok && (s.ks.Dirty != dirty || force) {
+		s.AlsoPropagate(db, pargs)
+	}
+	s.stats.commandsProcessed++
+	cl.lastCmd = spec.Name
+	if len(s.monitors) > 0 && !spec.Has(command.SkipMonitor) && !spec.Has(command.Admin) {
+		s.feedMonitors(cl, db, args)
+	}
+	if s.prop.depth == 0 {
+		s.propagatePending()
+	}
+}
+
+// feedMonitors sends the command line to MONITOR clients.
+func (s *Server) feedMonitors(cl *client, db int, args [][]byte) {
+	now := time.Now()
+	var b []byte
+	b = append(b, '+')
+	b = strconv.AppendInt(b, now.Unix(), 10)
+	b = append(b, '.')
+	us := strconv.Itoa(now.Nanosecond() / 1000)
+	b = append(b, strings.Repeat("0", 6-len(us))...)
+	b = append(b, us...)
+	b = append(b, " ["...)
+	b = strconv.AppendInt(b, int64(db), 10)
+	b = append(b, ' ')
+	b = append(b, cl.addr...)
+	b = append(b, ']')
+	for _, a := range args {
+		b = append(b, ' ')
+		b = appendRepr(b, a)
+	}
+	b = append(b, "\r\n"...)
+	for m := range s.monitors {
+		m.queue(b)
+	}
+}
+
+// appendRepr quotes s like Redis's sdscatrepr.
+func appendRepr(b, s []byte) []byte {
+	b = append(b, '"')
+	for _, c := range s {
+		switch c {
+		case '\\', '"':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\a':
+			b = append(b, '\\', 'a')
+		case '\b':
+			b = append(b, '\\', 'b')
+		default:
+			if c >= 0x20 && c < 0x7f {
+				b = append(b, c)
+			} else {
+				b = append(b, '\\', 'x', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
+			}
+		}
+	}
+	return append(b, '"')
+}
+
+// durabilityWait returns a function to call after releasing mu and before
+// writing replies: it blocks until what the replies depend on is as
+// durable as the fsync policy promises. Called under mu.
+func (s *Server) durabilityWait() func() { return noWait }
+
+func noWait() {}

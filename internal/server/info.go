@@ -1,0 +1,330 @@
+package server
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/vestadb/vesta/internal/command"
+)
+
+// INFO: the sections and field names of Redis 7.0, so that tools reading
+// INFO work. Fields describing machinery Vesta does not have (forks, io
+// threads, replication backlog) report the idle values Redis reports when
+// that machinery is unused.
+
+var defaultSections = []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace"}
+var allSections = []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace"}
+
+func (s *Server) cmdInfo(c *command.Ctx) {
+	want := map[string]bool{}
+	if len(c.Args) == 1 {
+		for _, sec := range defaultSections {
+			want[sec] = true
+		}
+	}
+	for _, a := range c.Args[1:] {
+		switch sec := strings.ToLower(string(a)); sec {
+		case "all":
+			for _, x := range allSections {
+				want[x] = true
+			}
+			delete(want, "modules")
+		case "everything":
+			for _, x := range allSections {
+				want[x] = true
+			}
+		case "default":
+			for _, x := range defaultSections {
+				want[x] = true
+			}
+		default:
+			want[sec] = true
+		}
+	}
+	var b strings.Builder
+	for _, sec := range allSections {
+		if !want[sec] {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\r\n")
+		}
+		s.infoSection(&b, sec)
+	}
+	c.W.Verbatim(b.String(), "txt")
+}
+
+func field(b *strings.Builder, name string, v any) {
+	fmt.Fprintf(b, "%s:%v\r\n", name, v)
+}
+
+func (s *Server) infoSection(b *strings.Builder, sec string) {
+	now := time.Now()
+	switch sec {
+	case "server":
+		b.WriteString("# Server\r\n")
+		field(b, "redis_version", Version)
+		field(b, "redis_git_sha1", "00000000")
+		field(b, "redis_git_dirty", 0)
+		field(b, "redis_build_id", "0")
+		field(b, "redis_mode", "standalone")
+		field(b, "vesta_version", VestaVersion)
+		field(b, "os", osString())
+		field(b, "arch_bits", 64)
+		field(b, "monotonic_clock", "POSIX clock_gettime")
+		field(b, "multiplexing_api", "epoll")
+		field(b, "atomicvar_api", "c11-builtin")
+		field(b, "gcc_version", "0.0.0")
+		field(b, "go_version", runtime.Version())
+		field(b, "process_id", os.Getpid())
+		field(b, "process_supervised", "no")
+		field(b, "run_id", s.runID)
+		field(b, "tcp_port", s.cfg.Port)
+		field(b, "server_time_usec", now.UnixMicro())
+		up := int64(now.Sub(s.start).Seconds())
+		field(b, "uptime_in_seconds", up)
+		field(b, "uptime_in_days", up/86400)
+		field(b, "hz", s.cfg.HZ)
+		field(b, "configured_hz", s.cfg.HZ)
+		field(b, "lru_clock", s.ks.LRUClock)
+		exe, _ := os.Executable()
+		field(b, "executable", exe)
+		field(b, "config_file", s.cfg.Path())
+		field(b, "io_threads_active", 0)
+	case "clients":
+		b.WriteString("# Clients\r\n")
+		field(b, "connected_clients", len(s.clients))
+		field(b, "cluster_connections", 0)
+		field(b, "maxclients", s.cfg.MaxClients)
+		field(b, "client_recent_max_input_buffer", 0)
+		field(b, "client_recent_max_output_buffer", 0)
+		field(b, "blocked_clients", 0)
+		field(b, "tracking_clients", 0)
+		field(b, "clients_in_timeout_table", 0)
+	case "memory":
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		used := ms.HeapAlloc
+		if used > s.stats.peakMemory {
+			s.stats.peakMemory = used
+		}
+		rss := rssBytes()
+		b.WriteString("# Memory\r\n")
+		field(b, "used_memory", used)
+		field(b, "used_memory_human", human(used))
+		field(b, "used_memory_rss", rss)
+		field(b, "used_memory_rss_human", human(rss))
+		field(b, "used_memory_peak", s.stats.peakMemory)
+		field(b, "used_memory_peak_human", human(s.stats.peakMemory))
+		field(b, "used_memory_peak_perc", fmt.Sprintf("%.2f%%", 100*float64(used)/float64(max(s.stats.peakMemory, 1))))
+		field(b, "used_memory_overhead", 0)
+		field(b, "used_memory_startup", 0)
+		field(b, "used_memory_dataset", used)
+		field(b, "used_memory_dataset_perc", "100.00%")
+		field(b, "allocator_allocated", ms.HeapAlloc)
+		field(b, "allocator_active", ms.HeapInuse)
+		field(b, "allocator_resident", ms.HeapSys-ms.HeapReleased)
+		field(b, "total_system_memory", totalSystemMemory())
+		field(b, "total_system_memory_human", human(totalSystemMemory()))
+		field(b, "maxmemory", 0)
+		field(b, "maxmemory_human", "0B")
+		field(b, "maxmemory_policy", "noeviction")
+		field(b, "mem_fragmentation_ratio", fmt.Sprintf("%.2f", float64(rss)/float64(max(used, 1))))
+		field(b, "mem_aof_buffer", 0)
+		field(b, "mem_allocator", "go-"+runtime.Version())
+		field(b, "lazyfree_pending_objects", 0)
+		field(b, "lazyfreed_objects", 0)
+	case "persistence":
+		b.WriteString("# Persistence\r\n")
+		loading := 0
+		if s.loading {
+			loading = 1
+		}
+		field(b, "loading", loading)
+		field(b, "async_loading", 0)
+		field(b, "current_cow_peak", 0)
+		field(b, "current_cow_size", 0)
+		field(b, "current_cow_size_age", 0)
+		field(b, "current_fork_perc", "0.00")
+		field(b, "current_save_keys_processed", 0)
+		field(b, "current_save_keys_total", 0)
+		field(b, "rdb_changes_since_last_save", s.ks.Dirty)
+		field(b, "rdb_bgsave_in_progress", 0)
+		field(b, "rdb_last_save_time", s.lastSave)
+		field(b, "rdb_last_bgsave_status", "ok")
+		field(b, "rdb_last_bgsave_time_sec", -1)
+		field(b, "rdb_current_bgsave_time_sec", -1)
+		field(b, "rdb_saves", 0)
+		field(b, "rdb_last_cow_size", 0)
+		field(b, "rdb_last_load_keys_expired", 0)
+		field(b, "rdb_last_load_keys_loaded", 0)
+		field(b, "aof_enabled", 0)
+		field(b, "aof_rewrite_in_progress", 0)
+		field(b, "aof_rewrite_scheduled", 0)
+		field(b, "aof_last_rewrite_time_sec", -1)
+		field(b, "aof_current_rewrite_time_sec", -1)
+		field(b, "aof_last_bgrewrite_status", "ok")
+		field(b, "aof_rewrites", 0)
+		field(b, "aof_rewrites_consecutive_failures", 0)
+		field(b, "aof_last_write_status", "ok")
+		field(b, "aof_last_cow_size", 0)
+		field(b, "module_fork_in_progress", 0)
+		field(b, "module_fork_last_cow_size", 0)
+	case "stats":
+		ks := &s.ks.Stats
+		b.WriteString("# Stats\r\n")
+		field(b, "total_connections_received", s.stats.connectionsReceived.Load())
+		field(b, "total_commands_processed", s.stats.commandsProcessed)
+		field(b, "instantaneous_ops_per_sec", s.instantaneousOps())
+		field(b, "total_net_input_bytes", s.stats.netInput.Load())
+		field(b, "total_net_output_bytes", s.stats.netOutput.Load())
+		field(b, "total_net_repl_input_bytes", 0)
+		field(b, "total_net_repl_output_bytes", 0)
+		field(b, "instantaneous_input_kbps", "0.00")
+		field(b, "instantaneous_output_kbps", "0.00")
+		field(b, "instantaneous_input_repl_kbps", "0.00")
+		field(b, "instantaneous_output_repl_kbps", "0.00")
+		field(b, "rejected_connections", s.stats.rejectedConns.Load())
+		field(b, "sync_full", 0)
+		field(b, "sync_partial_ok", 0)
+		field(b, "sync_partial_err", 0)
+		field(b, "expired_keys", ks.ExpiredKeys)
+		field(b, "expired_stale_perc", fmt.Sprintf("%.2f", ks.ExpiredStalePerc*100))
+		field(b, "expired_time_cap_reached_count", ks.ExpiredTimeCapCount)
+		field(b, "expire_cycle_cpu_milliseconds", ks.ExpireCycleMicros/1000)
+		field(b, "evicted_keys", 0)
+		field(b, "evicted_clients", 0)
+		field(b, "total_eviction_exceeded_time", 0)
+		field(b, "current_eviction_exceeded_time", 0)
+		field(b, "keyspace_hits", ks.KeyspaceHits)
+		field(b, "keyspace_misses", ks.KeyspaceMisses)
+		field(b, "pubsub_channels", 0)
+		field(b, "pubsub_patterns", 0)
+		field(b, "pubsubshard_channels", 0)
+		field(b, "latest_fork_usec", 0)
+		field(b, "total_forks", 0)
+		field(b, "migrate_cached_sockets", 0)
+		field(b, "slave_expires_tracked_keys", 0)
+		field(b, "active_defrag_hits", 0)
+		field(b, "active_defrag_misses", 0)
+		field(b, "active_defrag_key_hits", 0)
+		field(b, "active_defrag_key_misses", 0)
+		field(b, "total_active_defrag_time", 0)
+		field(b, "current_active_defrag_time", 0)
+		field(b, "tracking_total_keys", 0)
+		field(b, "tracking_total_items", 0)
+		field(b, "tracking_total_prefixes", 0)
+		field(b, "unexpected_error_replies", 0)
+		field(b, "total_error_replies", s.stats.errorReplies)
+		field(b, "dump_payload_sanitizations", 0)
+		field(b, "total_reads_processed", 0)
+		field(b, "total_writes_processed", 0)
+		field(b, "io_threaded_reads_processed", 0)
+		field(b, "io_threaded_writes_processed", 0)
+	case "replication":
+		b.WriteString("# Replication\r\n")
+		field(b, "role", "master")
+		field(b, "connected_slaves", 0)
+		field(b, "master_failover_state", "no-failover")
+		field(b, "master_replid", s.runID)
+		field(b, "master_replid2", strings.Repeat("0", 40))
+		field(b, "master_repl_offset", 0)
+		field(b, "second_repl_offset", -1)
+		field(b, "repl_backlog_active", 0)
+		field(b, "repl_backlog_size", 1048576)
+		field(b, "repl_backlog_first_byte_offset", 0)
+		field(b, "repl_backlog_histlen", 0)
+	case "cpu":
+		var ru syscall.Rusage
+		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+		sys := float64(ru.Stime.Sec) + float64(ru.Stime.Usec)/1e6
+		user := float64(ru.Utime.Sec) + float64(ru.Utime.Usec)/1e6
+		b.WriteString("# CPU\r\n")
+		field(b, "used_cpu_sys", fmt.Sprintf("%.6f", sys))
+		field(b, "used_cpu_user", fmt.Sprintf("%.6f", user))
+		field(b, "used_cpu_sys_children", "0.000000")
+		field(b, "used_cpu_user_children", "0.000000")
+	case "modules":
+		b.WriteString("# Modules\r\n")
+	case "commandstats":
+		b.WriteString("# Commandstats\r\n")
+	case "errorstats":
+		b.WriteString("# Errorstats\r\n")
+	case "cluster":
+		b.WriteString("# Cluster\r\n")
+		field(b, "cluster_enabled", 0)
+	case "keyspace":
+		b.WriteString("# Keyspace\r\n")
+		for _, db := range s.ks.DBs {
+			if db.Len() == 0 {
+				continue
+			}
+			fmt.Fprintf(b, "db%d:keys=%d,expires=%d,avg_ttl=%d\r\n", db.ID, db.Len(), db.ExpiresLen(), db.AvgTTL)
+		}
+	}
+}
+
+func (s *Server) instantaneousOps() int64 {
+	var sum int64
+	for _, v := range s.stats.opsSamples {
+		sum += v
+	}
+	return sum / int64(len(s.stats.opsSamples))
+}
+
+func human(n uint64) string {
+	f := float64(n)
+	switch {
+	case f < 1024:
+		return fmt.Sprintf("%dB", n)
+	case f < 1024*1024:
+		return fmt.Sprintf("%.2fK", f/1024)
+	case f < 1024*1024*1024:
+		return fmt.Sprintf("%.2fM", f/1024/1024)
+	case f < 1024*1024*1024*1024:
+		return fmt.Sprintf("%.2fG", f/1024/1024/1024)
+	default:
+		return fmt.Sprintf("%.2fT", f/1024/1024/1024/1024)
+	}
+}
+
+func osString() string {
+	var u syscall.Utsname
+	if syscall.Uname(&u) != nil {
+		return runtime.GOOS
+	}
+	str := func(a [65]int8) string {
+		var sb strings.Builder
+		for _, c := range a {
+			if c == 0 {
+				break
+			}
+			sb.WriteByte(byte(c))
+		}
+		return sb.String()
+	}
+	return str(u.Sysname) + " " + str(u.Release) + " " + str(u.Machine)
+}
+
+// rssBytes reads the resident set size from /proc.
+func rssBytes() uint64 {
+	data, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	var size, rss uint64
+	fmt.Sscan(string(data), &size, &rss)
+	return rss * uint64(os.Getpagesize())
+}
+
+func totalSystemMemory() uint64 {
+	var si syscall.Sysinfo_t
+	if syscall.Sysinfo(&si) != nil {
+		return 0
+	}
+	return si.Totalram * uint64(si.Unit)
+}

@@ -1,0 +1,320 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vestadb/vesta/internal/command"
+	"github.com/vestadb/vesta/internal/config"
+	"github.com/vestadb/vesta/internal/keyspace"
+)
+
+// Version is the Redis version Vesta reports (INFO, HELLO): tools and
+// client libraries choose features by it, and Vesta implements 7.0.
+const Version = "7.0.15"
+
+// VestaVersion is Vesta's own version.
+const VestaVersion = "0.1.0"
+
+// Server is a running Vesta instance.
+type Server struct {
+	// mu serialises every command and every access to the keyspace and to
+	// the fields below marked "under mu". It is the total order of writes.
+	mu sync.Mutex
+
+	cfg    *config.Config // under mu
+	ks     *keyspace.Keyspace
+	table  *command.Table
+	limits command.Limits // derived from cfg, under mu
+	log    *slog.Logger
+	level  *slog.LevelVar
+
+	clients   map[int64]*client // under mu
+	nextID    atomic.Int64
+	monitors  map[*client]struct{}
+	listeners []net.Listener
+	lnMu      sync.Mutex
+	connWG    sync.WaitGroup
+
+	loading     bool // under mu: -LOADING for commands without the loading flag
+	activeExp   bool // DEBUG SET-ACTIVE-EXPIRE
+	expireCycle keyspace.ExpireCycle
+
+	// Propagation of the current top-level command (under mu).
+	prop propagation
+
+	start     time.Time
+	runID     string
+	stats     stats
+	lastSave  int64 // unix seconds
+	shutdown  chan struct{}
+	stopOnce  sync.Once
+	stopped   chan struct{}
+	shutdownR shutdownRequest
+}
+
+// stats are the counters INFO reports (under mu unless atomic).
+type stats struct {
+	connectionsReceived atomic.Int64
+	rejectedConns       atomic.Int64
+	commandsProcessed   int64
+	netInput            atomic.Int64
+	netOutput           atomic.Int64
+	keyspaceHits        int64
+	keyspaceMisses      int64
+	errorReplies        int64
+	opsSamples          [16]int64
+	opsSampleIdx        int
+	lastOpsCount        int64
+	lastOpsTime         time.Time
+	peakMemory          uint64
+	usedMemory          uint64
+}
+
+type shutdownRequest struct {
+	flags config.ShutdownFlags
+}
+
+// New builds a server from a configuration. It does not listen yet.
+func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	if level == nil {
+		level = new(slog.LevelVar)
+	}
+	s := &Server{
+		cfg:       cfg,
+		ks:        keyspace.New(cfg.Databases),
+		log:       logger,
+		level:     level,
+		clients:   map[int64]*client{},
+		monitors:  map[*client]struct{}{},
+		activeExp: true,
+		start:     time.Now(),
+		shutdown:  make(chan struct{}),
+		stopped:   make(chan struct{}),
+	}
+	var id [20]byte
+	_, _ = rand.Read(id[:])
+	s.runID = hex.EncodeToString(id[:])
+	s.lastSave = time.Now().Unix()
+	s.applyConfig()
+	s.table = buildTable(s)
+	s.ks.Hooks = keyspace.Hooks{
+		Expired:  s.keyExpired,
+		Modified: s.keyModified,
+		Flushed:  s.dbFlushed,
+	}
+	s.registerConfigHooks()
+	return s
+}
+
+// applyConfig refreshes the values derived from the configuration.
+func (s *Server) applyConfig() {
+	c := s.cfg
+	s.limits = command.Limits{
+		HashMaxListpackEntries: int(c.HashMaxListpackEntries),
+		HashMaxListpackValue:   int(c.HashMaxListpackValue),
+		ZSetMaxListpackEntries: int(c.ZsetMaxListpackEntries),
+		ZSetMaxListpackValue:   int(c.ZsetMaxListpackValue),
+		SetMaxIntsetEntries:    int(c.SetMaxIntsetEntries),
+		ListMaxListpackSize:    c.ListMaxListpackSize,
+		ListCompressDepth:      c.ListCompressDepth,
+		ProtoMaxBulkLen:        c.ProtoMaxBulkLen,
+		LazyfreeLazyUserDel:    c.LazyfreeLazyUserDel,
+		LazyfreeLazyExpire:     c.LazyfreeLazyExpire,
+	}
+	s.level.Set(slogLevel(c.LogLevel))
+}
+
+// Listen opens the configured TCP listeners. An address prefixed with '-'
+// may fail without failing the server, as in Redis.
+func (s *Server) Listen() error {
+	s.mu.Lock()
+	binds, port, backlog := append([]string(nil), s.cfg.Bind...), s.cfg.Port, s.cfg.TCPBacklog
+	s.mu.Unlock()
+	_ = backlog // the Go runtime uses the kernel's somaxconn
+	lns, err := listenAll(binds, port)
+	if err != nil {
+		return err
+	}
+	s.lnMu.Lock()
+	s.listeners = lns
+	s.lnMu.Unlock()
+	for _, ln := range lns {
+		s.log.Info("Ready to accept connections", "addr", ln.Addr().String())
+	}
+	return nil
+}
+
+func listenAll(binds []string, port int) ([]net.Listener, error) {
+	if port == 0 {
+		return nil, nil
+	}
+	var lns []net.Listener
+	for _, b := range binds {
+		optional := strings.HasPrefix(b, "-")
+		addr := strings.TrimPrefix(b, "-")
+		if addr == "*" {
+			addr = "0.0.0.0"
+		} else if addr == "::*" {
+			addr = "::"
+		}
+		ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(port)))
+		if err != nil {
+			if optional {
+				continue
+			}
+			for _, l := range lns {
+				l.Close()
+			}
+			return nil, fmt.Errorf("server: could not create server TCP listening socket %s: %w", net.JoinHostPort(addr, strconv.Itoa(port)), err)
+		}
+		lns = append(lns, ln)
+	}
+	return lns, nil
+}
+
+// Addrs returns the listening addresses.
+func (s *Server) Addrs() []net.Addr {
+	s.lnMu.Lock()
+	defer s.lnMu.Unlock()
+	var out []net.Addr
+	for _, ln := range s.listeners {
+		out = append(out, ln.Addr())
+	}
+	return out
+}
+
+// Run serves clients until ctx is cancelled or SHUTDOWN succeeds, then
+// shuts down gracefully.
+func (s *Server) Run(ctx context.Context) error {
+	s.lnMu.Lock()
+	lns := append([]net.Listener(nil), s.listeners...)
+	s.lnMu.Unlock()
+	for _, ln := range lns {
+		go s.acceptLoop(ln)
+	}
+	cronDone := make(chan struct{})
+	go func() {
+		defer close(cronDone)
+		s.cronLoop()
+	}()
+	select {
+	case <-ctx.Done():
+		s.mu.Lock()
+		err := s.prepareShutdown(s.shutdownR.flags)
+		s.mu.Unlock()
+		if err != nil {
+			s.log.Warn("Errors trying to shut down the server", "err", err)
+		}
+		s.stop()
+	case <-s.shutdown:
+	}
+	<-cronDone
+	s.closeClients()
+	s.connWG.Wait()
+	s.log.Info("Vesta is now ready to exit, bye bye...")
+	return nil
+}
+
+// stop ends serving: listeners close, the cron stops.
+func (s *Server) stop() {
+	s.stopOnce.Do(func() {
+		close(s.shutdown)
+		s.lnMu.Lock()
+		for _, ln := range s.listeners {
+			ln.Close()
+		}
+		s.lnMu.Unlock()
+	})
+}
+
+func (s *Server) closeClients() {
+	s.mu.Lock()
+	var cls []*client
+	for _, cl := range s.clients {
+		cls = append(cls, cl)
+	}
+	s.mu.Unlock()
+	for _, cl := range cls {
+		cl.conn.Close()
+	}
+}
+
+func (s *Server) acceptLoop(ln net.Listener) {
+	var delay time.Duration
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			select {
+			case <-s.shutdown:
+				return
+			default:
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			// Out of file descriptors and the like: back off and retry.
+			delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+			s.log.Warn("Accepting client connection", "err", err)
+			time.Sleep(delay)
+			continue
+		}
+		delay = 0
+		s.stats.connectionsReceived.Add(1)
+		s.connWG.Add(1)
+		go func() {
+			defer s.connWG.Done()
+			s.serveConn(conn)
+		}()
+	}
+}
+
+// WritePidFile writes the pidfile if one is configured.
+func (s *Server) WritePidFile() error {
+	s.mu.Lock()
+	path := s.cfg.PidFile
+	s.mu.Unlock()
+	if path == "" {
+		return nil
+	}
+	return os.WriteFile(path, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644)
+}
+
+// RemovePidFile removes the pidfile if one is configured.
+func (s *Server) RemovePidFile() {
+	s.mu.Lock()
+	path := s.cfg.PidFile
+	s.mu.Unlock()
+	if path != "" {
+		_ = os.Remove(path)
+	}
+}
+
+func slogLevel(l config.LogLevel) slog.Level {
+	switch l.String() {
+	case "debug":
+		return slog.LevelDebug - 4
+	case "verbose":
+		return slog.LevelDebug
+	case "notice":
+		return slog.LevelInfo
+	case "warning":
+		return slog.LevelWarn
+	default: // nothing
+		return slog.LevelError + 100
+	}
+}
