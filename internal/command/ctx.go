@@ -1,6 +1,8 @@
 package command
 
 import (
+	"time"
+
 	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/resp"
 )
@@ -13,6 +15,21 @@ type Env interface {
 	AlsoPropagate(db int, args [][]byte)
 	// Limits are the encoding thresholds from the configuration.
 	Limits() *Limits
+	// Block suspends the client that runs c until one of keys (in c.DB) is
+	// signalled as modified, the deadline passes (zero: never), or CLIENT
+	// UNBLOCK. Each time a key may be ready, serve runs under the server
+	// lock with a context for the blocked client (its DB and reply writer):
+	// it either serves the client (writes the reply, records changes with
+	// Changed and what to propagate with Rewrite, as a command would) and
+	// returns true, or returns false to keep waiting. Clients blocked on
+	// the same key are served in the order they blocked. On timeout the
+	// client gets a null array, or a null bulk when nullBulk is set.
+	// Block copies keys. Inside MULTI/EXEC commands must not block: check
+	// InExec first and reply as on timeout.
+	Block(c *Ctx, keys [][]byte, deadline time.Time, nullBulk bool, serve func(c *Ctx, key []byte) bool)
+	// InExec reports whether the command runs inside MULTI/EXEC (or another
+	// context where it must not block).
+	InExec(c *Ctx) bool
 }
 
 // Limits are the configuration values data types consult.

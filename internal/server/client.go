@@ -48,11 +48,11 @@ type client struct {
 	// Asynchronous output, used once the client can receive messages it did
 	// not ask for (MONITOR): everything it gets is queued here in order and
 	// written by a dedicated goroutine.
-	outMu    sync.Mutex
-	async    bool
-	pending  []byte
-	wake     chan struct{}
-	monitor  bool
+	outMu     sync.Mutex
+	async     bool
+	pending   []byte
+	wake      chan struct{}
+	monitor   bool
 	outAsync  int64 // bytes queued but not written
 	outClosed bool
 }

@@ -113,6 +113,10 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 		cl.w.Error(msg)
 		return
 	}
+	if spec.Name == "debug" && !s.cfg.EnableDebugCommand.Allowed(cl.local) {
+		cl.w.Error(debugDenied)
+		return
+	}
 	if cl.needAuth() && !spec.Has(command.NoAuth) {
 		cl.w.Error("NOAUTH Authentication required.")
 		return
@@ -132,6 +136,7 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 	c.Spec = spec
 	c.DB = cl.db
 	db := cl.db.ID
+	cl.lastCmd = spec.Name
 	dirty := s.ks.Dirty
 	start := time.Now()
 	s.prop.depth++
@@ -142,7 +147,6 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 		s.AlsoPropagate(db, pargs)
 	}
 	s.stats.commandsProcessed++
-	cl.lastCmd = spec.Name
 	if len(s.monitors) > 0 && !spec.Has(command.SkipMonitor) && !spec.Has(command.Admin) {
 		s.feedMonitors(cl, db, args)
 	}
