@@ -1,6 +1,7 @@
 package rdb
 
 import (
+	"slices"
 	"strconv"
 )
 
@@ -46,6 +47,10 @@ func (e *Encoder) Take() []byte {
 	e.buf = nil
 	return b
 }
+
+// Grow makes room for n more bytes, so that a chunk of known rough size
+// is built without reallocations.
+func (e *Encoder) Grow(n int) { e.buf = slices.Grow(e.buf, n) }
 
 // Raw appends p as it is.
 func (e *Encoder) Raw(p []byte) { e.buf = append(e.buf, p...) }
