@@ -126,8 +126,12 @@ func NewReader(r io.Reader, opts ReaderOptions) (*Reader, error) {
 }
 
 // atoi parses leading decimal digits like C's atoi (which Redis uses on the
-// version field): an optional sign, then digits up to the first non-digit.
+// version field): leading white space, an optional sign, then digits up to
+// the first non-digit.
 func atoi(b []byte) int {
+	for len(b) > 0 && (b[0] == ' ' || b[0] >= '\t' && b[0] <= '\r') {
+		b = b[1:]
+	}
 	neg := false
 	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
 		neg = b[0] == '-'
