@@ -1,0 +1,36 @@
+# Thin wrappers around the go tool. Plain `go test ./...` works too.
+GO ?= go
+
+.PHONY: run build test fmt vet race fuzz bench check
+
+# Run the server with its built-in defaults (port 6379, loopback only).
+run:
+	$(GO) run ./cmd/vesta-server
+
+build:
+	$(GO) build -o bin/ ./cmd/...
+
+# The whole test suite, as CI runs it.
+test: vet
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) test -race -count=1 -timeout 25m ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+# Each fuzz target for a short while (FUZZTIME=10s by default).
+FUZZTIME ?= 10s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
+
+check: test fuzz
