@@ -81,6 +81,10 @@ var parseCases = []parseCase{
 		Base: base(`a b'c"`, 1), CurBaseSeq: 1,
 	}},
 	{name: "backslash in single quotes stays", in: `file 'a\n' seq 1 type b` + "\n", err: manifest.ErrNotBaseName, line: 1},
+	{name: "single quote inside double quotes", in: `file "a'b" seq 1 type b` + "\n", want: &manifest.Manifest{
+		Base: base("a'b", 1), CurBaseSeq: 1,
+	}},
+	{name: "unquoted single quote as Redis writes it", in: "file a'b.1.base.rdb seq 1 type b\n", err: manifest.ErrQuotes, line: 1},
 	{name: "quote inside a token", in: `file a"b c" seq 1 type b` + "\n", want: &manifest.Manifest{
 		Base: base("ab c", 1), CurBaseSeq: 1,
 	}},

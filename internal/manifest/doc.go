@@ -32,6 +32,9 @@
 //
 //	file "my aof.1.incr.aof" seq 1 type i
 //
+// Redis leaves an empty name and a name with a single quote unquoted,
+// producing a manifest it cannot read back; Marshal quotes them.
+//
 // # Reader rules
 //
 // [Parse] accepts exactly what Redis 7.0.15 accepts:

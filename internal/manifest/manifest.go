@@ -131,8 +131,8 @@ func (m *Manifest) DropHistory() []File {
 	return h
 }
 
-// Validate reports whether m can be saved and read back unchanged: each
-// file's Type matches its list, names are base names without NUL bytes,
+// Validate reports whether m can be saved and read back unchanged: it
+// lists at least one file, each file's Type matches its list, names are base names without NUL bytes,
 // sequence numbers are not zero, incr sequence numbers strictly increase
 // from above zero, and every line fits the reader's 1024-byte limit.
 func (m *Manifest) Validate() error {
@@ -150,6 +150,9 @@ func (m *Manifest) Validate() error {
 			return fmt.Errorf("%w: %q: %w", ErrInvalid, f.Name, ErrLineTooLong)
 		}
 		return nil
+	}
+	if m.Base == nil && len(m.History) == 0 && len(m.Incrs) == 0 {
+		return fmt.Errorf("%w: no files (an empty manifest file is refused on reading)", ErrInvalid)
 	}
 	if m.Base != nil {
 		if err := check(*m.Base, TypeBase); err != nil {

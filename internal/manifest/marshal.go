@@ -6,10 +6,13 @@ import "strconv"
 // lines, then incr lines, each "file <name> seq <seq> type <t>\n". The type
 // letter comes from the list a File is in, not from its Type field.
 //
-// One deliberate difference: Redis writes an empty name as nothing at all,
-// giving a line it cannot read back; Marshal writes it as "". Parse accepts
-// an empty name, as Redis does, so Parse(Marshal(m)) always gives m back for
-// a manifest m that Parse returned.
+// Two deliberate differences, both where Redis writes a line that it then
+// cannot read back (checked with redis-server 7.0.15): Redis writes an
+// empty name as nothing at all, and a name holding a single quote (from
+// appendfilename "a'b") unquoted, so the quote opens a quoted token on
+// reading. Marshal quotes both: "" and "a'b.1.base.rdb". Redis reads these
+// forms, and Parse(Marshal(m)) gives back m for every m that passes
+// Validate.
 func (m *Manifest) Marshal() []byte {
 	n := len(m.History) + len(m.Incrs) + 1
 	return m.AppendTo(make([]byte, 0, n*48))
@@ -48,14 +51,14 @@ func isPrint(c byte) bool { return c >= 0x20 && c <= 0x7e }
 
 // needsQuotes reports whether Redis would quote name (sdsneedsrepr): any
 // byte that is a backslash, a double quote, not printable, or a blank. An
-// empty name is quoted too (see Marshal).
+// empty name and a single quote are quoted too (see Marshal).
 func needsQuotes(name string) bool {
 	if name == "" {
 		return true
 	}
 	for i := range len(name) {
 		c := name[i]
-		if c == '\\' || c == '"' || !isPrint(c) || isSpace(c) {
+		if c == '\\' || c == '"' || c == '\'' || !isPrint(c) || isSpace(c) {
 			return true
 		}
 	}

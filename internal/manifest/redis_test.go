@@ -117,11 +117,13 @@ func TestParseAgainstRedis(t *testing.T) {
 // startupRewrite creates empty files for m's base and incrs in aofDir and
 // returns the manifest Redis will write at startup: a base and an incr are
 // made if missing, and the history is dropped. It returns nil if the files
-// cannot be created (an empty name).
+// cannot be created (an empty name) or if Redis writes a name differently
+// from Marshal on purpose (a single quote without other bytes needing
+// quotes: see Marshal).
 func startupRewrite(t *testing.T, m *manifest.Manifest, aofDir, prefix string) []byte {
 	t.Helper()
 	for _, f := range m.Live() {
-		if f.Name == "" {
+		if f.Name == "" || strings.Contains(f.Name, "'") && !redisQuotes(f.Name) {
 			return nil
 		}
 		if err := os.WriteFile(filepath.Join(aofDir, f.Name), nil, 0o644); err != nil {
@@ -174,4 +176,17 @@ func tail(log string) string {
 		lines = lines[len(lines)-8:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// redisQuotes reports whether Redis 7.0.15 quotes name in a manifest
+// (sdsneedsrepr): a backslash, a double quote, a blank or a byte outside
+// printable ASCII.
+func redisQuotes(name string) bool {
+	for i := range len(name) {
+		c := name[i]
+		if c == '\\' || c == '"' || c < 0x21 || c > 0x7e {
+			return true
+		}
+	}
+	return false
 }
