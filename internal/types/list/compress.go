@@ -114,6 +114,20 @@ func (l *List) inMiddle(i int) bool {
 	return d > 0 && n > 2*d && i >= d && i < n-d
 }
 
+// touch is Redis's quicklistCompress for a node a command changed or an
+// iterator left: a node that was compressed before is compressed again, any
+// other node gets the full compressAround treatment.
+func (l *List) touch(i int, was bool) {
+	if l.depth == 0 {
+		return
+	}
+	if was {
+		l.compressNode(i)
+	} else {
+		l.compressAround(i)
+	}
+}
+
 // recompress compresses node i again after a change if it was compressed
 // before (Redis's recompress flag).
 func (l *List) recompress(i int, was bool) {

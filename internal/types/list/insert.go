@@ -22,16 +22,20 @@ func (l *List) InsertAt(i int, elem []byte, after bool) bool {
 // when after is set, and reports whether pivot was found (LINSERT).
 func (l *List) Insert(pivot, elem []byte, after bool) bool {
 	it := l.Iter(0, false)
-	for i := 0; it.Next(); i++ {
+	left, off := 0, 0 // nodes the scan has left behind; offset in the current node
+	for it.Next() {
+		for ; left < it.ni; left++ {
+			l.touch(left, l.nodes()[left].compressed())
+			off = 0
+		}
 		if it.Equal(pivot) {
-			ni, off := it.ni, i
-			// Find the pivot's offset inside its node.
-			for _, nd := range l.nodes()[:ni] {
-				off -= int(nd.count)
-			}
-			l.insertAt(ni, off, elem, after)
+			l.insertAt(it.ni, off, elem, after)
 			return true
 		}
+		off++
+	}
+	for ; left < int(l.n); left++ {
+		l.touch(left, l.nodes()[left].compressed())
 	}
 	return false
 }
@@ -195,11 +199,12 @@ func (l *List) Set(i int, elem []byte) bool {
 		was := l.decompressNode(ni)
 		lp := nd.lp()
 		nd.data = lp.Replace(lp.Seek(off), elem)
-		l.recompress(ni, was)
+		l.touch(ni, was)
 	case nd.plain() && large:
+		was := nd.compressed()
 		nd.data = append([]byte(nil), elem...)
 		nd.flags &^= flagCompressed
-		l.compressAround(ni)
+		l.touch(ni, was)
 	case nd.plain():
 		// A small element replaces a PLAIN node: insert it after the
 		// node, then drop the node.

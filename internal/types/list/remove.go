@@ -23,13 +23,19 @@ func (l *List) Remove(elem []byte, count int64) int {
 	if !reverse {
 		for ni := 0; ni < int(l.n) && !done(); {
 			if l.removeInNode(ni, elem, false, limit, &removed) {
+				if done() && ni < int(l.n) {
+					// Redis's iterator stopped on the next node.
+					l.touch(ni, l.nodes()[ni].compressed())
+				}
 				continue // node ni was dropped; the next one took its place
 			}
 			ni++
 		}
 	} else {
 		for ni := int(l.n) - 1; ni >= 0 && !done(); ni-- {
-			l.removeInNode(ni, elem, true, limit, &removed)
+			if l.removeInNode(ni, elem, true, limit, &removed) && done() && ni > 0 {
+				l.touch(ni-1, l.nodes()[ni-1].compressed())
+			}
 		}
 	}
 	return removed
@@ -47,6 +53,7 @@ func (l *List) removeInNode(ni int, elem []byte, reverse bool, limit int64, remo
 		}
 	case nd.plain():
 		if !bytes.Equal(nd.data, elem) {
+			l.touch(ni, false)
 			return false
 		}
 	}
@@ -87,7 +94,7 @@ func (l *List) removeInNode(ni int, elem []byte, reverse bool, limit int64, remo
 	}
 	nd.data = lp
 	if deleted == 0 {
-		l.recompress(ni, was)
+		l.touch(ni, was)
 		return false
 	}
 	l.count -= deleted
@@ -97,7 +104,7 @@ func (l *List) removeInNode(ni int, elem []byte, reverse bool, limit int64, remo
 		return true
 	}
 	nd.data = tidy(lp)
-	l.recompress(ni, was)
+	l.touch(ni, was)
 	return false
 }
 
@@ -136,6 +143,11 @@ func (l *List) DeleteRange(start, count int) bool {
 		return false
 	}
 	ni, off := l.locate(i)
+	if l.depth != 0 {
+		// Redis positions an iterator on the first node and releases it,
+		// which compresses that node if it belongs in the middle.
+		l.touch(ni, l.nodes()[ni].compressed())
+	}
 	for extent > 0 {
 		nd := &l.nodes()[ni]
 		c := int(nd.count)
