@@ -24,7 +24,7 @@ import (
 // is not installed, unless CI=true.
 
 // listScripts are the scripts of the differential test. Arguments are split
-// on spaces; "''" stands for the empty string and "@x*N" for x repeated N
+// on spaces; "”" stands for the empty string and "@x*N" for x repeated N
 // times.
 var listScripts = []struct {
 	name  string
