@@ -24,8 +24,8 @@ import (
 // is not installed, unless CI=true.
 
 // listScripts are the scripts of the differential test. Arguments are split
-// on spaces; "”" stands for the empty string and "@x*N" for x repeated N
-// times.
+// on spaces; a token of two single quotes stands for the empty string, and
+// "@x*N" for x repeated N times.
 var listScripts = []struct {
 	name  string
 	resp3 bool
