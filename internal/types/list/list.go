@@ -226,3 +226,5 @@ func (l *List) normIndex(i int) (int, bool) {
 	}
 	return i, i >= 0 && i < l.count
 }
+
+var _ keyspace.ListValue = (*List)(nil)
