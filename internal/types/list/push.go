@@ -33,10 +33,11 @@ func (l *List) push(elem []byte, head bool) {
 			if nd.compressed() {
 				l.decompressNode(ni)
 			}
+			lp := room(nd.lp(), listpack.EntrySize(elem))
 			if head {
-				nd.data = nd.lp().Prepend(elem)
+				nd.data = lp.Prepend(elem)
 			} else {
-				nd.data = nd.lp().Append(elem)
+				nd.data = lp.Append(elem)
 			}
 			nd.count++
 			return
@@ -47,6 +48,21 @@ func (l *List) push(elem []byte, head bool) {
 		}
 	}
 	l.addNode(at, packedNode(elem), !head)
+}
+
+// room returns lp with capacity for n more bytes. Below 1 KiB it grows the
+// array by an eighth more than needed rather than doubling it, so that small
+// lists, which never fill a node, waste little memory (the copies are
+// small); larger nodes grow by the listpack's own policy and are trimmed
+// when they fill up.
+func room(lp listpack.Listpack, n int) listpack.Listpack {
+	need := len(lp) + n
+	if need <= cap(lp) || need >= 1024 {
+		return lp
+	}
+	nl := make(listpack.Listpack, len(lp), need+need/8+8)
+	copy(nl, lp)
+	return nl
 }
 
 // packedNode returns a new node holding elem in an exact-size listpack.
