@@ -21,6 +21,8 @@ func buildTable(s *Server) *command.Table {
 	s.registerServerCommands(t)
 	s.registerCommandCommands(t)
 	s.registerDebugCommands(t)
+	s.registerMultiCommands(t)
+	s.registerPubSubCommands(t)
 	return t
 }
 
@@ -30,6 +32,7 @@ func (s *Server) registerServerCommands(t *command.Table) {
 		if !flushArgsOK(c) {
 			return
 		}
+		s.touchWatchedDB(c.DB, nil)
 		n := c.DB.Flush()
 		c.Dirty(n)
 		c.ForcePropagate()
@@ -41,6 +44,7 @@ func (s *Server) registerServerCommands(t *command.Table) {
 		}
 		n := 0
 		for _, db := range s.ks.DBs {
+			s.touchWatchedDB(db, nil)
 			n += db.Flush()
 		}
 		c.Dirty(n)
@@ -63,7 +67,16 @@ func (s *Server) registerServerCommands(t *command.Table) {
 			return
 		}
 		if a != b {
+			da, dbb := s.ks.DBs[a], s.ks.DBs[b]
+			s.touchWatchedDB(da, dbb)
+			s.touchWatchedDB(dbb, da)
 			s.ks.Swap(int(a), int(b))
+			// Clients blocked on keys that the swap brought in may proceed.
+			for bk := range s.blocking {
+				if bk.db == int(a) || bk.db == int(b) {
+					s.markReady(bk.db, []byte(bk.key))
+				}
+			}
 		}
 		c.Dirty(1)
 		c.W.OK()

@@ -81,11 +81,22 @@ func (s *Server) keyExpired(db *keyspace.DB, key []byte) {
 	s.AlsoPropagate(db.ID, [][]byte{del, key})
 	if s.prop.depth == 0 {
 		s.propagatePending()
+		if len(s.ready) > 0 {
+			s.serveBlocked()
+		}
 	}
 }
 
-// keyModified is the keyspace hook for signalModifiedKey.
-func (s *Server) keyModified(db *keyspace.DB, key []byte) {}
+// keyModified is the keyspace hook for signalModifiedKey: it invalidates
+// WATCHes and marks the key ready for clients blocked on it.
+func (s *Server) keyModified(db *keyspace.DB, key []byte) {
+	if len(s.watchers) > 0 {
+		s.touchWatched(db, key)
+	}
+	if len(s.blocking) > 0 {
+		s.markReady(db.ID, key)
+	}
+}
 
 // dbFlushed is the keyspace hook for FLUSHDB/SWAPDB of a database.
 func (s *Server) dbFlushed(db *keyspace.DB) {}
@@ -108,24 +119,64 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 		}
 	}()
 
+	// reject replies with an error and, inside MULTI, dooms the
+	// transaction (Redis's flagTransaction).
+	reject := func(msg string) {
+		cl.w.Error(msg)
+		if cl.multi != nil {
+			cl.multi.aborted = true
+		}
+	}
 	spec, msg := s.table.Lookup(args)
 	if msg != "" {
-		cl.w.Error(msg)
+		reject(msg)
 		return
 	}
 	if spec.Name == "debug" && !s.cfg.EnableDebugCommand.Allowed(cl.local) {
-		cl.w.Error(debugDenied)
+		reject(debugDenied)
 		return
 	}
 	if cl.needAuth() && !spec.Has(command.NoAuth) {
-		cl.w.Error("NOAUTH Authentication required.")
+		reject("NOAUTH Authentication required.")
+		return
+	}
+	if cl.w.Proto == 2 && cl.subCount() > 0 && !allowedWhileSubscribed[spec.Name] {
+		reject("ERR Can't execute '" + spec.Name + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
 		return
 	}
 	if s.loading && !spec.Has(command.Loading) {
-		cl.w.Error("LOADING Redis is loading the dataset in memory")
+		reject("LOADING Redis is loading the dataset in memory")
+		return
+	}
+	if cl.multi != nil {
+		switch spec.Name {
+		case "exec", "discard", "multi", "watch", "quit", "reset":
+		default:
+			if spec.Has(command.NoMulti) {
+				reject("ERR Command not allowed inside a transaction")
+				return
+			}
+			s.queueCommand(cl, spec, args)
+			return
+		}
+	}
+	if spec.Name == "ping" && cl.w.Proto == 2 && cl.subCount() > 0 {
+		// In the RESP2 subscribed context PING answers like a message.
+		cl.w.Array(2)
+		cl.w.BulkString("pong")
+		if len(args) > 1 {
+			cl.w.Bulk(args[1])
+		} else {
+			cl.w.BulkString("")
+		}
 		return
 	}
 	s.call(cl, spec, args)
+}
+
+var allowedWhileSubscribed = map[string]bool{
+	"subscribe": true, "psubscribe": true, "unsubscribe": true, "punsubscribe": true,
+	"ssubscribe": true, "sunsubscribe": true, "ping": true, "quit": true, "reset": true,
 }
 
 // call executes a command and queues what it propagates. Called under mu.
@@ -152,6 +203,9 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 	}
 	if s.prop.depth == 0 {
 		s.propagatePending()
+		if len(s.ready) > 0 {
+			s.serveBlocked()
+		}
 	}
 }
 

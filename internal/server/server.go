@@ -40,12 +40,21 @@ type Server struct {
 	log    *slog.Logger
 	level  *slog.LevelVar
 
-	clients   map[int64]*client // under mu
-	nextID    atomic.Int64
-	monitors  map[*client]struct{}
-	listeners []net.Listener
-	lnMu      sync.Mutex
-	connWG    sync.WaitGroup
+	clients  map[int64]*client // under mu
+	nextID   atomic.Int64
+	monitors map[*client]struct{}
+
+	// Blocked clients, watched keys and subscriptions (under mu).
+	blocking       map[blockKey][]*client
+	ready          []blockKey
+	readySet       map[blockKey]bool
+	blockedClients int
+	watchers       map[blockKey][]*client
+	channels       map[string]map[*client]struct{}
+	patterns       map[string]map[*client]struct{}
+	listeners      []net.Listener
+	lnMu           sync.Mutex
+	connWG         sync.WaitGroup
 
 	loading     bool // under mu: -LOADING for commands without the loading flag
 	activeExp   bool // DEBUG SET-ACTIVE-EXPIRE
@@ -101,6 +110,11 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 		level:     level,
 		clients:   map[int64]*client{},
 		monitors:  map[*client]struct{}{},
+		blocking:  map[blockKey][]*client{},
+		readySet:  map[blockKey]bool{},
+		watchers:  map[blockKey][]*client{},
+		channels:  map[string]map[*client]struct{}{},
+		patterns:  map[string]map[*client]struct{}{},
 		activeExp: true,
 		start:     time.Now(),
 		shutdown:  make(chan struct{}),
