@@ -54,6 +54,8 @@ type client struct {
 	psubs     map[string]struct{}
 	softSince time.Time // when the output queue passed the soft limit
 
+	marks []replyMark // per command of the batch, while the AOF is on
+
 	// Asynchronous output, used once the client can receive messages it did
 	// not ask for (MONITOR): everything it gets is queued here in order and
 	// written by a dedicated goroutine.
@@ -217,7 +219,10 @@ func (cl *client) handleInput() bool {
 			cl.w.Reset()
 		}
 		s.mu.Unlock()
-		wait()
+		if err := wait(); err != nil {
+			cl.failLogged(err)
+		}
+		cl.marks = cl.marks[:0]
 		if !cl.flush() {
 			return false
 		}
@@ -237,7 +242,10 @@ func (cl *client) handleInput() bool {
 				cl.w.Reset()
 			}
 			s.mu.Unlock()
-			wait()
+			if err := wait(); err != nil {
+				cl.w.Reset()
+				cl.w.Error("MISCONF Errors writing to the AOF file: " + strerror(err))
+			}
 			if !cl.flush() {
 				return false
 			}
@@ -247,6 +255,35 @@ func (cl *client) handleInput() bool {
 			return true
 		}
 	}
+}
+
+// replyMark locates one command's reply in the batch.
+type replyMark struct {
+	start  int
+	logged bool // the command reached the AOF buffer
+}
+
+// failLogged replaces the replies of the batch's logged commands with a
+// MISCONF error: their AOF bytes could not be made durable, so they must
+// not be acknowledged. Replies of commands that logged nothing stand.
+func (cl *client) failLogged(err error) {
+	if len(cl.marks) == 0 {
+		return
+	}
+	old := append([]byte(nil), cl.w.B...)
+	cl.w.Reset()
+	for i, m := range cl.marks {
+		end := len(old)
+		if i+1 < len(cl.marks) {
+			end = cl.marks[i+1].start
+		}
+		if m.logged {
+			cl.w.Error("MISCONF Errors writing to the AOF file: " + strerror(err))
+		} else {
+			cl.w.B = append(cl.w.B, old[m.start:end]...)
+		}
+	}
+	// Anything before the first mark (nothing, normally) is dropped.
 }
 
 // pendingBytes is the size of the queued output not yet written.

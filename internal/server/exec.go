@@ -20,6 +20,8 @@ type op struct {
 type propagation struct {
 	depth int  // nesting of call(): EXEC runs commands inside a command
 	ops   []op // queued operations
+	// emitted counts operations handed to feed.
+	emitted int64
 	// Feed receives the operations to log, in order; nil when nothing
 	// consumes them (no AOF).
 	feed func(db int, args [][]byte)
@@ -55,6 +57,7 @@ func (s *Server) propagatePending() {
 		return
 	}
 	s.prop.ops = ops[:0]
+	s.prop.emitted += int64(len(ops))
 	feed := s.prop.feed
 	if feed == nil {
 		return
@@ -105,6 +108,14 @@ func (s *Server) dbFlushed(db *keyspace.DB) {}
 // executes it. Called under mu.
 func (s *Server) processCommand(cl *client, args [][]byte) {
 	s.ks.Now = time.Now().UnixMilli()
+	if s.aof.w != nil {
+		// Remember where this reply starts and whether the command was
+		// logged, so that a failed AOF write can turn its reply into an
+		// error (see client.handleInput).
+		emitted := s.prop.emitted
+		cl.marks = append(cl.marks, replyMark{start: cl.w.Len()})
+		defer func() { cl.marks[len(cl.marks)-1].logged = s.prop.emitted != emitted }()
+	}
 	if cl.replyMode == replySkip {
 		cl.replyMode = replySkipThis
 	}
@@ -143,6 +154,16 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 	if cl.w.Proto == 2 && cl.subCount() > 0 && !allowedWhileSubscribed[spec.Name] {
 		reject("ERR Can't execute '" + spec.Name + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
 		return
+	}
+	if spec.Has(command.Write) || spec.Name == "ping" {
+		if msg := s.aofMisconf(); msg != "" {
+			reject(msg)
+			return
+		}
+		if msg := s.bgsaveMisconf(); msg != "" {
+			reject(msg)
+			return
+		}
 	}
 	if s.loading && !spec.Has(command.Loading) {
 		reject("LOADING Redis is loading the dataset in memory")
@@ -261,10 +282,3 @@ func appendRepr(b, s []byte) []byte {
 	}
 	return append(b, '"')
 }
-
-// durabilityWait returns a function to call after releasing mu and before
-// writing replies: it blocks until what the replies depend on is as
-// durable as the fsync policy promises. Called under mu.
-func (s *Server) durabilityWait() func() { return noWait }
-
-func noWait() {}
