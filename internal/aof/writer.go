@@ -3,6 +3,7 @@ package aof
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -256,8 +257,9 @@ func (w *Writer) writeAll(data []byte) error {
 	if err != nil {
 		if n > 0 {
 			// Cut the partial command off so the file ends on a boundary.
-			if terr := w.f.Truncate(w.size); terr != nil {
+			if terr := w.truncate(w.size); terr != nil {
 				err = errors.Join(err, fmt.Errorf("aof: truncating %s after a short write: %w", w.name, terr))
+				w.lost = true
 			}
 		}
 		w.setErr(err)
@@ -265,6 +267,16 @@ func (w *Writer) writeAll(data []byte) error {
 	}
 	w.size += int64(n)
 	return nil
+}
+
+// truncate cuts the file to size and moves the write position there (a file
+// not opened with O_APPEND would otherwise keep writing past a hole).
+func (w *Writer) truncate(size int64) error {
+	if err := w.f.Truncate(size); err != nil {
+		return err
+	}
+	_, err := w.f.Seek(size, io.SeekStart)
+	return err
 }
 
 // requeue puts data back in front of what was appended meanwhile.
@@ -328,7 +340,7 @@ func (w *Writer) syncDone(err error, target, size int64, rl int, gen uint64) err
 		w.lost = true
 		return err
 	}
-	if terr := w.f.Truncate(w.syncedSz); terr != nil {
+	if terr := w.truncate(w.syncedSz); terr != nil {
 		w.lost = true
 		return errors.Join(err, terr)
 	}
