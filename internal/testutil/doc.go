@@ -5,7 +5,7 @@
 //
 // [BuildVesta] compiles ./cmd/vesta-server once per test process.
 // [StartVesta] and [StartRedis] start vesta-server or Debian's redis-server
-// on a free loopback port with a fresh data directory and `--save ”`, wait
+// on a free loopback port with a fresh data directory and `--save ""`, wait
 // until the server answers PING, and stop it when the test ends (SIGTERM, then
 // SIGKILL). The returned [Server] can be stopped, killed and restarted on the
 // same port and directory, which persistence tests need.

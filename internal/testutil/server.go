@@ -75,7 +75,7 @@ func StartRedis(t testing.TB, args ...string) *Server {
 }
 
 // Start runs a server on a free loopback port with a fresh temporary
-// directory as --dir, `--bind 127.0.0.1` and `--save ”`, unless Args set
+// directory as --dir, `--bind 127.0.0.1` and `--save ""`, unless Args set
 // those directives themselves. It waits until the server answers PING and
 // stops it when the test ends. When the port turns out to be taken, it
 // retries on another one.

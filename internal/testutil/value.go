@@ -57,13 +57,13 @@ type Attributed struct {
 }
 
 // Parse parses one complete reply, as returned by [ReadFrame], into Go
-// values:
+// values. By type byte:
 //
-//   - Status          $  string (nil for $-1)   =  Verbatim
-//   - ErrorReply      !  ErrorReply             *  []any (nil for *-1)
-//     :  int64           _  nil                    %  Map
-//     #  bool            ,  float64                ~  Set
-//     (  *big.Int        >  Push                   |  Attributed
+//	'+' Status      '$' string, nil for $-1   '=' Verbatim
+//	'-' ErrorReply  '!' ErrorReply            '*' []any, nil for *-1
+//	':' int64       '_' nil                   '%' Map
+//	'#' bool        ',' float64               '~' Set
+//	'(' *big.Int    '>' Push                  '|' Attributed
 //
 // Bytes after the reply are an error ([ErrTrailing]).
 func Parse(raw []byte) (any, error) {
