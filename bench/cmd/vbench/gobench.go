@@ -40,7 +40,7 @@ func parseGoBench(r io.Reader) (*goBenchRun, error) {
 		case strings.HasPrefix(line, "pkg: "):
 			pkg = strings.TrimPrefix(line, "pkg: ")
 		case strings.HasPrefix(line, "cpu: "):
-			run.cpu = strings.TrimPrefix(line, "cpu: ")
+			run.cpu = strings.TrimSpace(strings.TrimPrefix(line, "cpu: "))
 		case strings.HasPrefix(line, "FAIL\t") || strings.HasPrefix(line, "FAIL "):
 			f := strings.Fields(line)
 			if len(f) >= 2 {
@@ -132,7 +132,7 @@ func (run *goBenchRun) markdown() string {
 	var rows [][]string
 	for _, g := range run.benches {
 		rows = append(rows, []string{shortPkg(g.pkg), strings.TrimPrefix(g.name, "Benchmark"),
-			num(median(g.nsOp)), num(median(g.mbS)), num(median(g.bOp)), num(median(g.allocsOp))})
+			num(median(g.nsOp)), num(median(g.mbS)), whole(median(g.bOp)), whole(median(g.allocsOp))})
 	}
 	b.WriteString(mdTable("llrrrr", []string{"package", "benchmark", "ns/op", "MB/s", "B/op", "allocs/op"}, rows))
 	if len(run.failed) > 0 {
@@ -167,4 +167,12 @@ func gobenchMain(args []string, stdin io.Reader, stdout io.Writer) error {
 	}
 	_, err = io.WriteString(stdout, run.markdown())
 	return err
+}
+
+// whole formats a count, which -count medians may leave fractional.
+func whole(x float64) string {
+	if math.IsNaN(x) {
+		return "–"
+	}
+	return strconv.FormatFloat(math.Round(x), 'f', 0, 64)
 }
