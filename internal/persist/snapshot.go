@@ -1,6 +1,7 @@
 package persist
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -38,10 +39,12 @@ type Job struct {
 	lock sync.Locker
 	ks   *keyspace.Keyspace
 	snap *keyspace.Snapshot
-	enc  *rdb.Encoder
-	sink *RDBSink
-	w    *rdb.Writer
+	enc  encoder
+	out  io.Writer
+	end  func() error // writes the trailer
 	opts SaveOptions
+
+	aborted bool // under lock: stop at the next step
 
 	// CutTook is how long taking the cut held the lock (latest_fork_usec).
 	CutTook time.Duration
@@ -54,23 +57,61 @@ type Job struct {
 func StartSnapshot(lock sync.Locker, ks *keyspace.Keyspace, out io.Writer, opts SaveOptions) *Job {
 	t0 := time.Now()
 	j := &Job{lock: lock, ks: ks, opts: opts, started: t0}
-	j.enc = rdb.NewEncoder(opts.Compression)
-	j.sink = NewRDBSink(j.enc)
-	j.w = rdb.NewWriter(out, rdb.WriterOptions{NoCompression: !opts.Compression, NoChecksum: !opts.Checksum})
-	j.enc.Header()
-	j.enc.StandardAux(rdb.RedisVersion, time.Now().Unix(), opts.UsedMem, nil, opts.AOFBase)
-	j.snap = ks.StartSnapshot(j.sink.Entry)
-	j.sink.SetSizes(j.snap.DBs())
+	e := rdb.NewEncoder(opts.Compression)
+	sink := NewRDBSink(e)
+	w := rdb.NewWriter(out, rdb.WriterOptions{NoCompression: !opts.Compression, NoChecksum: !opts.Checksum})
+	e.Header()
+	e.StandardAux(rdb.RedisVersion, time.Now().Unix(), opts.UsedMem, nil, opts.AOFBase)
+	j.enc = rdbEncoder{e, sink}
+	j.out = w
+	j.end = w.End
+	j.snap = ks.StartSnapshot(sink.Entry)
+	sink.SetSizes(j.snap.DBs())
 	j.CutTook = time.Since(t0)
 	return j
 }
 
+// StartRESPSnapshot is StartSnapshot for the RESP form of an AOF base.
+func StartRESPSnapshot(lock sync.Locker, ks *keyspace.Keyspace, out io.Writer, opts SaveOptions) *Job {
+	t0 := time.Now()
+	j := &Job{lock: lock, ks: ks, opts: opts, started: t0}
+	sink := NewRESPSink()
+	j.enc = sink
+	j.out = out
+	j.end = func() error { return nil }
+	j.snap = ks.StartSnapshot(sink.Entry)
+	j.CutTook = time.Since(t0)
+	return j
+}
+
+// encoder is what a job needs from its sink.
+type encoder interface {
+	Size() int
+	Take() []byte
+	Err() error
+}
+
+type rdbEncoder struct {
+	e    *rdb.Encoder
+	sink *RDBSink
+}
+
+func (r rdbEncoder) Size() int    { return r.e.Size() }
+func (r rdbEncoder) Take() []byte { return r.e.Take() }
+func (r rdbEncoder) Err() error   { return r.sink.Err() }
+
 // Progress reports keys serialised and keys at the cut.
 func (j *Job) Progress() (done, total int64) { return j.snap.Keys, j.snap.Total }
 
-// Abort detaches the snapshot (FLUSHALL kills a running BGSAVE). Call
-// under the lock; Run then returns an error.
-func (j *Job) Abort() { j.snap.End() }
+// ErrAborted is returned by Run after Abort.
+var ErrAborted = errors.New("persist: snapshot aborted")
+
+// Abort stops the job (FLUSHALL kills a running BGSAVE). Call under the
+// lock; Run then returns ErrAborted.
+func (j *Job) Abort() {
+	j.aborted = true
+	j.snap.End()
+}
 
 // Run writes the whole image. With background set it releases the lock
 // between steps (BGSAVE); otherwise the caller holds the lock throughout
@@ -90,13 +131,17 @@ func (j *Job) Run(background bool) error {
 	var chunk []byte
 	for {
 		lock()
+		if j.aborted {
+			unlock()
+			return ErrAborted
+		}
 		before := j.snap.Keys
 		done := j.snap.Step(stepBuckets, func() bool { return j.enc.Size() < chunkLimit })
 		if done {
 			j.snap.End()
 		}
 		chunk = j.enc.Take()
-		err := j.sink.Err()
+		err := j.enc.Err()
 		unlock()
 		if err != nil {
 			if !done {
@@ -106,7 +151,7 @@ func (j *Job) Run(background bool) error {
 			}
 			return err
 		}
-		if _, werr := j.w.Write(chunk); werr != nil {
+		if _, werr := j.out.Write(chunk); werr != nil {
 			if !done {
 				lock()
 				j.snap.End()
@@ -121,8 +166,8 @@ func (j *Job) Run(background bool) error {
 			time.Sleep(time.Duration(j.snap.Keys-before) * j.opts.KeySaveDelay)
 		}
 	}
-	if err := j.w.End(); err != nil {
-		return fmt.Errorf("persist: writing the RDB trailer: %w", err)
+	if err := j.end(); err != nil {
+		return fmt.Errorf("persist: writing the trailer: %w", err)
 	}
 	return nil
 }
