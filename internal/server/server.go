@@ -132,6 +132,7 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 	s.rdb.lastOK = true
 	s.rdb.lastDuration = -1
 	s.aof.lastStatus = true
+	s.aof.rw.lastDuration = -1
 	var id [20]byte
 	_, _ = rand.Read(id[:])
 	s.runID = hex.EncodeToString(id[:])
