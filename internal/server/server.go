@@ -58,7 +58,8 @@ type Server struct {
 	lnMu           sync.Mutex
 	connWG         sync.WaitGroup
 
-	loading     bool // under mu: -LOADING for commands without the loading flag
+	loading     bool  // under mu: -LOADING for commands without the loading flag
+	batchNow    int64 // under mu: unix ms at the start of the current batch
 	load        loadingState
 	fs          vfs.FS
 	aof         aofState
