@@ -128,3 +128,49 @@ func isDebugSubcommand(s string) bool {
 	}
 	return false
 }
+
+func init() {
+	RegisterKnownBug(KnownBug{
+		ID: "float-huge-negative-exponent",
+		What: "INCRBYFLOAT accepts a float whose negative exponent is huge (1e-2123456789) as 0; " +
+			"Redis's strtold underflows with ERANGE and replies 'value is not a valid float'",
+		Match: func(prefix Script, c Cmd) bool {
+			// The stored value gets such an exponent when digits are
+			// appended to a value like "5.0e-2".
+			return c.Name() == "INCRBYFLOAT" && used(prefix, "APPEND") && hasNegativeExponent(prefix)
+		},
+		Script: Script{C("SET", "k", "5.0e-2"), C("APPEND", "k", "123456789"), C("INCRBYFLOAT", "k", "1"),
+			C("INCRBYFLOAT", "j", "1e-2123456789")},
+	})
+}
+
+// hasNegativeExponent reports whether any argument in s looks like a float
+// with a negative exponent.
+func hasNegativeExponent(s Script) bool {
+	for _, c := range s {
+		for _, a := range c.Args {
+			if strings.Contains(a, "e-") || strings.Contains(a, "E-") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func init() {
+	RegisterKnownBug(KnownBug{
+		ID: "getrange-negative-shortcut",
+		What: "GETRANGE/SUBSTR with start < 0, end < 0 and start > end replies \"\" before looking the key up, " +
+			"so an expired key is not deleted (DBSIZE differs) and a key of another type gives \"\" instead of " +
+			"WRONGTYPE; Redis 7.0 looks the key up first",
+		Match: func(_ Script, c Cmd) bool {
+			if (c.Name() != "GETRANGE" && c.Name() != "SUBSTR") || len(c.Args) != 4 {
+				return false
+			}
+			start, err1 := strconv.ParseInt(c.Args[2], 10, 64)
+			end, err2 := strconv.ParseInt(c.Args[3], 10, 64)
+			return err1 == nil && err2 == nil && start < 0 && end < 0 && start > end
+		},
+		Script: Script{C("SET", "k", "v", "PXAT", "1"), C("GETRANGE", "k", "-1", "-5"), C("DBSIZE")},
+	})
+}

@@ -17,6 +17,9 @@ var ServerArgs = []string{"--enable-debug-command", "yes"}
 type Pair struct {
 	Vesta, Redis *testutil.Server
 	t            testing.TB
+	// Proto is the protocol the scripts' connections speak: 2 (the
+	// default when zero) or 3, switched to with HELLO 3 before the script.
+	Proto int
 	// Runs counts the scripts run, minimization included.
 	Runs int
 }
@@ -90,6 +93,12 @@ func (p *Pair) Run(s Script) *Mismatch {
 		for _, setup := range [][]string{{"FLUSHALL"}, {"DEBUG", "SET-ACTIVE-EXPIRE", "0"}} {
 			if got, err := c.DoErr(setup...); err != nil || string(got) != "+OK\r\n" {
 				p.t.Fatalf("compat: %q before a run: %q, %v", setup, got, err)
+			}
+		}
+		if p.Proto == 3 {
+			// The replies differ (id, server name); only the switch matters.
+			if got, err := c.DoErr("HELLO", "3"); err != nil || len(got) == 0 || got[0] != '%' {
+				p.t.Fatalf("compat: HELLO 3 before a run: %q, %v", got, err)
 			}
 		}
 	}
@@ -168,10 +177,11 @@ func (p *Pair) Minimize(s Script, m *Mismatch, budget int) (Script, *Mismatch) {
 	return s, m
 }
 
-// Report formats a failure: seed, mismatch and the script to reproduce it.
-func Report(seed uint64, m *Mismatch, s Script) string {
+// Report formats a failure: seed, protocol, mismatch and the script to
+// reproduce it.
+func Report(seed uint64, proto int, m *Mismatch, s Script) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "seed %d: replies differ at %s\n", seed, m)
+	fmt.Fprintf(&b, "seed %d (RESP%d): replies differ at %s\n", seed, max(proto, 2), m)
 	fmt.Fprintf(&b, "minimized script (%d commands; run on flushed servers, then DEBUG DIGEST):\n%s", len(s), s)
 	fmt.Fprintf(&b, "as Go:\n%s", s.GoSource())
 	return b.String()
