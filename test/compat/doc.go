@@ -15,7 +15,7 @@
 //
 // Scripts come from a seeded random generator ([Generate]) over a small key
 // space. Generators are registered by family ([Register]): "strings",
-// "keys", "expire", "db" and "errors" exist now; other data types add
+// "keys", "expire", "db", "errors" and "misc" exist now; other data types add
 // their own families in files of their own (gen_<family>.go) without
 // touching the rest. A generator must avoid replies that depend on timing:
 // relative TTLs come from [Gen.TTL], which never hands out two values close
