@@ -20,6 +20,9 @@ type Pair struct {
 	// Proto is the protocol the scripts' connections speak: 2 (the
 	// default when zero) or 3, switched to with HELLO 3 before the script.
 	Proto int
+	// Pipelined sends the whole script before reading any reply, as a
+	// client pipeline does, instead of one command at a time.
+	Pipelined bool
 	// Runs counts the scripts run, minimization included.
 	Runs int
 }
@@ -102,9 +105,28 @@ func (p *Pair) Run(s Script) *Mismatch {
 			}
 		}
 	}
-	for i, cmd := range append(s[:len(s):len(s)], digestCmd) {
-		va, verr := vc.DoErr(cmd.Args...)
-		ra, rerr := rc.DoErr(cmd.Args...)
+	full := append(s[:len(s):len(s)], digestCmd)
+	if p.Pipelined {
+		// Write everything from other goroutines while reading here, so
+		// that neither side blocks on a full socket buffer.
+		var req []byte
+		for _, cmd := range full {
+			req = testutil.AppendCommand(req, cmd.Args...)
+		}
+		for _, c := range []*testutil.Conn{vc, rc} {
+			go func() { _ = c.WriteRawErr(req) }()
+		}
+	}
+	for i, cmd := range full {
+		var va, ra []byte
+		var verr, rerr error
+		if p.Pipelined {
+			va, verr = vc.ReadReplyErr()
+			ra, rerr = rc.ReadReplyErr()
+		} else {
+			va, verr = vc.DoErr(cmd.Args...)
+			ra, rerr = rc.DoErr(cmd.Args...)
+		}
 		if verr != nil || rerr != nil || !Equal(cmd, va, ra) {
 			return &Mismatch{Index: i, Cmd: cmd, Vesta: va, Redis: ra, VestaErr: verr, RedisErr: rerr}
 		}
@@ -177,11 +199,15 @@ func (p *Pair) Minimize(s Script, m *Mismatch, budget int) (Script, *Mismatch) {
 	return s, m
 }
 
-// Report formats a failure: seed, protocol, mismatch and the script to
-// reproduce it.
-func Report(seed uint64, proto int, m *Mismatch, s Script) string {
+// Report formats a failure: seed, how the script was sent, the mismatch and
+// the script to reproduce it.
+func (p *Pair) Report(seed uint64, m *Mismatch, s Script) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "seed %d (RESP%d): replies differ at %s\n", seed, max(proto, 2), m)
+	how := "one command at a time"
+	if p.Pipelined {
+		how = "pipelined"
+	}
+	fmt.Fprintf(&b, "seed %d (RESP%d, %s): replies differ at %s\n", seed, max(p.Proto, 2), how, m)
 	fmt.Fprintf(&b, "minimized script (%d commands; run on flushed servers, then DEBUG DIGEST):\n%s", len(s), s)
 	fmt.Fprintf(&b, "as Go:\n%s", s.GoSource())
 	return b.String()
