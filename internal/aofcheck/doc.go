@@ -42,7 +42,11 @@
 //     system may expose a torn write that way). Only the unfinished record
 //     is lost by cutting.
 //   - StatusCorrupt: anything else. Data follows the damage, and cutting
-//     would throw it away, so Report.FixTarget refuses.
+//     would throw it away, so Report.FixTarget refuses. A MULTI left open
+//     at the end of the file counts as corrupt, not torn, when a "#"
+//     annotation lies inside it: Redis writes a transaction in one piece
+//     after its timestamp, so the EXEC is missing, and the commands after
+//     it would be lost by a cut.
 //
 // A truncated file other than the last one is not fixable either: the
 // later files hold writes made after the lost ones.

@@ -58,6 +58,7 @@ func TestCheckFile_RESP(t *testing.T) {
 		{"nested MULTI", set + multi + multi + exec, aofcheck.StatusCorrupt, 27, 8, "Unexpected MULTI"},
 		{"stray EXEC", set + exec + set, aofcheck.StatusCorrupt, 27, 8, "Unexpected EXEC"},
 		{"overlong annotation", "#" + strings.Repeat("x", 2000) + "\r\n" + set, aofcheck.StatusCorrupt, 0, 1, "annotation line longer"},
+		{"annotation inside an open MULTI", set + multi + incr + ts + set, aofcheck.StatusCorrupt, 27, 8, "EXEC is missing"},
 		{"garbage inside MULTI", set + multi + "xx\r\n" + exec, aofcheck.StatusCorrupt, 27, 8, "format error"},
 	}
 	for _, tt := range tests {

@@ -76,6 +76,11 @@ func (s *scanner) run() {
 	var (
 		multi                 bool
 		multiStart, multiLine int64
+		// annotated records an annotation inside the open MULTI. Redis
+		// writes a transaction in one piece with one timestamp before it,
+		// so an annotation inside means that the EXEC is missing, not
+		// torn off.
+		annotated bool
 	)
 	for {
 		if !multi {
@@ -93,6 +98,7 @@ func (s *scanner) run() {
 				s.stopped(kind)
 				return
 			}
+			annotated = annotated || multi
 			if cut {
 				s.out.tsCut = start
 				if multi {
@@ -119,7 +125,7 @@ func (s *scanner) run() {
 					s.stopped(stopCorrupt)
 					return
 				}
-				multi, multiStart, multiLine = true, start, s.out.okLine
+				multi, multiStart, multiLine, annotated = true, start, s.out.okLine, false
 			case equalFold(name, "exec"):
 				if !multi {
 					s.corrupt(start, start, fmt.Sprintf("Unexpected EXEC in AOF %s", s.name))
@@ -137,6 +143,12 @@ func (s *scanner) run() {
 	if multi {
 		s.out.errOff, s.out.bad = s.pos, s.pos
 		s.out.reason = "Reached EOF before reading EXEC for MULTI"
+		if annotated {
+			s.out.errOff, s.out.bad = multiStart, multiStart
+			s.out.reason += " (an annotation inside the transaction shows that its EXEC is missing or damaged, not torn off)"
+			s.stopped(stopCorrupt)
+			return
+		}
 		s.stopped(stopTruncated)
 		return
 	}
