@@ -257,6 +257,9 @@ func (s *scanner) number(prefix byte) (int64, stopKind) {
 	if i == digits {
 		return 0, s.corrupt(start, start+1, fmt.Sprintf("Expected a number after '%c'", prefix))
 	}
+	if i-1 > 20 { // the loader reads at most 20 characters
+		return 0, s.corrupt(start, start+1, fmt.Sprintf("Number after '%c' longer than 20 characters", prefix))
+	}
 	v, err := strconv.ParseInt(string(line[1:i]), 10, 64)
 	if err != nil {
 		return 0, s.corrupt(start, start+1, fmt.Sprintf("Number out of range after '%c'", prefix))
