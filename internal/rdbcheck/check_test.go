@@ -20,7 +20,7 @@ var now = time.UnixMilli(1_800_000_000_000)
 
 // file builds an RDB image: header, AUX fields, SELECTDB 0, then whatever
 // body writes, then EOF and the CRC.
-func file(t *testing.T, opts rdb.WriterOptions, body func(w *rdb.Writer)) []byte {
+func file(t testing.TB, opts rdb.WriterOptions, body func(w *rdb.Writer)) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w := rdb.NewWriter(&buf, opts)
