@@ -159,13 +159,26 @@ func (db *DB) SetString(key, val []byte, keepTTL bool) *Entry {
 	return e
 }
 
+// StrEnc says how OBJECT ENCODING should see a string a command made.
+type StrEnc uint8
+
+// String encodings as Redis would have chosen them.
+const (
+	EncAuto  StrEnc = iota // int, embstr or raw by content (tryObjectEncoding)
+	EncNoInt               // embstr or raw by length, never int (INCRBYFLOAT)
+	EncRaw                 // raw (APPEND, SETRANGE, SETBIT…)
+)
+
 // UpdateString replaces the value of an existing string entry in place,
 // keeping its TTL (INCR, APPEND, SETRANGE). The entry must come from
-// LookupWrite. raw marks the value as modified in place (encoding "raw").
-func (db *DB) UpdateString(e *Entry, val []byte, raw bool) {
+// LookupWrite or have just been added.
+func (db *DB) UpdateString(e *Entry, val []byte, enc StrEnc) {
 	e.setString(val)
-	if raw {
+	switch enc {
+	case EncRaw:
 		e.meta |= flagRaw
+	case EncNoInt:
+		e.meta |= flagNoInt
 	}
 }
 
@@ -201,6 +214,16 @@ func (db *DB) Add(key []byte, obj Object) *Entry {
 	return e
 }
 
+// TryAddString inserts a string key unless it exists; it reports false
+// (and leaves the existing key) if it does.
+func (db *DB) TryAddString(key, val []byte) bool {
+	if db.Find(key) != nil {
+		return false
+	}
+	db.AddString(key, val)
+	return true
+}
+
 // AddString inserts a string key that the caller knows is absent.
 func (db *DB) AddString(key, val []byte) *Entry {
 	e := newStringEntry(key, val)
@@ -216,7 +239,7 @@ func (db *DB) AddValueOf(key []byte, src *Entry, obj Object) *Entry {
 	var e *Entry
 	if src.obj == nil {
 		e = newStringEntry(key, src.Str())
-		e.meta |= src.meta & flagRaw
+		e.meta |= src.meta & (flagRaw | flagNoInt)
 	} else {
 		e = newObjectEntry(key, obj)
 	}
