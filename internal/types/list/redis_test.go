@@ -85,7 +85,20 @@ func compareNodes(t *testing.T, s *redistest.Server, l *List, what string) {
 		}
 		return
 	}
-	want, wantPlain, wantComp := dumpNodes(t, []byte(v.(string)))
+	dump := []byte(v.(string))
+	if l.depth == 0 {
+		// EncodeRDB writes the value bytes of DUMP (after the type byte,
+		// before the version and CRC), once the type and key are skipped.
+		enc := rdb.NewEncoder(false)
+		if err := l.EncodeRDB(enc, []byte("l")); err != nil {
+			t.Fatal(err)
+		}
+		got := enc.Bytes()[3:]
+		if want := dump[1 : len(dump)-10]; !bytes.Equal(got, want) {
+			t.Fatalf("after %s: EncodeRDB differs from DUMP\ngot  %.200x\nwant %.200x", what, got, want)
+		}
+	}
+	want, wantPlain, wantComp := dumpNodes(t, dump)
 	i := 0
 	l.Nodes(func(data []byte, plain bool) bool {
 		if i >= len(want) {
