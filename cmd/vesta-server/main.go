@@ -52,6 +52,9 @@ func run() int {
 	logger := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: level}))
 
 	srv := server.New(cfg, logger, level)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	srv.HandleSignals(sigs)
 	logger.Info("Vesta is starting", "version", server.VestaVersion, "redis_compat", server.Version, "pid", os.Getpid())
 	if err := srv.Listen(); err != nil {
 		logger.Error("Failed listening", "err", err)
@@ -62,9 +65,7 @@ func run() int {
 	}
 	defer srv.RemovePidFile()
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
-	if err := srv.Run(ctx); err != nil {
+	if err := srv.Run(context.Background()); err != nil {
 		logger.Error("Server stopped with an error", "err", err)
 		return 1
 	}
