@@ -36,6 +36,17 @@ var (
 // hold an empty sorted set: callers add to it at once.
 func New() *ZSet { return &ZSet{lp: listpack.New()} }
 
+// NewSized returns an empty set for n members to come: a skiplist if n is
+// more than lim allows in a listpack, else a listpack. (ZRANGESTORE by rank
+// creates its result this way, so a -0 among the first members keeps its
+// sign only when the result is big from the start.)
+func NewSized(n int, lim Limits) *ZSet {
+	if n > lim.MaxListpackEntries {
+		return &ZSet{sl: newSkiplist(n)}
+	}
+	return New()
+}
+
 // Type implements keyspace.Object.
 func (z *ZSet) Type() keyspace.Type { return keyspace.TypeZSet }
 
@@ -292,6 +303,18 @@ func (b *Builder) Add(member []byte, score float64) {
 
 // Len is the number of pairs added.
 func (b *Builder) Len() int { return len(b.pairs) }
+
+// Sorted calls fn for the pairs added so far in set order (ascending
+// score, then member), until fn returns false. Unlike a built set it keeps
+// -0 scores as given, as Redis's replies from a temporary skiplist do.
+func (b *Builder) Sorted(fn func(member []byte, score float64) bool) {
+	sortPairs(b.pairs)
+	for _, p := range b.pairs {
+		if !fn(bytesOf(p.member), p.score) {
+			return
+		}
+	}
+}
 
 // Build returns the sorted set, or ErrCorrupt for an empty builder, a NaN
 // score or a repeated member.
