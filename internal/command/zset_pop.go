@@ -41,14 +41,15 @@ type popShape struct {
 
 // zpop is Redis's genericZpopCommand: it pops up to count members (-1: one,
 // in the single-pop reply layout) from the first of keys that holds a sorted
-// set, and returns that key, or nil if it popped nothing (after replying).
-func zpop(c *Ctx, keys [][]byte, max bool, count int64, shape popShape) []byte {
+// set, and returns that key and how many members it popped, or nil if it
+// popped nothing (after replying).
+func zpop(c *Ctx, keys [][]byte, max bool, count int64, shape popShape) ([]byte, int) {
 	var z *zset.ZSet
 	var key []byte
 	for _, k := range keys {
 		found, ok := zsetWrite(c, k)
 		if !ok {
-			return nil
+			return nil, 0
 		}
 		if found != nil {
 			z, key = found, k
@@ -58,10 +59,10 @@ func zpop(c *Ctx, keys [][]byte, max bool, count int64, shape popShape) []byte {
 	switch {
 	case z == nil && shape.nullIfNone:
 		c.W.NullArray()
-		return nil
+		return nil, 0
 	case z == nil, count == 0:
 		c.W.Array(0)
-		return nil
+		return nil, 0
 	}
 	if count < 0 {
 		count = 1
@@ -88,7 +89,7 @@ func zpop(c *Ctx, keys [][]byte, max bool, count int64, shape popShape) []byte {
 		c.W.Double(score)
 	})
 	zsetChanged(c, key, z, n)
-	return key
+	return key, n
 }
 
 func zpopMinMax(c *Ctx, max bool) {
@@ -162,13 +163,14 @@ func zmpopGeneric(c *Ctx, numkeysIdx int, block bool) {
 		blockingZpop(c, keys, max, deadline, count, shape)
 		return
 	}
-	if key := zpop(c, keys, max, count, shape); key != nil {
-		rewriteZpop(c, key, max, count)
+	if key, n := zpop(c, keys, max, count, shape); key != nil {
+		rewriteZpop(c, key, max, int64(n))
 	}
 }
 
 // rewriteZpop propagates a pop as ZPOPMIN/ZPOPMAX key [count] (count -1:
-// none), as Redis 7.0 does for ZMPOP and the blocking pops.
+// none), as Redis 7.0 does for ZMPOP and the blocking pops; the count is
+// the number of members actually popped.
 func rewriteZpop(c *Ctx, key []byte, max bool, count int64) {
 	name := argZPOPMIN
 	if max {
@@ -179,6 +181,16 @@ func rewriteZpop(c *Ctx, key []byte, max bool, count int64) {
 		return
 	}
 	c.Rewrite(name, copyBytes(key), itob(count))
+}
+
+// popAndRewrite pops from key, which holds a sorted set, and propagates
+// the pop as ZPOPMIN/ZPOPMAX, with the popped count unless count is -1.
+func popAndRewrite(c *Ctx, key []byte, max bool, count int64, shape popShape) {
+	_, n := zpop(c, [][]byte{key}, max, count, shape)
+	if count != -1 {
+		count = int64(n)
+	}
+	rewriteZpop(c, key, max, count)
 }
 
 // blockingZpop is Redis's blockingGenericZpopCommand: pop from the first
@@ -193,8 +205,7 @@ func blockingZpop(c *Ctx, keys [][]byte, max bool, deadline time.Time, count int
 			c.Error(ErrWrongType)
 			return
 		}
-		zpop(c, [][]byte{k}, max, count, shape)
-		rewriteZpop(c, k, max, count)
+		popAndRewrite(c, k, max, count, shape)
 		return
 	}
 	if c.Env.InExec(c) {
@@ -214,8 +225,7 @@ func zpopServer(max bool, count int64, shape popShape) func(c *Ctx, key []byte) 
 		if e == nil || e.Type() != keyspace.TypeZSet {
 			return false
 		}
-		zpop(c, [][]byte{key}, max, count, shape)
-		rewriteZpop(c, key, max, count)
+		popAndRewrite(c, key, max, count, shape)
 		return true
 	}
 }

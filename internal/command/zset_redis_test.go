@@ -2,7 +2,9 @@ package command
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -623,40 +625,142 @@ func shape(raw []byte) string {
 	return walk(v)
 }
 
-func TestZSetCommandsMatchRedis(t *testing.T) {
-	srv := testutil.StartRedis(t)
+var updateZSetGolden = flag.Bool("update-zset-redis", false,
+	"re-record "+zsetGoldenFile+" and "+zsetAOFGoldenFile+" from a real redis-server")
+
+// zsetGoldenFile holds the replies of redis-server 7.0.15 to zsetScripts,
+// so that TestZSetCommandsGolden checks every command without a server.
+const zsetGoldenFile = "testdata/zset-redis-7.0.15.txt"
+
+// zsetRef answers a script's commands the way Redis does: live, from a
+// redis-server, or from the recorded replies.
+type zsetRef interface {
+	do(line string, args []string) []byte
+	setLimits(entries, value string)
+	sadd(args []string)
+}
+
+// liveRef talks to a redis-server and records what it answers.
+type liveRef struct {
+	conn *testutil.Conn
+	rec  *[]string
+}
+
+func (r liveRef) do(line string, args []string) []byte {
+	reply := r.conn.Do(args...)
+	*r.rec = append(*r.rec, line+"\t"+strconv.Quote(string(reply)))
+	return reply
+}
+
+func (r liveRef) setLimits(entries, value string) {
+	r.conn.Do("CONFIG", "SET", "zset-max-listpack-entries", entries)
+	r.conn.Do("CONFIG", "SET", "zset-max-listpack-value", value)
+}
+
+func (r liveRef) sadd(args []string) { r.conn.Do(append([]string{"SADD"}, args...)...) }
+
+// goldenRef replays recorded replies in order; each record is the script
+// line, a tab, and the reply as a Go string literal.
+type goldenRef struct {
+	t       *testing.T
+	replies []string
+}
+
+func (r *goldenRef) do(line string, args []string) []byte {
+	r.t.Helper()
+	if len(r.replies) == 0 {
+		r.t.Fatalf("%s has no reply for %q: re-record it with -update-zset-redis", zsetGoldenFile, line)
+	}
+	recLine, quoted, _ := strings.Cut(r.replies[0], "\t")
+	reply, err := strconv.Unquote(quoted)
+	if recLine != line || err != nil {
+		r.t.Fatalf("%s: record %q does not match %q: re-record it with -update-zset-redis", zsetGoldenFile, r.replies[0], line)
+	}
+	r.replies = r.replies[1:]
+	return []byte(reply)
+}
+
+func (r *goldenRef) setLimits(string, string) {}
+func (r *goldenRef) sadd([]string)            {}
+
+// zsetVariants lists the script runs: every script in both protocols,
+// with the default limits and with zset-max-listpack-entries 0.
+func zsetVariants(fn func(name string, lines []string, proto int, forceSkiplist bool)) {
 	for _, sc := range zsetScripts {
 		for _, proto := range []int{2, 3} {
 			for _, forceSkiplist := range []bool{false, true} {
-				name := fmt.Sprintf("%s/resp%d/skiplist=%v", sc.name, proto, forceSkiplist)
-				t.Run(name, func(t *testing.T) {
-					runZSetScript(t, srv, sc.lines, proto, forceSkiplist)
-				})
+				fn(fmt.Sprintf("%s/resp%d/skiplist=%v", sc.name, proto, forceSkiplist), sc.lines, proto, forceSkiplist)
 			}
 		}
 	}
 }
 
-func runZSetScript(t *testing.T, srv *testutil.Server, lines []string, proto int, forceSkiplist bool) {
-	conn := testutil.Dial(t, srv.Addr)
-	conn.Do("FLUSHALL")
+func TestZSetCommandsMatchRedis(t *testing.T) {
+	srv := testutil.StartRedis(t)
+	var out []string
+	zsetVariants(func(name string, lines []string, proto int, forceSkiplist bool) {
+		var rec []string
+		t.Run(name, func(t *testing.T) {
+			conn := testutil.Dial(t, srv.Addr)
+			conn.Do("FLUSHALL")
+			ref := liveRef{conn, &rec}
+			t.Cleanup(func() { ref.setLimits("128", "64") })
+			if proto == 3 {
+				conn.Do("HELLO", "3")
+			}
+			runZSetScript(t, ref, lines, proto, forceSkiplist)
+		})
+		out = append(out, "# "+name)
+		out = append(out, rec...)
+	})
+	if *updateZSetGolden && !t.Failed() {
+		if err := os.WriteFile(zsetGoldenFile, []byte(strings.Join(out, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestZSetCommandsGolden replays the scripts against the replies recorded
+// from redis-server 7.0.15, so that every reply and error is checked even
+// where no redis-server is installed.
+func TestZSetCommandsGolden(t *testing.T) {
+	data, err := os.ReadFile(zsetGoldenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded := map[string][]string{}
+	var cur string
+	for _, l := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		if name, ok := strings.CutPrefix(l, "# "); ok {
+			cur = name
+			continue
+		}
+		recorded[cur] = append(recorded[cur], l)
+	}
+	zsetVariants(func(name string, lines []string, proto int, forceSkiplist bool) {
+		t.Run(name, func(t *testing.T) {
+			ref := &goldenRef{t: t, replies: recorded[name]}
+			runZSetScript(t, ref, lines, proto, forceSkiplist)
+			if len(ref.replies) > 0 {
+				t.Fatalf("%s has %d more replies than the script: re-record it with -update-zset-redis", zsetGoldenFile, len(ref.replies))
+			}
+		})
+	})
+}
+
+func runZSetScript(t *testing.T, ref zsetRef, lines []string, proto int, forceSkiplist bool) {
 	tt := newTester(t)
 	setLimits := func(entries, value string) {
-		conn.Do("CONFIG", "SET", "zset-max-listpack-entries", entries)
-		conn.Do("CONFIG", "SET", "zset-max-listpack-value", value)
+		ref.setLimits(entries, value)
 		e, _ := strconv.Atoi(entries)
 		v, _ := strconv.Atoi(value)
 		tt.env.limits.ZSetMaxListpackEntries, tt.env.limits.ZSetMaxListpackValue = e, v
 	}
 	setLimits("128", "64")
-	t.Cleanup(func() { setLimits("128", "64") })
 	if forceSkiplist {
 		setLimits("0", "64")
 	}
-	if proto == 3 {
-		conn.Do("HELLO", "3")
-		tt.w.Proto = 3
-	}
+	tt.w.Proto = proto
 	for _, line := range lines {
 		mode := ""
 		if strings.HasPrefix(line, "~") || strings.HasPrefix(line, "!") {
@@ -670,7 +774,7 @@ func runZSetScript(t *testing.T, srv *testutil.Server, lines []string, proto int
 			}
 			continue
 		case "!sadd":
-			conn.Do(append([]string{"SADD"}, args...)...)
+			ref.sadd(args)
 			set := &testSet{}
 			for _, m := range args[1:] {
 				set.members = append(set.members, []byte(m))
@@ -678,7 +782,7 @@ func runZSetScript(t *testing.T, srv *testutil.Server, lines []string, proto int
 			tt.ks.DBs[0].Add([]byte(args[0]), set)
 			continue
 		}
-		want := conn.Do(args...)
+		want := ref.do(line, args)
 		got := []byte(tt.doArgs(args...))
 		switch {
 		case mode == "~scan" && strings.Contains(tt.doArgs("OBJECT", "ENCODING", args[1]), "skiplist"):
