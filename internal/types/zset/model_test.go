@@ -429,7 +429,11 @@ func TestModel(t *testing.T) {
 	seed := rand.Uint64()
 	t.Logf("seed %d", seed)
 	rnd := rand.New(rand.NewPCG(seed, 0))
-	for i := range 200 {
+	runs := 200
+	if testing.Short() {
+		runs = 40
+	}
+	for i := range runs {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			runModel(t, randSource{rnd}, 400, 40, 1)
 		})
