@@ -1,6 +1,7 @@
 package command
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/vestadb/vesta/internal/keyspace"
@@ -17,7 +18,8 @@ func init() {
 		if err := listpack.Validate(k.Value.Blob, true, true); err != nil {
 			return nil, fmt.Errorf("%w: zset listpack: %v", rdb.ErrCorrupt, err)
 		}
-		return loadZSetListpack(l, listpack.FromBytes(k.Value.Blob))
+		// The loader's slices alias its buffers: the set keeps a copy.
+		return loadZSetListpack(l, listpack.FromBytes(bytes.Clone(k.Value.Blob)))
 	}
 	objectLoaders[rdb.TypeZSetZiplist] = func(l *Limits, k *rdb.Key) (keyspace.Object, error) {
 		lp, err := ziplist.ToListpackPairs(k.Value.Blob)
