@@ -120,7 +120,7 @@ func bzpopMinMax(c *Ctx, max bool) {
 // zmpopGeneric implements ZMPOP and BZMPOP, whose numkeys argument is at
 // numkeysIdx.
 func zmpopGeneric(c *Ctx, numkeysIdx int, block bool) {
-	numkeys, ok := c.rangeIntArg(numkeysIdx, 1, math.MaxInt64, ErrNumkeysPositive)
+	numkeys, ok := c.rangeIntArg(numkeysIdx, 1, math.MaxInt64, ErrZNumkeys)
 	if !ok {
 		return
 	}
@@ -142,7 +142,7 @@ func zmpopGeneric(c *Ctx, numkeysIdx int, block bool) {
 	for j := whereIdx + 1; j < len(c.Args); j++ {
 		if count == -1 && eq(c.Args[j], "COUNT") && j+1 < len(c.Args) {
 			j++
-			if count, ok = c.rangeIntArg(j, 1, math.MaxInt64, ErrCountPositive); !ok {
+			if count, ok = c.rangeIntArg(j, 1, math.MaxInt64, ErrZCountPositive); !ok {
 				return
 			}
 			continue

@@ -140,7 +140,7 @@ func zsetPairs(z *zset.ZSet) ([][]byte, []float64) {
 	return ms, ss
 }
 
-var emptyScan = []byte("*2\r\n$1\r\n0\r\n*0\r\n")
+var emptyScanReply = []byte("*2\r\n$1\r\n0\r\n*0\r\n")
 
 func cmdZScan(c *Ctx) {
 	cursor, ok := parseCursor(c.Args[2])
@@ -153,7 +153,7 @@ func cmdZScan(c *Ctx) {
 		return
 	}
 	if z == nil {
-		c.W.Raw(emptyScan)
+		c.W.Raw(emptyScanReply)
 		return
 	}
 	o, ok := parseScanOptions(c, 3, false)

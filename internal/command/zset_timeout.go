@@ -20,7 +20,7 @@ func (c *Ctx) blockDeadline(i int) (time.Time, bool) {
 		c.Error(ErrTimeout)
 		return time.Time{}, false
 	}
-	ms := timeoutMillis(v)
+	ms := ceilMillis(v)
 	if ms < 0 {
 		c.Error(ErrNegTimeout)
 		return time.Time{}, false
@@ -31,8 +31,8 @@ func (c *Ctx) blockDeadline(i int) (time.Time, bool) {
 	return time.UnixMilli(c.KS.Now + ms), true
 }
 
-// timeoutMillis computes (long long) ceill(v * 1000.0) in x87 arithmetic.
-func timeoutMillis(v *LongDouble) int64 {
+// ceilMillis computes (long long) ceill(v * 1000.0) in x87 arithmetic.
+func ceilMillis(v *LongDouble) int64 {
 	if v.f.IsInf() {
 		return math.MinInt64
 	}
