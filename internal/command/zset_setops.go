@@ -14,19 +14,19 @@ import (
 // 1, as in Redis.
 
 func registerZSetOps(t *Table) {
-	t.Define("zunion", func(c *Ctx) { zsetOp(c, 0, 1, opUnion, false) })
-	t.Define("zunionstore", func(c *Ctx) { zsetOp(c, 1, 2, opUnion, false) })
-	t.Define("zinter", func(c *Ctx) { zsetOp(c, 0, 1, opInter, false) })
-	t.Define("zinterstore", func(c *Ctx) { zsetOp(c, 1, 2, opInter, false) })
-	t.Define("zintercard", func(c *Ctx) { zsetOp(c, 0, 1, opInter, true) })
-	t.Define("zdiff", func(c *Ctx) { zsetOp(c, 0, 1, opDiff, false) })
-	t.Define("zdiffstore", func(c *Ctx) { zsetOp(c, 1, 2, opDiff, false) })
+	t.Define("zunion", func(c *Ctx) { zsetOp(c, 0, 1, zopUnion, false) })
+	t.Define("zunionstore", func(c *Ctx) { zsetOp(c, 1, 2, zopUnion, false) })
+	t.Define("zinter", func(c *Ctx) { zsetOp(c, 0, 1, zopInter, false) })
+	t.Define("zinterstore", func(c *Ctx) { zsetOp(c, 1, 2, zopInter, false) })
+	t.Define("zintercard", func(c *Ctx) { zsetOp(c, 0, 1, zopInter, true) })
+	t.Define("zdiff", func(c *Ctx) { zsetOp(c, 0, 1, zopDiff, false) })
+	t.Define("zdiffstore", func(c *Ctx) { zsetOp(c, 1, 2, zopDiff, false) })
 }
 
 const (
-	opUnion = iota
-	opInter
-	opDiff
+	zopUnion = iota
+	zopInter
+	zopDiff
 )
 
 const (
@@ -146,7 +146,7 @@ func zsetOp(c *Ctx, dstIdx, numkeysIdx, op int, cardOnly bool) {
 	for j < len(c.Args) {
 		a, remaining := c.Args[j], len(c.Args)-j
 		switch {
-		case op != opDiff && !cardOnly && remaining >= int(setnum)+1 && eq(a, "WEIGHTS"):
+		case op != zopDiff && !cardOnly && remaining >= int(setnum)+1 && eq(a, "WEIGHTS"):
 			j++
 			for i := range srcs {
 				w, ok := zset.ParseScore(c.Args[j])
@@ -157,7 +157,7 @@ func zsetOp(c *Ctx, dstIdx, numkeysIdx, op int, cardOnly bool) {
 				srcs[i].weight = w
 				j++
 			}
-		case op != opDiff && !cardOnly && remaining >= 2 && eq(a, "AGGREGATE"):
+		case op != zopDiff && !cardOnly && remaining >= 2 && eq(a, "AGGREGATE"):
 			switch v := c.Args[j+1]; {
 			case eq(v, "SUM"):
 				agg = aggSum
@@ -184,22 +184,22 @@ func zsetOp(c *Ctx, dstIdx, numkeysIdx, op int, cardOnly bool) {
 		}
 	}
 
-	if op != opDiff {
+	if op != zopDiff {
 		// Smallest inputs first, which makes intersections cheap.
 		slices.SortStableFunc(srcs, func(a, b opSource) int { return a.len() - b.len() })
 	}
 	res := zset.NewBuilder(0)
 	switch op {
-	case opUnion:
-		union(srcs, agg, res)
-	case opInter:
-		n := inter(srcs, agg, cardOnly, int(limit), res)
+	case zopUnion:
+		zunion(srcs, agg, res)
+	case zopInter:
+		n := zinter(srcs, agg, cardOnly, int(limit), res)
 		if cardOnly {
 			c.W.Int(int64(n))
 			return
 		}
-	case opDiff:
-		diff(srcs, res)
+	case zopDiff:
+		zdiff(srcs, res)
 	}
 
 	if dstIdx > 0 {
@@ -228,7 +228,7 @@ func zsetOp(c *Ctx, dstIdx, numkeysIdx, op int, cardOnly bool) {
 	})
 }
 
-func union(srcs []opSource, agg int, res *zset.Builder) {
+func zunion(srcs []opSource, agg int, res *zset.Builder) {
 	acc := map[string]float64{}
 	for i := range srcs {
 		s := &srcs[i]
@@ -251,9 +251,9 @@ func union(srcs []opSource, agg int, res *zset.Builder) {
 	}
 }
 
-// inter adds the intersection to res, or only counts it (stopping at limit
+// zinter adds the intersection to res, or only counts it (stopping at limit
 // when limit > 0) if cardOnly, and returns its size.
-func inter(srcs []opSource, agg int, cardOnly bool, limit int, res *zset.Builder) int {
+func zinter(srcs []opSource, agg int, cardOnly bool, limit int, res *zset.Builder) int {
 	first := &srcs[0]
 	if first.len() == 0 {
 		return 0
@@ -286,7 +286,7 @@ func inter(srcs []opSource, agg int, cardOnly bool, limit int, res *zset.Builder
 	return n
 }
 
-func diff(srcs []opSource, res *zset.Builder) {
+func zdiff(srcs []opSource, res *zset.Builder) {
 	first := &srcs[0]
 	first.each(func(m []byte, score float64) bool {
 		for j := 1; j < len(srcs); j++ {
