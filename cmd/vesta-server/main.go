@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/vestadb/vesta/internal/config"
@@ -50,6 +51,18 @@ func run() int {
 	}
 	level := new(slog.LevelVar)
 	logger := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: level}))
+
+	// VESTA_CPUPROFILE=<file> records a CPU profile until shutdown, for
+	// performance work.
+	if path := os.Getenv("VESTA_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer func() {
+				pprof.StopCPUProfile()
+				f.Close()
+			}()
+		}
+	}
 
 	srv := server.New(cfg, logger, level)
 	sigs := make(chan os.Signal, 1)

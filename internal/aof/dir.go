@@ -70,11 +70,8 @@ func (d *Dir) upgradeLegacy() (bool, error) {
 	if !noDir && !empty && !onlyLegacyBase {
 		return false, nil
 	}
-	if err := d.FS.MkdirAll(d.Path(), 0o755); err != nil {
-		return false, fmt.Errorf("aof: creating %s: %w", d.Path(), err)
-	}
-	if err := d.FS.SyncDir(d.Root); err != nil {
-		return false, fmt.Errorf("aof: syncing %s: %w", d.Root, err)
+	if err := d.ensure(); err != nil {
+		return false, err
 	}
 	m := &manifest.Manifest{Base: &manifest.File{Name: d.Prefix, Seq: 1, Type: 'b'}, CurBaseSeq: 1}
 	if err := manifest.Save(d.FS, d.Path(), d.Prefix, m); err != nil {
@@ -120,10 +117,26 @@ func (d *Dir) Plan() ([]PlannedFile, int64, error) {
 	return out, total, nil
 }
 
-// Persist writes the manifest atomically.
-func (d *Dir) Persist() error {
+// ensure creates the AOF directory if it is missing and makes its entry in
+// dir durable: a directory nobody fsynced into its parent can vanish in a
+// power cut together with every file in it.
+func (d *Dir) ensure() error {
+	if _, err := d.FS.Stat(d.Path()); err == nil {
+		return nil
+	}
 	if err := d.FS.MkdirAll(d.Path(), 0o755); err != nil {
 		return fmt.Errorf("aof: creating %s: %w", d.Path(), err)
+	}
+	if err := d.FS.SyncDir(d.Root); err != nil {
+		return fmt.Errorf("aof: syncing %s: %w", d.Root, err)
+	}
+	return nil
+}
+
+// Persist writes the manifest atomically.
+func (d *Dir) Persist() error {
+	if err := d.ensure(); err != nil {
+		return err
 	}
 	return manifest.Save(d.FS, d.Path(), d.Prefix, d.M)
 }
@@ -131,8 +144,8 @@ func (d *Dir) Persist() error {
 // CreateBase writes a new base file with write (an empty RDB or nothing) and
 // records it in the manifest: used when AOF starts with no files at all.
 func (d *Dir) CreateBase(rdb bool, write func(w io.Writer) error) error {
-	if err := d.FS.MkdirAll(d.Path(), 0o755); err != nil {
-		return fmt.Errorf("aof: creating %s: %w", d.Path(), err)
+	if err := d.ensure(); err != nil {
+		return err
 	}
 	m := d.M.Clone()
 	base := m.InstallBase(d.Prefix, rdb, false)
@@ -165,8 +178,8 @@ func (d *Dir) OpenIncr() (vfs.File, string, int64, error) {
 // NewIncr creates the next incr file (truncating a leftover of that name),
 // makes it durable, adds it to the manifest and persists the manifest.
 func (d *Dir) NewIncr() (vfs.File, string, int64, error) {
-	if err := d.FS.MkdirAll(d.Path(), 0o755); err != nil {
-		return nil, "", 0, fmt.Errorf("aof: creating %s: %w", d.Path(), err)
+	if err := d.ensure(); err != nil {
+		return nil, "", 0, err
 	}
 	m := d.M.Clone()
 	inc := m.NewIncr(d.Prefix)

@@ -76,6 +76,7 @@ type Writer struct {
 	syncGen  uint64 // bumped by every completed sync or rewind
 
 	policy    atomic.Int32
+	noFsync   atomic.Bool  // no-appendfsync-on-rewrite while a rewrite runs
 	written   atomic.Int64 // logical offset written to the kernel
 	synced    atomic.Int64 // logical offset made durable
 	errMu     sync.Mutex
@@ -99,6 +100,11 @@ func NewWriter(fs vfs.FS, f vfs.File, name string, size int64, p Policy) *Writer
 
 // SetPolicy changes the fsync policy (CONFIG SET appendfsync).
 func (w *Writer) SetPolicy(p Policy) { w.policy.Store(int32(p)) }
+
+// SuspendFsync turns fsyncs off (and back on): no-appendfsync-on-rewrite
+// while a background rewrite or save runs. Durability then degrades to
+// "written to the kernel" for the duration, as in Redis.
+func (w *Writer) SuspendFsync(on bool) { w.noFsync.Store(on) }
 
 // Policy returns the current fsync policy.
 func (w *Writer) Policy() Policy { return Policy(w.policy.Load()) }
@@ -190,7 +196,7 @@ func (w *Writer) setErr(err error) {
 // for everysec and no; fdatasynced for always). It returns nil when that is
 // done and an error when it cannot be (the caller must not acknowledge).
 func (w *Writer) Flush(target int64) error {
-	always := w.Policy() == Always
+	always := w.Policy() == Always && !w.noFsync.Load()
 	if w.done(target, always) {
 		return nil
 	}
@@ -389,7 +395,7 @@ func (w *Writer) StartBackgroundSync() {
 // client flushing, e.g. with only active expiry DELs) and fdatasyncs without
 // holding the I/O lock, so writers are not held up by the sync.
 func (w *Writer) backgroundSync() {
-	if w.Policy() != EverySec {
+	if w.Policy() != EverySec || w.noFsync.Load() {
 		return
 	}
 	w.ioMu.Lock()

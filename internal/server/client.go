@@ -147,15 +147,18 @@ func (s *Server) serveConn(conn net.Conn) {
 	}
 	defer s.unlinkClient(cl)
 
+	deadline := false // whether a read deadline is set on conn
 	for {
 		s.mu.Lock()
 		timeout := s.cfg.Timeout
-		idleOK := cl.monitor
+		idleOK := cl.monitor || cl.subCount() > 0
 		s.mu.Unlock()
 		if timeout > 0 && !idleOK {
 			_ = conn.SetReadDeadline(time.Now().Add(time.Duration(timeout) * time.Second))
-		} else {
+			deadline = true
+		} else if deadline {
 			_ = conn.SetReadDeadline(time.Time{})
+			deadline = false
 		}
 		n, err := conn.Read(cl.parser.Space())
 		if n > 0 {
@@ -187,6 +190,11 @@ func (cl *client) handleInput() bool {
 			s.mu.Unlock()
 			return false
 		}
+		// One clock reading per batch, as Redis caches the time per event
+		// loop iteration.
+		now := time.Now()
+		s.batchNow = now.UnixMilli()
+		cl.lastActive = now
 		for !cl.closeAfterReply && cl.block == nil && cl.w.Len() < maxBatchReply {
 			args, err := cl.parser.Next(cl.needAuth())
 			if err != nil {
@@ -204,7 +212,6 @@ func (cl *client) handleInput() bool {
 				break
 			}
 			more = true
-			cl.lastActive = time.Now()
 			s.processCommand(cl, args)
 		}
 		blocked := cl.block != nil

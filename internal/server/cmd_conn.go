@@ -34,7 +34,7 @@ func (s *Server) registerConnCommands(t *command.Table) {
 	t.Define("select", func(c *command.Ctx) {
 		n, ok := command.ParseInt(c.Args[1])
 		if !ok || n < -1<<31 || n >= 1<<31 {
-			c.Error("ERR invalid DB index")
+			c.Error(command.ErrNotInt)
 			return
 		}
 		if n < 0 || n >= int64(len(s.ks.DBs)) {

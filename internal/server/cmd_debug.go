@@ -114,7 +114,7 @@ func (s *Server) cmdDebug(c *command.Ctx) {
 		}
 		c.W.OK()
 	default:
-		c.Error(fmt.Sprintf("ERR Unknown subcommand or wrong number of arguments for '%.128s'. Try DEBUG HELP.", sub))
+		c.Error(fmt.Sprintf("ERR unknown subcommand or wrong number of arguments for '%.128s'. Try DEBUG HELP.", sub))
 	}
 }
 

@@ -22,6 +22,7 @@ func buildTable(s *Server) *command.Table {
 	s.registerMultiCommands(t)
 	s.registerPubSubCommands(t)
 	s.registerPersistCommands(t)
+	s.registerRewriteCommands(t)
 	return t
 }
 
@@ -236,7 +237,16 @@ func (s *Server) cmdShutdown(c *command.Ctx) {
 func (s *Server) prepareShutdown(flags config.ShutdownFlags) error {
 	s.log.Info("User requested shutdown...")
 	force := flags&config.ShutdownForce != 0
+	if s.aof.rw.switchingOn && !force {
+		s.log.Warn("Writing the initial AOF, can't exit.")
+		return errors.New("the AOF is being switched on")
+	}
 	s.killBgsave()
+	if bg := s.rdb.bg; bg != nil && bg.kind == "aof" {
+		bg.aborted = true
+		bg.job.Abort()
+		_ = s.fs.Remove(bg.tmp)
+	}
 	if w := s.aof.w; w != nil {
 		s.log.Info("Calling fsync() on the AOF file.")
 		s.mu.Unlock()

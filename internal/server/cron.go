@@ -50,6 +50,7 @@ func (s *Server) cron(hz int) {
 	}
 	s.ks.Cron(rehashStepsPerTick)
 	s.saveCron()
+	s.rewriteCron()
 	secondTick := now.Sub(s.lastSecondTick) >= time.Second
 	if secondTick {
 		s.lastSecondTick = now

@@ -107,7 +107,7 @@ func (s *Server) dbFlushed(db *keyspace.DB) {}
 // processCommand checks a request the way Redis's processCommand does and
 // executes it. Called under mu.
 func (s *Server) processCommand(cl *client, args [][]byte) {
-	s.ks.Now = time.Now().UnixMilli()
+	s.ks.Now = s.batchNow
 	if s.aof.w != nil {
 		// Remember where this reply starts and whether the command was
 		// logged, so that a failed AOF write can turn its reply into an

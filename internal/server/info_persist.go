@@ -63,10 +63,10 @@ func (s *Server) infoPersistence(b *strings.Builder) {
 	field(b, "rdb_last_cow_size", 0)
 	field(b, "rdb_last_load_keys_expired", s.rdb.lastLoadExpired)
 	field(b, "rdb_last_load_keys_loaded", s.rdb.lastLoadKeys)
-	field(b, "aof_enabled", b01(s.aof.w != nil))
+	field(b, "aof_enabled", b01(s.aof.w != nil || s.aof.rw.switchingOn))
 	field(b, "aof_rewrite_in_progress", b01(aofBg))
-	field(b, "aof_rewrite_scheduled", 0)
-	field(b, "aof_last_rewrite_time_sec", -1)
+	field(b, "aof_rewrite_scheduled", b01(s.aof.rw.scheduled))
+	field(b, "aof_last_rewrite_time_sec", secondsOrMinus1(s.aof.rw.lastDuration))
 	cur = -1
 	if aofBg {
 		cur = int64(time.Since(bg.start).Seconds())
@@ -74,7 +74,7 @@ func (s *Server) infoPersistence(b *strings.Builder) {
 	field(b, "aof_current_rewrite_time_sec", cur)
 	field(b, "aof_last_bgrewrite_status", okErr(s.aof.lastStatus))
 	field(b, "aof_rewrites", s.aof.rewrites)
-	field(b, "aof_rewrites_consecutive_failures", 0)
+	field(b, "aof_rewrites_consecutive_failures", s.aof.rw.failures)
 	writeOK := s.aof.w == nil || s.aof.w.Err() == nil
 	field(b, "aof_last_write_status", okErr(writeOK))
 	field(b, "aof_last_cow_size", 0)
@@ -83,7 +83,7 @@ func (s *Server) infoPersistence(b *strings.Builder) {
 	if w := s.aof.w; w != nil {
 		field(b, "aof_current_size", s.aofCurrentSize())
 		field(b, "aof_base_size", s.aof.baseSize)
-		field(b, "aof_pending_rewrite", 0)
+		field(b, "aof_pending_rewrite", b01(s.aof.rw.scheduled))
 		field(b, "aof_buffer_length", w.Buffered())
 		field(b, "aof_pending_bio_fsync", 0)
 		field(b, "aof_delayed_fsync", w.DelayedFsyncs())

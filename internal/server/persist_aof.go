@@ -29,6 +29,7 @@ type aofState struct {
 	startSize  int64 // size of the files loaded at startup, before appending
 	rewrites   int64
 	lastStatus bool // aof_last_bgrewrite_status ok
+	rw         aofRewriteState
 }
 
 func aofPolicy(p config.FsyncPolicy) aof.Policy {
@@ -174,38 +175,40 @@ func (s *Server) stopAOF() error {
 	return w.Close()
 }
 
-// setAppendOnly implements CONFIG SET appendonly. Turning it on writes a base
-// from the live dataset synchronously and starts a new incr file.
+// setAppendOnly implements CONFIG SET appendonly. Turning it on starts a
+// background rewrite that writes the first base from the live dataset;
+// writes meanwhile go to temp-F.incr, which becomes the first incr file
+// when the base is installed (Redis's WAIT_REWRITE state).
 func (s *Server) setAppendOnly(on bool) error {
 	if !on {
+		if bg := s.rdb.bg; bg != nil && bg.kind == "aof" {
+			bg.aborted = true
+			bg.job.Abort()
+		}
 		if err := s.stopAOF(); err != nil {
 			s.log.Warn("Closing the AOF", "err", err)
 		}
+		if s.aof.rw.switchingOn && s.aof.dir != nil && s.aof.rw.tempIncr != "" {
+			_ = s.fs.Remove(s.aof.dir.File(s.aof.rw.tempIncr))
+		}
+		s.aof.rw.switchingOn = false
+		s.aof.rw.scheduled = false
 		s.aof.dir = nil
 		return nil
 	}
-	if s.aof.w != nil {
+	if s.aof.w != nil || s.aof.rw.switchingOn {
 		return nil
 	}
-	d, _, err := s.aofDirFor()
-	if err != nil {
-		return errString("Failed to open the AOF directory: " + err.Error())
+	s.aof.rw.switchingOn = true
+	if s.rdb.bg != nil {
+		s.aof.rw.scheduled = true
+		return nil
 	}
-	// Replace whatever the directory held with a base of the live dataset,
-	// then a fresh incr file; the old files become history and go away.
-	if err := s.writeAOFBase(d); err != nil {
-		s.log.Warn("Writing the AOF base failed", "err", err)
-		return errString("Failed to write the AOF base: " + err.Error())
+	if err := s.startRewrite(); err != nil {
+		s.aof.rw.switchingOn = false
+		s.log.Warn("Can't start the AOF rewrite to switch AOF on", "err", err)
+		return errString("Unable to turn on AOF. Check server logs.")
 	}
-	// Retire all incr files the new base covers.
-	d.M.History = append(d.M.History, d.M.Incrs...)
-	d.M.Incrs = nil
-	s.aof.dir = d
-	if err := s.openAOF(); err != nil {
-		return errString("Failed to open the AOF: " + err.Error())
-	}
-	s.aof.rewrites++
-	s.log.Info("Append only file enabled: the base was written from the live dataset")
 	return nil
 }
 

@@ -188,6 +188,7 @@ func (s *Server) startBgsave() error {
 	s.rdb.lastTry = time.Now()
 	s.rdb.latestCut = job.CutTook
 	s.rdb.totalCuts++
+	s.suspendFsyncIfConfigured()
 	s.log.Info("Background saving started", "cut_usec", job.CutTook.Microseconds())
 	go func() {
 		err := job.Run(true)
@@ -221,6 +222,7 @@ func (s *Server) bgsaveDone(bg *bgJob, err error) {
 	if s.rdb.bg == bg {
 		s.rdb.bg = nil
 	}
+	s.resumeFsync()
 	s.rdb.lastDuration = time.Since(bg.start)
 	switch {
 	case bg.aborted || errors.Is(err, persist.ErrAborted):
@@ -235,12 +237,7 @@ func (s *Server) bgsaveDone(bg *bgJob, err error) {
 		s.rdb.lastOK = true
 		s.log.Info("Background saving terminated with success")
 	}
-	if s.rdb.bgScheduled {
-		s.rdb.bgScheduled = false
-		if err := s.startBgsave(); err != nil {
-			s.log.Warn("Scheduled background save failed to start", "err", err)
-		}
-	}
+	s.startScheduledJobs()
 }
 
 // killBgsave stops a running BGSAVE (FLUSHALL). Called under mu.

@@ -58,7 +58,8 @@ type Server struct {
 	lnMu           sync.Mutex
 	connWG         sync.WaitGroup
 
-	loading     bool // under mu: -LOADING for commands without the loading flag
+	loading     bool  // under mu: -LOADING for commands without the loading flag
+	batchNow    int64 // under mu: unix ms at the start of the current batch
 	load        loadingState
 	fs          vfs.FS
 	aof         aofState
@@ -132,6 +133,7 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 	s.rdb.lastOK = true
 	s.rdb.lastDuration = -1
 	s.aof.lastStatus = true
+	s.aof.rw.lastDuration = -1
 	var id [20]byte
 	_, _ = rand.Read(id[:])
 	s.runID = hex.EncodeToString(id[:])

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vestadb/vesta/internal/config"
+	"github.com/vestadb/vesta/internal/vfs"
 )
 
 // testServer runs a Server in-process on a loopback port.
@@ -20,11 +21,22 @@ type testServer struct {
 	s    *Server
 	addr string
 
+	cancel context.CancelFunc
+	done   chan struct{}
+	runErr error
+
 	mu    sync.Mutex
 	props []string // what reached the propagation feed
 }
 
 func startServer(t *testing.T, mutate func(c *config.Config)) *testServer {
+	t.Helper()
+	return startServerFS(t, nil, mutate)
+}
+
+// startServerFS starts a server whose persistence I/O goes through fsys
+// (nil: the OS).
+func startServerFS(t *testing.T, fsys vfs.FS, mutate func(c *config.Config)) *testServer {
 	t.Helper()
 	cfg := config.Default()
 	cfg.Save = nil
@@ -39,6 +51,21 @@ func startServer(t *testing.T, mutate func(c *config.Config)) *testServer {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ts := &testServer{s: New(cfg, logger, nil), addr: ln.Addr().String()}
 	ts.s.listeners = []net.Listener{ln}
+	if fsys != nil {
+		ts.s.fs = fsys
+	}
+	if cfg.AppendOnly {
+		ts.done = make(chan struct{})
+		ctx, cancel := context.WithCancel(context.Background())
+		ts.cancel = cancel
+		go func() {
+			defer close(ts.done)
+			ts.runErr = ts.s.Run(ctx)
+		}()
+		t.Cleanup(ts.stop)
+		ts.waitReady(t)
+		return ts
+	}
 	ts.s.prop.feed = func(db int, args [][]byte) {
 		ts.mu.Lock()
 		defer ts.mu.Unlock()
@@ -62,6 +89,51 @@ func startServer(t *testing.T, mutate func(c *config.Config)) *testServer {
 		<-done
 	})
 	return ts
+}
+
+// stop shuts the server down (idempotent).
+func (ts *testServer) stop() {
+	if ts.cancel != nil {
+		ts.cancel()
+		<-ts.done
+	}
+}
+
+// waitReady waits until loading finished (or Run failed).
+func (ts *testServer) waitReady(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-ts.done:
+			return
+		default:
+		}
+		ts.s.mu.Lock()
+		ready := !ts.s.loading && (!ts.s.cfg.AppendOnly || ts.s.aof.w != nil)
+		ts.s.mu.Unlock()
+		if ready {
+			return
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	t.Fatal("server did not finish loading")
+}
+
+// waitBackground waits until no background job runs.
+func (ts *testServer) waitBackground(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		ts.s.mu.Lock()
+		busy := ts.s.rdb.bg != nil || ts.s.aof.rw.scheduled
+		ts.s.mu.Unlock()
+		if !busy {
+			return
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	t.Fatal("background job did not finish")
 }
 
 func (ts *testServer) propagated() []string {

@@ -88,13 +88,8 @@ func (e *runEnv) cleanup(dir string) {
 	}
 }
 
-// scale returns n, or n/10 with -quick.
-func (e *runEnv) scale(n int) int {
-	if e.opt.Quick {
-		return n / 10
-	}
-	return n
-}
+// scale returns n divided by -scale.
+func (e *runEnv) scale(n int) int { return max(n/e.opt.Scale, 1) }
 
 // machineInfo describes where and when the numbers were taken.
 type machineInfo struct {

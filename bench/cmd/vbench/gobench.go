@@ -127,7 +127,7 @@ func shortPkg(p string) string {
 func (run *goBenchRun) markdown() string {
 	var b strings.Builder
 	if run.cpu != "" {
-		fmt.Fprintf(&b, "CPU: %s. Medians over the -count runs.\n\n", run.cpu)
+		fmt.Fprintf(&b, "CPU: %s. Medians over the -count runs.\n", run.cpu)
 	}
 	var rows [][]string
 	for _, g := range run.benches {

@@ -133,6 +133,14 @@ func TestProcStat(t *testing.T) {
 	if _, err := cpuTicks(pid); err != nil {
 		t.Errorf("cpuTicks: %v", err)
 	}
+	// Spin until the counter has moved by 5 ms; on a busy machine that may
+	// take longer than 5 ms of wall time, but not 10 s.
+	c0 := cpuTime(pid)
+	for deadline := time.Now().Add(10 * time.Second); cpuTime(pid)-c0 < 5*time.Millisecond; {
+		if time.Now().After(deadline) {
+			t.Fatalf("cpuTime grew by only %v over 10 s of spinning", cpuTime(pid)-c0)
+		}
+	}
 	if _, err := rss(-1); err == nil {
 		t.Error("rss(-1): got no error")
 	}

@@ -45,6 +45,8 @@ type options struct {
 	Command                 string
 	VestaRev                string
 	Keep                    bool
+	Scale                   int
+	Tests                   []string
 	Scenarios               []string
 }
 
@@ -64,10 +66,26 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.Command, "command", "", "the command line to print in the report (default: this one)")
 	fs.StringVar(&o.VestaRev, "vesta-rev", "", "the source revision vesta-server was built from, for the report")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the servers' data directories")
+	fs.IntVar(&o.Scale, "scale", 0, "divide the data set sizes (2M keys, 1M elements) by this (default 1, or 10 with -quick)")
+	tests := fs.String("tests", "", "comma-separated redis-benchmark tests for the throughput scenario (default all: "+thrTestNames()+")")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	o.Scenarios = fs.Args()
+	if *tests != "" {
+		for _, t := range strings.Split(*tests, ",") {
+			if findThrTest(t) == nil {
+				return o, fmt.Errorf("vbench: unknown test %q (have %s)", t, thrTestNames())
+			}
+			o.Tests = append(o.Tests, t)
+		}
+	}
+	if o.Scale <= 0 {
+		o.Scale = 1
+		if o.Quick {
+			o.Scale = 10
+		}
+	}
 	if len(o.Scenarios) == 0 {
 		for _, s := range scenarios {
 			o.Scenarios = append(o.Scenarios, s.name)
@@ -107,6 +125,11 @@ func compareMain(args []string) error {
 		<-ctx.Done()
 		stopAll()
 	}()
+	return runCompare(ctx, o)
+}
+
+// runCompare runs the scenarios of o and writes the report.
+func runCompare(ctx context.Context, o options) error {
 	e, err := newEnv(ctx, o)
 	if err != nil {
 		return err

@@ -79,9 +79,19 @@ func (s *section) render(chartRef, rawRef string) string {
 		m.NProc, m.CPU, m.Mem, m.Kernel, s.loadStart, s.loadEnd)
 	fmt.Fprintf(&b, "- Servers: %s; %s (vbench built with %s)\n", m.RedisVersion, m.VestaVersion, m.Go)
 	if s.e.opt.Quick {
-		b.WriteString("- **Quick run** (-quick): one round, short loads, data sets 10× smaller; numbers are indicative only\n")
+		b.WriteString("- **Quick run** (-quick): short loads; numbers are indicative only\n")
+	}
+	if s.e.opt.Scale > 1 {
+		fmt.Fprintf(&b, "- Data sets %d× smaller than the scenario's standard size (-scale %d)\n", s.e.opt.Scale, s.e.opt.Scale)
 	}
 	b.WriteString("\n")
+	if len(s.skips) > 0 {
+		b.WriteString("Not measured:\n\n")
+		for _, sk := range s.skips {
+			b.WriteString("- skipped: " + sk + "\n")
+		}
+		b.WriteString("\n")
+	}
 	b.WriteString(s.md.String())
 	if chartRef != "" {
 		fmt.Fprintf(&b, "\n![Vesta/Redis ratios of throughput and p99 latency](%s)\n", chartRef)

@@ -42,7 +42,7 @@ func TestReplaceSection(t *testing.T) {
 
 func TestMdTable(t *testing.T) {
 	got := mdTable("lr", []string{"a", "b"}, [][]string{{"x", "1"}, {"y", "2"}})
-	want := "| a | b |\n|---|---:|\n| x | 1 |\n| y | 2 |\n"
+	want := "\n| a | b |\n|---|---:|\n| x | 1 |\n| y | 2 |\n"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}

@@ -75,7 +75,7 @@ func runMemory(e *runEnv, s *section) error {
 	}
 	s.printf("Each server starts empty with persistence off; RSS (VmRSS) is read 0.3 s after start and 1 s after "+
 		"loading %d elements, and the growth is divided by the element count. Medians over %d rounds. "+
-		"`used_memory` is each server's own INFO figure (Vesta's comes from the Go runtime).\n\n", count, rounds)
+		"`used_memory` is each server's own INFO figure (Vesta's comes from the Go runtime).\n", count, rounds)
 	var rows [][]string
 	for i, k := range memKinds {
 		if rwhy[i] != "" {

@@ -31,7 +31,7 @@ func runRecovery(e *runEnv, s *section) error {
 	rounds := min(e.opt.Rounds, 3)
 	s.printf("redis-server writes each file from %d keys made by `DEBUG POPULATE`; each server then starts on a fresh "+
 		"copy of it with the same settings. The time runs from exec until the server answers PING and DBSIZE "+
-		"reports every key. Medians over %d rounds.\n\n", keys, rounds)
+		"reports every key. Medians over %d rounds.\n", keys, rounds)
 	var rows [][]string
 	for _, f := range recFormats {
 		dir, size, err := recoveryFixture(e, f, keys)

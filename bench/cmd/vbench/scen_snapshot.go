@@ -39,16 +39,14 @@ func runSnapshot(e *runEnv, s *section) error {
 		"p50_ms_during", "p99_ms_during", "p999_ms_during", "max_ms_during", "load1")
 	keys := e.scale(2_000_000)
 	rounds := min(e.opt.Rounds, 3)
-	quiet := 3 * time.Second
-	if e.opt.Quick {
-		quiet = time.Second
-	}
+	quiet := max(3*time.Second/time.Duration(e.opt.Scale), 250*time.Millisecond)
+	warm := min(time.Second, quiet)
 	s.printf("Each server is filled with %d keys by `DEBUG POPULATE`, then %d connections SET random keys of that "+
-		"keyspace in a closed loop (one command at a time, same value sizes as the loaded ones). After a 1 s warm-up "+
+		"keyspace in a closed loop (one command at a time, same value sizes as the loaded ones). After a %v warm-up "+
 		"and %v of quiet load the snapshot command is sent, and the load goes on for %v after it ends. \"Outside\" "+
 		"is the quiet time before and after. The memory footprint is the PSS of the server and its children, sampled "+
 		"every 10 ms, so Redis's forked child and its copy-on-write pages are counted once. Medians over %d rounds.\n",
-		keys, snapClients, quiet, quiet, rounds)
+		keys, snapClients, warm, quiet, quiet, rounds)
 	for _, k := range snapKinds {
 		if why, err := probeSnapshot(e, e.redis, k); err != nil {
 			return err
@@ -66,7 +64,7 @@ func runSnapshot(e *runEnv, s *section) error {
 		res := map[string][]*snapResult{}
 		for round := range rounds {
 			for _, t := range e.order(round) {
-				r, err := snapshotRun(e, t, k, keys, quiet)
+				r, err := snapshotRun(e, t, k, keys, warm, quiet)
 				if err != nil {
 					return err
 				}
@@ -156,7 +154,7 @@ func waitSnapshot(sv *server, k snapKind, timeout time.Duration, sample func()) 
 }
 
 // snapshotRun measures one snapshot under load on a fresh server.
-func snapshotRun(e *runEnv, t target, k snapKind, keys int, quiet time.Duration) (*snapResult, error) {
+func snapshotRun(e *runEnv, t target, k snapKind, keys int, warm, quiet time.Duration) (*snapResult, error) {
 	sv, done, err := e.start(t, "snap-"+k.name, k.mode.args...)
 	if err != nil {
 		return nil, err
@@ -179,7 +177,7 @@ func snapshotRun(e *runEnv, t target, k snapKind, keys int, quiet time.Duration)
 	if err != nil {
 		return nil, err
 	}
-	time.Sleep(time.Second)
+	time.Sleep(warm)
 	w.setPhase(phaseBefore)
 	t0 := time.Now()
 	time.Sleep(quiet)
@@ -258,7 +256,7 @@ func snapReport(s *section, k snapKind, res map[string][]*snapResult) {
 		rows = append(rows, []string{m.name, cell("redis"), cell("vesta"),
 			ratioSpread(ratios(series2(res["vesta"], d), series2(res["redis"], d)))})
 	}
-	s.printf("\n#### %s (`%s`)\n\n%s\nFor latency rows the ratio compares the \"during\" values.\n", k.name,
+	s.printf("\n#### %s (`%s`)\n%s\nFor latency rows the ratio compares the \"during\" values.\n", k.name,
 		joinArgs(k.mode.args), mdTable("lrrr", []string{"metric", "Redis", "Vesta", "Vesta/Redis"}, rows))
 }
 

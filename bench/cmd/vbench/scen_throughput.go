@@ -27,6 +27,24 @@ var thrTests = []thrTest{
 	{"mset", []string{"MSET", "probe:a", "1", "probe:b", "2"}},
 }
 
+// findThrTest returns the test named name, or nil.
+func findThrTest(name string) *thrTest {
+	for i := range thrTests {
+		if thrTests[i].name == name {
+			return &thrTests[i]
+		}
+	}
+	return nil
+}
+
+func thrTestNames() string {
+	var n []string
+	for _, t := range thrTests {
+		n = append(n, t.name)
+	}
+	return strings.Join(n, ",")
+}
+
 const (
 	thrClients  = 50
 	thrKeyspace = 1_000_000 // redis-benchmark -r
@@ -53,8 +71,15 @@ func runThroughput(e *runEnv, s *section) error {
 		"p99_ms", "p999_ms", "max_ms", "server_cpu_us_per_op", "load1")
 
 	// Which commands both servers have.
-	cmds := make([][]string, len(thrTests))
-	for i, t := range thrTests {
+	chosen := thrTests
+	if len(e.opt.Tests) > 0 {
+		chosen = nil
+		for _, name := range e.opt.Tests {
+			chosen = append(chosen, *findThrTest(name))
+		}
+	}
+	cmds := make([][]string, len(chosen))
+	for i, t := range chosen {
 		cmds[i] = t.probe
 	}
 	vwhy, err := probeCommands(e, e.vesta, cmds)
@@ -66,15 +91,12 @@ func runThroughput(e *runEnv, s *section) error {
 		return err
 	}
 	var tests []thrTest
-	var skipped []string
-	for i, t := range thrTests {
+	for i, t := range chosen {
 		switch {
 		case rwhy[i] != "":
 			s.skip(strings.ToUpper(t.name), "redis-server: "+rwhy[i])
-			skipped = append(skipped, strings.ToUpper(t.name))
 		case vwhy[i] != "":
 			s.skip(strings.ToUpper(t.name), "vesta-server: "+vwhy[i])
-			skipped = append(skipped, strings.ToUpper(t.name))
 		default:
 			tests = append(tests, t)
 		}
@@ -116,9 +138,6 @@ func runThroughput(e *runEnv, s *section) error {
 		}
 	}
 	thrReport(e, s, modes, tests, data)
-	if len(skipped) > 0 {
-		s.printf("\nNot measured because a server lacks the command: %s.\n", strings.Join(skipped, ", "))
-	}
 	return nil
 }
 
@@ -136,7 +155,8 @@ func throughputBlock(e *runEnv, s *section, m mode, p int, tests []thrTest, secs
 	}
 	// Calibrate: size every test so that the slower server needs about
 	// secs for it. The calibration runs double as a warm-up.
-	calN := min(2000*p, 40000)
+	calN := max(min(2000*p, 40000)/e.opt.Scale, 500)
+	minN := max(2000/e.opt.Scale, 200)
 	n := map[string]int{}
 	for _, t := range tests {
 		slowest := math.Inf(1)
@@ -147,14 +167,14 @@ func throughputBlock(e *runEnv, s *section, m mode, p int, tests []thrTest, secs
 			}
 			slowest = min(slowest, r.RPS)
 		}
-		n[t.name] = max(2000, int(slowest*secs)/1000*1000)
+		n[t.name] = max(minN, int(slowest*secs)/100*100)
 	}
 	for round := range e.opt.Rounds {
 		for _, t := range tests {
 			for _, tg := range e.order(round) {
 				sv := srv[tg.Name]
 				spec := benchSpec{t.name, n[t.name], thrClients, p, thrKeyspace}
-				c0, _ := cpuTicks(sv.Pid())
+				c0 := cpuTime(sv.Pid())
 				ld := load1()
 				r, err := runBench(e.ctx, e.bench, sv.Addr(), spec, time.Duration(secs*60+60)*time.Second)
 				if err != nil {
@@ -167,8 +187,7 @@ func throughputBlock(e *runEnv, s *section, m mode, p int, tests []thrTest, secs
 					r = benchResult{Test: strings.ToUpper(t.name), RPS: math.NaN(), Avg: math.NaN(), P50: math.NaN(),
 						P95: math.NaN(), P99: math.NaN(), P999: math.NaN(), Max: math.NaN()}
 				}
-				c1, _ := cpuTicks(sv.Pid())
-				cpu := float64(c1-c0) / userHZ * 1e6 / float64(spec.N)
+				cpu := (cpuTime(sv.Pid()) - c0).Seconds() * 1e6 / float64(spec.N)
 				k := thrKey{m.name, p, t.name, tg.Name}
 				data[k] = append(data[k], thrRun{r, cpu})
 				s.row(m.name, p, round+1, r.Test, tg.Name, spec.N, r.RPS, r.Avg, r.P50, r.P95, r.P99, r.P999, r.Max, cpu, ld)
@@ -196,7 +215,7 @@ func thrReport(e *runEnv, s *section, modes []mode, tests []thrTest, data map[th
 		"then the median of those: above 1 Vesta is faster. Server CPU is the server process's user+system time "+
 		"per request (for LRANGE_100 it includes the LPUSH that redis-benchmark runs first to fill the list).\n", e.opt.Rounds)
 	for _, m := range modes {
-		s.printf("\n#### Persistence %s: `%s`\n\n", m.name, strings.Join(quoteArgs(m.args), " "))
+		s.printf("\n#### Persistence %s: `%s`\n", m.name, strings.Join(quoteArgs(m.args), " "))
 		var rows [][]string
 		for _, p := range thrPipelines {
 			for _, t := range tests {
@@ -227,7 +246,7 @@ func thrReport(e *runEnv, s *section, modes []mode, tests []thrTest, data map[th
 			}
 		}
 		s.printf("\nLatency in ms, Redis / Vesta (p99.9 is redis-benchmark's 99.902%% HDR step). "+
-			"The last column is Vesta/Redis at p99: above 1 Vesta is slower.\n\n%s",
+			"The last column is Vesta/Redis at p99: above 1 Vesta is slower.\n%s",
 			mdTable("lrrrrrr", []string{"command", "-P", "p50", "p99", "p99.9", "max", "p99 Vesta/Redis"}, rows))
 	}
 }

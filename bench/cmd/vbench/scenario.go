@@ -22,9 +22,9 @@ type scenario struct {
 // scen_*.go file.
 var scenarios = []*scenario{
 	{"throughput", "Throughput and latency (redis-benchmark, 50 clients)", runThroughput},
-	{"snapshot", "Snapshot under load (2M keys, full-speed writes)", runSnapshot},
+	{"snapshot", "Snapshot under load", runSnapshot},
 	{"memory", "Memory per element", runMemory},
-	{"recovery", "Recovery: startup time with 2M keys", runRecovery},
+	{"recovery", "Recovery: startup time", runRecovery},
 }
 
 func findScenario(name string) *scenario {

@@ -13,7 +13,7 @@ type section struct {
 	e         *runEnv
 	md        strings.Builder
 	raw       [][]string // first row is the header
-	skips     int
+	skips     []string
 	chart     *chartData
 	loadStart string
 	loadEnd   string
@@ -30,9 +30,8 @@ func (s *section) printf(format string, args ...any) { fmt.Fprintf(&s.md, format
 // skip records that part of the scenario cannot run, on stderr and in the
 // report.
 func (s *section) skip(what, why string) {
-	s.skips++
+	s.skips = append(s.skips, what+": "+why)
 	s.e.logf("skipped: %s: %s", what, why)
-	s.printf("- skipped: %s: %s\n", what, why)
 }
 
 // failed records an error that ended the scenario early.
@@ -67,7 +66,7 @@ func (s *section) finish(took time.Duration) {
 // 'r'.
 func mdTable(align string, header []string, rows [][]string) string {
 	var b strings.Builder
-	b.WriteString("| " + strings.Join(header, " | ") + " |\n|")
+	b.WriteString("\n| " + strings.Join(header, " | ") + " |\n|")
 	for i := range header {
 		if i < len(align) && align[i] == 'r' {
 			b.WriteString("---:|")
