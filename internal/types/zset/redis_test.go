@@ -3,8 +3,11 @@ package zset_test
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vestadb/vesta/internal/testutil"
 )
@@ -81,4 +84,67 @@ func TestRDBInterop(t *testing.T) {
 	rc2 := testutil.Dial(t, redis2.Addr)
 	rc.Do("ZADD", "fromvesta", "-0", "negzero", "3", "c")
 	compareZSets(t, rc2, rc, append(keys, "fromvesta"))
+}
+
+// blockingScenario blocks clients in sorted-set pops on srv, wakes them with
+// ZADDs, and returns every reply and the commands the server wrote to its
+// incr AOF.
+func blockingScenario(t *testing.T, srv *testutil.Server) (replies []string, aof string) {
+	t.Helper()
+	waiters := []struct {
+		proto string
+		cmd   []string
+	}{
+		{"2", []string{"BZPOPMIN", "k1", "k2", "0"}},
+		{"3", []string{"BZPOPMAX", "k2", "0"}},
+		{"2", []string{"BZMPOP", "0", "2", "k1", "k2", "MIN", "COUNT", "10"}},
+		{"3", []string{"BZMPOP", "0", "1", "k2", "MAX"}},
+		{"2", []string{"BZPOPMIN", "k3", "0.2"}},
+		{"3", []string{"BZMPOP", "0.2", "1", "k3", "MIN"}},
+	}
+	conns := make([]*testutil.Conn, len(waiters))
+	for i, w := range waiters {
+		conns[i] = testutil.Dial(t, srv.Addr)
+		conns[i].Do("HELLO", w.proto)
+		conns[i].Send(w.cmd...)
+	}
+	time.Sleep(100 * time.Millisecond) // let every client block, in order
+	c := testutil.Dial(t, srv.Addr)
+	c.Do("SET", "k2", "string") // a key of another type keeps them waiting
+	c.Do("DEL", "k2")
+	c.Do("ZADD", "k2", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e", "6", "f")
+	c.Do("ZADD", "k1", "1", "x")
+	c.Do("ZADD", "k2", "7", "g")
+	for _, conn := range conns {
+		replies = append(replies, testutil.Escape(conn.ReadReply()))
+	}
+	m, _ := filepath.Glob(filepath.Join(srv.Dir, "appendonlydir", "*.incr.aof"))
+	if len(m) != 1 {
+		t.Fatalf("incr files: %v", m)
+	}
+	b, err := os.ReadFile(m[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return replies, testutil.Escape(b)
+}
+
+// TestBlockingPopsInterop checks clients served after blocking in BZPOPMIN,
+// BZPOPMAX and BZMPOP: replies (RESP2 and RESP3), timeouts, the order of
+// service and what reaches the AOF must match redis-server 7.0.15.
+func TestBlockingPopsInterop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts servers")
+	}
+	args := []string{"--appendonly", "yes", "--appendfsync", "always"}
+	wantReplies, wantAOF := blockingScenario(t, testutil.StartRedis(t, args...))
+	gotReplies, gotAOF := blockingScenario(t, testutil.StartVesta(t, args...))
+	for i := range wantReplies {
+		if gotReplies[i] != wantReplies[i] {
+			t.Errorf("client %d: got %s, want %s", i, gotReplies[i], wantReplies[i])
+		}
+	}
+	if gotAOF != wantAOF {
+		t.Errorf("AOF:\n got %s\nwant %s", gotAOF, wantAOF)
+	}
 }
