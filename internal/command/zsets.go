@@ -93,15 +93,15 @@ options:
 	}
 	has := func(f zset.AddFlags) bool { return flags&f != 0 }
 	switch {
-	case has(zset.AddIncr) && len(pairs) > 2:
-		c.Error(ErrZAddIncrPair)
-		return
 	case has(zset.AddNX) && has(zset.AddXX):
 		c.Error(ErrZAddNXXX)
 		return
 	case (has(zset.AddGT) && has(zset.AddNX)) || (has(zset.AddLT) && has(zset.AddNX)) ||
 		(has(zset.AddGT) && has(zset.AddLT)):
 		c.Error(ErrZAddGTLTNX)
+		return
+	case has(zset.AddIncr) && len(pairs) > 2:
+		c.Error(ErrZAddIncrPair)
 		return
 	}
 	scores := make([]float64, len(pairs)/2)

@@ -128,82 +128,47 @@ func (z *ZSet) window(lo, hi int, rev bool, offset, limit int, fn func([]byte, f
 	}
 }
 
-// scoreBounds returns the 0-based indexes of the first and last members
-// whose scores are in r; lo > hi when there is none.
-func (z *ZSet) scoreBounds(r *ScoreRange) (lo, hi int) {
-	if z.sl != nil {
-		lo, hi = z.sl.scoreBounds(r)
-		return lo - 1, hi - 1
-	}
-	lo, hi = 0, -1
-	if r.Empty() {
-		return lo, hi
-	}
-	i := 0
-	for p := z.lp.First(); p >= 0; p = z.lp.Next(z.lp.Next(p)) {
-		s := z.lp.ZsetScore(z.lp.Next(p))
-		if !r.gteMin(s) {
-			lo = i + 1
-		} else if !r.lteMax(s) {
-			break
-		} else {
-			hi = i
-		}
-		i++
-	}
-	return lo, hi
-}
-
-// lexBounds is scoreBounds for a lex range.
-func (z *ZSet) lexBounds(r *LexRange) (lo, hi int) {
-	if z.sl != nil {
-		lo, hi = z.sl.lexBounds(r)
-		return lo - 1, hi - 1
-	}
-	lo, hi = 0, -1
-	if r.Empty() {
-		return lo, hi
-	}
-	var buf [20]byte
-	i := 0
-	for p := z.lp.First(); p >= 0; p = z.lp.Next(z.lp.Next(p)) {
-		m := lpMember(z.lp, p, &buf)
-		if !r.gteMin(m) {
-			lo = i + 1
-		} else if !r.lteMax(m) {
-			break
-		} else {
-			hi = i
-		}
-		i++
-	}
-	return lo, hi
-}
-
 // RangeByScore calls fn for the members whose score is in r, from the
 // lowest score (the highest if rev), skipping the first offset of them and
 // stopping after limit (limit < 0: no limit) or when fn returns false.
 func (z *ZSet) RangeByScore(r *ScoreRange, rev bool, offset, limit int, fn func(member []byte, score float64) bool) {
-	lo, hi := z.scoreBounds(r)
-	z.window(lo, hi, rev, offset, limit, fn)
+	if z.sl == nil {
+		z.lpRange(scoreSpec{r}, rev, offset, limit, fn)
+		return
+	}
+	lo, hi := z.sl.scoreBounds(r)
+	z.window(lo-1, hi-1, rev, offset, limit, fn)
 }
 
 // RangeByLex is RangeByScore for a lex range; it assumes, as Redis does,
-// that all members have the same score.
+// that all members have the same score (see lprange.go for what happens
+// when they do not).
 func (z *ZSet) RangeByLex(r *LexRange, rev bool, offset, limit int, fn func(member []byte, score float64) bool) {
-	lo, hi := z.lexBounds(r)
-	z.window(lo, hi, rev, offset, limit, fn)
+	if z.sl == nil {
+		z.lpRange(lexSpec{r}, rev, offset, limit, fn)
+		return
+	}
+	lo, hi := z.sl.lexBounds(r)
+	z.window(lo-1, hi-1, rev, offset, limit, fn)
 }
 
 // CountByScore returns how many members have a score in r.
 func (z *ZSet) CountByScore(r *ScoreRange) int {
-	lo, hi := z.scoreBounds(r)
+	if z.sl == nil {
+		_, n := z.lpRun(scoreSpec{r})
+		return n
+	}
+	lo, hi := z.sl.scoreBounds(r)
 	return max(hi-lo+1, 0)
 }
 
 // CountByLex returns how many members are in the lex range r.
 func (z *ZSet) CountByLex(r *LexRange) int {
-	lo, hi := z.lexBounds(r)
+	if z.sl == nil {
+		_, n := z.lpRun(lexSpec{r})
+		return n
+	}
+	lo, hi := z.sl.lexBounds(r)
 	return max(hi-lo+1, 0)
 }
 
@@ -224,15 +189,21 @@ func (z *ZSet) DeleteRangeByRank(start, end int) int {
 // DeleteRangeByScore removes the members whose score is in r and returns
 // how many it removed.
 func (z *ZSet) DeleteRangeByScore(r *ScoreRange) int {
-	lo, hi := z.scoreBounds(r)
-	return z.DeleteRangeByRank(lo, hi)
+	if z.sl == nil {
+		return z.lpDeleteRun(scoreSpec{r})
+	}
+	lo, hi := z.sl.scoreBounds(r)
+	return z.sl.deleteRanks(lo, hi)
 }
 
 // DeleteRangeByLex removes the members in the lex range r and returns how
 // many it removed.
 func (z *ZSet) DeleteRangeByLex(r *LexRange) int {
-	lo, hi := z.lexBounds(r)
-	return z.DeleteRangeByRank(lo, hi)
+	if z.sl == nil {
+		return z.lpDeleteRun(lexSpec{r})
+	}
+	lo, hi := z.sl.lexBounds(r)
+	return z.sl.deleteRanks(lo, hi)
 }
 
 // Pop removes up to count members from the lowest end (the highest if max),
