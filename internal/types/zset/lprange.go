@@ -20,13 +20,13 @@ type rangeSpec interface {
 
 type scoreSpec struct{ r *ScoreRange }
 
-func (s scoreSpec) empty() bool                     { return s.r.Empty() }
+func (s scoreSpec) empty() bool                      { return s.r.Empty() }
 func (s scoreSpec) gte(_ []byte, score float64) bool { return s.r.gteMin(score) }
 func (s scoreSpec) lte(_ []byte, score float64) bool { return s.r.lteMax(score) }
 
 type lexSpec struct{ r *LexRange }
 
-func (s lexSpec) empty() bool                 { return s.r.Empty() }
+func (s lexSpec) empty() bool                  { return s.r.Empty() }
 func (s lexSpec) gte(m []byte, _ float64) bool { return s.r.gteMin(m) }
 func (s lexSpec) lte(m []byte, _ float64) bool { return s.r.lteMax(m) }
 
