@@ -10,8 +10,8 @@ import (
 )
 
 var (
-	flagSeeds    = flag.Int("compat.seeds", 100, "number of random scripts TestDifferential runs")
-	flagCommands = flag.Int("compat.commands", 400, "commands per random script")
+	flagSeeds    = flag.Int("compat.seeds", 150, "number of random scripts TestDifferential runs")
+	flagCommands = flag.Int("compat.commands", 500, "commands per random script")
 	flagSeed     = flag.Uint64("compat.seed", 1, "first seed; seeds are consecutive from it")
 	flagFamilies = flag.String("compat.families", "", "comma-separated generator families (default: all default families)")
 	flagFailures = flag.Int("compat.failures", 3, "stop after this many failing seeds")

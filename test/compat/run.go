@@ -1,7 +1,9 @@
 package compat
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -153,13 +155,21 @@ func (p *Pair) ensureUp() {
 	}
 }
 
+// MinimizeTime bounds the time Minimize spends on one failure.
+var MinimizeTime = time.Minute
+
 // Minimize shrinks a failing script by delta debugging: it removes chunks
 // of commands, ever smaller, as long as the script still fails with a
-// mismatch of the same kind. It stops after budget runs or when no single
-// command can be removed, and returns the smallest failing script with its
-// mismatch.
+// mismatch of the same kind. It stops after budget runs, after
+// MinimizeTime, or when no single command can be removed, and returns the
+// smallest failing script with its mismatch. A server that timed out is
+// not retried: the script is returned as it is.
 func (p *Pair) Minimize(s Script, m *Mismatch, budget int) (Script, *Mismatch) {
 	p.t.Helper()
+	if isTimeout(m.VestaErr) || isTimeout(m.RedisErr) {
+		return s[:min(m.Index+1, len(s))], m
+	}
+	deadline := time.Now().Add(MinimizeTime)
 	want := m.Key()
 	fails := func(c Script) *Mismatch {
 		if mm := p.Run(c); mm != nil && mm.Key() == want {
@@ -172,10 +182,10 @@ func (p *Pair) Minimize(s Script, m *Mismatch, budget int) (Script, *Mismatch) {
 		s = s[:m.Index+1]
 	}
 	runs := 0
-	for n := 2; len(s) >= 2 && runs < budget; {
+	for n := 2; len(s) >= 2 && runs < budget && time.Now().Before(deadline); {
 		chunk := (len(s) + n - 1) / n
 		reduced := false
-		for start := 0; start < len(s) && runs < budget; start += chunk {
+		for start := 0; start < len(s) && runs < budget && time.Now().Before(deadline); start += chunk {
 			end := min(start+chunk, len(s))
 			cand := append(append(Script(nil), s[:start]...), s[end:]...)
 			runs++
@@ -211,4 +221,9 @@ func (p *Pair) Report(seed uint64, m *Mismatch, s Script) string {
 	fmt.Fprintf(&b, "minimized script (%d commands; run on flushed servers, then DEBUG DIGEST):\n%s", len(s), s)
 	fmt.Fprintf(&b, "as Go:\n%s", s.GoSource())
 	return b.String()
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
