@@ -74,7 +74,7 @@ func (g *Gen) zlimit(args []string) []string {
 
 func init() {
 	const f = "zsets"
-	Register(f, "ZADD", 8, true, func(g *Gen) Cmd {
+	Register(f, "ZADD", 6, true, func(g *Gen) Cmd {
 		args := []string{"ZADD", g.Key()}
 		for _, opt := range []string{"NX", "XX", "GT", "LT", "CH", "INCR"} {
 			if g.Chance(0.08) {
