@@ -79,10 +79,7 @@ func (z *ZSet) byIndex(from, count int, rev bool, fn func(member []byte, score f
 			return
 		}
 		if rev {
-			p = lp.Prev(p)
-			if p >= 0 {
-				p = lp.Prev(p)
-			}
+			p = z.lpPrevPair(p)
 		} else {
 			p = lp.Next(sp)
 		}

@@ -99,17 +99,30 @@ func blockingScenario(t *testing.T, srv *testutil.Server) (replies []string, aof
 		{"3", []string{"BZPOPMAX", "k2", "0"}},
 		{"2", []string{"BZMPOP", "0", "2", "k1", "k2", "MIN", "COUNT", "10"}},
 		{"3", []string{"BZMPOP", "0", "1", "k2", "MAX"}},
-		{"2", []string{"BZPOPMIN", "k3", "0.2"}},
-		{"3", []string{"BZMPOP", "0.2", "1", "k3", "MIN"}},
+		{"2", []string{"BZPOPMIN", "k3", "1"}},
+		{"3", []string{"BZMPOP", "1", "1", "k3", "MIN"}},
+	}
+	c := testutil.Dial(t, srv.Addr)
+	// blocked waits until n clients are blocked, so that they block in
+	// the order they were started.
+	blocked := func(n int) {
+		want := fmt.Sprintf("blocked_clients:%d\r\n", n)
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			if strings.Contains(string(c.Do("INFO", "clients")), want) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: never reached %q", srv.Name, want)
+			}
+		}
 	}
 	conns := make([]*testutil.Conn, len(waiters))
 	for i, w := range waiters {
 		conns[i] = testutil.Dial(t, srv.Addr)
 		conns[i].Do("HELLO", w.proto)
 		conns[i].Send(w.cmd...)
+		blocked(i + 1)
 	}
-	time.Sleep(100 * time.Millisecond) // let every client block, in order
-	c := testutil.Dial(t, srv.Addr)
 	c.Do("SET", "k2", "string") // a key of another type keeps them waiting
 	c.Do("DEL", "k2")
 	c.Do("ZADD", "k2", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e", "6", "f")
