@@ -1,6 +1,7 @@
 package command
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -265,4 +266,43 @@ func FuzzZSetCommands(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestZRandMemberDistinct checks what the differential tests can only
+// compare by shape: a positive count gives distinct members of the set
+// with their own scores, a negative count exactly that many picks.
+func TestZRandMemberDistinct(t *testing.T) {
+	for _, n := range []int{20, 300} { // listpack, skiplist
+		tt := newTester(t)
+		args := []string{"ZADD", "z"}
+		for i := range n {
+			args = append(args, strconv.Itoa(i), "m"+strconv.Itoa(i))
+		}
+		tt.doArgs(args...)
+		for _, count := range []int{1, 5, n / 3, n/3 + 1, n - 1, -7, -3 * n} {
+			v, err := testutil.Parse([]byte(tt.doArgs("ZRANDMEMBER", "z", strconv.Itoa(count), "WITHSCORES")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			items := v.([]any)
+			want := count
+			if count < 0 {
+				want = -count
+			}
+			if len(items) != 2*want {
+				t.Fatalf("n=%d count=%d: %d items", n, count, len(items))
+			}
+			seen := map[string]bool{}
+			for i := 0; i < len(items); i += 2 {
+				m, s := items[i].(string), items[i+1].(string)
+				if "m"+s != m {
+					t.Fatalf("n=%d count=%d: %s has score %s", n, count, m, s)
+				}
+				if count > 0 && seen[m] {
+					t.Fatalf("n=%d count=%d: %s twice", n, count, m)
+				}
+				seen[m] = true
+			}
+		}
+	}
 }
