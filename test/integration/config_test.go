@@ -188,9 +188,6 @@ func equalStrings(v any, want ...string) bool {
 func TestMultiArgOptionInOneString(t *testing.T) {
 	for _, tg := range targets() {
 		t.Run(tg.name, func(t *testing.T) {
-			if tg.name == "vesta" {
-				knownBug(t, `--save "3600 1" (one argument) is refused with "Invalid save parameters"; redis-server accepts it`)
-			}
 			s := tg.start(t, "--save", "3600 1 300 100")
 			c := testutil.Dial(t, s.Addr)
 			if got := c.DoValue("CONFIG", "GET", "save"); !equalStrings(got, "save", "3600 1 300 100") {
