@@ -5,4 +5,5 @@ package command
 func RegisterData(t *Table) {
 	registerKeys(t)
 	registerStrings(t)
+	registerZSets(t)
 }
