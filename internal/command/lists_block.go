@@ -1,8 +1,6 @@
 package command
 
 import (
-	"math"
-	"math/big"
 	"time"
 
 	"github.com/vestadb/vesta/internal/keyspace"
@@ -22,61 +20,15 @@ func registerListBlocking(t *Table) {
 	t.Define("blmpop", func(c *Ctx) { lmpopGeneric(c, 2, true) })
 	t.Define("blmove", cmdBLMove)
 	t.Define("brpoplpush", func(c *Ctx) {
-		deadline, ok := blockDeadline(c, 3)
+		deadline, ok := c.blockDeadline(3)
 		if ok {
 			blmoveGeneric(c, false, true, deadline)
 		}
 	})
 }
 
-// timeoutMillis converts a timeout argument in seconds to milliseconds as
-// Redis 7.0 does: the text is read as a C long double, multiplied by 1000
-// and rounded up, and a value that does not fit a 64-bit integer becomes
-// math.MinInt64 (x86's conversion result), hence "timeout is negative" for
-// inf or 1e16.
-func timeoutMillis(arg []byte) (int64, bool) {
-	v, ok := ParseLongDouble(arg)
-	if !ok {
-		return 0, false
-	}
-	if v.IsInf() {
-		return math.MinInt64, true
-	}
-	var ms big.Float
-	ms.SetPrec(ldPrec).SetMode(big.ToNearestEven)
-	ms.Mul(&v.f, big.NewFloat(1000))
-	i, acc := ms.Int(nil) // truncated towards zero
-	if acc == big.Below {
-		i.Add(i, big.NewInt(1)) // a positive fraction was dropped: round up
-	}
-	if !i.IsInt64() {
-		return math.MinInt64, true
-	}
-	return i.Int64(), true
-}
-
-// blockDeadline parses the timeout at argument i and returns the absolute
-// deadline, the zero time meaning "wait forever" (a timeout of 0, or one so
-// large that the deadline overflows). It replies the Redis error for a bad
-// timeout.
-func blockDeadline(c *Ctx, i int) (time.Time, bool) {
-	ms, ok := timeoutMillis(c.Args[i])
-	if !ok {
-		c.Error(ErrTimeout)
-		return time.Time{}, false
-	}
-	if ms < 0 {
-		c.Error(ErrNegTimeout)
-		return time.Time{}, false
-	}
-	if ms == 0 || ms > math.MaxInt64-c.KS.Now {
-		return time.Time{}, true
-	}
-	return time.UnixMilli(c.KS.Now + ms), true
-}
-
 func blpopGeneric(c *Ctx, head bool) {
-	deadline, ok := blockDeadline(c, len(c.Args)-1)
+	deadline, ok := c.blockDeadline(len(c.Args) - 1)
 	if !ok {
 		return
 	}
@@ -121,7 +73,7 @@ func servePop(c *Ctx, key []byte, l *list.List, head bool) {
 // blockingPop is BLMPOP after its arguments were parsed; the timeout is at
 // argument timeoutIdx.
 func blockingPop(c *Ctx, keys [][]byte, head bool, count int64, timeoutIdx int) {
-	deadline, ok := blockDeadline(c, timeoutIdx)
+	deadline, ok := c.blockDeadline(timeoutIdx)
 	if !ok {
 		return
 	}
@@ -152,7 +104,7 @@ func cmdBLMove(c *Ctx) {
 	if !ok {
 		return
 	}
-	deadline, ok := blockDeadline(c, 5)
+	deadline, ok := c.blockDeadline(5)
 	if ok {
 		blmoveGeneric(c, from, to, deadline)
 	}

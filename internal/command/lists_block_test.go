@@ -9,36 +9,36 @@ import (
 	"github.com/vestadb/vesta/internal/resp"
 )
 
-// blockEnv is a test Env that records Block calls instead of replying, so
+// listBlockEnv is a test Env that records Block calls instead of replying, so
 // that the serve functions can be called as the server would call them.
-type blockEnv struct {
+type listBlockEnv struct {
 	testEnv
 	inExec bool
-	calls  []blockCall
+	calls  []listBlockCall
 }
 
-type blockCall struct {
+type listBlockCall struct {
 	keys     []string
 	deadline time.Time
 	nullBulk bool
 	serve    func(c *Ctx, key []byte) bool
 }
 
-func (e *blockEnv) InExec(*Ctx) bool { return e.inExec }
+func (e *listBlockEnv) InExec(*Ctx) bool { return e.inExec }
 
-func (e *blockEnv) Block(c *Ctx, keys [][]byte, deadline time.Time, nullBulk bool, serve func(*Ctx, []byte) bool) {
-	e.calls = append(e.calls, blockCall{keys: strs(keys), deadline: deadline, nullBulk: nullBulk, serve: serve})
+func (e *listBlockEnv) Block(c *Ctx, keys [][]byte, deadline time.Time, nullBulk bool, serve func(*Ctx, []byte) bool) {
+	e.calls = append(e.calls, listBlockCall{keys: strs(keys), deadline: deadline, nullBulk: nullBulk, serve: serve})
 }
 
-// blockTester runs commands with a blockEnv.
+// blockTester runs commands with a listBlockEnv.
 type blockTester struct {
 	*tester
-	env *blockEnv
+	env *listBlockEnv
 }
 
 func newBlockTester(t *testing.T) *blockTester {
 	tt := newTester(t)
-	env := &blockEnv{testEnv: *tt.env}
+	env := &listBlockEnv{testEnv: *tt.env}
 	return &blockTester{tester: tt, env: env}
 }
 
@@ -188,7 +188,7 @@ func TestListBlockingInExec(t *testing.T) {
 // of seconds, times 1000, rounded up, with values beyond int64 becoming
 // negative. The expectations were checked against redis-server 7.0.15
 // (which of them block forever, time out at once, or fail).
-func TestTimeoutMillis(t *testing.T) {
+func TestListTimeoutMillis(t *testing.T) {
 	tests := []struct {
 		in string
 		ms int64
@@ -229,15 +229,19 @@ func TestTimeoutMillis(t *testing.T) {
 		{"1e-5000", 0, false},
 	}
 	for _, tc := range tests {
-		ms, ok := timeoutMillis([]byte(tc.in))
+		v, ok := ParseLongDouble([]byte(tc.in))
+		var ms int64
+		if ok {
+			ms = ceilMillis(v)
+		}
 		if ok != tc.ok || (ok && ms != tc.ms) {
-			t.Errorf("timeoutMillis(%q) = %d, %v; want %d, %v", tc.in, ms, ok, tc.ms, tc.ok)
+			t.Errorf("%q: %d, %v; want %d, %v", tc.in, ms, ok, tc.ms, tc.ok)
 		}
 	}
 }
 
 // Ensure that a timeout too large for the deadline means waiting forever.
-func TestBlockDeadline(t *testing.T) {
+func TestListBlockDeadline(t *testing.T) {
 	bt := newBlockTester(t)
 	bt.ks.Now = 1_000_000
 	bt.exec("BLPOP l 9223372036854775")

@@ -133,6 +133,12 @@ var listScripts = []struct {
 		"RPUSH l 9223372036854775807 -9223372036854775808 9223372036854775808 +1 -0 007 1.5 ''",
 		"LRANGE l 0 -1", "LPOS l 127", "LPOS l 0127", "LREM l 0 -0", "LINDEX l 1", "LPOP l 3", "RPOP l 3",
 	}},
+	{"other-commands-on-lists", false, []string{
+		"RPUSH l a 1", "TYPE l", "OBJECT ENCODING l", "GET l", "INCR l", "APPEND l x", "ZADD l 1 a",
+		"ZCARD l", "ZUNIONSTORE d 1 l", "ZINTER 1 l", "ZDIFF 1 l", "ZUNIONSTORE d 2 nokey l", "EXISTS d",
+		"SET s v", "RPUSH z 1", "ZADD zz 1 a", "LPUSH zz a", "LRANGE zz 0 -1", "RENAME l l2", "LRANGE l2 0 -1",
+		"COPY l2 l3", "LPUSH l3 new", "LRANGE l2 0 -1", "LRANGE l3 0 -1", "DEL l2 l3", "EXISTS l2 l3",
+	}},
 	{"wrong-arity", false, []string{
 		"LLEN", "LLEN a b", "LRANGE l 0", "LINDEX l", "LSET l 0", "LINSERT l BEFORE a", "LREM l 0",
 		"LTRIM l 0", "LPOS l", "LMOVE a b LEFT", "RPOPLPUSH a", "LMPOP 1 l", "BLPOP", "BLMOVE a b LEFT LEFT",

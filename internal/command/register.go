@@ -6,4 +6,5 @@ func RegisterData(t *Table) {
 	registerKeys(t)
 	registerStrings(t)
 	registerLists(t)
+	registerZSets(t)
 }
