@@ -317,14 +317,25 @@ func (d *Dict) Rehash(n int) bool {
 	return true
 }
 
+// fairChain is the chain length up to which Random is exactly uniform.
+const fairChain = 4
+
 // Random returns a random entry's key and value; ok is false when the Dict
 // is empty. rnd(n) must return a uniform number in [0, n).
+//
+// It draws a bucket and a position in [0, fairChain) and retries when the
+// bucket's chain is shorter than that position, so that every element of a
+// chain of up to fairChain entries has the same chance (Redis instead picks
+// a random element of the chain of a random non-empty bucket, which favours
+// elements of short chains). A longer chain gets a random element of its own,
+// which slightly disfavours its members. After many misses (a very sparse table) it accepts any
+// non-empty bucket.
 func (d *Dict) Random(rnd func(n uint64) uint64) (k, v string, ok bool) {
 	if d.Len() == 0 {
 		return "", "", false
 	}
-	var head *node
-	for head == nil {
+	for try := 0; ; try++ {
+		var head *node
 		if d.rehashing() {
 			// Buckets of t[0] below the rehash index are empty.
 			s0 := uint64(len(d.t[0].b))
@@ -338,17 +349,28 @@ func (d *Dict) Random(rnd func(n uint64) uint64) (k, v string, ok bool) {
 		} else {
 			head = d.t[0].b[rnd(uint64(len(d.t[0].b)))]
 		}
+		if head == nil {
+			continue
+		}
+		n := uint64(0)
+		for e := head; e != nil; e = e.next {
+			n++
+		}
+		var pos uint64
+		if try < 64 && n <= fairChain {
+			if pos = rnd(fairChain); pos >= n {
+				continue
+			}
+		} else {
+			pos = rnd(n)
+		}
+		e := head
+		for ; pos > 0; pos-- {
+			e = e.next
+		}
+		k, v = d.split(e.s)
+		return k, v, true
 	}
-	n := uint64(0)
-	for e := head; e != nil; e = e.next {
-		n++
-	}
-	e := head
-	for i := rnd(n); i > 0; i-- {
-		e = e.next
-	}
-	k, v = d.split(e.s)
-	return k, v, true
 }
 
 // Scan calls fn for every entry of the buckets that cursor designates and

@@ -31,7 +31,8 @@
 //
 // # Random elements
 //
-// [Dict.Random] picks a random non-empty bucket and then a random element of
-// its chain, as Redis's dictGetRandomKey does. With chains that short
-// (load factor at most 1) the result is close to uniform.
+// [Dict.Random] draws a random bucket and a random position below a small
+// bound and retries on a miss, which makes every element equally likely
+// unless its chain is unusually long (rejection sampling; Redis picks a
+// random element of a random non-empty bucket, which is less fair).
 package dict

@@ -1,0 +1,201 @@
+// Package set is Vesta's set value: an intset while every member is an
+// integer and there are at most set-max-intset-entries of them, a
+// [dict.Dict] otherwise, converting at exactly the moments Redis 7.0 does
+// (7.0 has no listpack encoding for sets).
+//
+// # Encodings
+//
+// A set created for an integer member (SADD, SMOVE) and every set built by
+// SINTERSTORE, SUNIONSTORE and SDIFFSTORE starts as an intset; a set created
+// for any other member starts as a hashtable. An intset becomes a hashtable,
+// and never goes back, when a member that is not the canonical text of an
+// int64 is added or when it grows past the limit. "Integer" follows Redis's
+// string2ll ([listpack.ParseInt]): "-0", "+1" and "01" are strings.
+//
+// Loading follows Redis's loader: an intset blob is converted when it has
+// too many members; a plain member list starts as an intset when it is short
+// enough and converts at its first non-integer member.
+package set
+
+import (
+	"errors"
+	"strconv"
+	"unsafe"
+
+	"github.com/vestadb/vesta/internal/intset"
+	"github.com/vestadb/vesta/internal/keyspace"
+	"github.com/vestadb/vesta/internal/listpack"
+	"github.com/vestadb/vesta/internal/types/dict"
+)
+
+// ErrDuplicate is returned when loading members that repeat.
+var ErrDuplicate = errors.New("set: duplicate member")
+
+// Rand returns a uniform random number in [0, n).
+type Rand = func(n uint64) uint64
+
+// Set is a set value. Exactly one of is and d is in use.
+type Set struct {
+	is intset.IntSet
+	d  *dict.Dict
+}
+
+var _ keyspace.SetValue = (*Set)(nil)
+
+// New returns an empty set that can hold member: an intset when member is
+// an integer, else a hashtable (Redis's setTypeCreate).
+func New(member []byte) *Set {
+	if _, ok := listpack.ParseInt(member); ok {
+		return NewIntset()
+	}
+	return &Set{d: dict.New(false)}
+}
+
+// NewIntset returns an empty set in the intset encoding.
+func NewIntset() *Set { return &Set{is: intset.New()} }
+
+// FromIntset wraps a validated intset blob (RDB type 11), taking ownership of
+// b, and converts it when it has more members than maxIntset.
+func FromIntset(b []byte, maxIntset int) *Set {
+	s := &Set{is: intset.FromBytes(b)}
+	if s.Len() > maxIntset {
+		s.convert()
+	}
+	return s
+}
+
+// FromMembers builds a set from a member list (RDB type 2).
+func FromMembers(members [][]byte, maxIntset int) (*Set, error) {
+	var s *Set
+	if len(members) > maxIntset {
+		s = &Set{d: dict.New(false)}
+		s.d.Expand(len(members))
+	} else {
+		s = NewIntset()
+	}
+	for _, m := range members {
+		if s.d == nil {
+			if v, ok := listpack.ParseInt(m); ok {
+				var added bool
+				if s.is, added = s.is.Add(v); !added {
+					return nil, ErrDuplicate
+				}
+				continue
+			}
+			s.convert()
+		}
+		if !s.d.Add(m, nil) {
+			return nil, ErrDuplicate
+		}
+	}
+	return s, nil
+}
+
+// Type implements keyspace.Object.
+func (s *Set) Type() keyspace.Type { return keyspace.TypeSet }
+
+// Encoding implements keyspace.Object.
+func (s *Set) Encoding() string {
+	if s.d != nil {
+		return "hashtable"
+	}
+	return "intset"
+}
+
+// Clone implements keyspace.Object.
+func (s *Set) Clone() keyspace.Object {
+	if s.d != nil {
+		return &Set{d: s.d.Clone()}
+	}
+	return &Set{is: intset.FromBytes(append([]byte(nil), s.is...))}
+}
+
+// IntSet returns the intset bytes while the set is in the intset encoding.
+// The slice aliases the set.
+func (s *Set) IntSet() ([]byte, bool) {
+	if s.d != nil {
+		return nil, false
+	}
+	return s.is.Bytes(), true
+}
+
+// IsIntset reports whether the set uses the intset encoding.
+func (s *Set) IsIntset() bool { return s.d == nil }
+
+// Len returns the number of members.
+func (s *Set) Len() int {
+	if s.d != nil {
+		return s.d.Len()
+	}
+	return s.is.Len()
+}
+
+// sbytes views an immutable string as bytes without copying.
+func sbytes(x string) []byte { return unsafe.Slice(unsafe.StringData(x), len(x)) }
+
+// Each calls fn for every member until fn returns false: ascending for an
+// intset, table order otherwise. The slice is valid during the call and
+// must not be modified.
+func (s *Set) Each(fn func(member []byte) bool) {
+	if s.d != nil {
+		s.d.Each(func(k, _ string) bool { return fn(sbytes(k)) })
+		return
+	}
+	var buf [20]byte
+	for v := range s.is.All() {
+		if !fn(strconv.AppendInt(buf[:0], v, 10)) {
+			return
+		}
+	}
+}
+
+// Has reports whether member is in the set.
+func (s *Set) Has(member []byte) bool {
+	if s.d != nil {
+		return s.d.Has(member)
+	}
+	v, ok := listpack.ParseInt(member)
+	return ok && s.is.Contains(v)
+}
+
+// Add adds member and reports whether it was new, converting an intset to
+// a hashtable for a non-integer member or when it outgrows maxIntset.
+func (s *Set) Add(member []byte, maxIntset int) bool {
+	if s.d == nil {
+		v, ok := listpack.ParseInt(member)
+		if ok {
+			var added bool
+			s.is, added = s.is.Add(v)
+			if added && s.is.Len() > maxIntset {
+				s.convert()
+			}
+			return added
+		}
+		s.convert()
+	}
+	return s.d.Add(member, nil)
+}
+
+// Remove removes member and reports whether it was there.
+func (s *Set) Remove(member []byte) bool {
+	if s.d != nil {
+		return s.d.Delete(member)
+	}
+	v, ok := listpack.ParseInt(member)
+	if !ok {
+		return false
+	}
+	s.is, ok = s.is.Remove(v)
+	return ok
+}
+
+// convert moves the members of an intset into a hashtable.
+func (s *Set) convert() {
+	d := dict.New(false)
+	d.Expand(s.is.Len())
+	var buf [20]byte
+	for v := range s.is.All() {
+		d.AddNew(strconv.AppendInt(buf[:0], v, 10), nil)
+	}
+	s.d, s.is = d, nil
+}
