@@ -5,4 +5,6 @@ package command
 func RegisterData(t *Table) {
 	registerKeys(t)
 	registerStrings(t)
+	registerHashes(t)
+	registerSets(t)
 }
