@@ -40,14 +40,10 @@ func cmdSPop(c *Ctx) {
 
 // spopCount is SPOP with a count. Popped members are propagated as one
 // SREM each (the server wraps them in MULTI/EXEC), or as DEL when the whole
-// set goes.
+// set goes. Each popped member counts as one change.
 func spopCount(c *Ctx) {
 	n, ok := ParseInt(c.Args[2])
-	if !ok {
-		c.Error(ErrNotInt)
-		return
-	}
-	if n < 0 {
+	if !ok || n < 0 {
 		c.Error(ErrNegativeLen)
 		return
 	}
@@ -62,7 +58,6 @@ func spopCount(c *Ctx) {
 	}
 	count := uint64(n)
 	size := uint64(s.Len())
-	c.Dirty(int(count)) // Redis adds the requested count, whatever the size
 	if count >= size {
 		// Redis replies with the union of the one set, which has the
 		// member order of a freshly built set (sorted when it fits an
@@ -70,7 +65,8 @@ func spopCount(c *Ctx) {
 		replySetMembers(c, buildSet(c, []*set.Set{s}, opUnion))
 		c.DB.Unlink(key)
 		c.Rewrite(argDEL, key)
-		c.Changed(key)
+		c.DB.Signal(key)
+		c.Dirty(int(size))
 		return
 	}
 	c.NoPropagate()
@@ -109,7 +105,8 @@ func spopCount(c *Ctx) {
 		})
 		c.DB.SetObject(key, survivor, true)
 	}
-	c.Changed(key)
+	c.DB.Signal(key)
+	c.Dirty(int(count))
 }
 
 // replySetMembers replies with every member of s as a set.
