@@ -43,6 +43,11 @@ cpu_ticks() {
 	awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
 
+# ctx_switches prints the context switches of all live threads of process $1.
+ctx_switches() {
+	cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { n += $2 } END { print n + 0 }'
+}
+
 # wait_ready waits until process $1 answers PING on port $2 and is the one
 # listening there, so no traffic ever goes to somebody else's server.
 wait_ready() {
@@ -82,7 +87,7 @@ stop_target() {
 }
 trap stop_target EXIT
 
-echo "round,target,pipeline,test,rps,avg_ms,min_ms,p50_ms,p95_ms,p99_ms,max_ms,server_cpu_us_per_op,load1" >"$OUT/raw.csv"
+echo "round,target,pipeline,test,rps,avg_ms,min_ms,p50_ms,p95_ms,p99_ms,max_ms,server_cpu_us_per_op,server_ctxsw_per_op,load1" >"$OUT/raw.csv"
 echo "results in $OUT" >&2
 for round in $(seq "$ROUNDS"); do
 	for target in $TARGETS; do
@@ -92,14 +97,17 @@ for round in $(seq "$ROUNDS"); do
 		for p in $PIPELINES; do
 			load1=$(cut -d' ' -f1 /proc/loadavg)
 			before=$(cpu_ticks "$pid")
+			cs_before=$(ctx_switches "$pid")
 			csv=$(timeout 600 redis-benchmark -h 127.0.0.1 -p "$port" -t set,get,incr -n "$N" -c "$CLIENTS" -P "$p" --csv)
 			after=$(cpu_ticks "$pid")
-			# Server CPU per request over the three tests, in microseconds.
+			cs_after=$(ctx_switches "$pid")
+			# Server CPU (microseconds) and context switches per request over the three tests.
 			cpu=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$N" 'BEGIN { printf "%.2f", t / hz * 1e6 / (3 * n) }')
+			cs=$(awk -v c=$((cs_after - cs_before)) -v n="$N" 'BEGIN { printf "%.3f", c / (3 * n) }')
 			echo "$csv" | tail -n +2 | tr -d '"' | while IFS=, read -r test rps avg min p50 p95 p99 max; do
-				echo "$round,$target,$p,$test,$rps,$avg,$min,$p50,$p95,$p99,$max,$cpu,$load1"
+				echo "$round,$target,$p,$test,$rps,$avg,$min,$p50,$p95,$p99,$max,$cpu,$cs,$load1"
 			done >>"$OUT/raw.csv"
-			echo "round $round $target P=$p: $(echo "$csv" | tail -n +2 | cut -d, -f1,2 | tr -d '"' | tr '\n' ' ')cpu=${cpu}us/op load=$load1" >&2
+			echo "round $round $target P=$p: $(echo "$csv" | tail -n +2 | cut -d, -f1,2 | tr -d '"' | tr '\n' ' ')cpu=${cpu}us/op ctxsw=${cs}/op load=$load1" >&2
 		done
 		stop_target
 	done
@@ -117,7 +125,7 @@ for r in rows:
             seq.append(v)
 vals = defaultdict(list)
 for r in rows:
-    for k in ("rps", "p50_ms", "p99_ms", "server_cpu_us_per_op", "load1"):
+    for k in ("rps", "p50_ms", "p99_ms", "server_cpu_us_per_op", "server_ctxsw_per_op", "load1"):
         vals[(r["target"], r["pipeline"], r["test"], k)].append(float(r[k]))
 
 def med(t, p, test, k):
@@ -132,15 +140,16 @@ loads = [float(r["load1"]) for r in rows]
 print("Medians over %d rounds; load average during runs %.1f-%.1f.\n" % (rounds, min(loads), max(loads)))
 for p in pipes:
     print("### -P %s: throughput (ops/s) and ratio to Redis\n" % p)
-    print("| target | " + " | ".join("%s ops/s | %s vs Redis" % (t, t) for t in tests) + " | server CPU µs/op |")
-    print("|---|" + "---:|---:|" * len(tests) + "---:|")
+    print("| target | " + " | ".join("%s ops/s | %s vs Redis" % (t, t) for t in tests) + " | server CPU µs/op | server ctx switches/op |")
+    print("|---|" + "---:|---:|" * len(tests) + "---:|---:|")
     for t in targets:
         cells = []
         for test in tests:
             v, ref = med(t, p, test, "rps"), med("redis", p, test, "rps")
             cells += ["%.0f" % v, "%.2f" % (v / ref) if ref == ref else "-"]
         cpu = med(t, p, tests[0], "server_cpu_us_per_op")
-        print("| %s | %s | %.2f |" % (name(t), " | ".join(cells), cpu))
+        cs = med(t, p, tests[0], "server_ctxsw_per_op")
+        print("| %s | %s | %.2f | %.3f |" % (name(t), " | ".join(cells), cpu, cs))
     print("\n### -P %s: latency p50 / p99 (ms)\n" % p)
     print("| target | " + " | ".join(tests) + " |")
     print("|---|" + "---:|" * len(tests))

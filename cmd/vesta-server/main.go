@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/vestadb/vesta/internal/config"
@@ -51,7 +52,22 @@ func run() int {
 	level := new(slog.LevelVar)
 	logger := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: level}))
 
+	// VESTA_CPUPROFILE=<file> records a CPU profile until shutdown, for
+	// performance work.
+	if path := os.Getenv("VESTA_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer func() {
+				pprof.StopCPUProfile()
+				f.Close()
+			}()
+		}
+	}
+
 	srv := server.New(cfg, logger, level)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	srv.HandleSignals(sigs)
 	logger.Info("Vesta is starting", "version", server.VestaVersion, "redis_compat", server.Version, "pid", os.Getpid())
 	if err := srv.Listen(); err != nil {
 		logger.Error("Failed listening", "err", err)
@@ -62,9 +78,7 @@ func run() int {
 	}
 	defer srv.RemovePidFile()
 
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
-	if err := srv.Run(ctx); err != nil {
+	if err := srv.Run(context.Background()); err != nil {
 		logger.Error("Server stopped with an error", "err", err)
 		return 1
 	}

@@ -204,6 +204,23 @@ func (d *Dict) expandIfNeeded() {
 	}
 }
 
+// Reserve grows an empty or non-resizing table so that n keys fit without
+// rehashing (RDB loading uses the RESIZEDB hint).
+func (d *Dict) Reserve(n int) {
+	if d.rehashing() || n <= len(d.t[0].b) {
+		return
+	}
+	if d.t[0].used == 0 {
+		size := initialSize
+		if n > initialSize {
+			size = 1 << bits.Len(uint(n-1))
+		}
+		d.t[0] = newTable(size, d.newVersion())
+		return
+	}
+	d.resize(n)
+}
+
 // ShrinkIfNeeded starts shrinking a table that is less than 10% full, as
 // Redis's cron does. It reports whether a resize started.
 func (d *Dict) ShrinkIfNeeded() bool {

@@ -201,6 +201,16 @@ func (db *DB) Add(key []byte, obj Object) *Entry {
 	return e
 }
 
+// TryAddString inserts a string key unless it exists; it reports false
+// (and leaves the existing key) if it does.
+func (db *DB) TryAddString(key, val []byte) bool {
+	if db.Find(key) != nil {
+		return false
+	}
+	db.AddString(key, val)
+	return true
+}
+
 // AddString inserts a string key that the caller knows is absent.
 func (db *DB) AddString(key, val []byte) *Entry {
 	e := newStringEntry(key, val)

@@ -28,11 +28,13 @@ type Snapshot struct {
 }
 
 type dictSnap struct {
-	s    *Snapshot
-	d    *Dict
-	db   int
-	cut  uint32
-	done bool
+	s       *Snapshot
+	d       *Dict
+	db      int
+	cut     uint32
+	done    bool
+	keys    int // at the cut
+	expires int // at the cut
 }
 
 // StartSnapshot begins a point-in-time snapshot of every non-empty database.
@@ -48,7 +50,7 @@ func (ks *Keyspace) StartSnapshot(sink Sink) *Snapshot {
 		if db.Len() == 0 {
 			continue
 		}
-		ds := &dictSnap{s: s, d: db.Dict, db: db.ID, cut: s.cut}
+		ds := &dictSnap{s: s, d: db.Dict, db: db.ID, cut: s.cut, keys: db.Len(), expires: db.ExpiresLen()}
 		db.Dict.snap = ds
 		s.dicts = append(s.dicts, ds)
 		s.Total += int64(db.Len())
@@ -60,13 +62,20 @@ func (ks *Keyspace) StartSnapshot(sink Sink) *Snapshot {
 // Running returns the snapshot in progress, or nil.
 func (ks *Keyspace) Running() *Snapshot { return ks.snap }
 
-// DBs returns the ids of the databases in the snapshot, in ascending order
-// (as they were numbered at the cut), with their key counts at the cut.
-func (s *Snapshot) DBs() (ids []int) {
+// DBSize is a database's size at the cut.
+type DBSize struct {
+	ID            int
+	Keys, Expires int
+}
+
+// DBs returns the databases in the snapshot in ascending order (numbered as
+// at the cut) with their sizes at the cut.
+func (s *Snapshot) DBs() []DBSize {
+	out := make([]DBSize, 0, len(s.dicts))
 	for _, ds := range s.dicts {
-		ids = append(ids, ds.db)
+		out = append(out, DBSize{ds.db, ds.keys, ds.expires})
 	}
-	return ids
+	return out
 }
 
 func (ds *dictSnap) emitChain(d *Dict, head *Entry) {

@@ -130,10 +130,13 @@ func (p *Parser) Next(needAuth bool) ([][]byte, error) {
 func (p *Parser) inline() ([][]byte, error) {
 	data := p.buf[p.start:p.end]
 	nl := bytes.IndexByte(data, '\n')
+	// Redis reads at most 16 KiB at a time and refuses an inline request
+	// once more than 64 KiB are buffered without a newline, so a longer
+	// line never runs there, however it arrives.
+	if nl > MaxInlineSize || (nl < 0 && len(data) > MaxInlineSize) {
+		return nil, &ProtocolError{"too big inline request"}
+	}
 	if nl < 0 {
-		if len(data) > MaxInlineSize {
-			return nil, &ProtocolError{"too big inline request"}
-		}
 		return nil, nil
 	}
 	line := data[:nl]
@@ -232,6 +235,9 @@ type parsedInt struct {
 func (p *Parser) header(at int, tooBig string) (parsedInt, int, error) {
 	data := p.buf[at:p.end]
 	cr := bytes.IndexByte(data, '\r')
+	if cr > MaxInlineSize {
+		return parsedInt{}, -1, &ProtocolError{tooBig}
+	}
 	if cr < 0 || cr+1 >= len(data) {
 		if len(data) > MaxInlineSize {
 			return parsedInt{}, -1, &ProtocolError{tooBig}

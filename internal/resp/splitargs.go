@@ -49,7 +49,9 @@ func SplitArgs(line []byte, dst [][]byte) ([][]byte, bool) {
 				}
 				i = j
 				done = true
-			case isSpace(c) || c == 0:
+			case c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0:
+				// Only these end an unquoted argument; \v and \f are
+				// skipped between arguments but kept inside one.
 				done = true
 			default:
 				if quoted {

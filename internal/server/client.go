@@ -45,6 +45,17 @@ type client struct {
 	closeAfterReply bool
 	killed          bool // under mu: CLIENT KILL asked this client to go
 
+	block     *blockState // waiting in a blocking command (under mu)
+	multi     *multiState // inside MULTI
+	inExec    bool
+	watched   []watchedKey
+	dirtyCAS  bool // a watched key changed: EXEC will fail
+	subs      map[string]struct{}
+	psubs     map[string]struct{}
+	softSince time.Time // when the output queue passed the soft limit
+
+	marks []replyMark // per command of the batch, while the AOF is on
+
 	// Asynchronous output, used once the client can receive messages it did
 	// not ask for (MONITOR): everything it gets is queued here in order and
 	// written by a dedicated goroutine.
@@ -136,15 +147,18 @@ func (s *Server) serveConn(conn net.Conn) {
 	}
 	defer s.unlinkClient(cl)
 
+	deadline := false // whether a read deadline is set on conn
 	for {
 		s.mu.Lock()
 		timeout := s.cfg.Timeout
-		idleOK := cl.monitor
+		idleOK := cl.monitor || cl.subCount() > 0
 		s.mu.Unlock()
 		if timeout > 0 && !idleOK {
 			_ = conn.SetReadDeadline(time.Now().Add(time.Duration(timeout) * time.Second))
-		} else {
+			deadline = true
+		} else if deadline {
 			_ = conn.SetReadDeadline(time.Time{})
+			deadline = false
 		}
 		n, err := conn.Read(cl.parser.Space())
 		if n > 0 {
@@ -176,7 +190,12 @@ func (cl *client) handleInput() bool {
 			s.mu.Unlock()
 			return false
 		}
-		for !cl.closeAfterReply && cl.w.Len() < maxBatchReply {
+		// One clock reading per batch, as Redis caches the time per event
+		// loop iteration.
+		now := time.Now()
+		s.batchNow = now.UnixMilli()
+		cl.lastActive = now
+		for !cl.closeAfterReply && cl.block == nil && cl.w.Len() < maxBatchReply {
 			args, err := cl.parser.Next(cl.needAuth())
 			if err != nil {
 				var pe *resp.ProtocolError
@@ -193,9 +212,9 @@ func (cl *client) handleInput() bool {
 				break
 			}
 			more = true
-			cl.lastActive = time.Now()
 			s.processCommand(cl, args)
 		}
+		blocked := cl.block != nil
 		moreBuffered := more && cl.parser.Buffered() > 0 && !cl.closeAfterReply
 		wait := s.durabilityWait()
 		s.stats.errorReplies += cl.w.Errors
@@ -207,17 +226,78 @@ func (cl *client) handleInput() bool {
 			cl.w.Reset()
 		}
 		s.mu.Unlock()
-		wait()
+		if err := wait(); err != nil {
+			cl.failLogged(err)
+		}
+		cl.marks = cl.marks[:0]
 		if !cl.flush() {
 			return false
 		}
 		if cl.closeAfterReply {
 			return false
 		}
+		if blocked {
+			if !cl.waitUnblocked() {
+				return false
+			}
+			// Write the reply it was served with, then go on with what
+			// it sent meanwhile.
+			s.mu.Lock()
+			wait := s.durabilityWait()
+			if cl.async && cl.w.Len() > 0 {
+				cl.queue(cl.w.B)
+				cl.w.Reset()
+			}
+			s.mu.Unlock()
+			if err := wait(); err != nil {
+				cl.w.Reset()
+				cl.w.Error("MISCONF Errors writing to the AOF file: " + strerror(err))
+			}
+			if !cl.flush() {
+				return false
+			}
+			continue
+		}
 		if !moreBuffered {
 			return true
 		}
 	}
+}
+
+// replyMark locates one command's reply in the batch.
+type replyMark struct {
+	start  int
+	logged bool // the command reached the AOF buffer
+}
+
+// failLogged replaces the replies of the batch's logged commands with a
+// MISCONF error: their AOF bytes could not be made durable, so they must
+// not be acknowledged. Replies of commands that logged nothing stand.
+func (cl *client) failLogged(err error) {
+	if len(cl.marks) == 0 {
+		return
+	}
+	old := append([]byte(nil), cl.w.B...)
+	cl.w.Reset()
+	for i, m := range cl.marks {
+		end := len(old)
+		if i+1 < len(cl.marks) {
+			end = cl.marks[i+1].start
+		}
+		if m.logged {
+			cl.w.Error("MISCONF Errors writing to the AOF file: " + strerror(err))
+		} else {
+			cl.w.B = append(cl.w.B, old[m.start:end]...)
+		}
+	}
+	// Anything before the first mark (nothing, normally) is dropped.
+}
+
+// pendingBytes is the size of the queued output not yet written.
+func (cl *client) pendingBytes() int {
+	cl.outMu.Lock()
+	defer cl.outMu.Unlock()
+	return len(cl.pending)
 }
 
 // flush writes the batch's replies.
@@ -290,6 +370,9 @@ func (s *Server) unlinkClient(cl *client) {
 	s.mu.Lock()
 	delete(s.clients, cl.id)
 	delete(s.monitors, cl)
+	s.unblock(cl)
+	s.unwatchAll(cl)
+	s.unsubscribeAll(cl)
 	s.mu.Unlock()
 	if cl.async {
 		// Let the writer drain what is queued, then stop it.
@@ -306,6 +389,15 @@ func (cl *client) flagsString() string {
 	var b strings.Builder
 	if cl.monitor {
 		b.WriteByte('O')
+	}
+	if cl.subCount() > 0 {
+		b.WriteByte('P')
+	}
+	if cl.block != nil {
+		b.WriteByte('b')
+	}
+	if cl.multi != nil {
+		b.WriteByte('x')
 	}
 	if cl.closeAfterReply {
 		b.WriteByte('c')

@@ -34,7 +34,7 @@ func (s *Server) registerConnCommands(t *command.Table) {
 	t.Define("select", func(c *command.Ctx) {
 		n, ok := command.ParseInt(c.Args[1])
 		if !ok || n < -1<<31 || n >= 1<<31 {
-			c.Error("ERR invalid DB index")
+			c.Error(command.ErrNotInt)
 			return
 		}
 		if n < 0 || n >= int64(len(s.ks.DBs)) {
@@ -65,6 +65,26 @@ func (s *Server) registerConnCommands(t *command.Table) {
 		c.W.Verbatim(s.clientInfoString(clientOf(c))+"\n", "txt")
 	})
 	t.Define("client|list", s.cmdClientList)
+	t.Define("client|unblock", s.cmdClientUnblock)
+	t.Define("reset", func(c *command.Ctx) {
+		cl := clientOf(c)
+		cl.multi = nil
+		s.unwatchAll(cl)
+		s.unsubscribeAll(cl)
+		if cl.monitor {
+			cl.monitor = false
+			delete(s.monitors, cl)
+		}
+		cl.db = s.ks.DBs[0]
+		cl.name = ""
+		cl.replyMode = replyOn
+		cl.noEvict = false
+		c.W.Proto = 2
+		if s.cfg.RequirePass != "" {
+			cl.authenticated = false
+		}
+		c.W.Simple("RESET")
+	})
 	t.Define("client|kill", s.cmdClientKill)
 	t.Define("client|no-evict", func(c *command.Ctx) {
 		switch {

@@ -1,7 +1,11 @@
 package server
 
 import (
+	"bufio"
 	"fmt"
+	"os"
+
+	"github.com/vestadb/vesta/internal/persist"
 	"math"
 	"strconv"
 	"time"
@@ -36,6 +40,10 @@ func (s *Server) cmdDebug(c *command.Ctx) {
 			"SET-ACTIVE-EXPIRE <0|1>", "    Switch the active expiry of keys with a TTL off or on.",
 			"SLEEP <seconds>", "    Stop the server for <seconds>; fractions are allowed.",
 		})
+	case command.EqFold(sub, "RELOAD"):
+		s.debugReload(c)
+	case command.EqFold(sub, "LOADAOF") && n == 2:
+		s.debugLoadAOF(c)
 	case command.EqFold(sub, "SLEEP") && n == 3:
 		f, err := strconv.ParseFloat(string(c.Args[2]), 64)
 		if err != nil {
@@ -106,8 +114,93 @@ func (s *Server) cmdDebug(c *command.Ctx) {
 		}
 		c.W.OK()
 	default:
-		c.Error(fmt.Sprintf("ERR Unknown subcommand or wrong number of arguments for '%.128s'. Try DEBUG HELP.", sub))
+		c.Error(fmt.Sprintf("ERR unknown subcommand or wrong number of arguments for '%.128s'. Try DEBUG HELP.", sub))
 	}
+}
+
+// debugReload implements DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save
+// dump.rdb, empty the dataset, load dump.rdb back.
+func (s *Server) debugReload(c *command.Ctx) {
+	merge, noflush, nosave := false, false, false
+	for _, a := range c.Args[2:] {
+		switch {
+		case command.EqFold(a, "MERGE"):
+			merge = true
+		case command.EqFold(a, "NOFLUSH"):
+			noflush = true
+		case command.EqFold(a, "NOSAVE"):
+			nosave = true
+		default:
+			c.Error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.")
+			return
+		}
+	}
+	if !nosave {
+		if err := s.rdbSaveSync(); err != nil {
+			c.Error("ERR Error trying to save the RDB: " + err.Error())
+			return
+		}
+	}
+	if !noflush {
+		for _, db := range s.ks.DBs {
+			db.Flush()
+		}
+	}
+	f, err := s.fs.Open(s.rdbPath())
+	if err == nil {
+		defer f.Close()
+		st, _ := f.Stat()
+		_, err = persist.LoadRDB(bufio.NewReader(f), s.ks, persist.LoadOptions{
+			Size: st.Size(), Now: time.Now().UnixMilli(), Merge: merge,
+			IgnoreChecksum: !s.cfg.RDBChecksum, Objects: s.objectLoader(),
+		})
+	}
+	if err != nil {
+		s.log.Warn("DEBUG RELOAD failed to load the RDB", "err", err)
+		c.Error("ERR Error trying to load the RDB dump, check server logs.")
+		return
+	}
+	s.log.Info("DB reloaded by DEBUG RELOAD")
+	c.W.OK()
+}
+
+// debugLoadAOF implements DEBUG LOADAOF: flush the AOF, empty the dataset
+// and load the AOF directory again. As in Redis, the process exits if the
+// load fails: the dataset would be incomplete.
+func (s *Server) debugLoadAOF(c *command.Ctx) {
+	if s.aof.w == nil {
+		c.W.OK()
+		return
+	}
+	w := s.aof.w
+	s.mu.Unlock()
+	err := w.Flush(w.Offset())
+	s.mu.Lock()
+	if err != nil {
+		c.Error("ERR Error flushing the AOF: " + err.Error())
+		return
+	}
+	for _, db := range s.ks.DBs {
+		db.Flush()
+	}
+	if err := s.stopAOF(); err != nil {
+		s.log.Warn("Closing the AOF", "err", err)
+	}
+	s.aof.dir = nil
+	s.loading, s.ks.Loading = true, true
+	err = s.loadAOF()
+	s.loading, s.ks.Loading = false, false
+	if err != nil {
+		s.log.Error("Fatal error loading the AOF file after DEBUG LOADAOF; exiting", "err", err)
+		os.Exit(1)
+	}
+	if err := s.openAOF(); err != nil {
+		s.log.Error("Fatal error reopening the AOF after DEBUG LOADAOF; exiting", "err", err)
+		os.Exit(1)
+	}
+	s.ks.Dirty = 0
+	s.log.Info("Append Only File loaded by DEBUG LOADAOF")
+	c.W.OK()
 }
 
 // datasetDigest computes DEBUG DIGEST over every database.

@@ -2,11 +2,9 @@ package server
 
 import (
 	"errors"
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/vestadb/vesta/internal/aof"
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/config"
 )
@@ -21,6 +19,10 @@ func buildTable(s *Server) *command.Table {
 	s.registerServerCommands(t)
 	s.registerCommandCommands(t)
 	s.registerDebugCommands(t)
+	s.registerMultiCommands(t)
+	s.registerPubSubCommands(t)
+	s.registerPersistCommands(t)
+	s.registerRewriteCommands(t)
 	return t
 }
 
@@ -30,6 +32,7 @@ func (s *Server) registerServerCommands(t *command.Table) {
 		if !flushArgsOK(c) {
 			return
 		}
+		s.touchWatchedDB(c.DB, nil)
 		n := c.DB.Flush()
 		c.Dirty(n)
 		c.ForcePropagate()
@@ -39,12 +42,19 @@ func (s *Server) registerServerCommands(t *command.Table) {
 		if !flushArgsOK(c) {
 			return
 		}
+		// A running BGSAVE would write the old data over the empty
+		// dump.rdb below: stop it, as Redis kills its child.
+		s.killBgsave()
 		n := 0
 		for _, db := range s.ks.DBs {
+			s.touchWatchedDB(db, nil)
 			n += db.Flush()
 		}
 		c.Dirty(n)
 		c.ForcePropagate()
+		if len(s.cfg.Save) > 0 {
+			_ = s.rdbSaveSync() // a failure is logged and shows in INFO
+		}
 		c.W.OK()
 	})
 	t.Define("swapdb", func(c *command.Ctx) {
@@ -63,7 +73,16 @@ func (s *Server) registerServerCommands(t *command.Table) {
 			return
 		}
 		if a != b {
+			da, dbb := s.ks.DBs[a], s.ks.DBs[b]
+			s.touchWatchedDB(da, dbb)
+			s.touchWatchedDB(dbb, da)
 			s.ks.Swap(int(a), int(b))
+			// Clients blocked on keys that the swap brought in may proceed.
+			for bk := range s.blocking {
+				if bk.db == int(a) || bk.db == int(b) {
+					s.markReady(bk.db, []byte(bk.key))
+				}
+			}
 		}
 		c.Dirty(1)
 		c.W.OK()
@@ -211,14 +230,43 @@ func (s *Server) cmdShutdown(c *command.Ctx) {
 	s.stop()
 }
 
-// prepareShutdown does what must happen before exiting: make the dataset
-// durable as configured. It runs under mu and returns an error if the
-// shutdown must not proceed.
+// prepareShutdown makes the dataset durable as configured before exiting:
+// stop a running BGSAVE, flush and fsync the AOF, and save dump.rdb when save
+// points are configured (or SAVE is given) unless NOSAVE. Without FORCE a
+// failure cancels the shutdown. Called under mu.
 func (s *Server) prepareShutdown(flags config.ShutdownFlags) error {
 	s.log.Info("User requested shutdown...")
+	force := flags&config.ShutdownForce != 0
+	if s.aof.rw.switchingOn && !force {
+		s.log.Warn("Writing the initial AOF, can't exit.")
+		return errors.New("the AOF is being switched on")
+	}
+	s.killBgsave()
+	if bg := s.rdb.bg; bg != nil && bg.kind == "aof" {
+		bg.aborted = true
+		bg.job.Abort()
+		_ = s.fs.Remove(bg.tmp)
+	}
+	if w := s.aof.w; w != nil {
+		s.log.Info("Calling fsync() on the AOF file.")
+		s.mu.Unlock()
+		err := w.Flush(w.Offset())
+		if err == nil && w.Policy() != aof.Always {
+			err = w.Retry()
+		}
+		s.mu.Lock()
+		if err != nil && !force {
+			s.log.Warn("Error flushing the AOF before shutting down", "err", err)
+			return err
+		}
+	}
+	save := (len(s.cfg.Save) > 0 && flags&config.ShutdownNoSave == 0) || flags&config.ShutdownSave != 0
+	if save {
+		s.log.Info("Saving the final RDB snapshot before exiting.")
+		if err := s.rdbSaveSync(); err != nil && !force {
+			s.log.Warn("Error trying to save the DB, can't exit.")
+			return err
+		}
+	}
 	return nil
 }
-
-var _ = strconv.Itoa
-var _ = fmt.Sprint
-var _ = strings.ToLower

@@ -49,10 +49,19 @@ func (s *Server) cron(hz int) {
 		s.stats.lastOpsTime = now
 	}
 	s.ks.Cron(rehashStepsPerTick)
+	s.saveCron()
+	s.rewriteCron()
+	secondTick := now.Sub(s.lastSecondTick) >= time.Second
+	if secondTick {
+		s.lastSecondTick = now
+	}
 	active := s.activeExp && !s.loading
 	effort := s.cfg.ActiveExpireEffort
 	s.mu.Unlock()
 
+	if secondTick {
+		s.aofCron()
+	}
 	if active {
 		// Redis's slow cycle: up to 25% (+2% per effort step) of a tick.
 		budget := time.Second / time.Duration(hz) * time.Duration(25+2*(effort-1)) / 100
@@ -93,6 +102,19 @@ func (s *Server) registerConfigHooks() {
 	}
 	s.cfg.OnApply("port", func(_ *config.Config) error { return relisten() })
 	s.cfg.OnApply("bind", func(_ *config.Config) error { return relisten() })
+	s.cfg.OnApply("appendonly", func(c *config.Config) error { return s.setAppendOnly(c.AppendOnly) })
+	s.cfg.OnApply("appendfsync", func(c *config.Config) error {
+		if s.aof.w != nil {
+			s.aof.w.SetPolicy(aofPolicy(c.AppendFsync))
+		}
+		return nil
+	})
+	s.cfg.OnApply("aof-timestamp-enabled", func(c *config.Config) error {
+		if s.aof.w != nil {
+			s.aof.w.SetTimestamps(c.AOFTimestampEnabled)
+		}
+		return nil
+	})
 	s.cfg.OnApply("dir", func(c *config.Config) error {
 		if err := os.Chdir(c.Dir); err != nil {
 			return errString(err.Error())

@@ -20,6 +20,8 @@ type op struct {
 type propagation struct {
 	depth int  // nesting of call(): EXEC runs commands inside a command
 	ops   []op // queued operations
+	// emitted counts operations handed to feed.
+	emitted int64
 	// Feed receives the operations to log, in order; nil when nothing
 	// consumes them (no AOF).
 	feed func(db int, args [][]byte)
@@ -55,6 +57,7 @@ func (s *Server) propagatePending() {
 		return
 	}
 	s.prop.ops = ops[:0]
+	s.prop.emitted += int64(len(ops))
 	feed := s.prop.feed
 	if feed == nil {
 		return
@@ -81,11 +84,22 @@ func (s *Server) keyExpired(db *keyspace.DB, key []byte) {
 	s.AlsoPropagate(db.ID, [][]byte{del, key})
 	if s.prop.depth == 0 {
 		s.propagatePending()
+		if len(s.ready) > 0 {
+			s.serveBlocked()
+		}
 	}
 }
 
-// keyModified is the keyspace hook for signalModifiedKey.
-func (s *Server) keyModified(db *keyspace.DB, key []byte) {}
+// keyModified is the keyspace hook for signalModifiedKey: it invalidates
+// WATCHes and marks the key ready for clients blocked on it.
+func (s *Server) keyModified(db *keyspace.DB, key []byte) {
+	if len(s.watchers) > 0 {
+		s.touchWatched(db, key)
+	}
+	if len(s.blocking) > 0 {
+		s.markReady(db.ID, key)
+	}
+}
 
 // dbFlushed is the keyspace hook for FLUSHDB/SWAPDB of a database.
 func (s *Server) dbFlushed(db *keyspace.DB) {}
@@ -93,7 +107,15 @@ func (s *Server) dbFlushed(db *keyspace.DB) {}
 // processCommand checks a request the way Redis's processCommand does and
 // executes it. Called under mu.
 func (s *Server) processCommand(cl *client, args [][]byte) {
-	s.ks.Now = time.Now().UnixMilli()
+	s.ks.Now = s.batchNow
+	if s.aof.w != nil {
+		// Remember where this reply starts and whether the command was
+		// logged, so that a failed AOF write can turn its reply into an
+		// error (see client.handleInput).
+		emitted := s.prop.emitted
+		cl.marks = append(cl.marks, replyMark{start: cl.w.Len()})
+		defer func() { cl.marks[len(cl.marks)-1].logged = s.prop.emitted != emitted }()
+	}
 	if cl.replyMode == replySkip {
 		cl.replyMode = replySkipThis
 	}
@@ -108,24 +130,74 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 		}
 	}()
 
+	// reject replies with an error and, inside MULTI, dooms the
+	// transaction (Redis's flagTransaction).
+	reject := func(msg string) {
+		cl.w.Error(msg)
+		if cl.multi != nil {
+			cl.multi.aborted = true
+		}
+	}
 	spec, msg := s.table.Lookup(args)
 	if msg != "" {
-		cl.w.Error(msg)
+		reject(msg)
 		return
 	}
 	if spec.Name == "debug" && !s.cfg.EnableDebugCommand.Allowed(cl.local) {
-		cl.w.Error(debugDenied)
+		reject(debugDenied)
 		return
 	}
 	if cl.needAuth() && !spec.Has(command.NoAuth) {
-		cl.w.Error("NOAUTH Authentication required.")
+		reject("NOAUTH Authentication required.")
 		return
 	}
+	if cl.w.Proto == 2 && cl.subCount() > 0 && !allowedWhileSubscribed[spec.Name] {
+		reject("ERR Can't execute '" + spec.Name + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+		return
+	}
+	if spec.Has(command.Write) || spec.Name == "ping" {
+		if msg := s.aofMisconf(); msg != "" {
+			reject(msg)
+			return
+		}
+		if msg := s.bgsaveMisconf(); msg != "" {
+			reject(msg)
+			return
+		}
+	}
 	if s.loading && !spec.Has(command.Loading) {
-		cl.w.Error("LOADING Redis is loading the dataset in memory")
+		reject("LOADING Redis is loading the dataset in memory")
+		return
+	}
+	if cl.multi != nil {
+		switch spec.Name {
+		case "exec", "discard", "multi", "watch", "quit", "reset":
+		default:
+			if spec.Has(command.NoMulti) {
+				reject("ERR Command not allowed inside a transaction")
+				return
+			}
+			s.queueCommand(cl, spec, args)
+			return
+		}
+	}
+	if spec.Name == "ping" && cl.w.Proto == 2 && cl.subCount() > 0 {
+		// In the RESP2 subscribed context PING answers like a message.
+		cl.w.Array(2)
+		cl.w.BulkString("pong")
+		if len(args) > 1 {
+			cl.w.Bulk(args[1])
+		} else {
+			cl.w.BulkString("")
+		}
 		return
 	}
 	s.call(cl, spec, args)
+}
+
+var allowedWhileSubscribed = map[string]bool{
+	"subscribe": true, "psubscribe": true, "unsubscribe": true, "punsubscribe": true,
+	"ssubscribe": true, "sunsubscribe": true, "ping": true, "quit": true, "reset": true,
 }
 
 // call executes a command and queues what it propagates. Called under mu.
@@ -152,6 +224,9 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 	}
 	if s.prop.depth == 0 {
 		s.propagatePending()
+		if len(s.ready) > 0 {
+			s.serveBlocked()
+		}
 	}
 }
 
@@ -207,10 +282,3 @@ func appendRepr(b, s []byte) []byte {
 	}
 	return append(b, '"')
 }
-
-// durabilityWait returns a function to call after releasing mu and before
-// writing replies: it blocks until what the replies depend on is as
-// durable as the fsync policy promises. Called under mu.
-func (s *Server) durabilityWait() func() { return noWait }
-
-func noWait() {}

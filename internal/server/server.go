@@ -13,11 +13,13 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/config"
 	"github.com/vestadb/vesta/internal/keyspace"
+	"github.com/vestadb/vesta/internal/vfs"
 )
 
 // Version is the Redis version Vesta reports (INFO, HELLO): tools and
@@ -40,28 +42,43 @@ type Server struct {
 	log    *slog.Logger
 	level  *slog.LevelVar
 
-	clients   map[int64]*client // under mu
-	nextID    atomic.Int64
-	monitors  map[*client]struct{}
-	listeners []net.Listener
-	lnMu      sync.Mutex
-	connWG    sync.WaitGroup
+	clients  map[int64]*client // under mu
+	nextID   atomic.Int64
+	monitors map[*client]struct{}
 
-	loading     bool // under mu: -LOADING for commands without the loading flag
+	// Blocked clients, watched keys and subscriptions (under mu).
+	blocking       map[blockKey][]*client
+	ready          []blockKey
+	readySet       map[blockKey]bool
+	blockedClients int
+	watchers       map[blockKey][]*client
+	channels       map[string]map[*client]struct{}
+	patterns       map[string]map[*client]struct{}
+	listeners      []net.Listener
+	lnMu           sync.Mutex
+	connWG         sync.WaitGroup
+
+	loading     bool  // under mu: -LOADING for commands without the loading flag
+	batchNow    int64 // under mu: unix ms at the start of the current batch
+	load        loadingState
+	fs          vfs.FS
+	aof         aofState
+	rdb         rdbState
 	activeExp   bool // DEBUG SET-ACTIVE-EXPIRE
 	expireCycle keyspace.ExpireCycle
 
 	// Propagation of the current top-level command (under mu).
 	prop propagation
 
-	start     time.Time
-	runID     string
-	stats     stats
-	lastSave  int64 // unix seconds
-	shutdown  chan struct{}
-	stopOnce  sync.Once
-	stopped   chan struct{}
-	shutdownR shutdownRequest
+	start          time.Time
+	lastSecondTick time.Time
+	runID          string
+	stats          stats
+	lastSave       int64 // unix seconds
+	shutdown       chan struct{}
+	stopOnce       sync.Once
+	stopped        chan struct{}
+	signals        chan os.Signal
 }
 
 // stats are the counters INFO reports (under mu unless atomic).
@@ -82,9 +99,10 @@ type stats struct {
 	usedMemory          uint64
 }
 
-type shutdownRequest struct {
-	flags config.ShutdownFlags
-}
+// HandleSignals makes Run shut down on SIGTERM and SIGINT with the
+// shutdown-on-sigterm / shutdown-on-sigint flags; a shutdown that fails
+// (the final save) leaves the server running, as in Redis.
+func (s *Server) HandleSignals(ch chan os.Signal) { s.signals = ch }
 
 // New builds a server from a configuration. It does not listen yet.
 func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server {
@@ -101,11 +119,21 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 		level:     level,
 		clients:   map[int64]*client{},
 		monitors:  map[*client]struct{}{},
+		blocking:  map[blockKey][]*client{},
+		readySet:  map[blockKey]bool{},
+		watchers:  map[blockKey][]*client{},
+		channels:  map[string]map[*client]struct{}{},
+		patterns:  map[string]map[*client]struct{}{},
 		activeExp: true,
 		start:     time.Now(),
 		shutdown:  make(chan struct{}),
 		stopped:   make(chan struct{}),
+		fs:        vfs.Default,
 	}
+	s.rdb.lastOK = true
+	s.rdb.lastDuration = -1
+	s.aof.lastStatus = true
+	s.aof.rw.lastDuration = -1
 	var id [20]byte
 	_, _ = rand.Read(id[:])
 	s.runID = hex.EncodeToString(id[:])
@@ -207,23 +235,55 @@ func (s *Server) Run(ctx context.Context) error {
 	for _, ln := range lns {
 		go s.acceptLoop(ln)
 	}
+	if err := s.loadData(); err != nil {
+		s.log.Error("Fatal error loading the dataset", "err", err)
+		s.stop()
+		s.closeClients()
+		s.connWG.Wait()
+		return err
+	}
 	cronDone := make(chan struct{})
 	go func() {
 		defer close(cronDone)
 		s.cronLoop()
 	}()
-	select {
-	case <-ctx.Done():
-		s.mu.Lock()
-		err := s.prepareShutdown(s.shutdownR.flags)
-		s.mu.Unlock()
-		if err != nil {
-			s.log.Warn("Errors trying to shut down the server", "err", err)
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			s.mu.Lock()
+			err := s.prepareShutdown(s.cfg.ShutdownOnSigterm | config.ShutdownForce)
+			s.mu.Unlock()
+			if err != nil {
+				s.log.Warn("Errors trying to shut down the server", "err", err)
+			}
+			s.stop()
+			break loop
+		case sig := <-s.signals:
+			s.mu.Lock()
+			flags := s.cfg.ShutdownOnSigterm
+			if sig == syscall.SIGINT {
+				flags = s.cfg.ShutdownOnSigint
+			}
+			s.log.Info("Received signal, scheduling shutdown...", "signal", sig.String())
+			err := s.prepareShutdown(flags)
+			s.mu.Unlock()
+			if err != nil {
+				s.log.Warn("Errors trying to shut down the server: still running", "err", err)
+				continue
+			}
+			s.stop()
+			break loop
+		case <-s.shutdown:
+			break loop
 		}
-		s.stop()
-	case <-s.shutdown:
 	}
 	<-cronDone
+	s.mu.Lock()
+	if err := s.stopAOF(); err != nil {
+		s.log.Warn("Error closing the AOF", "err", err)
+	}
+	s.mu.Unlock()
 	s.closeClients()
 	s.connWG.Wait()
 	s.log.Info("Vesta is now ready to exit, bye bye...")

@@ -84,6 +84,9 @@ func (m *FS) openWrite(op, name string, trunc bool) (vfs.File, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	p := clean(name)
+	if p == "/" {
+		return nil, &fs.PathError{Op: op, Path: name, Err: syscall.EISDIR}
+	}
 	d, base, err := m.parent(p)
 	if err != nil {
 		return nil, &fs.PathError{Op: op, Path: name, Err: err}
@@ -124,7 +127,12 @@ func (m *FS) Rename(oldname, newname string) error {
 }
 
 func (m *FS) rename(op, np string) error {
+	// Like rename(2), resolve both parents before looking at the names.
 	od, obase, err := m.parent(op)
+	if err != nil {
+		return err
+	}
+	nd, nbase, err := m.parent(np)
 	if err != nil {
 		return err
 	}
@@ -132,26 +140,23 @@ func (m *FS) rename(op, np string) error {
 	if !ok {
 		return syscall.ENOENT
 	}
-	nd, nbase, err := m.parent(np)
-	if err != nil {
-		return err
-	}
 	if op == np {
+		if src.dir {
+			return syscall.EEXIST // as os.Rename, which refuses any directory target
+		}
 		return nil
 	}
-	if src.dir && strings.HasPrefix(np, op+"/") {
+	dst, exists := nd.live[nbase]
+	switch {
+	case exists && dst.dir:
+		// os.Rename refuses any existing directory as the target.
+		return syscall.EEXIST
+	case src.dir && strings.HasPrefix(np, op+"/"):
 		return syscall.EINVAL
-	}
-	if dst, ok := nd.live[nbase]; ok {
-		switch {
-		case dst == src:
-			return nil
-		case dst.dir:
-			// os.Rename refuses any existing directory as the target.
-			return syscall.EEXIST
-		case src.dir:
-			return syscall.ENOTDIR
-		}
+	case exists && dst == src:
+		return nil
+	case exists && src.dir:
+		return syscall.ENOTDIR
 	}
 	delete(od.live, obase)
 	nd.live[nbase] = src
@@ -201,18 +206,21 @@ func (m *FS) MkdirAll(dir string, _ os.FileMode) error {
 	return nil
 }
 
-// SyncDir implements [vfs.FS]: it makes dir's live entries durable.
+// SyncDir implements [vfs.FS]: it makes dir's live entries durable. Like
+// the OS implementation (open, then fsync), given a regular file it syncs
+// the file's contents instead.
 func (m *FS) SyncDir(dir string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	n, err := m.walk(clean(dir))
-	if err == nil && !n.dir {
-		err = syscall.ENOTDIR
-	}
 	if err != nil {
-		return &fs.PathError{Op: "sync", Path: dir, Err: err}
+		return &fs.PathError{Op: "open", Path: dir, Err: err}
 	}
-	n.syncDir()
+	if n.dir {
+		n.syncDir()
+	} else {
+		n.sync()
+	}
 	return nil
 }
 

@@ -1,0 +1,43 @@
+// Command vbench measures vesta-server side by side with Debian's
+// redis-server 7.0 and writes the results as Markdown, CSV and a gnuplot
+// chart. bench/compare.sh builds it and vesta-server and runs it; see
+// docs/BENCHMARKS.md for how to read the output.
+//
+// # Method
+//
+// Both servers run on loopback ports of the same machine, with the same
+// command-line settings and data directories on the same file system. Every
+// measurement is taken on both servers alternately, A then B, with the order
+// reversed every other round so that neither always goes first, and the
+// tables report the median over the rounds together with the spread (minimum
+// and maximum). Ratios are Vesta divided by Redis, computed per round from
+// the two back-to-back measurements and then reduced to their median, so a
+// burst of machine noise moves both sides of a ratio alike.
+//
+// # Scenarios
+//
+// Each scenario lives in its own file (scen_*.go) and first probes whether
+// Vesta can do what it needs, for example with BGSAVE or by checking that an
+// append-only file really receives a write. When the probe fails the
+// scenario prints "skipped: <why>" and the report says so, which keeps the
+// suite runnable while persistence features are still being built.
+//
+//   - throughput: redis-benchmark with 50 clients at -P 1 and -P 16 for SET,
+//     GET, INCR, LPUSH, RPOP, SADD, HSET, ZADD, LRANGE_100 and MSET, with
+//     persistence off, appendfsync everysec and appendfsync always. The same
+//     runs give the latency percentiles (p50, p99, p99.9, max).
+//   - snapshot: 2M keys, a Go load generator writing at full speed, then
+//     BGSAVE and BGREWRITEAOF: latency and throughput during the snapshot
+//     against outside it, its duration and the peak growth of the memory
+//     footprint (PSS of the server and its children, so a fork's shared pages
+//     count once).
+//   - memory: RSS growth per element for 1M small strings, 1M small hashes, a
+//     1M-element zset and a 1M-element list.
+//   - recovery: time from exec to serving all keys for a dump.rdb, a RESP AOF
+//     and an RDB-preamble AOF holding 2M keys, all written by redis-server.
+//
+// # Subcommands
+//
+//	vbench compare [flags] [scenario...]   run scenarios, write the report
+//	vbench gobench [file]                  summarise `go test -bench` output
+package main

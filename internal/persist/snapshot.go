@@ -1,0 +1,173 @@
+package persist
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/vestadb/vesta/internal/keyspace"
+	"github.com/vestadb/vesta/internal/rdb"
+)
+
+// SaveOptions describe an RDB image to write.
+type SaveOptions struct {
+	Compression bool
+	Checksum    bool
+	// AOFBase marks the image as an AOF base (AUX aof-base 1).
+	AOFBase bool
+	// UsedMem is reported in the used-mem AUX field.
+	UsedMem int64
+	// KeySaveDelay slows the walker down by this much per key
+	// (rdb-key-save-delay, for tests).
+	KeySaveDelay time.Duration
+}
+
+const (
+	// stepBuckets bounds the buckets one walker step serialises while
+	// holding the server lock.
+	stepBuckets = 256
+	// chunkLimit is how much encoded data a step may produce before it
+	// stops and lets the bytes go to the file.
+	chunkLimit = 1 << 20
+)
+
+// Job is a snapshot being written: the cut has been taken, and Run writes
+// the image.
+type Job struct {
+	lock sync.Locker
+	ks   *keyspace.Keyspace
+	snap *keyspace.Snapshot
+	enc  encoder
+	out  io.Writer
+	end  func() error // writes the trailer
+	opts SaveOptions
+
+	aborted bool // under lock: stop at the next step
+
+	// CutTook is how long taking the cut held the lock (latest_fork_usec).
+	CutTook time.Duration
+	started time.Time
+}
+
+// StartSnapshot takes the cut of a point-in-time RDB image of ks that will
+// be written to out, and writes the header. The caller holds lock (the
+// server lock), which the job takes again for each step of Run.
+func StartSnapshot(lock sync.Locker, ks *keyspace.Keyspace, out io.Writer, opts SaveOptions) *Job {
+	t0 := time.Now()
+	j := &Job{lock: lock, ks: ks, opts: opts, started: t0}
+	e := rdb.NewEncoder(opts.Compression)
+	sink := NewRDBSink(e)
+	w := rdb.NewWriter(out, rdb.WriterOptions{NoCompression: !opts.Compression, NoChecksum: !opts.Checksum})
+	e.Header()
+	e.StandardAux(rdb.RedisVersion, time.Now().Unix(), opts.UsedMem, nil, opts.AOFBase)
+	j.enc = rdbEncoder{e, sink}
+	j.out = w
+	j.end = w.End
+	j.snap = ks.StartSnapshot(sink.Entry)
+	sink.SetSizes(j.snap.DBs())
+	j.CutTook = time.Since(t0)
+	return j
+}
+
+// StartRESPSnapshot is StartSnapshot for the RESP form of an AOF base.
+func StartRESPSnapshot(lock sync.Locker, ks *keyspace.Keyspace, out io.Writer, opts SaveOptions) *Job {
+	t0 := time.Now()
+	j := &Job{lock: lock, ks: ks, opts: opts, started: t0}
+	sink := NewRESPSink()
+	j.enc = sink
+	j.out = out
+	j.end = func() error { return nil }
+	j.snap = ks.StartSnapshot(sink.Entry)
+	j.CutTook = time.Since(t0)
+	return j
+}
+
+// encoder is what a job needs from its sink.
+type encoder interface {
+	Size() int
+	Take() []byte
+	Err() error
+}
+
+type rdbEncoder struct {
+	e    *rdb.Encoder
+	sink *RDBSink
+}
+
+func (r rdbEncoder) Size() int    { return r.e.Size() }
+func (r rdbEncoder) Take() []byte { return r.e.Take() }
+func (r rdbEncoder) Err() error   { return r.sink.Err() }
+
+// Progress reports keys serialised and keys at the cut.
+func (j *Job) Progress() (done, total int64) { return j.snap.Keys, j.snap.Total }
+
+// ErrAborted is returned by Run after Abort.
+var ErrAborted = errors.New("persist: snapshot aborted")
+
+// Abort stops the job (FLUSHALL kills a running BGSAVE). Call under the
+// lock; Run then returns ErrAborted.
+func (j *Job) Abort() {
+	j.aborted = true
+	j.snap.End()
+}
+
+// Run writes the whole image. With background set it releases the lock
+// between steps (BGSAVE); otherwise the caller holds the lock throughout
+// (SAVE). It returns when the final byte (EOF and checksum) is written to
+// the writer given to StartSnapshot.
+func (j *Job) Run(background bool) error {
+	lock := func() {
+		if background {
+			j.lock.Lock()
+		}
+	}
+	unlock := func() {
+		if background {
+			j.lock.Unlock()
+		}
+	}
+	var chunk []byte
+	for {
+		lock()
+		if j.aborted {
+			unlock()
+			return ErrAborted
+		}
+		before := j.snap.Keys
+		done := j.snap.Step(stepBuckets, func() bool { return j.enc.Size() < chunkLimit })
+		if done {
+			j.snap.End()
+		}
+		chunk = j.enc.Take()
+		err := j.enc.Err()
+		unlock()
+		if err != nil {
+			if !done {
+				lock()
+				j.snap.End()
+				unlock()
+			}
+			return err
+		}
+		if _, werr := j.out.Write(chunk); werr != nil {
+			if !done {
+				lock()
+				j.snap.End()
+				unlock()
+			}
+			return werr
+		}
+		if done {
+			break
+		}
+		if j.opts.KeySaveDelay > 0 {
+			time.Sleep(time.Duration(j.snap.Keys-before) * j.opts.KeySaveDelay)
+		}
+	}
+	if err := j.end(); err != nil {
+		return fmt.Errorf("persist: writing the trailer: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,63 @@
+package server
+
+import (
+	"time"
+
+	"github.com/vestadb/vesta/internal/command"
+	"github.com/vestadb/vesta/internal/keyspace"
+	"github.com/vestadb/vesta/internal/persist"
+)
+
+// Loading the dataset at startup, with progress for INFO.
+
+type loadingState struct {
+	start  time.Time
+	total  int64
+	loaded int64
+}
+
+// loadData loads the dataset as Redis 7.0 does: the AOF when appendonly is
+// on (dump.rdb is then ignored), else dump.rdb; then opens the AOF for
+// appending. Clients connecting meanwhile get -LOADING.
+func (s *Server) loadData() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.loading = true
+	s.ks.Loading = true
+	feed := s.prop.feed
+	s.prop.feed = nil
+	defer func() {
+		s.loading = false
+		s.ks.Loading = false
+		if s.prop.feed == nil {
+			s.prop.feed = feed
+		}
+	}()
+	if s.cfg.AppendOnly {
+		if err := s.loadAOF(); err != nil {
+			return err
+		}
+		s.loading = false
+		s.ks.Loading = false
+		return s.openAOF()
+	}
+	return s.loadRDB()
+}
+
+func (s *Server) startLoading(total int64) {
+	s.load = loadingState{start: time.Now(), total: total}
+}
+
+// loadingProgress records progress and lets waiting clients in (they get
+// -LOADING). Called under mu by the loaders.
+func (s *Server) loadingProgress(loaded int64) {
+	s.load.loaded = loaded
+	s.mu.Unlock()
+	s.mu.Lock()
+}
+
+// loadObject converts RDB values of the collection types. The types are
+// being built; until they land, such files cannot be loaded.
+func loadObject(l *command.Limits) persist.ObjectLoader { return command.LoadRDBObject(l) }
+
+var _ keyspace.Type

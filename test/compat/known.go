@@ -1,0 +1,176 @@
+package compat
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Known differences found by this framework, reported to the lead. Each
+// has a regression script; see docs/COMPATIBILITY.md.
+
+func init() {
+	RegisterKnownBug(KnownBug{
+		ID:   "select-not-integer",
+		What: "SELECT with a non-integer index replies 'invalid DB index'; Redis 7.0 replies 'value is not an integer or out of range'",
+		Match: func(_ Script, c Cmd) bool {
+			if c.Name() != "SELECT" || len(c.Args) != 2 {
+				return false
+			}
+			_, err := strconv.ParseInt(c.Args[1], 10, 64)
+			return err != nil
+		},
+		Script: Script{C("SELECT", "x")},
+	})
+	RegisterKnownBug(KnownBug{
+		ID:   "debug-unknown-subcommand",
+		What: "DEBUG with an unknown subcommand says 'Unknown subcommand'; Redis says 'unknown subcommand'",
+		Match: func(_ Script, c Cmd) bool {
+			return c.Name() == "DEBUG" && len(c.Args) > 1 && !isDebugSubcommand(c.Args[1])
+		},
+		Script: Script{C("DEBUG", "nosuch", "k")},
+	})
+}
+
+func init() {
+	RegisterKnownBug(KnownBug{
+		ID:   "debug-digest-bulk",
+		What: "DEBUG DIGEST replies with a bulk string; Redis replies with a simple string (+<40 hex digits>)",
+		Match: func(_ Script, c Cmd) bool {
+			return c.Name() == "DEBUG" && len(c.Args) == 2 && strings.EqualFold(c.Args[1], "DIGEST")
+		},
+		Script: Script{C("SET", "k", "v"), C("DEBUG", "DIGEST")},
+	})
+	RegisterKnownBug(KnownBug{
+		ID: "nul-in-error-text",
+		What: "error replies that quote the command name or its arguments (unknown command) quote them whole; " +
+			"Redis formats them as C strings and cuts each at the first NUL byte",
+		Match: func(_ Script, c Cmd) bool {
+			if _, known := knownNames[c.Name()]; known {
+				return false
+			}
+			for _, a := range c.Args {
+				if strings.IndexByte(a, 0) >= 0 {
+					return true
+				}
+			}
+			return false
+		},
+		Script: Script{C("get\x00", "a\x00b")},
+	})
+}
+
+// knownNames are the commands the generators use on purpose; anything else
+// is an unknown command.
+var knownNames = map[string]struct{}{}
+
+func init() {
+	for _, c := range arityCommands {
+		knownNames[c.name] = struct{}{}
+	}
+	for _, n := range []string{"MSETNX", "SETNX", "PSETEX", "DECR", "DECRBY", "SUBSTR", "UNLINK", "TOUCH",
+		"RENAMENX", "KEYS", "RANDOMKEY", "EXPIREAT", "PEXPIRE", "PEXPIREAT", "PTTL", "EXPIRETIME",
+		"PEXPIRETIME", "FLUSHDB", "FLUSHALL", "OBJECT", "CLIENT", "CONFIG", "DEBUG", "COMMAND"} {
+		knownNames[n] = struct{}{}
+	}
+}
+
+func init() {
+	RegisterKnownBug(KnownBug{
+		ID:   "incrbyfloat-int-encoding",
+		What: "INCRBYFLOAT stores an integer-looking result int-encoded; Redis stores it as embstr (OBJECT ENCODING differs)",
+		Match: func(prefix Script, c Cmd) bool {
+			// The value may have moved (COPY, RENAME, MOVE, SWAPDB): any
+			// earlier INCRBYFLOAT counts.
+			return c.Name() == "OBJECT" && len(c.Args) == 3 && used(prefix, "INCRBYFLOAT")
+		},
+		Script: Script{C("INCRBYFLOAT", "k", "1"), C("OBJECT", "ENCODING", "k")},
+	})
+}
+
+func init() {
+	RegisterKnownBug(KnownBug{
+		ID: "expiretime-rounding-overflow",
+		What: "EXPIRETIME of a key whose expiry is near the int64 limit (PXAT 9223372036854775807) " +
+			"overflows to a negative number; Redis replies 9223372036854776",
+		Match: func(prefix Script, c Cmd) bool {
+			switch c.Name() {
+			case "EXPIRETIME", "TTL":
+			default:
+				return false
+			}
+			for _, p := range prefix {
+				for _, a := range p.Args {
+					if strings.HasPrefix(a, "922337203685477") {
+						return true
+					}
+				}
+			}
+			return false
+		},
+		Script: Script{C("SET", "k", "v"), C("GETEX", "k", "PXAT", "9223372036854775807"), C("EXPIRETIME", "k")},
+	})
+}
+
+// used reports whether s contains a command named name.
+func used(s Script, name string) bool {
+	for _, c := range s {
+		if c.Name() == name {
+			return true
+		}
+	}
+	return false
+}
+
+func isDebugSubcommand(s string) bool {
+	switch strings.ToUpper(s) {
+	case "HELP", "DIGEST", "DIGEST-VALUE", "OBJECT", "POPULATE", "SET-ACTIVE-EXPIRE", "SLEEP", "RELOAD", "LOADAOF":
+		return true
+	}
+	return false
+}
+
+func init() {
+	RegisterKnownBug(KnownBug{
+		ID: "float-huge-negative-exponent",
+		What: "INCRBYFLOAT accepts a float whose negative exponent is huge (1e-2123456789) as 0; " +
+			"Redis's strtold underflows with ERANGE and replies 'value is not a valid float'",
+		Match: func(prefix Script, c Cmd) bool {
+			// The stored value gets such an exponent when digits are
+			// appended to a value like "5.0e-2".
+			return c.Name() == "INCRBYFLOAT" && used(prefix, "APPEND") && hasNegativeExponent(prefix)
+		},
+		Script: Script{C("SET", "k", "5.0e-2"), C("APPEND", "k", "123456789"), C("INCRBYFLOAT", "k", "1"),
+			C("INCRBYFLOAT", "j", "1e-2123456789")},
+	})
+}
+
+// hasNegativeExponent reports whether any argument in s looks like a float
+// with a negative exponent.
+func hasNegativeExponent(s Script) bool {
+	for _, c := range s {
+		for _, a := range c.Args {
+			if strings.Contains(a, "e-") || strings.Contains(a, "E-") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func init() {
+	RegisterKnownBug(KnownBug{
+		ID: "getrange-negative-shortcut",
+		What: "GETRANGE/SUBSTR with start < 0, end < 0 and start > end replies \"\" before looking the key up, " +
+			"so an expired key is not deleted (DBSIZE differs) and a key of another type gives \"\" instead of " +
+			"WRONGTYPE; Redis 7.0 looks the key up first",
+		Match: func(_ Script, c Cmd) bool {
+			if (c.Name() != "GETRANGE" && c.Name() != "SUBSTR") || len(c.Args) != 4 {
+				return false
+			}
+			start, err1 := strconv.ParseInt(c.Args[2], 10, 64)
+			end, err2 := strconv.ParseInt(c.Args[3], 10, 64)
+			return err1 == nil && err2 == nil && start < 0 && end < 0 && start > end
+		},
+		Script: Script{C("SET", "k", "v", "PXAT", "1"), C("GETRANGE", "k", "-1", "-5"), C("DBSIZE")},
+	})
+}

@@ -1,0 +1,188 @@
+package compat
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vestadb/vesta/internal/testutil"
+)
+
+// ServerArgs is the configuration both servers of a [Pair] start with
+// (besides the harness's own --port, --bind, --dir and --save "").
+var ServerArgs = []string{"--enable-debug-command", "yes"}
+
+// Pair is a Vesta and a Redis server started with the same configuration.
+type Pair struct {
+	Vesta, Redis *testutil.Server
+	t            testing.TB
+	// Proto is the protocol the scripts' connections speak: 2 (the
+	// default when zero) or 3, switched to with HELLO 3 before the script.
+	Proto int
+	// Runs counts the scripts run, minimization included.
+	Runs int
+}
+
+// StartPair starts both servers; the test is skipped when redis-server is
+// missing, unless CI=true.
+func StartPair(t testing.TB, extra ...string) *Pair {
+	t.Helper()
+	args := append(append([]string(nil), ServerArgs...), extra...)
+	r := testutil.StartRedis(t, args...)
+	v := testutil.StartVesta(t, args...)
+	return &Pair{Vesta: v, Redis: r, t: t}
+}
+
+// Mismatch describes the first disagreement of a run. Index is the
+// command's position in the script, or len(script) for the final DEBUG
+// DIGEST.
+type Mismatch struct {
+	Index        int
+	Cmd          Cmd
+	Vesta, Redis []byte
+	// VestaErr and RedisErr are I/O errors (a crash, a closed connection)
+	// in place of a reply.
+	VestaErr, RedisErr error
+}
+
+// Key identifies the kind of mismatch for minimization: the command name,
+// so that shrinking does not wander off to a different problem.
+func (m *Mismatch) Key() string {
+	if m == nil {
+		return ""
+	}
+	return m.Cmd.Name()
+}
+
+func (m *Mismatch) String() string {
+	show := func(b []byte, err error) string {
+		if err != nil {
+			return fmt.Sprintf("<%v> after %q", err, testutil.Escape(b))
+		}
+		return testutil.Escape(b)
+	}
+	return fmt.Sprintf("command %d: %s\n  vesta: %s\n  redis: %s",
+		m.Index, m.Cmd, show(m.Vesta, m.VestaErr), show(m.Redis, m.RedisErr))
+}
+
+// digestCmd ends every run. Its reply type is compared only when known
+// bugs run (see the "debug-digest-bulk" entry in known.go).
+var digestCmd = C("DEBUG", "DIGEST").With(Text)
+
+func init() {
+	if RunKnownBugs {
+		digestCmd = C("DEBUG", "DIGEST")
+	}
+}
+
+// Run runs the script on both servers, over new connections after
+// FLUSHALL and with active expiry off, and returns the first mismatch, or
+// nil. A server that died is
+// restarted for the next run.
+func (p *Pair) Run(s Script) *Mismatch {
+	p.t.Helper()
+	p.Runs++
+	p.ensureUp()
+	vc, rc := p.conn(p.Vesta), p.conn(p.Redis)
+	defer vc.Close()
+	defer rc.Close()
+	// Keys whose time has passed go only when touched, never behind the
+	// script's back: active expiry would make DBSIZE depend on timing.
+	for _, c := range []*testutil.Conn{vc, rc} {
+		for _, setup := range [][]string{{"FLUSHALL"}, {"DEBUG", "SET-ACTIVE-EXPIRE", "0"}} {
+			if got, err := c.DoErr(setup...); err != nil || string(got) != "+OK\r\n" {
+				p.t.Fatalf("compat: %q before a run: %q, %v", setup, got, err)
+			}
+		}
+		if p.Proto == 3 {
+			// The replies differ (id, server name); only the switch matters.
+			if got, err := c.DoErr("HELLO", "3"); err != nil || len(got) == 0 || got[0] != '%' {
+				p.t.Fatalf("compat: HELLO 3 before a run: %q, %v", got, err)
+			}
+		}
+	}
+	for i, cmd := range append(s[:len(s):len(s)], digestCmd) {
+		va, verr := vc.DoErr(cmd.Args...)
+		ra, rerr := rc.DoErr(cmd.Args...)
+		if verr != nil || rerr != nil || !Equal(cmd, va, ra) {
+			return &Mismatch{Index: i, Cmd: cmd, Vesta: va, Redis: ra, VestaErr: verr, RedisErr: rerr}
+		}
+	}
+	return nil
+}
+
+func (p *Pair) conn(s *testutil.Server) *testutil.Conn {
+	c, err := testutil.DialErr(p.t, s.Addr)
+	if err != nil {
+		p.t.Fatalf("compat: connecting to %s: %v", s.Name, err)
+	}
+	c.Timeout = 5 * time.Second
+	return c
+}
+
+// ensureUp restarts a server that a previous script crashed.
+func (p *Pair) ensureUp() {
+	for _, s := range []*testutil.Server{p.Vesta, p.Redis} {
+		if !s.Running() {
+			p.t.Logf("compat: %s is not running (exit code %d); restarting it", s.Name, s.ExitCode())
+			s.StartAgain()
+		}
+	}
+}
+
+// Minimize shrinks a failing script by delta debugging: it removes chunks
+// of commands, ever smaller, as long as the script still fails with a
+// mismatch of the same kind. It stops after budget runs or when no single
+// command can be removed, and returns the smallest failing script with its
+// mismatch.
+func (p *Pair) Minimize(s Script, m *Mismatch, budget int) (Script, *Mismatch) {
+	p.t.Helper()
+	want := m.Key()
+	fails := func(c Script) *Mismatch {
+		if mm := p.Run(c); mm != nil && mm.Key() == want {
+			return mm
+		}
+		return nil
+	}
+	// Everything after the mismatching command is irrelevant.
+	if m.Index < len(s) {
+		s = s[:m.Index+1]
+	}
+	runs := 0
+	for n := 2; len(s) >= 2 && runs < budget; {
+		chunk := (len(s) + n - 1) / n
+		reduced := false
+		for start := 0; start < len(s) && runs < budget; start += chunk {
+			end := min(start+chunk, len(s))
+			cand := append(append(Script(nil), s[:start]...), s[end:]...)
+			runs++
+			if mm := fails(cand); mm != nil {
+				s, m = cand, mm
+				if mm.Index < len(s) {
+					s = s[:mm.Index+1]
+				}
+				n = max(n-1, 2)
+				reduced = true
+				break
+			}
+		}
+		if !reduced {
+			if n >= len(s) {
+				break
+			}
+			n = min(2*n, len(s))
+		}
+	}
+	return s, m
+}
+
+// Report formats a failure: seed, protocol, mismatch and the script to
+// reproduce it.
+func Report(seed uint64, proto int, m *Mismatch, s Script) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "seed %d (RESP%d): replies differ at %s\n", seed, max(proto, 2), m)
+	fmt.Fprintf(&b, "minimized script (%d commands; run on flushed servers, then DEBUG DIGEST):\n%s", len(s), s)
+	fmt.Fprintf(&b, "as Go:\n%s", s.GoSource())
+	return b.String()
+}

@@ -1,0 +1,158 @@
+package integration
+
+import (
+	"fmt"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/vestadb/vesta/internal/testutil"
+)
+
+// cliScript is typed at redis-cli's prompt, one command a line, the way
+// people paste commands into it.
+const cliScript = `SET greeting "hello world"
+GET greeting
+APPEND greeting !
+STRLEN greeting
+INCR counter
+INCRBY counter 41
+INCRBYFLOAT counter 0.5
+GET nosuchkey
+MSET a 1 b 2
+MGET a b nosuchkey
+EXISTS a b nosuchkey
+TYPE a
+EXPIRE a 1000
+TTL b
+DEL a b
+DBSIZE
+SET bin "\x00\xff\r\n"
+GET bin
+GETRANGE greeting 0 4
+INCR greeting
+NOSUCHCOMMAND x
+GET
+ECHO "tab\there"
+`
+
+// Ensure that commands piped into redis-cli print exactly what they print
+// against Redis, in its default (raw, since stdout is not a tty) and
+// --no-raw formats.
+func TestRedisCLIPiped(t *testing.T) {
+	testutil.RequireTool(t, "redis-cli")
+	for _, mode := range [][]string{nil, {"--no-raw"}} {
+		t.Run(fmt.Sprint("mode", mode), func(t *testing.T) {
+			outs := map[string]string{}
+			for _, tg := range targets() {
+				t.Run(tg.name, func(t *testing.T) {
+					s := tg.start(t)
+					out, err := testutil.RedisCLIInput(t, s.Port, []byte(cliScript), mode...)
+					if err != nil {
+						t.Fatal(err)
+					}
+					outs[tg.name] = out
+					if !strings.Contains(out, "hello world") {
+						t.Errorf("output lacks the value set: %q", out)
+					}
+				})
+			}
+			if v, r := outs["vesta"], outs["redis"]; v != "" && r != "" && v != r {
+				t.Errorf("redis-cli output differs\n--- vesta\n%s\n--- redis\n%s", v, r)
+			}
+		})
+	}
+}
+
+// Ensure that redis-cli's single-command mode, -n (database) and -x (last
+// argument from stdin) work.
+func TestRedisCLIArgs(t *testing.T) {
+	s := testutil.StartVesta(t)
+	steps := []struct {
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"", []string{"SET", "k", "v"}, "OK\n"},
+		{"", []string{"--no-raw", "GET", "k"}, "\"v\"\n"},
+		{"", []string{"-n", "3", "SET", "k3", "three"}, "OK\n"},
+		{"", []string{"-n", "3", "GET", "k3"}, "three\n"},
+		{"", []string{"GET", "k3"}, "\n"},
+		{"from stdin", []string{"-x", "SET", "kx"}, "OK\n"},
+		{"", []string{"GET", "kx"}, "from stdin\n"},
+		{"", []string{"--no-raw", "INCR", "k"}, "(error) ERR value is not an integer or out of range\n"},
+		{"", []string{"PING"}, "PONG\n"},
+	}
+	for i, st := range steps {
+		out, err := testutil.RedisCLIInput(t, s.Port, []byte(st.stdin), st.args...)
+		if err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		if out != st.want {
+			t.Errorf("step %d redis-cli %q: got %q, want %q", i, st.args, out, st.want)
+		}
+	}
+}
+
+// Ensure that redis-cli --pipe mass insertion works: every command
+// acknowledged, no errors, all keys there.
+func TestRedisCLIPipe(t *testing.T) {
+	s := testutil.StartVesta(t)
+	const n = 20000
+	var proto []byte
+	for i := 0; i < n; i++ {
+		proto = testutil.AppendCommand(proto, "SET", "key:"+strconv.Itoa(i), strings.Repeat("v", i%50))
+	}
+	proto = testutil.AppendCommand(proto, "INCR", "key:1") // one error reply
+	out, err := testutil.RedisCLIInput(t, s.Port, proto, "--pipe")
+	if err == nil || !strings.Contains(out, fmt.Sprintf("errors: 1, replies: %d", n+1)) {
+		// redis-cli exits 1 when any reply was an error.
+		t.Fatalf("redis-cli --pipe: got %q, %v; want \"errors: 1, replies: %d\"", out, err, n+1)
+	}
+	c := testutil.Dial(t, s.Addr)
+	if got := string(c.Do("DBSIZE")); got != fmt.Sprintf(":%d\r\n", n) {
+		t.Fatalf("DBSIZE after --pipe: got %q, want %d", got, n)
+	}
+	proto = testutil.AppendCommand(nil, "SET", "last", "1")
+	if out, err := testutil.RedisCLIInput(t, s.Port, proto, "--pipe"); err != nil || !strings.Contains(out, "errors: 0, replies: 1") {
+		t.Fatalf("redis-cli --pipe: got %q, %v", out, err)
+	}
+}
+
+var benchLine = regexp.MustCompile(`(?m)^([A-Z_]+): ([0-9.]+) requests per second`)
+
+// Ensure that redis-benchmark runs its PING, SET, GET and INCR tests to the
+// end without errors and reports a positive rate for each.
+func TestRedisBenchmark(t *testing.T) {
+	bench := testutil.RequireTool(t, "redis-benchmark")
+	s := testutil.StartVesta(t)
+	cmd := exec.Command(bench, "-h", "127.0.0.1", "-p", strconv.Itoa(s.Port),
+		"-t", "ping,set,get,incr", "-n", "20000", "-P", "16", "-q")
+	outb, err := cmd.CombinedOutput()
+	out := strings.ReplaceAll(string(outb), "\r", "\n")
+	if err != nil {
+		t.Fatalf("redis-benchmark: %v\n%s", err, out)
+	}
+	for _, bad := range []string{"rror", "WARNING", "Could not"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("redis-benchmark output contains %q:\n%s", bad, out)
+		}
+	}
+	rates := map[string]float64{}
+	for _, m := range benchLine.FindAllStringSubmatch(out, -1) {
+		f, _ := strconv.ParseFloat(m[2], 64)
+		rates[m[1]] = f
+	}
+	for _, test := range []string{"PING_INLINE", "PING_MBULK", "SET", "GET", "INCR"} {
+		if rates[test] <= 0 {
+			t.Errorf("%s: no positive rate in output:\n%s", test, out)
+		}
+	}
+	t.Logf("redis-benchmark rates: %v", rates)
+	c := testutil.Dial(t, s.Addr)
+	if got := string(c.Do("GET", "counter:__rand_int__")); got != ":20000\r\n" && got != "$5\r\n20000\r\n" {
+		t.Errorf("INCR counter after 20000 INCRs: got %q, want 20000", got)
+	}
+}
