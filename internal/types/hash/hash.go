@@ -199,12 +199,37 @@ func (h *Hash) Set(field, value []byte, lim Limits) bool {
 	if h.d != nil {
 		return h.d.Set(field, value)
 	}
+	// Make room for the worst case (a new pair) at its exact size, so that
+	// the listpack does not grow geometrically and hold spare capacity the
+	// way a Go append would; Redis reallocates a listpack to its exact
+	// size on every change.
+	h.lp = reserve(h.lp, listpack.EntrySize(field)+listpack.EntrySize(value))
 	var added bool
 	h.lp, added = h.lp.HashSet(field, value)
 	if added && h.Len() > lim.MaxEntries {
 		h.convert()
 	}
 	return added
+}
+
+// reserve returns lp with room for extra more bytes, reallocating to the
+// exact size when it lacks them.
+func reserve(lp listpack.Listpack, extra int) listpack.Listpack {
+	if len(lp)+extra <= cap(lp) {
+		return lp
+	}
+	nl := make(listpack.Listpack, len(lp), len(lp)+extra)
+	copy(nl, lp)
+	return nl
+}
+
+// trim drops spare capacity once it is more than a quarter of the listpack
+// (after deletions), as Redis's exact reallocations would.
+func trim(lp listpack.Listpack) listpack.Listpack {
+	if cap(lp)-len(lp) > len(lp)/4+16 {
+		return lp.ShrinkToFit()
+	}
+	return lp
 }
 
 // Delete removes field and reports whether it existed. A hashtable never
@@ -215,6 +240,9 @@ func (h *Hash) Delete(field []byte) bool {
 	}
 	var ok bool
 	h.lp, ok = h.lp.HashDelete(field)
+	if ok {
+		h.lp = trim(h.lp)
+	}
 	return ok
 }
 

@@ -182,3 +182,21 @@ func TestScan(t *testing.T) {
 		t.Fatalf("listpack scan: cursor %d, %d pairs", c, n)
 	}
 }
+
+// Ensure that a listpack keeps no more spare capacity than one pair, as
+// Redis reallocates listpacks to their exact size.
+func TestListpackExactSize(t *testing.T) {
+	h := New()
+	for i := 0; i < 100; i++ {
+		h.Set(fmt.Appendf(nil, "field:%d", i), fmt.Appendf(nil, "value:%d", i), Limits{MaxEntries: 128, MaxValue: 64})
+		if slack := cap(h.lp) - len(h.lp); slack > 32 {
+			t.Fatalf("after %d fields the listpack has %d spare bytes", i+1, slack)
+		}
+	}
+	for i := 0; i < 90; i++ {
+		h.Delete(fmt.Appendf(nil, "field:%d", i))
+	}
+	if slack := cap(h.lp) - len(h.lp); slack > len(h.lp)/4+16 {
+		t.Fatalf("after deletes the listpack has %d spare bytes for %d", slack, len(h.lp))
+	}
+}

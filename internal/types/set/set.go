@@ -164,6 +164,10 @@ func (s *Set) Add(member []byte, maxIntset int) bool {
 	if s.d == nil {
 		v, ok := listpack.ParseInt(member)
 		if ok {
+			if s.is.Contains(v) {
+				return false
+			}
+			s.reserve(v)
 			var added bool
 			s.is, added = s.is.Add(v)
 			if added && s.is.Len() > maxIntset {
@@ -186,7 +190,38 @@ func (s *Set) Remove(member []byte) bool {
 		return false
 	}
 	s.is, ok = s.is.Remove(v)
+	if ok && cap(s.is)-len(s.is) > len(s.is)/4+16 {
+		s.is = intset.FromBytes(append([]byte(nil), s.is...))
+	}
 	return ok
+}
+
+// reserve makes room for adding v to the intset at the exact size the
+// result needs (widening included), so that the intset does not keep the
+// spare capacity of geometric growth; Redis resizes an intset exactly.
+func (s *Set) reserve(v int64) {
+	enc := s.is.Encoding()
+	if need := intsetEncoding(v); need > enc {
+		enc = need
+	}
+	size := intset.HeaderSize + (s.is.Len()+1)*enc
+	if size <= cap(s.is) {
+		return
+	}
+	ns := make([]byte, len(s.is), size)
+	copy(ns, s.is)
+	s.is = intset.FromBytes(ns)
+}
+
+// intsetEncoding is the element size an intset needs to hold v.
+func intsetEncoding(v int64) int {
+	switch {
+	case v >= -1<<15 && v < 1<<15:
+		return 2
+	case v >= -1<<31 && v < 1<<31:
+		return 4
+	}
+	return 8
 }
 
 // convert moves the members of an intset into a hashtable.

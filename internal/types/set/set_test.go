@@ -155,3 +155,15 @@ func TestSampleUnique(t *testing.T) {
 		}
 	}
 }
+
+// Ensure that an intset keeps no spare capacity beyond one element, as
+// Redis resizes intsets exactly.
+func TestIntsetExactSize(t *testing.T) {
+	s := NewIntset()
+	for i := 0; i < 300; i++ {
+		s.Add(fmt.Appendf(nil, "%d", i*1000), 512)
+		if slack := cap(s.is) - len(s.is); slack > 8 {
+			t.Fatalf("after %d members the intset has %d spare bytes", i+1, slack)
+		}
+	}
+}
