@@ -58,9 +58,9 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// startRedis starts redis-server on a free port; without the binary the
-// test is skipped, unless CI=true where it fails.
-func startRedis(t *testing.T) int {
+// startRedis starts redis-server on a free port with its data in dir;
+// without the binary the test is skipped, unless CI=true where it fails.
+func startRedis(t *testing.T, dir string) int {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -71,7 +71,7 @@ func startRedis(t *testing.T) int {
 	}
 	port := freePort(t)
 	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--dir", t.TempDir(), "--save", "", "--appendonly", "yes", "--enable-debug-command", "yes")
+		"--dir", dir, "--save", "", "--appendonly", "yes", "--enable-debug-command", "yes")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -82,14 +82,15 @@ func startRedis(t *testing.T) int {
 	return port
 }
 
-// startVesta runs a Vesta server in-process on a free port.
-func startVesta(t *testing.T) int {
+// startVesta runs a Vesta server in-process on a free port with its data
+// in dir.
+func startVesta(t *testing.T, dir string) int {
 	t.Helper()
 	cfg := config.Default()
 	cfg.Port = freePort(t)
 	cfg.Bind = []string{"127.0.0.1"}
 	cfg.Save = nil
-	cfg.Dir = t.TempDir()
+	cfg.Dir = dir
 	cfg.AppendOnly = true
 	cfg.EnableDebugCommand = config.ProtectedYes
 	srv := server.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), new(slog.LevelVar))
@@ -404,8 +405,8 @@ func runScript(t *testing.T, redis, vesta *conn, script string) {
 }
 
 func TestHashSetAgainstRedis(t *testing.T) {
-	redisPort := startRedis(t)
-	vestaPort := startVesta(t)
+	redisPort := startRedis(t, t.TempDir())
+	vestaPort := startVesta(t, t.TempDir())
 	redis, vesta := dial(t, redisPort), dial(t, vestaPort)
 	for _, sc := range hashSetScripts {
 		t.Run(sc.name, func(t *testing.T) {
