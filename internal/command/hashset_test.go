@@ -380,3 +380,70 @@ func TestHashSetDirty(t *testing.T) {
 		}
 	}
 }
+
+func TestSScan(t *testing.T) {
+	tt := newTester(t)
+	tt.expect(
+		step{"SADD s 3 1 20", ":3|"},
+		step{"SSCAN s 0", "*2|$1|0|*3|$1|1|$1|3|$2|20|"},
+		step{"SSCAN s 0 MATCH 2* COUNT 1", "*2|$1|0|*1|$2|20|"},
+		step{"SSCAN s 0 COUNT 0", "-ERR syntax error|"},
+		step{"SSCAN s 0 TYPE set", "-ERR syntax error|"},
+		step{"SSCAN s abc", "-ERR invalid cursor|"},
+	)
+	tt.env.limits.SetMaxIntsetEntries = 4
+	args := []string{"SADD", "big"}
+	for i := 0; i < 200; i++ {
+		args = append(args, "m"+itoa(i))
+	}
+	tt.doArgs(args...)
+	seen := map[string]bool{}
+	cursor := "0"
+	for calls := 0; ; calls++ {
+		parts := strings.Split(tt.do("SSCAN big "+cursor), "\r\n")
+		cursor = parts[2]
+		for i := 5; i < len(parts); i += 2 {
+			seen[parts[i]] = true
+		}
+		if cursor == "0" {
+			break
+		}
+		if calls > 1000 {
+			t.Fatal("scan does not end")
+		}
+	}
+	if len(seen) != 200 {
+		t.Fatalf("scan saw %d members, want 200", len(seen))
+	}
+}
+
+func TestHashSetPropagation(t *testing.T) {
+	tt := newTester(t)
+	for _, tc := range []struct{ cmd, prop string }{
+		{"HSET h a 1", "HSET h a 1"},
+		{"HSET h a 1", "HSET h a 1"}, // unchanged values still count
+		{"HMSET h b 2", "HMSET h b 2"},
+		{"HSETNX h a 2", ""},
+		{"HDEL h zz", ""},
+		{"HDEL h a", "HDEL h a"},
+		{"HINCRBY h n 2", "HINCRBY h n 2"},
+		{"HINCRBYFLOAT h n 0.5", "HSET h n 2.5"},
+		{"HINCRBYFLOAT h n x", ""},
+		{"SADD s a", "SADD s a"},
+		{"SADD s a", ""},
+		{"SREM s zz", ""},
+		{"SMOVE s t zz", ""},
+		{"SMOVE s t a", "SMOVE s t a"},
+		{"SINTERSTORE d t", "SINTERSTORE d t"},
+		{"SINTERSTORE e nokey", ""},
+		{"SDIFFSTORE d nokey", "SDIFFSTORE d nokey"},
+		{"HGET h a", ""},
+		{"SRANDMEMBER t", ""},
+		{"HRANDFIELD h -5", ""},
+	} {
+		tt.do(tc.cmd)
+		if got := tt.lastProp(); got != tc.prop {
+			t.Errorf("%s propagated %q, want %q", tc.cmd, got, tc.prop)
+		}
+	}
+}
