@@ -64,6 +64,12 @@ func saveDirective() Directive {
 			if len(args) == 1 && args[0] == "" {
 				args = nil
 			}
+			// One argument holding several values (save "3600 1" in a file,
+			// --save "3600 1" on the command line) is split on single spaces,
+			// as redis-server does.
+			if len(args) == 1 && strings.Contains(args[0], " ") {
+				args = strings.Split(args[0], " ")
+			}
 			if len(args)%2 != 0 {
 				return reason("Invalid save parameters")
 			}

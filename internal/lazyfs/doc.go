@@ -30,8 +30,10 @@
 // prefix of each file's unsynced changes (torn writes), reproducibly from a
 // seed. [FS.Unmount] is a clean shutdown: everything written survives.
 //
-// [FS.SetSyncError] makes fsync fail (EIO, say), to test how a program
-// handles a failing disk; a failed sync makes nothing durable.
+// [FS.SetSyncFault] makes fsync fail (EIO, say), to test how a program
+// handles a failing disk: a failed sync makes nothing durable, and can also
+// make the page cache forget the unsynced writes, as Linux does after a
+// writeback error, so that retrying the fsync is not enough.
 //
 // # Limits
 //

@@ -31,12 +31,12 @@ type FS struct {
 	mountpoint string
 	server     *fuse.Server
 
-	mu       sync.Mutex
-	root     *node
-	nextIno  uint64
-	cut      bool          // power cut or unmounted: every operation fails with EIO
-	failSync syscall.Errno // when non-zero, every fsync fails with it
-	stats    Stats
+	mu      sync.Mutex
+	root    *node
+	nextIno uint64
+	cut     bool // power cut or unmounted: every operation fails with EIO
+	fault   SyncFault
+	stats   Stats
 }
 
 // Stats counts what the mounted file system was asked to make durable.
@@ -145,12 +145,27 @@ func (f *FS) Stats() Stats {
 	return f.stats
 }
 
-// SetSyncError makes every later fsync and fdatasync fail with errno, as
-// a failing disk would; zero makes them work again. A failed sync makes
-// nothing durable.
-func (f *FS) SetSyncError(errno syscall.Errno) {
+// SyncFault describes failing fsyncs; the zero value means they work.
+type SyncFault struct {
+	// Errno, when non-zero, is the error every fsync and fdatasync
+	// (of files and directories) fails with. A failed sync makes nothing
+	// durable.
+	Errno syscall.Errno
+	// ForgetsWrites makes a failed sync of a file do what Linux's page
+	// cache does after a writeback error: the unsynced bytes stay readable
+	// but are marked clean, so a later successful sync does not write them
+	// (it leaves zeros there when the file grew) and a power cut loses them
+	// - unless they are written again first. A program that merely retries
+	// the fsync loses data; one that rewrites what it had not synced does
+	// not.
+	ForgetsWrites bool
+}
+
+// SetSyncFault makes later fsyncs fail as described; SyncFault{} makes them
+// work again.
+func (f *FS) SetSyncFault(sf SyncFault) {
 	f.mu.Lock()
-	f.failSync = errno
+	f.fault = sf
 	f.mu.Unlock()
 }
 

@@ -111,7 +111,9 @@ func (c *cutter) file(n *node) *image {
 		}
 		c.stats.LostBytes += max(lost, 0)
 	}
-	return &image{perm: n.perm, data: slices.Clone(data)}
+	img := &image{perm: n.perm, data: slices.Clone(data)}
+	n.clearForgotten(img.data)
+	return img
 }
 
 // live returns the image of the live tree under d: what a clean unmount,

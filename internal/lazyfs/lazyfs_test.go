@@ -435,46 +435,104 @@ func TestOperationsFailAfterCut(t *testing.T) {
 	}
 }
 
-func TestSyncError(t *testing.T) {
-	backing := t.TempDir()
-	m := mount(t, backing)
-	root := m.Mountpoint()
-	write("a", "one", true)(t, root)
-	syncDir(".")(t, root)
-	m.SetSyncError(syscall.EIO)
-	f, err := os.OpenFile(filepath.Join(root, "a"), os.O_WRONLY|os.O_APPEND, 0)
-	if err != nil {
-		t.Fatal(err)
+func TestSyncFault(t *testing.T) {
+	tests := []struct {
+		name   string
+		fault  lazyfs.SyncFault
+		repair func(f *os.File) error // after the failed fsync, before "three"
+		want   string
+	}{
+		{
+			name:  "unsynced bytes stay dirty: a retry syncs them",
+			fault: lazyfs.SyncFault{Errno: syscall.EIO},
+			want:  "onetwothree",
+		},
+		{
+			name:  "forgotten bytes are lost on retry",
+			fault: lazyfs.SyncFault{Errno: syscall.EIO, ForgetsWrites: true},
+			want:  "one\x00\x00\x00three",
+		},
+		{
+			name:  "forgotten bytes written again survive",
+			fault: lazyfs.SyncFault{Errno: syscall.EIO, ForgetsWrites: true},
+			repair: func(f *os.File) error {
+				if err := f.Truncate(3); err != nil {
+					return err
+				}
+				_, err := f.WriteString("two")
+				return err
+			},
+			want: "onetwothree",
+		},
+		{
+			name:  "forgotten bytes partly overwritten",
+			fault: lazyfs.SyncFault{Errno: syscall.EIO, ForgetsWrites: true},
+			repair: func(f *os.File) error {
+				// pwrite(2) ignores the offset under O_APPEND: use a
+				// second descriptor.
+				g, err := os.OpenFile(f.Name(), os.O_WRONLY, 0)
+				if err != nil {
+					return err
+				}
+				defer g.Close()
+				_, err = g.WriteAt([]byte("W"), 4)
+				return err
+			},
+			want: "one\x00W\x00three",
+		},
 	}
-	defer f.Close()
-	if _, err := f.WriteString("two"); err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.Fdatasync(int(f.Fd())); !errors.Is(err, syscall.EIO) {
-		t.Fatalf("fdatasync: got %v, want EIO", err)
-	}
-	d, err := os.Open(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if err := d.Sync(); !errors.Is(err, syscall.EIO) {
-		t.Fatalf("directory fsync: got %v, want EIO", err)
-	}
-	m.SetSyncError(0)
-	if _, err := f.WriteString("three"); err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.Fdatasync(int(f.Fd())); err != nil {
-		t.Fatalf("fdatasync after recovery: %v", err)
-	}
-	f.Close()
-	d.Close()
-	if _, err := m.PowerCut(); err != nil {
-		t.Fatal(err)
-	}
-	if got := read(t, backing, "a"); got != "onetwothree" {
-		t.Fatalf("a after cut: got %q, want %q", got, "onetwothree")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			backing := t.TempDir()
+			m := mount(t, backing)
+			root := m.Mountpoint()
+			write("a", "one", true)(t, root)
+			syncDir(".")(t, root)
+			m.SetSyncFault(tt.fault)
+			f, err := os.OpenFile(filepath.Join(root, "a"), os.O_RDWR|os.O_APPEND, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if _, err := f.WriteString("two"); err != nil {
+				t.Fatal(err)
+			}
+			if err := unix.Fdatasync(int(f.Fd())); !errors.Is(err, syscall.EIO) {
+				t.Fatalf("fdatasync: got %v, want EIO", err)
+			}
+			d, err := os.Open(root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			if err := d.Sync(); !errors.Is(err, syscall.EIO) {
+				t.Fatalf("directory fsync: got %v, want EIO", err)
+			}
+			// Reads still see the bytes whose sync failed.
+			if got := read(t, root, "a"); got != "onetwo" {
+				t.Fatalf("read after the failed sync: got %q, want %q", got, "onetwo")
+			}
+			m.SetSyncFault(lazyfs.SyncFault{})
+			if tt.repair != nil {
+				if err := tt.repair(f); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := f.WriteString("three"); err != nil {
+				t.Fatal(err)
+			}
+			if err := unix.Fdatasync(int(f.Fd())); err != nil {
+				t.Fatalf("fdatasync after recovery: %v", err)
+			}
+			f.Close()
+			d.Close()
+			if _, err := m.PowerCut(); err != nil {
+				t.Fatal(err)
+			}
+			if got := read(t, backing, "a"); got != tt.want {
+				t.Fatalf("a after cut: got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 

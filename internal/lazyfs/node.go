@@ -22,6 +22,12 @@ type node struct {
 	synced []byte // contents as of the last fsync or fdatasync
 	dirty  int    // lowest offset that may differ between data and synced
 
+	// forgotten are ranges of unsynced bytes that a failed fsync marked
+	// clean without writing them (SyncFault.ForgetsWrites): the next
+	// successful sync leaves zeros there instead of the live bytes, unless
+	// they were written again meanwhile. They lie within [dirty, len(data)).
+	forgotten []span
+
 	// Directories.
 	live    map[string]*node // entries that lookups see
 	durable map[string]*node // entries as of the last fsync of the directory
@@ -38,10 +44,14 @@ func (n *node) touch(off int) {
 	}
 }
 
+// span is the byte range [start, end) of a file.
+type span struct{ start, end int }
+
 // resize sets the live length to size, zero-filling any growth.
 func (n *node) resize(size int) {
 	old := len(n.data)
 	n.touch(min(old, size))
+	n.remember(size, old)
 	if size <= old {
 		n.data = n.data[:size]
 		return
@@ -55,13 +65,56 @@ func (n *node) writeAt(p []byte, off int) {
 		n.resize(end)
 	}
 	n.touch(off)
+	n.remember(off, off+len(p))
 	copy(n.data[off:], p)
+}
+
+// forget marks the unsynced bytes clean without syncing them: what a
+// failed fsync does to the page cache on Linux.
+func (n *node) forget() {
+	if n.dirty < len(n.data) {
+		n.forgotten = append(n.forgotten, span{n.dirty, len(n.data)})
+	}
+}
+
+// remember drops [start, end) from the forgotten ranges: those bytes were
+// written (or cut off) again.
+func (n *node) remember(start, end int) {
+	if len(n.forgotten) == 0 || start >= end {
+		return
+	}
+	kept := n.forgotten[:0]
+	for _, sp := range n.forgotten {
+		if sp.end <= start || sp.start >= end {
+			kept = append(kept, sp)
+			continue
+		}
+		if sp.start < start {
+			kept = append(kept, span{sp.start, start})
+		}
+		if sp.end > end {
+			kept = append(kept, span{end, sp.end})
+		}
+	}
+	n.forgotten = kept
+}
+
+// clearForgotten zeroes the forgotten ranges within b, a durable image of
+// the file.
+func (n *node) clearForgotten(b []byte) {
+	for _, sp := range n.forgotten {
+		if sp.start < len(b) {
+			clear(b[sp.start:min(sp.end, len(b))])
+		}
+	}
 }
 
 // sync makes the live contents the synced contents, copying only the part
 // that changed.
 func (n *node) sync() {
 	n.synced = append(n.synced[:n.dirty], n.data[n.dirty:]...)
+	n.clearForgotten(n.synced)
+	n.forgotten = nil
 	n.dirty = len(n.data)
 }
 

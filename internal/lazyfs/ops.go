@@ -377,8 +377,11 @@ func (i *inode) Fsync(context.Context, fs.FileHandle, uint32) syscall.Errno {
 		return e
 	}
 	defer i.unlock()
-	if i.lfs.failSync != 0 {
-		return i.lfs.failSync
+	if fault := i.lfs.fault; fault.Errno != 0 {
+		if fault.ForgetsWrites && !i.n.dir {
+			i.n.forget()
+		}
+		return fault.Errno
 	}
 	if i.n.dir {
 		i.n.syncDir()

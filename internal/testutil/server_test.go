@@ -174,3 +174,28 @@ func processExists(pid int) bool {
 	f := strings.Fields(string(data))
 	return len(f) > 2 && f[2] != "Z"
 }
+
+// Ensure that push messages arrive as frames of their own (RESP3) and as
+// arrays (RESP2), for both servers.
+func TestConnPushMessages(t *testing.T) {
+	for _, start := range []func(testing.TB, ...string) *Server{StartVesta, StartRedis} {
+		s := start(t)
+		sub, pub := Dial(t, s.Addr), Dial(t, s.Addr)
+		sub.Do("HELLO", "3")
+		v := sub.DoValue("SUBSCRIBE", "ch")
+		want := Push{"subscribe", "ch", int64(1)}
+		if !equalValues(v, want) {
+			t.Fatalf("%s SUBSCRIBE over RESP3: got %#v, want %#v", s.Name, v, want)
+		}
+		if got := string(pub.Do("PUBLISH", "ch", "hi")); got != ":1\r\n" {
+			t.Fatalf("%s PUBLISH: got %q", s.Name, got)
+		}
+		if got := string(sub.ReadReply()); got != ">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n" {
+			t.Fatalf("%s message push: got %q", s.Name, got)
+		}
+		// In RESP3 a subscribed client may still run other commands.
+		if got := string(sub.Do("PING")); got != "+PONG\r\n" {
+			t.Fatalf("%s PING while subscribed: got %q", s.Name, got)
+		}
+	}
+}

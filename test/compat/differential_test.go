@@ -10,8 +10,8 @@ import (
 )
 
 var (
-	flagSeeds    = flag.Int("compat.seeds", 100, "number of random scripts TestDifferential runs")
-	flagCommands = flag.Int("compat.commands", 400, "commands per random script")
+	flagSeeds    = flag.Int("compat.seeds", 150, "number of random scripts TestDifferential runs")
+	flagCommands = flag.Int("compat.commands", 500, "commands per random script")
 	flagSeed     = flag.Uint64("compat.seed", 1, "first seed; seeds are consecutive from it")
 	flagFamilies = flag.String("compat.families", "", "comma-separated generator families (default: all default families)")
 	flagFailures = flag.Int("compat.failures", 3, "stop after this many failing seeds")
@@ -21,7 +21,7 @@ func TestMain(m *testing.M) { testutil.Main(m) }
 
 // TestDifferential runs seeded random scripts on Vesta and Redis and
 // compares every reply and the final dataset digest, over RESP2 for even
-// seeds and RESP3 for odd ones. A failure prints the
+// seeds and RESP3 for odd ones, half of them pipelined. A failure prints the
 // seed and a minimized script; rerun one seed with
 // -compat.seed=N -compat.seeds=1.
 func TestDifferential(t *testing.T) {
@@ -38,15 +38,17 @@ func TestDifferential(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Odd seeds speak RESP3, even ones RESP2.
+		// Odd seeds speak RESP3, even ones RESP2; every other pair of
+		// seeds sends its script as one pipeline.
 		p.Proto = 2 + int(seed%2)
+		p.Pipelined = seed/2%2 == 1
 		m := p.Run(s)
 		if m == nil {
 			continue
 		}
 		failures++
 		min, mm := p.Minimize(s, m, 500)
-		t.Errorf("%s", Report(seed, p.Proto, mm, min))
+		t.Errorf("%s", p.Report(seed, mm, min))
 	}
 	t.Logf("%d seeds x %d commands in %v (%d runs)", *flagSeeds, *flagCommands, time.Since(start).Round(time.Millisecond), p.Runs)
 }
@@ -129,7 +131,7 @@ func TestMinimizeFindsCulprit(t *testing.T) {
 	if len(min) != 1 || min[0].Name() != "CONFIG" || mm.Index != 0 {
 		t.Fatalf("Minimize: got %d commands:\n%s", len(min), min)
 	}
-	if rep := Report(7, 2, mm, min); !strings.Contains(rep, "seed 7") || !strings.Contains(rep, "CONFIG GET port") {
+	if rep := p.Report(7, mm, min); !strings.Contains(rep, "seed 7") || !strings.Contains(rep, "CONFIG GET port") {
 		t.Fatalf("Report lacks the seed or the script:\n%s", rep)
 	}
 }

@@ -22,8 +22,13 @@
 // enough for a few milliseconds of test time to change the outcome of
 // EXPIRE ... GT/LT, and TTL readings are compared with a tolerance.
 //
-// TestDifferential runs a fixed budget of seeds; -compat.seeds,
-// -compat.commands, -compat.seed and -compat.families run more, and
-// -compat.families lists the families to use. A failure prints the seed and
-// the minimized script.
+// TestDifferential runs a fixed budget of seeds, alternating RESP2 and
+// RESP3 connections ([Pair.Proto]) and sending every other pair of scripts
+// as one pipeline ([Pair.Pipelined]). -compat.seeds, -compat.commands and
+// -compat.seed run more or other seeds, and -compat.families lists the
+// families to use. A failure prints the seed and the minimized script.
+//
+// Known bugs are registered with [RegisterKnownBug]: the generator avoids
+// the commands that would hit them, and TestKnownBugs keeps their
+// reproductions, run with VESTA_RUN_KNOWN_BUGS=1.
 package compat

@@ -59,8 +59,9 @@ type Gen struct {
 	DB int
 	// PastExpiry is set once the script may hold keys whose time to live
 	// has passed but that were not deleted yet (SET ... EXAT <past>).
-	// Commands with random side effects on them (RANDOMKEY deletes the
-	// expired key it happens to pick) must then be avoided.
+	// Commands with unpredictable side effects on them (RANDOMKEY and
+	// SCAN delete the expired keys they happen to visit) must then be
+	// avoided.
 	PastExpiry bool
 	// usedTTL holds the relative TTL slots handed out, see TTL.
 	usedTTL map[int]bool

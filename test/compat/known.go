@@ -10,29 +10,6 @@ import (
 
 func init() {
 	RegisterKnownBug(KnownBug{
-		ID:   "select-not-integer",
-		What: "SELECT with a non-integer index replies 'invalid DB index'; Redis 7.0 replies 'value is not an integer or out of range'",
-		Match: func(_ Script, c Cmd) bool {
-			if c.Name() != "SELECT" || len(c.Args) != 2 {
-				return false
-			}
-			_, err := strconv.ParseInt(c.Args[1], 10, 64)
-			return err != nil
-		},
-		Script: Script{C("SELECT", "x")},
-	})
-	RegisterKnownBug(KnownBug{
-		ID:   "debug-unknown-subcommand",
-		What: "DEBUG with an unknown subcommand says 'Unknown subcommand'; Redis says 'unknown subcommand'",
-		Match: func(_ Script, c Cmd) bool {
-			return c.Name() == "DEBUG" && len(c.Args) > 1 && !isDebugSubcommand(c.Args[1])
-		},
-		Script: Script{C("DEBUG", "nosuch", "k")},
-	})
-}
-
-func init() {
-	RegisterKnownBug(KnownBug{
 		ID:   "debug-digest-bulk",
 		What: "DEBUG DIGEST replies with a bulk string; Redis replies with a simple string (+<40 hex digits>)",
 		Match: func(_ Script, c Cmd) bool {
@@ -117,14 +94,6 @@ func used(s Script, name string) bool {
 		if c.Name() == name {
 			return true
 		}
-	}
-	return false
-}
-
-func isDebugSubcommand(s string) bool {
-	switch strings.ToUpper(s) {
-	case "HELP", "DIGEST", "DIGEST-VALUE", "OBJECT", "POPULATE", "SET-ACTIVE-EXPIRE", "SLEEP", "RELOAD", "LOADAOF":
-		return true
 	}
 	return false
 }

@@ -1,7 +1,9 @@
 package compat
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +22,9 @@ type Pair struct {
 	// Proto is the protocol the scripts' connections speak: 2 (the
 	// default when zero) or 3, switched to with HELLO 3 before the script.
 	Proto int
+	// Pipelined sends the whole script before reading any reply, as a
+	// client pipeline does, instead of one command at a time.
+	Pipelined bool
 	// Runs counts the scripts run, minimization included.
 	Runs int
 }
@@ -66,15 +71,9 @@ func (m *Mismatch) String() string {
 		m.Index, m.Cmd, show(m.Vesta, m.VestaErr), show(m.Redis, m.RedisErr))
 }
 
-// digestCmd ends every run. Its reply type is compared only when known
-// bugs run (see the "debug-digest-bulk" entry in known.go).
+// digestCmd ends every run. Only the digest's text is compared: its reply
+// type is a known bug of its own ("debug-digest-bulk" in known.go).
 var digestCmd = C("DEBUG", "DIGEST").With(Text)
-
-func init() {
-	if RunKnownBugs {
-		digestCmd = C("DEBUG", "DIGEST")
-	}
-}
 
 // Run runs the script on both servers, over new connections after
 // FLUSHALL and with active expiry off, and returns the first mismatch, or
@@ -102,9 +101,28 @@ func (p *Pair) Run(s Script) *Mismatch {
 			}
 		}
 	}
-	for i, cmd := range append(s[:len(s):len(s)], digestCmd) {
-		va, verr := vc.DoErr(cmd.Args...)
-		ra, rerr := rc.DoErr(cmd.Args...)
+	full := append(s[:len(s):len(s)], digestCmd)
+	if p.Pipelined {
+		// Write everything from other goroutines while reading here, so
+		// that neither side blocks on a full socket buffer.
+		var req []byte
+		for _, cmd := range full {
+			req = testutil.AppendCommand(req, cmd.Args...)
+		}
+		for _, c := range []*testutil.Conn{vc, rc} {
+			go func() { _ = c.WriteRawErr(req) }()
+		}
+	}
+	for i, cmd := range full {
+		var va, ra []byte
+		var verr, rerr error
+		if p.Pipelined {
+			va, verr = vc.ReadReplyErr()
+			ra, rerr = rc.ReadReplyErr()
+		} else {
+			va, verr = vc.DoErr(cmd.Args...)
+			ra, rerr = rc.DoErr(cmd.Args...)
+		}
 		if verr != nil || rerr != nil || !Equal(cmd, va, ra) {
 			return &Mismatch{Index: i, Cmd: cmd, Vesta: va, Redis: ra, VestaErr: verr, RedisErr: rerr}
 		}
@@ -131,13 +149,21 @@ func (p *Pair) ensureUp() {
 	}
 }
 
+// MinimizeTime bounds the time Minimize spends on one failure.
+var MinimizeTime = time.Minute
+
 // Minimize shrinks a failing script by delta debugging: it removes chunks
 // of commands, ever smaller, as long as the script still fails with a
-// mismatch of the same kind. It stops after budget runs or when no single
-// command can be removed, and returns the smallest failing script with its
-// mismatch.
+// mismatch of the same kind. It stops after budget runs, after
+// MinimizeTime, or when no single command can be removed, and returns the
+// smallest failing script with its mismatch. A server that timed out is
+// not retried: the script is returned as it is.
 func (p *Pair) Minimize(s Script, m *Mismatch, budget int) (Script, *Mismatch) {
 	p.t.Helper()
+	if isTimeout(m.VestaErr) || isTimeout(m.RedisErr) {
+		return s[:min(m.Index+1, len(s))], m
+	}
+	deadline := time.Now().Add(MinimizeTime)
 	want := m.Key()
 	fails := func(c Script) *Mismatch {
 		if mm := p.Run(c); mm != nil && mm.Key() == want {
@@ -150,10 +176,10 @@ func (p *Pair) Minimize(s Script, m *Mismatch, budget int) (Script, *Mismatch) {
 		s = s[:m.Index+1]
 	}
 	runs := 0
-	for n := 2; len(s) >= 2 && runs < budget; {
+	for n := 2; len(s) >= 2 && runs < budget && time.Now().Before(deadline); {
 		chunk := (len(s) + n - 1) / n
 		reduced := false
-		for start := 0; start < len(s) && runs < budget; start += chunk {
+		for start := 0; start < len(s) && runs < budget && time.Now().Before(deadline); start += chunk {
 			end := min(start+chunk, len(s))
 			cand := append(append(Script(nil), s[:start]...), s[end:]...)
 			runs++
@@ -177,12 +203,21 @@ func (p *Pair) Minimize(s Script, m *Mismatch, budget int) (Script, *Mismatch) {
 	return s, m
 }
 
-// Report formats a failure: seed, protocol, mismatch and the script to
-// reproduce it.
-func Report(seed uint64, proto int, m *Mismatch, s Script) string {
+// Report formats a failure: seed, how the script was sent, the mismatch and
+// the script to reproduce it.
+func (p *Pair) Report(seed uint64, m *Mismatch, s Script) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "seed %d (RESP%d): replies differ at %s\n", seed, max(proto, 2), m)
+	how := "one command at a time"
+	if p.Pipelined {
+		how = "pipelined"
+	}
+	fmt.Fprintf(&b, "seed %d (RESP%d, %s): replies differ at %s\n", seed, max(p.Proto, 2), how, m)
 	fmt.Fprintf(&b, "minimized script (%d commands; run on flushed servers, then DEBUG DIGEST):\n%s", len(s), s)
 	fmt.Fprintf(&b, "as Go:\n%s", s.GoSource())
 	return b.String()
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

@@ -3,7 +3,6 @@ package integration
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vestadb/vesta/internal/testutil"
 )
@@ -77,14 +76,7 @@ func TestPreAuthLimits(t *testing.T) {
 			s := tg.start(t, "--requirepass", "pw")
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
-					wait := 300 * time.Millisecond
-					if tc.closes {
-						wait = 5 * time.Second
-					}
-					got, closed := probe(t, s.Addr, []byte(tc.payload), wait)
-					if string(got) != tc.want || closed != tc.closes {
-						t.Errorf("got %q (closed %v), want %q (closed %v)", got, closed, tc.want, tc.closes)
-					}
+					expectReply(t, s.Addr, []byte(tc.payload), tc.want, tc.closes)
 				})
 			}
 			// After AUTH the normal limits apply.

@@ -182,3 +182,17 @@ func equalStrings(v any, want ...string) bool {
 	}
 	return true
 }
+
+// Ensure that a multi-argument directive given as one quoted option
+// (--save "3600 1") is split like redis-server does it.
+func TestMultiArgOptionInOneString(t *testing.T) {
+	for _, tg := range targets() {
+		t.Run(tg.name, func(t *testing.T) {
+			s := tg.start(t, "--save", "3600 1 300 100")
+			c := testutil.Dial(t, s.Addr)
+			if got := c.DoValue("CONFIG", "GET", "save"); !equalStrings(got, "save", "3600 1 300 100") {
+				t.Errorf("CONFIG GET save: got %#v, want [save \"3600 1 300 100\"]", got)
+			}
+		})
+	}
+}

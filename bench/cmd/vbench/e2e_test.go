@@ -47,7 +47,7 @@ func TestCompareEndToEnd(t *testing.T) {
 	}
 	for _, want := range []string{
 		"#### Persistence off", "#### Persistence always", "| SET | 16 |", "| LRANGE_100 | 1 |",
-		"#### BGSAVE", "#### BGREWRITEAOF", "| peak footprint growth (MiB) |",
+		"#### BGSAVE", "#### BGREWRITEAOF", "| peak footprint growth during (MiB) |",
 		"Redis RSS B/element", "| small hashes", "| one list",
 		"| dump.rdb |", "| RDB-preamble AOF",
 	} {

@@ -27,14 +27,17 @@ const snapClients = 50
 
 // snapResult is one snapshot under load.
 type snapResult struct {
-	duration              time.Duration
-	base, peak            int64 // footprint before and at most during
+	duration time.Duration
+	// The memory footprint of the loaded data set before the write load
+	// starts, its peak during the quiet load before the snapshot, and its
+	// peak during the snapshot.
+	base, quietPeak, peak int64
 	thrOutside, thrDuring float64
 	outside, during       hist
 }
 
 func runSnapshot(e *runEnv, s *section) error {
-	s.header("kind", "round", "server", "keys", "duration_s", "footprint_before", "footprint_peak", "growth_bytes",
+	s.header("kind", "round", "server", "keys", "duration_s", "footprint_dataset", "footprint_peak_outside", "footprint_peak_during", "growth_bytes",
 		"ops_s_outside", "ops_s_during", "p50_ms_outside", "p99_ms_outside", "p999_ms_outside", "max_ms_outside",
 		"p50_ms_during", "p99_ms_during", "p999_ms_during", "max_ms_during", "load1")
 	keys := e.scale(2_000_000)
@@ -45,7 +48,9 @@ func runSnapshot(e *runEnv, s *section) error {
 		"keyspace in a closed loop (one command at a time, same value sizes as the loaded ones). After a %v warm-up "+
 		"and %v of quiet load the snapshot command is sent, and the load goes on for %v after it ends. \"Outside\" "+
 		"is the quiet time before and after. The memory footprint is the PSS of the server and its children, sampled "+
-		"every 10 ms, so Redis's forked child and its copy-on-write pages are counted once. Medians over %d rounds.\n",
+		"every 10 ms, so Redis's forked child and its copy-on-write pages are counted once; the growth is the peak "+
+		"during the snapshot minus the peak during the quiet load before it, so garbage that the write load alone "+
+		"makes is not charged to the snapshot. Medians over %d rounds.\n",
 		keys, snapClients, warm, quiet, quiet, rounds)
 	for _, k := range snapKinds {
 		if why, err := probeSnapshot(e, e.redis, k); err != nil {
@@ -70,12 +75,12 @@ func runSnapshot(e *runEnv, s *section) error {
 				}
 				res[t.Name] = append(res[t.Name], r)
 				ms := func(h *hist, q float64) float64 { return float64(h.quantile(q)) / 1e6 }
-				s.row(k.name, round+1, t.Name, keys, r.duration.Seconds(), r.base, r.peak, r.peak-r.base,
+				s.row(k.name, round+1, t.Name, keys, r.duration.Seconds(), r.base, r.quietPeak, r.peak, r.peak-r.quietPeak,
 					r.thrOutside, r.thrDuring, ms(&r.outside, .5), ms(&r.outside, .99), ms(&r.outside, .999),
 					float64(r.outside.max)/1e6, ms(&r.during, .5), ms(&r.during, .99), ms(&r.during, .999),
 					float64(r.during.max)/1e6, load1())
 				e.logf("snapshot %s round %d %-5s %.2fs, growth %.1f MB, ops/s %.0f outside %.0f during, p99 %.2f/%.2f ms",
-					k.name, round+1, t.Name, r.duration.Seconds(), float64(r.peak-r.base)/(1<<20), r.thrOutside, r.thrDuring,
+					k.name, round+1, t.Name, r.duration.Seconds(), float64(r.peak-r.quietPeak)/(1<<20), r.thrOutside, r.thrDuring,
 					ms(&r.outside, .99), ms(&r.during, .99))
 			}
 		}
@@ -170,7 +175,6 @@ func snapshotRun(e *runEnv, t target, k snapKind, keys int, warm, quiet time.Dur
 	if res.base, err = footprint(sv.Pid()); err != nil {
 		return nil, err
 	}
-	res.peak = res.base
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
 	w, err := startWriters(ctx, sv.Addr(), snapClients, keys)
@@ -180,7 +184,13 @@ func snapshotRun(e *runEnv, t target, k snapKind, keys int, warm, quiet time.Dur
 	time.Sleep(warm)
 	w.setPhase(phaseBefore)
 	t0 := time.Now()
-	time.Sleep(quiet)
+	for time.Since(t0) < quiet {
+		if f, err := footprint(sv.Pid()); err == nil {
+			res.quietPeak = max(res.quietPeak, f)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	res.peak = res.quietPeak
 	w.setPhase(phaseDuring)
 	t1 := time.Now()
 	r, err := sv.do(k.command)
@@ -233,8 +243,9 @@ func snapReport(s *section, k snapKind, res map[string][]*snapResult) {
 	dur := func(r *snapResult) *hist { return &r.during }
 	metrics := []metric{
 		{"duration (s)", func(r *snapResult) float64 { return r.duration.Seconds() }},
-		{"footprint before (MiB)", func(r *snapResult) float64 { return float64(r.base) / (1 << 20) }},
-		{"peak footprint growth (MiB)", func(r *snapResult) float64 { return float64(r.peak-r.base) / (1 << 20) }},
+		{"footprint of the data set (MiB)", func(r *snapResult) float64 { return float64(r.base) / (1 << 20) }},
+		{"peak footprint under load, outside (MiB)", func(r *snapResult) float64 { return float64(r.quietPeak) / (1 << 20) }},
+		{"peak footprint growth during (MiB)", func(r *snapResult) float64 { return float64(r.peak-r.quietPeak) / (1 << 20) }},
 		{"SET ops/s outside", func(r *snapResult) float64 { return r.thrOutside }},
 		{"SET ops/s during", func(r *snapResult) float64 { return r.thrDuring }},
 		{"p50 ms outside / during", nil}, {"p99 ms outside / during", nil},
@@ -248,7 +259,7 @@ func snapReport(s *section, k snapKind, res map[string][]*snapResult) {
 			rows = append(rows, []string{m.name, medSpread(r), medSpread(v), ratioSpread(ratios(v, r))})
 			continue
 		}
-		q := qs[i-5]
+		q := qs[i-6]
 		o, d := ms(out, q), ms(dur, q)
 		cell := func(name string) string {
 			return num(median(series2(res[name], o))) + " / " + num(median(series2(res[name], d)))
