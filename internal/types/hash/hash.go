@@ -21,8 +21,10 @@
 package hash
 
 import (
+	"encoding/binary"
 	"errors"
 	"strconv"
+	"unsafe"
 
 	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/listpack"
@@ -44,20 +46,42 @@ const maxSafeListpack = 1 << 30
 var ErrDuplicate = errors.New("hash: duplicate field")
 
 // Hash is a hash value. Exactly one of lp and d is in use.
+//
+// The listpack is held by a pointer to its first byte rather than a slice:
+// its header already records its length (total_bytes), so a slice header
+// would only add 16 bytes to every small hash. list rebuilds the slice, with
+// a capacity equal to its length, and every growth reallocates to the exact
+// new size, as Redis does.
 type Hash struct {
-	lp listpack.Listpack
+	lp *byte
 	d  *dict.Dict
+}
+
+// list returns the listpack (only while the hash is in that encoding).
+func (h *Hash) list() listpack.Listpack {
+	n := binary.LittleEndian.Uint32(unsafe.Slice(h.lp, 4))
+	return listpack.Listpack(unsafe.Slice(h.lp, n))
+}
+
+// setList stores lp as the hash's listpack.
+func (h *Hash) setList(lp listpack.Listpack) { h.lp = unsafe.SliceData(lp) }
+
+// fromList returns a hash holding lp.
+func fromList(lp listpack.Listpack) *Hash {
+	h := &Hash{}
+	h.setList(lp)
+	return h
 }
 
 var _ keyspace.HashValue = (*Hash)(nil)
 
 // New returns an empty hash in the listpack encoding.
-func New() *Hash { return &Hash{lp: listpack.New()} }
+func New() *Hash { return fromList(listpack.New()) }
 
 // FromListpack wraps a validated hash listpack blob (RDB type 16), taking
 // ownership of b, and converts it when it has more fields than allowed.
 func FromListpack(b []byte, lim Limits) *Hash {
-	h := &Hash{lp: listpack.FromBytes(b)}
+	h := fromList(listpack.FromBytes(b).ShrinkToFit())
 	if h.Len() > lim.MaxEntries {
 		h.convert()
 	}
@@ -73,7 +97,7 @@ func FromPairs(pairs [][]byte, lim Limits) (*Hash, error) {
 		h.d = dict.New(true)
 		h.d.Expand(n)
 	} else {
-		h.lp = listpack.New()
+		h.setList(listpack.New())
 	}
 	for i := 0; i+1 < len(pairs); i += 2 {
 		f, v := pairs[i], pairs[i+1]
@@ -86,10 +110,9 @@ func FromPairs(pairs [][]byte, lim Limits) (*Hash, error) {
 			}
 			continue
 		}
-		if h.lp.HashFind(f) >= 0 {
+		if !h.listSet(f, v) {
 			return nil, ErrDuplicate
 		}
-		h.lp, _ = h.lp.HashSet(f, v)
 	}
 	return h, nil
 }
@@ -110,7 +133,7 @@ func (h *Hash) Clone() keyspace.Object {
 	if h.d != nil {
 		return &Hash{d: h.d.Clone()}
 	}
-	return &Hash{lp: h.lp.Clone()}
+	return fromList(h.list().Clone())
 }
 
 // Listpack returns the listpack bytes while the hash is in the listpack
@@ -119,7 +142,7 @@ func (h *Hash) Listpack() ([]byte, bool) {
 	if h.d != nil {
 		return nil, false
 	}
-	return h.lp.Bytes(), true
+	return h.list().Bytes(), true
 }
 
 // Len returns the number of fields.
@@ -127,7 +150,7 @@ func (h *Hash) Len() int {
 	if h.d != nil {
 		return h.d.Len()
 	}
-	return h.lp.Len() / 2
+	return h.list().Len() / 2
 }
 
 // Each calls fn for every field and value until fn returns false: in
@@ -138,14 +161,15 @@ func (h *Hash) Each(fn func(field, value []byte) bool) {
 		return
 	}
 	var fb, vb []byte
-	for pos := h.lp.First(); pos >= 0; {
-		vpos := h.lp.Next(pos)
-		fb = h.lp.AppendGet(fb[:0], pos)
-		vb = h.lp.AppendGet(vb[:0], vpos)
+	lp := h.list()
+	for pos := lp.First(); pos >= 0; {
+		vpos := lp.Next(pos)
+		fb = lp.AppendGet(fb[:0], pos)
+		vb = lp.AppendGet(vb[:0], vpos)
 		if !fn(fb, vb) {
 			return
 		}
-		pos = h.lp.Next(vpos)
+		pos = lp.Next(vpos)
 	}
 }
 
@@ -155,11 +179,12 @@ func (h *Hash) Get(dst, field []byte) ([]byte, bool) {
 		v, ok := h.d.Get(field)
 		return append(dst, v...), ok
 	}
-	pos := h.lp.HashFind(field)
+	lp := h.list()
+	pos := lp.HashFind(field)
 	if pos < 0 {
 		return dst, false
 	}
-	return h.lp.AppendGet(dst, h.lp.Next(pos)), true
+	return lp.AppendGet(dst, lp.Next(pos)), true
 }
 
 // Exists reports whether field exists.
@@ -167,7 +192,7 @@ func (h *Hash) Exists(field []byte) bool {
 	if h.d != nil {
 		return h.d.Has(field)
 	}
-	return h.lp.HashFind(field) >= 0
+	return h.list().HashFind(field) >= 0
 }
 
 // StrLen returns the length of field's value, 0 if the field is absent.
@@ -176,11 +201,12 @@ func (h *Hash) StrLen(field []byte) int {
 		v, _ := h.d.Get(field)
 		return len(v)
 	}
-	pos := h.lp.HashFind(field)
+	lp := h.list()
+	pos := lp.HashFind(field)
 	if pos < 0 {
 		return 0
 	}
-	s, n, isInt := h.lp.Get(h.lp.Next(pos))
+	s, n, isInt := lp.Get(lp.Next(pos))
 	if isInt {
 		var buf [20]byte
 		return len(strconv.AppendInt(buf[:0], n, 10))
@@ -193,23 +219,39 @@ func (h *Hash) StrLen(field []byte) int {
 // would grow too big, and after adding when there are too many fields.
 func (h *Hash) Set(field, value []byte, lim Limits) bool {
 	if h.d == nil && (len(field) > lim.MaxValue || len(value) > lim.MaxValue ||
-		h.lp.TotalBytes()+len(field)+len(value) > maxSafeListpack) {
+		h.list().TotalBytes()+len(field)+len(value) > maxSafeListpack) {
 		h.convert()
 	}
 	if h.d != nil {
 		return h.d.Set(field, value)
 	}
-	// Make room for the worst case (a new pair) at its exact size, so that
-	// the listpack does not grow geometrically and hold spare capacity the
-	// way a Go append would; Redis reallocates a listpack to its exact
-	// size on every change.
-	h.lp = reserve(h.lp, listpack.EntrySize(field)+listpack.EntrySize(value))
-	var added bool
-	h.lp, added = h.lp.HashSet(field, value)
+	added := h.listSet(field, value)
 	if added && h.Len() > lim.MaxEntries {
 		h.convert()
 	}
 	return added
+}
+
+// listSet sets field to value in the listpack, reallocating it to its exact
+// new size when it grows (Redis reallocates a listpack on every change; a
+// Go append would keep spare capacity). It reports whether field is new.
+func (h *Hash) listSet(field, value []byte) bool {
+	lp := h.list()
+	if pos := lp.HashFind(field); pos >= 0 {
+		vpos := lp.Next(pos)
+		end := lp.Next(vpos)
+		if end < 0 {
+			end = len(lp) - 1 // the terminator
+		}
+		if grow := listpack.EntrySize(value) - (end - vpos); grow > 0 {
+			lp = reserve(lp, grow)
+		}
+		h.setList(lp.Replace(vpos, value))
+		return false
+	}
+	lp = reserve(lp, listpack.EntrySize(field)+listpack.EntrySize(value))
+	h.setList(lp.Append(field, value))
+	return true
 }
 
 // reserve returns lp with room for extra more bytes, reallocating to the
@@ -238,10 +280,9 @@ func (h *Hash) Delete(field []byte) bool {
 	if h.d != nil {
 		return h.d.Delete(field)
 	}
-	var ok bool
-	h.lp, ok = h.lp.HashDelete(field)
+	lp, ok := h.list().HashDelete(field)
 	if ok {
-		h.lp = trim(h.lp)
+		h.setList(trim(lp))
 	}
 	return ok
 }

@@ -11,9 +11,10 @@ func sbytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s))
 
 // pairAt calls fn with the pair whose field is entry index i of the listpack.
 func (h *Hash) pairAt(i int, fb, vb []byte, fn func(f, v []byte)) ([]byte, []byte) {
-	pos := h.lp.Seek(2 * i)
-	fb = h.lp.AppendGet(fb[:0], pos)
-	vb = h.lp.AppendGet(vb[:0], h.lp.Next(pos))
+	lp := h.list()
+	pos := lp.Seek(2 * i)
+	fb = lp.AppendGet(fb[:0], pos)
+	vb = lp.AppendGet(vb[:0], lp.Next(pos))
 	fn(fb, vb)
 	return fb, vb
 }
@@ -53,16 +54,17 @@ func (h *Hash) SampleUnique(count int, rnd Rand, fn func(field, value []byte)) {
 	// needed/remaining, which picks a uniform subset in one pass.
 	n := h.Len()
 	var fb, vb []byte
-	pos := h.lp.First()
+	lp := h.list()
+	pos := lp.First()
 	for i := 0; i < n && count > 0; i++ {
-		vpos := h.lp.Next(pos)
+		vpos := lp.Next(pos)
 		if rnd(uint64(n-i)) < uint64(count) {
-			fb = h.lp.AppendGet(fb[:0], pos)
-			vb = h.lp.AppendGet(vb[:0], vpos)
+			fb = lp.AppendGet(fb[:0], pos)
+			vb = lp.AppendGet(vb[:0], vpos)
 			fn(fb, vb)
 			count--
 		}
-		pos = h.lp.Next(vpos)
+		pos = lp.Next(vpos)
 	}
 }
 

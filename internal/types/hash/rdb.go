@@ -8,7 +8,7 @@ func (h *Hash) EncodeRDB(enc *rdb.Encoder, key []byte) error {
 	if h.d == nil {
 		enc.Type(rdb.TypeHashListpack)
 		enc.String(key)
-		enc.Blob(h.lp.Bytes())
+		enc.Blob(h.list().Bytes())
 		return nil
 	}
 	enc.Type(rdb.TypeHash)

@@ -14,13 +14,14 @@ func (s *Set) Sample(count int, rnd Rand, fn func(member []byte)) {
 		s.d.Sample(count, rnd, func(k, _ string) { fn(sbytes(k)) })
 		return
 	}
-	n := s.is.Len()
+	is := s.ints()
+	n := is.Len()
 	if n == 0 {
 		return
 	}
 	var buf [20]byte
 	for ; count > 0; count-- {
-		fn(strconv.AppendInt(buf[:0], s.is.Get(int(rnd(uint64(n)))), 10))
+		fn(strconv.AppendInt(buf[:0], is.Get(int(rnd(uint64(n)))), 10))
 	}
 }
 
@@ -32,10 +33,11 @@ func (s *Set) SampleUnique(count int, rnd Rand, fn func(member []byte)) {
 		s.d.SampleUnique(count, rnd, func(k, _ string) { fn(sbytes(k)) })
 		return
 	}
-	n := s.is.Len()
+	is := s.ints()
+	n := is.Len()
 	count = min(count, n)
 	var buf [20]byte
-	emit := func(i int) { fn(strconv.AppendInt(buf[:0], s.is.Get(i), 10)) }
+	emit := func(i int) { fn(strconv.AppendInt(buf[:0], is.Get(i), 10)) }
 	if count*3 > n {
 		idx := make([]int32, n)
 		for i := range idx {

@@ -8,7 +8,7 @@ func (s *Set) EncodeRDB(enc *rdb.Encoder, key []byte) error {
 	if s.d == nil {
 		enc.Type(rdb.TypeSetIntset)
 		enc.String(key)
-		enc.Blob(s.is.Bytes())
+		enc.Blob(s.ints().Bytes())
 		return nil
 	}
 	enc.Type(rdb.TypeSet)

@@ -18,6 +18,7 @@
 package set
 
 import (
+	"encoding/binary"
 	"errors"
 	"strconv"
 	"unsafe"
@@ -35,9 +36,33 @@ var ErrDuplicate = errors.New("set: duplicate member")
 type Rand = func(n uint64) uint64
 
 // Set is a set value. Exactly one of is and d is in use.
+//
+// The intset is held by a pointer to its first byte: its header gives its
+// length (8 + length×encoding), so a slice header would only add 16 bytes
+// to every small set. ints rebuilds the slice, with a capacity equal to its
+// length, and every growth reallocates to the exact new size, as Redis's
+// intsetResize does.
 type Set struct {
-	is intset.IntSet
+	is *byte
 	d  *dict.Dict
+}
+
+// ints returns the intset (only while the set is in that encoding).
+func (s *Set) ints() intset.IntSet {
+	hdr := unsafe.Slice(s.is, intset.HeaderSize)
+	enc := binary.LittleEndian.Uint32(hdr)
+	n := binary.LittleEndian.Uint32(hdr[4:])
+	return intset.IntSet(unsafe.Slice(s.is, intset.HeaderSize+int(enc)*int(n)))
+}
+
+// setInts stores is as the set's intset.
+func (s *Set) setInts(is intset.IntSet) { s.is = unsafe.SliceData(is) }
+
+// fromInts returns a set holding is.
+func fromInts(is intset.IntSet) *Set {
+	s := &Set{}
+	s.setInts(is)
+	return s
 }
 
 var _ keyspace.SetValue = (*Set)(nil)
@@ -52,12 +77,12 @@ func New(member []byte) *Set {
 }
 
 // NewIntset returns an empty set in the intset encoding.
-func NewIntset() *Set { return &Set{is: intset.New()} }
+func NewIntset() *Set { return fromInts(intset.New()) }
 
 // FromIntset wraps a validated intset blob (RDB type 11), taking ownership of
 // b, and converts it when it has more members than maxIntset.
 func FromIntset(b []byte, maxIntset int) *Set {
-	s := &Set{is: intset.FromBytes(b)}
+	s := fromInts(intset.FromBytes(b))
 	if s.Len() > maxIntset {
 		s.convert()
 	}
@@ -76,10 +101,10 @@ func FromMembers(members [][]byte, maxIntset int) (*Set, error) {
 	for _, m := range members {
 		if s.d == nil {
 			if v, ok := listpack.ParseInt(m); ok {
-				var added bool
-				if s.is, added = s.is.Add(v); !added {
+				if s.ints().Contains(v) {
 					return nil, ErrDuplicate
 				}
+				s.addInt(v)
 				continue
 			}
 			s.convert()
@@ -107,7 +132,7 @@ func (s *Set) Clone() keyspace.Object {
 	if s.d != nil {
 		return &Set{d: s.d.Clone()}
 	}
-	return &Set{is: intset.FromBytes(append([]byte(nil), s.is...))}
+	return fromInts(intset.FromBytes(append([]byte(nil), s.ints()...)))
 }
 
 // IntSet returns the intset bytes while the set is in the intset encoding.
@@ -116,7 +141,7 @@ func (s *Set) IntSet() ([]byte, bool) {
 	if s.d != nil {
 		return nil, false
 	}
-	return s.is.Bytes(), true
+	return s.ints().Bytes(), true
 }
 
 // IsIntset reports whether the set uses the intset encoding.
@@ -127,7 +152,7 @@ func (s *Set) Len() int {
 	if s.d != nil {
 		return s.d.Len()
 	}
-	return s.is.Len()
+	return s.ints().Len()
 }
 
 // sbytes views an immutable string as bytes without copying.
@@ -142,7 +167,7 @@ func (s *Set) Each(fn func(member []byte) bool) {
 		return
 	}
 	var buf [20]byte
-	for v := range s.is.All() {
+	for v := range s.ints().All() {
 		if !fn(strconv.AppendInt(buf[:0], v, 10)) {
 			return
 		}
@@ -155,7 +180,7 @@ func (s *Set) Has(member []byte) bool {
 		return s.d.Has(member)
 	}
 	v, ok := listpack.ParseInt(member)
-	return ok && s.is.Contains(v)
+	return ok && s.ints().Contains(v)
 }
 
 // Add adds member and reports whether it was new, converting an intset to
@@ -164,16 +189,14 @@ func (s *Set) Add(member []byte, maxIntset int) bool {
 	if s.d == nil {
 		v, ok := listpack.ParseInt(member)
 		if ok {
-			if s.is.Contains(v) {
+			if s.ints().Contains(v) {
 				return false
 			}
-			s.reserve(v)
-			var added bool
-			s.is, added = s.is.Add(v)
-			if added && s.is.Len() > maxIntset {
+			s.addInt(v)
+			if s.Len() > maxIntset {
 				s.convert()
 			}
-			return added
+			return true
 		}
 		s.convert()
 	}
@@ -189,28 +212,31 @@ func (s *Set) Remove(member []byte) bool {
 	if !ok {
 		return false
 	}
-	s.is, ok = s.is.Remove(v)
-	if ok && cap(s.is)-len(s.is) > len(s.is)/4+16 {
-		s.is = intset.FromBytes(append([]byte(nil), s.is...))
+	is, ok := s.ints().Remove(v)
+	if ok {
+		// Removing shifts the tail in place; reallocate to the exact
+		// size once the spare bytes are worth it.
+		if cap(is)-len(is) > len(is)/4+16 {
+			is = intset.FromBytes(append([]byte(nil), is...))
+		}
+		s.setInts(is)
 	}
 	return ok
 }
 
-// reserve makes room for adding v to the intset at the exact size the
-// result needs (widening included), so that the intset does not keep the
-// spare capacity of geometric growth; Redis resizes an intset exactly.
-func (s *Set) reserve(v int64) {
-	enc := s.is.Encoding()
+// addInt adds v, which is absent, reallocating the intset to the exact size
+// the result needs (widening included).
+func (s *Set) addInt(v int64) {
+	is := s.ints()
+	enc := is.Encoding()
 	if need := intsetEncoding(v); need > enc {
 		enc = need
 	}
-	size := intset.HeaderSize + (s.is.Len()+1)*enc
-	if size <= cap(s.is) {
-		return
-	}
-	ns := make([]byte, len(s.is), size)
-	copy(ns, s.is)
-	s.is = intset.FromBytes(ns)
+	size := intset.HeaderSize + (is.Len()+1)*enc
+	ns := make([]byte, len(is), size)
+	copy(ns, is)
+	is, _ = intset.FromBytes(ns).Add(v)
+	s.setInts(is)
 }
 
 // intsetEncoding is the element size an intset needs to hold v.
@@ -227,9 +253,9 @@ func intsetEncoding(v int64) int {
 // convert moves the members of an intset into a hashtable.
 func (s *Set) convert() {
 	d := dict.New(false)
-	d.Expand(s.is.Len())
+	d.Expand(s.Len())
 	var buf [20]byte
-	for v := range s.is.All() {
+	for v := range s.ints().All() {
 		d.AddNew(strconv.AppendInt(buf[:0], v, 10), nil)
 	}
 	s.d, s.is = d, nil
