@@ -11,7 +11,7 @@
 # Options:
 #   --rounds N     rounds per measurement (default 5)
 #   --quick        smoke run: 1 round, short loads, 10x smaller data sets
-#   --budget D     time for the throughput runs in all, e.g. 5m (the default)
+#   --budget D     time for the throughput runs in all, e.g. 4m (the default)
 #   --rev REV      build vesta-server from git revision REV instead of the
 #                  working tree (useful while the tree is mid-edit)
 #   --publish      also write the results into docs/BENCHMARKS.md and the

@@ -153,4 +153,6 @@ func (e *errReader) Read(p []byte) (int, error) {
 type openError struct{ err error }
 
 func (e *openError) Error() string { return e.err.Error() }
+
+// Unwrap returns the cause.
 func (e *openError) Unwrap() error { return e.err }

@@ -29,7 +29,7 @@ func cmds(lines ...string) string {
 }
 
 // memDir returns an in-memory file system holding the given files.
-func memDir(t *testing.T, files map[string]string) *memfs.FS {
+func memDir(t testing.TB, files map[string]string) *memfs.FS {
 	t.Helper()
 	m := memfs.New()
 	for name, data := range files {

@@ -257,8 +257,11 @@ func (s *scanner) number(prefix byte) (int64, stopKind) {
 	if i == digits {
 		return 0, s.corrupt(start, start+1, fmt.Sprintf("Expected a number after '%c'", prefix))
 	}
-	v, err := strconv.ParseInt(string(line[1:i]), 10, 64)
-	if err != nil {
+	if i-1 > 20 { // the loader reads at most 20 characters
+		return 0, s.corrupt(start, start+1, fmt.Sprintf("Number after '%c' longer than 20 characters", prefix))
+	}
+	v, ok := parseInt(line[1:i])
+	if !ok {
 		return 0, s.corrupt(start, start+1, fmt.Sprintf("Number out of range after '%c'", prefix))
 	}
 	if prefix == '*' && v < 1 {
@@ -293,8 +296,17 @@ func (s *scanner) argument(keep bool) ([]byte, stopKind) {
 	if got < n {
 		return nil, s.truncated(start, fmt.Sprintf("Expected to read %d bytes, got %d bytes", n+2, got))
 	}
+	// The terminator, read byte by byte: a local buffer passed to an
+	// io.Reader would be allocated for every argument.
 	var crlf [2]byte
-	m, _ := io.ReadFull(s.r, crlf[:])
+	m := 0
+	for ; m < 2; m++ {
+		c, err := s.r.ReadByte()
+		if err != nil {
+			break
+		}
+		crlf[m] = c
+	}
 	s.pos += int64(m)
 	for k := 0; k < m; k++ {
 		if crlf[k] != "\r\n"[k] {
@@ -325,6 +337,31 @@ func (s *scanner) readLine(max int) ([]byte, bool) {
 		}
 	}
 	return line, false
+}
+
+// parseInt parses an optional sign and decimal digits (already checked),
+// reporting overflow of int64.
+func parseInt(b []byte) (int64, bool) {
+	neg := false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg = b[0] == '-'
+		b = b[1:]
+	}
+	var v uint64
+	for _, c := range b {
+		d := uint64(c - '0')
+		if v > (1<<63-d)/10 {
+			return 0, false
+		}
+		v = v*10 + d
+	}
+	if neg {
+		return -int64(v), true
+	}
+	if v > 1<<63-1 {
+		return 0, false
+	}
+	return int64(v), true
 }
 
 func equalFold(b []byte, lower string) bool {

@@ -29,6 +29,8 @@ const (
 
 var statusNames = [...]string{"valid", "empty", "truncated", "corrupt", "missing"}
 
+// String returns the verdict's name: valid, empty, truncated, corrupt or
+// missing.
 func (s Status) String() string {
 	if int(s) < len(statusNames) {
 		return statusNames[s]

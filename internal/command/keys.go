@@ -461,7 +461,10 @@ func ttlGeneric(c *Ctx, ms, abs bool) {
 	}
 	ttl = max(ttl, 0)
 	if !ms {
-		ttl = (ttl + 500) / 1000
+		// Rounded to the nearest second; unsigned so that a TTL near the
+		// int64 limit does not wrap (Redis prints 9223372036854776 for
+		// PXAT 9223372036854775807).
+		ttl = int64((uint64(ttl) + 500) / 1000)
 	}
 	c.W.Int(ttl)
 }
@@ -481,7 +484,7 @@ func cmdPersist(c *Ctx) {
 // bytes, "raw" above or after in-place modification.
 func StringEncoding(e *keyspace.Entry) string {
 	s := e.Str()
-	if !e.RawString() && len(s) <= 20 {
+	if !e.RawString() && !e.NoIntString() && len(s) <= 20 {
 		if _, ok := ParseInt(s); ok {
 			return "int"
 		}

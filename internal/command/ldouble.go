@@ -48,6 +48,9 @@ func ParseLongDouble(b []byte) (*LongDouble, bool) {
 	if _, _, err := v.f.Parse(s, 0); err != nil {
 		return nil, false
 	}
+	if v.f.Sign() == 0 && hasNonZeroDigit(s) {
+		return nil, false // ERANGE: underflow to zero
+	}
 	if !v.f.IsInf() && v.f.Sign() != 0 {
 		e := v.f.MantExp(nil)
 		if e > ldMaxExp {
@@ -100,4 +103,23 @@ func (a *LongDouble) Format() string {
 
 func isCSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// hasNonZeroDigit reports whether the mantissa of a decimal or hex float
+// literal has a non-zero digit (so a zero result means underflow).
+func hasNonZeroDigit(s string) bool {
+	s = strings.ToLower(strings.TrimLeft(s, "+-"))
+	hex := strings.HasPrefix(s, "0x")
+	if hex {
+		s = s[2:]
+	}
+	for _, c := range s {
+		switch {
+		case (c == 'e' && !hex) || (c == 'p' && hex):
+			return false
+		case c >= '1' && c <= '9', hex && c >= 'a' && c <= 'f':
+			return true
+		}
+	}
+	return false
 }

@@ -7,4 +7,5 @@ func RegisterData(t *Table) {
 	registerStrings(t)
 	registerHashes(t)
 	registerSets(t)
+	registerZSets(t)
 }

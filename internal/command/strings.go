@@ -349,7 +349,7 @@ func cmdAppend(c *Ctx) {
 	if len(add) > 0 || !e.RawString() {
 		buf := make([]byte, 0, n)
 		buf = append(append(buf, e.Str()...), add...)
-		c.DB.UpdateString(e, buf, true)
+		c.DB.UpdateString(e, buf, keyspace.EncRaw)
 	}
 	c.Changed(key)
 	c.W.Int(n)
@@ -390,7 +390,7 @@ func incrBy(c *Ctx, by int64) {
 	if e == nil {
 		c.DB.AddString(key, val)
 	} else {
-		c.DB.UpdateString(e, val, false)
+		c.DB.UpdateString(e, val, keyspace.EncAuto)
 	}
 	c.Changed(key)
 	c.W.Int(cur)
@@ -421,10 +421,9 @@ func cmdIncrByFloat(c *Ctx) {
 	}
 	val := []byte(sum.Format())
 	if e == nil {
-		c.DB.AddString(key, val)
-	} else {
-		c.DB.UpdateString(e, val, false)
+		e = c.DB.AddString(key, val)
 	}
+	c.DB.UpdateString(e, val, keyspace.EncNoInt)
 	c.Changed(key)
 	c.W.Bulk(val)
 	// Propagate the result, so that float formatting differences between
@@ -441,15 +440,11 @@ func cmdGetRange(c *Ctx) {
 	if !ok {
 		return
 	}
-	if start < 0 && end < 0 && start > end {
-		c.W.BulkString("")
-		return
-	}
 	e, ok := c.lookupRead(c.Args[1], keyspace.TypeString)
 	if !ok {
 		return
 	}
-	if e == nil {
+	if e == nil || (start < 0 && end < 0 && start > end) {
 		c.W.BulkString("")
 		return
 	}
@@ -507,10 +502,8 @@ func cmdSetRange(c *Ctx) {
 	copy(buf[off:], val)
 	if e == nil {
 		e = c.DB.AddString(key, buf)
-		c.DB.UpdateString(e, buf, true)
-	} else {
-		c.DB.UpdateString(e, buf, true)
 	}
+	c.DB.UpdateString(e, buf, keyspace.EncRaw)
 	c.Changed(key)
 	c.W.Int(int64(size))
 }

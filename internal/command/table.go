@@ -1,6 +1,7 @@
 package command
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -110,15 +111,22 @@ func (t *Table) Lookup(args [][]byte) (*Spec, string) {
 }
 
 func unknownCommand(args [][]byte) string {
+	// Redis formats these with %s, so each stops at its first NUL byte.
+	cstr := func(a []byte) []byte {
+		if i := bytes.IndexByte(a, 0); i >= 0 {
+			return a[:i]
+		}
+		return a
+	}
 	var b strings.Builder
 	for i := 1; i < len(args) && b.Len() < 128; i++ {
-		a := args[i]
+		a := cstr(args[i])
 		if n := 128 - b.Len(); len(a) > n {
 			a = a[:n]
 		}
 		fmt.Fprintf(&b, "'%s' ", a)
 	}
-	name := args[0]
+	name := cstr(args[0])
 	if len(name) > 128 {
 		name = name[:128]
 	}

@@ -197,7 +197,7 @@ func TestSnapshotPointInTime(t *testing.T) {
 					db.SetString(k, []byte(fmt.Sprint(rnd.Int())), rnd.IntN(2) == 0)
 				case r < 50:
 					if e := db.LookupWrite(k); e != nil {
-						db.UpdateString(e, append(append([]byte(nil), e.Str()...), 'x'), true)
+						db.UpdateString(e, append(append([]byte(nil), e.Str()...), 'x'), EncRaw)
 					}
 				case r < 60:
 					if e := db.LookupWrite(k); e != nil {

@@ -39,10 +39,11 @@ type Entry struct {
 }
 
 const (
-	lruBits  = 24
-	lruMask  = 1<<lruBits - 1
-	flagRaw  = 1 << 24 // the string was modified in place (encoding "raw")
-	flagMask = ^uint32(lruMask)
+	lruBits   = 24
+	lruMask   = 1<<lruBits - 1
+	flagRaw   = 1 << 24 // the string was modified in place (encoding "raw")
+	flagNoInt = 1 << 25 // the string was made without trying the int encoding
+	flagMask  = ^uint32(lruMask)
 )
 
 // Key returns the entry's key. The slice aliases the entry: copy it before
@@ -76,6 +77,11 @@ func (e *Entry) setLRU(clock uint32) { e.meta = e.meta&flagMask | clock&lruMask 
 // SETRANGE and the like, which Redis reports as encoding "raw".
 func (e *Entry) RawString() bool { return e.meta&flagRaw != 0 }
 
+// NoIntString reports a string Redis would not have int-encoded (the
+// result of INCRBYFLOAT): "embstr" or "raw" even when it looks like an
+// integer.
+func (e *Entry) NoIntString() bool { return e.meta&flagNoInt != 0 }
+
 func newStringEntry(key, val []byte) *Entry {
 	kv := make([]byte, len(key)+len(val))
 	copy(kv, key)
@@ -102,5 +108,5 @@ func (e *Entry) setString(val []byte) {
 		e.kv = kv
 	}
 	e.obj = nil
-	e.meta &^= flagRaw
+	e.meta &^= flagRaw | flagNoInt
 }

@@ -159,13 +159,26 @@ func (db *DB) SetString(key, val []byte, keepTTL bool) *Entry {
 	return e
 }
 
+// StrEnc says how OBJECT ENCODING should see a string a command made.
+type StrEnc uint8
+
+// String encodings as Redis would have chosen them.
+const (
+	EncAuto  StrEnc = iota // int, embstr or raw by content (tryObjectEncoding)
+	EncNoInt               // embstr or raw by length, never int (INCRBYFLOAT)
+	EncRaw                 // raw (APPEND, SETRANGE, SETBIT…)
+)
+
 // UpdateString replaces the value of an existing string entry in place,
 // keeping its TTL (INCR, APPEND, SETRANGE). The entry must come from
-// LookupWrite. raw marks the value as modified in place (encoding "raw").
-func (db *DB) UpdateString(e *Entry, val []byte, raw bool) {
+// LookupWrite or have just been added.
+func (db *DB) UpdateString(e *Entry, val []byte, enc StrEnc) {
 	e.setString(val)
-	if raw {
+	switch enc {
+	case EncRaw:
 		e.meta |= flagRaw
+	case EncNoInt:
+		e.meta |= flagNoInt
 	}
 }
 
@@ -226,7 +239,7 @@ func (db *DB) AddValueOf(key []byte, src *Entry, obj Object) *Entry {
 	var e *Entry
 	if src.obj == nil {
 		e = newStringEntry(key, src.Str())
-		e.meta |= src.meta & flagRaw
+		e.meta |= src.meta & (flagRaw | flagNoInt)
 	} else {
 		e = newObjectEntry(key, obj)
 	}

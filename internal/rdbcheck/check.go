@@ -70,6 +70,10 @@ type checker struct {
 	seen  map[string]struct{} // members of the current value, for duplicates
 	// announced holds the databases whose SELECTDB was reported.
 	announced map[uint64]bool
+	// fields and ends hold the fields of the listpack being checked for
+	// duplicates: field i is fields[ends[i-1]:ends[i]].
+	fields []byte
+	ends   []int
 }
 
 func (c *checker) run(r io.Reader) *Error {

@@ -39,6 +39,7 @@ type Error struct {
 	Err error
 }
 
+// Error formats the problem with its offset and key.
 func (e *Error) Error() string {
 	if e.HasKey {
 		return fmt.Sprintf("rdbcheck: offset %d, key %q: %v", e.Offset, e.Key, e.Err)

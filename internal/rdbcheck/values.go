@@ -1,6 +1,7 @@
 package rdbcheck
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/vestadb/vesta/internal/intset"
@@ -45,7 +46,7 @@ func (c *checker) checkValue(k *rdb.Key) (empty bool, err error) {
 			return false, integrity(what, err)
 		}
 		lp := listpack.FromBytes(v.Blob)
-		if err := listpack.CheckUniqueFields(lp); err != nil {
+		if err := c.uniqueFields(lp); err != nil {
 			return false, integrity(what, err)
 		}
 		return lp.Len() == 0, nil
@@ -110,6 +111,50 @@ func (c *checker) unique(elems [][]byte, what string) error {
 			return fmt.Errorf("%w: duplicate %s %q", ErrIntegrity, what, e)
 		}
 		c.seen[string(e)] = struct{}{}
+	}
+	return nil
+}
+
+// uniqueFields reports a repeated field or member in a pair layout,
+// comparing by string form as Redis does. lp must have passed a deep
+// Validate with pairs. Small listpacks (all those Redis writes by default)
+// are compared pairwise in a reused buffer, so that checking a file of
+// small hashes allocates nothing per key; larger ones use a set.
+func (c *checker) uniqueFields(lp listpack.Listpack) error {
+	c.fields, c.ends = c.fields[:0], c.ends[:0]
+	for p := lp.First(); p >= 0; {
+		c.fields = lp.AppendGet(c.fields, p)
+		c.ends = append(c.ends, len(c.fields))
+		if p = lp.Next(p); p < 0 {
+			break
+		}
+		p = lp.Next(p)
+	}
+	field := func(i int) []byte {
+		from := 0
+		if i > 0 {
+			from = c.ends[i-1]
+		}
+		return c.fields[from:c.ends[i]]
+	}
+	n := len(c.ends)
+	if n > 64 {
+		clear(c.seen)
+		for i := range n {
+			f := field(i)
+			if _, dup := c.seen[string(f)]; dup {
+				return fmt.Errorf("%w: %q", listpack.ErrDuplicate, f)
+			}
+			c.seen[string(f)] = struct{}{}
+		}
+		return nil
+	}
+	for i := 1; i < n; i++ {
+		for j := range i {
+			if bytes.Equal(field(i), field(j)) {
+				return fmt.Errorf("%w: %q", listpack.ErrDuplicate, field(i))
+			}
+		}
 	}
 	return nil
 }

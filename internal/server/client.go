@@ -104,11 +104,16 @@ func (cl *client) needAuth() bool {
 	return !cl.authenticated && cl.s.cfg.RequirePass != ""
 }
 
+// deniedMessage is Redis 7.0.15's reply to a non-loopback client in
+// protected mode, byte for byte (clients and tools may show it).
 const deniedMessage = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. " +
-	"In this mode connections are only accepted from the loopback interface. " +
-	"To accept clients from other hosts, set a password (requirepass), or disable protected mode " +
-	"(CONFIG SET protected-mode no from a loopback connection, or protected-mode no in the configuration file, " +
-	"or --protected-mode no on the command line) after making sure the server is not reachable from the internet.\r\n"
+	"In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: " +
+	"1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, " +
+	"however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. " +
+	"2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. " +
+	"3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. " +
+	"4) Setup a an authentication password for the default user. " +
+	"NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n"
 
 func (s *Server) serveConn(conn net.Conn) {
 	cl := s.newClient(conn)

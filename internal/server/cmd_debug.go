@@ -69,16 +69,16 @@ func (s *Server) cmdDebug(c *command.Ctx) {
 		c.W.Simple(fmt.Sprintf("Value at:%p refcount:1 encoding:%s serializedlength:%d lru:%d lru_seconds_idle:%d",
 			e, enc, size, e.LRU(), command.IdleSeconds(s.ks.LRUClock, e)))
 	case command.EqFold(sub, "DIGEST") && n == 2:
-		c.W.BulkString(s.datasetDigest().String())
+		c.W.Simple(s.datasetDigest().String())
 	case command.EqFold(sub, "DIGEST-VALUE") && n >= 2:
 		c.W.Array(n - 2)
 		for _, key := range c.Args[2:] {
 			e := c.DB.Peek(key)
 			if e == nil {
-				c.W.BulkString(digest.Sum{}.String())
+				c.W.Simple(digest.Sum{}.String())
 				continue
 			}
-			c.W.BulkString(valueDigest(c.DB, e).String())
+			c.W.Simple(valueDigest(c.DB, e).String())
 		}
 	case command.EqFold(sub, "POPULATE") && n >= 3 && n <= 5:
 		count, ok := command.ParseInt(c.Args[2])

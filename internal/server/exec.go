@@ -22,9 +22,10 @@ type propagation struct {
 	ops   []op // queued operations
 	// emitted counts operations handed to feed.
 	emitted int64
-	// Feed receives the operations to log, in order; nil when nothing
-	// consumes them (no AOF).
-	feed func(db int, args [][]byte)
+	// Feed receives the operations to log, in order, with one time for the
+	// whole group (so a #TS annotation never falls inside MULTI/EXEC); nil
+	// when nothing consumes them (no AOF).
+	feed func(db int, args [][]byte, now time.Time)
 }
 
 var (
@@ -62,15 +63,16 @@ func (s *Server) propagatePending() {
 	if feed == nil {
 		return
 	}
+	now := time.Now()
 	if len(ops) == 1 {
-		feed(ops[0].db, ops[0].args)
+		feed(ops[0].db, ops[0].args, now)
 		return
 	}
-	feed(ops[0].db, [][]byte{argMULTI})
+	feed(ops[0].db, [][]byte{argMULTI}, now)
 	for _, o := range ops {
-		feed(o.db, o.args)
+		feed(o.db, o.args, now)
 	}
-	feed(-1, [][]byte{argEXEC})
+	feed(-1, [][]byte{argEXEC}, now)
 }
 
 // keyExpired is the keyspace hook for a key deleted because its TTL passed:

@@ -1,7 +1,13 @@
 package server
 
 import (
+	"bufio"
+	"path/filepath"
+	"strings"
 	"time"
+
+	"github.com/vestadb/vesta/internal/aofcheck"
+	"github.com/vestadb/vesta/internal/rdbcheck"
 
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/keyspace"
@@ -35,13 +41,42 @@ func (s *Server) loadData() error {
 	}()
 	if s.cfg.AppendOnly {
 		if err := s.loadAOF(); err != nil {
+			for _, line := range aofcheck.Diagnose(s.fs, filepath.Join(s.cfg.Dir, s.cfg.AppendDirname), s.cfg.AppendFilename) {
+				s.log.Warn(line)
+			}
 			return err
 		}
 		s.loading = false
 		s.ks.Loading = false
 		return s.openAOF()
 	}
-	return s.loadRDB()
+	if err := s.loadRDB(); err != nil {
+		s.diagnoseRDB()
+		return err
+	}
+	return nil
+}
+
+// diagnoseRDB logs what the RDB checker finds in dump.rdb after a failed
+// load, as Redis runs redis-check-rdb.
+func (s *Server) diagnoseRDB() {
+	f, err := s.fs.Open(s.rdbPath())
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return
+	}
+	rep, _ := rdbcheck.Check(bufio.NewReader(f), st.Size(), rdbcheck.Options{
+		Name: s.cfg.DBFilename, Databases: s.cfg.Databases, IgnoreChecksum: !s.cfg.RDBChecksum,
+	})
+	var b strings.Builder
+	rep.WriteTo(&b)
+	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+		s.log.Warn(line)
+	}
 }
 
 func (s *Server) startLoading(total int64) {

@@ -131,7 +131,7 @@ func (s *Server) openAOF() error {
 	}
 	w.StartBackgroundSync()
 	s.aof.w = w
-	s.prop.feed = func(db int, args [][]byte) { w.Feed(db, args, time.Now()) }
+	s.prop.feed = w.Feed
 	if err := d.DeleteHistory(); err != nil {
 		s.log.Warn("Failed to delete AOF history files", "err", err)
 	}

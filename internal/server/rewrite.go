@@ -95,7 +95,7 @@ func (s *Server) startRewrite() error {
 		w.StartBackgroundSync()
 		s.aof.w = w
 		s.aof.rw.tempIncr = name
-		s.prop.feed = func(db int, args [][]byte) { w.Feed(db, args, time.Now()) }
+		s.prop.feed = w.Feed
 	}
 	s.aof.dir = d
 

@@ -66,7 +66,7 @@ func startServerFS(t *testing.T, fsys vfs.FS, mutate func(c *config.Config)) *te
 		ts.waitReady(t)
 		return ts
 	}
-	ts.s.prop.feed = func(db int, args [][]byte) {
+	ts.s.prop.feed = func(db int, args [][]byte, _ time.Time) {
 		ts.mu.Lock()
 		defer ts.mu.Unlock()
 		parts := []string{}

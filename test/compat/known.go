@@ -10,15 +10,17 @@ import (
 
 func init() {
 	RegisterKnownBug(KnownBug{
-		ID:   "debug-digest-bulk",
-		What: "DEBUG DIGEST replies with a bulk string; Redis replies with a simple string (+<40 hex digits>)",
+		Fixed: true,
+		ID:    "debug-digest-bulk",
+		What:  "DEBUG DIGEST replies with a bulk string; Redis replies with a simple string (+<40 hex digits>)",
 		Match: func(_ Script, c Cmd) bool {
 			return c.Name() == "DEBUG" && len(c.Args) == 2 && strings.EqualFold(c.Args[1], "DIGEST")
 		},
 		Script: Script{C("SET", "k", "v"), C("DEBUG", "DIGEST")},
 	})
 	RegisterKnownBug(KnownBug{
-		ID: "nul-in-error-text",
+		Fixed: true,
+		ID:    "nul-in-error-text",
 		What: "error replies that quote the command name or its arguments (unknown command) quote them whole; " +
 			"Redis formats them as C strings and cuts each at the first NUL byte",
 		Match: func(_ Script, c Cmd) bool {
@@ -53,8 +55,9 @@ func init() {
 
 func init() {
 	RegisterKnownBug(KnownBug{
-		ID:   "incrbyfloat-int-encoding",
-		What: "INCRBYFLOAT stores an integer-looking result int-encoded; Redis stores it as embstr (OBJECT ENCODING differs)",
+		Fixed: true,
+		ID:    "incrbyfloat-int-encoding",
+		What:  "INCRBYFLOAT stores an integer-looking result int-encoded; Redis stores it as embstr (OBJECT ENCODING differs)",
 		Match: func(prefix Script, c Cmd) bool {
 			// The value may have moved (COPY, RENAME, MOVE, SWAPDB): any
 			// earlier INCRBYFLOAT counts.
@@ -66,7 +69,8 @@ func init() {
 
 func init() {
 	RegisterKnownBug(KnownBug{
-		ID: "expiretime-rounding-overflow",
+		Fixed: true,
+		ID:    "expiretime-rounding-overflow",
 		What: "EXPIRETIME of a key whose expiry is near the int64 limit (PXAT 9223372036854775807) " +
 			"overflows to a negative number; Redis replies 9223372036854776",
 		Match: func(prefix Script, c Cmd) bool {
@@ -100,7 +104,8 @@ func used(s Script, name string) bool {
 
 func init() {
 	RegisterKnownBug(KnownBug{
-		ID: "float-huge-negative-exponent",
+		Fixed: true,
+		ID:    "float-huge-negative-exponent",
 		What: "INCRBYFLOAT accepts a float whose negative exponent is huge (1e-2123456789) as 0; " +
 			"Redis's strtold underflows with ERANGE and replies 'value is not a valid float'",
 		Match: func(prefix Script, c Cmd) bool {
@@ -128,7 +133,8 @@ func hasNegativeExponent(s Script) bool {
 
 func init() {
 	RegisterKnownBug(KnownBug{
-		ID: "getrange-negative-shortcut",
+		Fixed: true,
+		ID:    "getrange-negative-shortcut",
 		What: "GETRANGE/SUBSTR with start < 0, end < 0 and start > end replies \"\" before looking the key up, " +
 			"so an expired key is not deleted (DBSIZE differs) and a key of another type gives \"\" instead of " +
 			"WRONGTYPE; Redis 7.0 looks the key up first",

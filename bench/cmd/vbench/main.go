@@ -60,7 +60,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.Out, "out", "bench/out/latest", "directory for the report, raw CSV, chart and server data")
 	fs.IntVar(&o.Rounds, "rounds", 0, "rounds per measurement (default 5, or 1 with -quick)")
 	fs.BoolVar(&o.Quick, "quick", false, "a smoke run: one round, short loads, 10x smaller data sets")
-	fs.DurationVar(&o.Budget, "budget", 0, "time the throughput scenario's measured runs should take in all (default 5m, or 40s with -quick)")
+	fs.DurationVar(&o.Budget, "budget", 0, "time the throughput scenario's measured runs should take in all (default 4m, or 40s with -quick)")
 	fs.StringVar(&o.Doc, "doc", "", "Markdown file whose vbench sections are replaced by this run's (e.g. docs/BENCHMARKS.md)")
 	fs.StringVar(&o.Publish, "publish", "", "directory that receives the chart and raw CSV referenced from -doc (e.g. bench/results)")
 	fs.StringVar(&o.Command, "command", "", "the command line to print in the report (default: this one)")
@@ -103,7 +103,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 		}
 	}
 	if o.Budget <= 0 {
-		o.Budget = 5 * time.Minute
+		o.Budget = 4 * time.Minute
 		if o.Quick {
 			o.Budget = 40 * time.Second
 		}

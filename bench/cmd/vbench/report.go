@@ -16,22 +16,23 @@ var errMarkers = errors.New("vbench: unbalanced vbench markers")
 
 // chartData holds the ratios the chart shows, one bar group per label.
 type chartData struct {
-	labels        []string
-	thr, p99Ratio []float64
+	labels             []string
+	thr, p99Ratio, cpu []float64
 }
 
-func (c *chartData) add(label string, thr, p99 float64) {
+func (c *chartData) add(label string, thr, p99, cpu float64) {
 	c.labels = append(c.labels, label)
 	c.thr = append(c.thr, thr)
 	c.p99Ratio = append(c.p99Ratio, p99)
+	c.cpu = append(c.cpu, cpu)
 }
 
 // gnuplotData renders the data file: label, throughput ratio, p99 ratio.
 func (c *chartData) gnuplotData() string {
 	var b strings.Builder
-	b.WriteString("# label thr_ratio p99_ratio (Vesta/Redis)\n")
+	b.WriteString("# label thr_ratio p99_ratio cpu_per_op_ratio (Vesta/Redis)\n")
 	for i, l := range c.labels {
-		fmt.Fprintf(&b, "%q %s %s\n", l, gpNum(c.thr[i]), gpNum(c.p99Ratio[i]))
+		fmt.Fprintf(&b, "%q %s %s %s\n", l, gpNum(c.thr[i]), gpNum(c.p99Ratio[i]), gpNum(c.cpu[i]))
 	}
 	return b.String()
 }
@@ -43,11 +44,12 @@ func gpNum(x float64) string {
 	return fmt.Sprintf("%.4f", x)
 }
 
-// gnuplotScript draws two bar charts, throughput ratio above and p99 ratio
-// below, with a line at 1 (parity with Redis).
+// gnuplotScript draws three bar charts, the Vesta/Redis ratios of
+// throughput, p99 latency and server CPU per request, each with a line at 1
+// (parity with Redis).
 func gnuplotScript(dataFile, outFile string, n int) string {
-	width := max(800, 60+n*34)
-	return fmt.Sprintf(`set terminal svg size %d,720 dynamic font "sans,11" background "white"
+	width := max(800, 120+n*34)
+	return fmt.Sprintf(`set terminal svg size %d,1000 dynamic font "sans,11" background "white"
 set output %q
 set datafile missing "NaN"
 set style data histograms
@@ -58,13 +60,16 @@ set grid ytics
 set xtics rotate by -40 scale 0 font ",9"
 set key off
 set yrange [0:*]
-set multiplot layout 2,1
+set rmargin 10
+set multiplot layout 3,1
 set title "Throughput, Vesta / Redis (above 1: Vesta faster)"
 plot %q using 2:xtic(1) lc rgb "#3b7dd8", 1 with lines lc rgb "#cc0000" dt 2
 set title "p99 latency, Vesta / Redis (above 1: Vesta slower)"
 plot %q using 3:xtic(1) lc rgb "#e08a1e", 1 with lines lc rgb "#cc0000" dt 2
+set title "Server CPU time per request, Vesta / Redis (above 1: Vesta uses more)"
+plot %q using 4:xtic(1) lc rgb "#5a9e4b", 1 with lines lc rgb "#cc0000" dt 2
 unset multiplot
-`, width, outFile, dataFile, dataFile)
+`, width, outFile, dataFile, dataFile, dataFile)
 }
 
 // render returns the section as Markdown between its markers. chartRef is
@@ -94,7 +99,7 @@ func (s *section) render(chartRef, rawRef string) string {
 	}
 	b.WriteString(s.md.String())
 	if chartRef != "" {
-		fmt.Fprintf(&b, "\n![Vesta/Redis ratios of throughput and p99 latency](%s)\n", chartRef)
+		fmt.Fprintf(&b, "\n![Vesta/Redis ratios of throughput, p99 latency and server CPU per request](%s)\n", chartRef)
 	}
 	if len(s.raw) > 1 {
 		b.WriteString("\n<details><summary>Raw numbers (one row per run)</summary>\n\n```csv\n")

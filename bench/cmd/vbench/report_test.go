@@ -50,15 +50,15 @@ func TestMdTable(t *testing.T) {
 
 func TestChartData(t *testing.T) {
 	var c chartData
-	c.add("SET P1 off", 0.5, 2)
-	c.add("GET P1 off", math.NaN(), 1)
+	c.add("SET P1 off", 0.5, 2, 1.5)
+	c.add("GET P1 off", math.NaN(), 1, 1)
 	got := c.gnuplotData()
-	want := "# label thr_ratio p99_ratio (Vesta/Redis)\n\"SET P1 off\" 0.5000 2.0000\n\"GET P1 off\" NaN 1.0000\n"
+	want := "# label thr_ratio p99_ratio cpu_per_op_ratio (Vesta/Redis)\n\"SET P1 off\" 0.5000 2.0000 1.5000\n\"GET P1 off\" NaN 1.0000 1.0000\n"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	gp := gnuplotScript("d.dat", "c.svg", 2)
-	for _, s := range []string{`set output "c.svg"`, `plot "d.dat" using 2:xtic(1)`, `plot "d.dat" using 3:xtic(1)`} {
+	for _, s := range []string{`set output "c.svg"`, `plot "d.dat" using 2:xtic(1)`, `plot "d.dat" using 3:xtic(1)`, `plot "d.dat" using 4:xtic(1)`} {
 		if !strings.Contains(gp, s) {
 			t.Errorf("gnuplot script lacks %q:\n%s", s, gp)
 		}

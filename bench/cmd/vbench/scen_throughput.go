@@ -242,7 +242,7 @@ func thrReport(e *runEnv, s *section, modes []mode, tests []thrTest, data map[th
 					pair(func(x thrRun) float64 { return x.res.P999 }), pair(func(x thrRun) float64 { return x.res.Max }),
 					ratioSpread(p99r)})
 				s.chart.add(fmt.Sprintf("%s P%d %s", strings.ToUpper(t.name), p, m.name),
-					median(ratios(series(v, rps), series(r, rps))), median(p99r))
+					median(ratios(series(v, rps), series(r, rps))), median(p99r), median(ratios(series(v, cpu), series(r, cpu))))
 			}
 		}
 		s.printf("\nLatency in ms, Redis / Vesta (p99.9 is redis-benchmark's 99.902%% HDR step). "+
