@@ -29,12 +29,11 @@ func NewRESPSink() *RESPSink { return &RESPSink{last: -1} }
 // Size is the number of encoded bytes not yet taken.
 func (s *RESPSink) Size() int { return len(s.buf) }
 
-// Take returns the encoded bytes and starts a new buffer.
-func (s *RESPSink) Take() []byte {
-	b := s.buf
-	s.buf = nil
-	return b
-}
+// Bytes returns the encoded bytes not yet consumed.
+func (s *RESPSink) Bytes() []byte { return s.buf }
+
+// Consume drops the first n bytes, keeping what was appended after them.
+func (s *RESPSink) Consume(n int) { s.buf = append(s.buf[:0], s.buf[n:]...) }
 
 // Err is the first entry that could not be encoded.
 func (s *RESPSink) Err() error { return s.err }

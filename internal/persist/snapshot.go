@@ -84,10 +84,15 @@ func StartRESPSnapshot(lock sync.Locker, ks *keyspace.Keyspace, out io.Writer, o
 	return j
 }
 
-// encoder is what a job needs from its sink.
+// encoder is what a job needs from its sink. The job writes Bytes() out
+// (outside the lock) and then Consumes them, so one buffer serves the whole
+// snapshot: handing out a fresh chunk per step would leave megabytes of
+// garbage per second, and the garbage collector's slack (up to the size of
+// the live heap) would show up as memory growth during every snapshot.
 type encoder interface {
 	Size() int
-	Take() []byte
+	Bytes() []byte
+	Consume(n int)
 	Err() error
 }
 
@@ -96,9 +101,16 @@ type rdbEncoder struct {
 	sink *RDBSink
 }
 
-func (r rdbEncoder) Size() int    { return r.e.Size() }
-func (r rdbEncoder) Take() []byte { return r.e.Take() }
-func (r rdbEncoder) Err() error   { return r.sink.Err() }
+func (r rdbEncoder) Size() int     { return r.e.Size() }
+func (r rdbEncoder) Bytes() []byte { return r.e.Bytes() }
+func (r rdbEncoder) Err() error    { return r.sink.Err() }
+
+// Consume drops the first n bytes, keeping what was appended after them.
+func (r rdbEncoder) Consume(n int) {
+	rest := r.e.Bytes()[n:]
+	r.e.Reset()
+	r.e.Raw(rest)
+}
 
 // Progress reports keys serialised and keys at the cut.
 func (j *Job) Progress() (done, total int64) { return j.snap.Keys, j.snap.Total }
@@ -131,6 +143,10 @@ func (j *Job) Run(background bool) error {
 	var chunk []byte
 	for {
 		lock()
+		if chunk != nil {
+			j.enc.Consume(len(chunk)) // written out last time round
+			chunk = nil
+		}
 		if j.aborted {
 			unlock()
 			return ErrAborted
@@ -140,7 +156,7 @@ func (j *Job) Run(background bool) error {
 		if done {
 			j.snap.End()
 		}
-		chunk = j.enc.Take()
+		chunk = j.enc.Bytes()
 		err := j.enc.Err()
 		unlock()
 		if err != nil {
