@@ -5,5 +5,7 @@ package command
 func RegisterData(t *Table) {
 	registerKeys(t)
 	registerStrings(t)
+	registerHashes(t)
+	registerSets(t)
 	registerZSets(t)
 }
