@@ -136,6 +136,8 @@ var listScripts = []struct {
 	{"other-commands-on-lists", false, []string{
 		"RPUSH l a 1", "TYPE l", "OBJECT ENCODING l", "GET l", "INCR l", "APPEND l x", "ZADD l 1 a",
 		"ZCARD l", "ZUNIONSTORE d 1 l", "ZINTER 1 l", "ZDIFF 1 l", "ZUNIONSTORE d 2 nokey l", "EXISTS d",
+		"SADD l x", "SMEMBERS l", "SINTER l", "SUNIONSTORE d l", "SMOVE l d x", "HSET l f v", "HGETALL l",
+		"SADD st a", "LPUSH st a", "LINSERT st BEFORE a b", "LMOVE l st LEFT LEFT", "SINTERCARD 1 l",
 		"SET s v", "RPUSH z 1", "ZADD zz 1 a", "LPUSH zz a", "LRANGE zz 0 -1", "RENAME l l2", "LRANGE l2 0 -1",
 		"COPY l2 l3", "LPUSH l3 new", "LRANGE l2 0 -1", "LRANGE l3 0 -1", "DEL l2 l3", "EXISTS l2 l3",
 	}},

@@ -5,15 +5,15 @@ import (
 	"testing"
 )
 
-// step is one command with its expected raw reply ("|" for CRLF), what it
+// listStep is one command with its expected raw reply ("|" for CRLF), what it
 // propagates ("" for nothing) and how many changes it counts.
-type step struct {
+type listStep struct {
 	cmd, reply, prop string
 	dirty            int64
 }
 
 // run executes steps in order on one tester and checks each.
-func (tt *tester) run(steps []step) {
+func (tt *tester) runList(steps []listStep) {
 	tt.t.Helper()
 	for _, s := range steps {
 		d := tt.ks.Dirty
@@ -33,7 +33,7 @@ func (tt *tester) run(steps []step) {
 const wrongType = "-WRONGTYPE Operation against a key holding the wrong kind of value|"
 
 func TestListPush(t *testing.T) {
-	newTester(t).run([]step{
+	newTester(t).runList([]listStep{
 		{"LPUSH l a b", ":2|", "LPUSH l a b", 2},
 		{"RPUSH l c", ":3|", "RPUSH l c", 1},
 		{"LRANGE l 0 -1", "*3|$1|b|$1|a|$1|c|", "", 0},
@@ -51,7 +51,7 @@ func TestListPush(t *testing.T) {
 }
 
 func TestListPop(t *testing.T) {
-	newTester(t).run([]step{
+	newTester(t).runList([]listStep{
 		{"RPUSH l a b c d e", ":5|", "RPUSH l a b c d e", 5},
 		{"LPOP l", "$1|a|", "LPOP l", 1},
 		{"RPOP l", "$1|e|", "RPOP l", 1},
@@ -83,7 +83,7 @@ func TestListPopRESP3(t *testing.T) {
 }
 
 func TestListRangeIndex(t *testing.T) {
-	newTester(t).run([]step{
+	newTester(t).runList([]listStep{
 		{"RPUSH l a b c 10 -20", ":5|", "RPUSH l a b c 10 -20", 5},
 		{"LRANGE l 0 -1", "*5|$1|a|$1|b|$1|c|$2|10|$3|-20|", "", 0},
 		{"LRANGE l -2 100", "*2|$2|10|$3|-20|", "", 0},
@@ -105,7 +105,7 @@ func TestListRangeIndex(t *testing.T) {
 }
 
 func TestListSetInsert(t *testing.T) {
-	newTester(t).run([]step{
+	newTester(t).runList([]listStep{
 		{"RPUSH l a b c", ":3|", "RPUSH l a b c", 3},
 		{"LSET l 0 x", "+OK|", "LSET l 0 x", 1},
 		{"LSET l -1 x", "+OK|", "LSET l -1 x", 1},
@@ -125,7 +125,7 @@ func TestListSetInsert(t *testing.T) {
 }
 
 func TestListRemTrim(t *testing.T) {
-	newTester(t).run([]step{
+	newTester(t).runList([]listStep{
 		{"RPUSH l a b a c a", ":5|", "RPUSH l a b a c a", 5},
 		{"LREM l 1 a", ":1|", "LREM l 1 a", 1},
 		{"LREM l -1 a", ":1|", "LREM l -1 a", 1},
@@ -149,7 +149,7 @@ func TestListRemTrim(t *testing.T) {
 }
 
 func TestListPos(t *testing.T) {
-	newTester(t).run([]step{
+	newTester(t).runList([]listStep{
 		{"RPUSH l a b c a b c 1", ":7|", "RPUSH l a b c a b c 1", 7},
 		{"LPOS l b", ":1|", "", 0},
 		{"LPOS l b RANK 2", ":4|", "", 0},
@@ -174,7 +174,7 @@ func TestListPos(t *testing.T) {
 }
 
 func TestListMove(t *testing.T) {
-	newTester(t).run([]step{
+	newTester(t).runList([]listStep{
 		{"RPUSH src a b c", ":3|", "RPUSH src a b c", 3},
 		{"LMOVE src dst LEFT RIGHT", "$1|a|", "LMOVE src dst LEFT RIGHT", 1},
 		{"RPOPLPUSH src dst", "$1|c|", "RPOPLPUSH src dst", 1},
@@ -193,7 +193,7 @@ func TestListMove(t *testing.T) {
 }
 
 func TestListMPop(t *testing.T) {
-	newTester(t).run([]step{
+	newTester(t).runList([]listStep{
 		{"RPUSH l a b c", ":3|", "RPUSH l a b c", 3},
 		{"LMPOP 2 nokey l RIGHT COUNT 2", "*2|$1|l|*2|$1|c|$1|b|", "RPOP l 2", 2},
 		{"LMPOP 1 l LEFT COUNT 10", "*2|$1|l|*1|$1|a|", "LPOP l 1", 1},
@@ -212,7 +212,7 @@ func TestListMPop(t *testing.T) {
 // Ensure that the blocking commands served at once reply and propagate as
 // their non-blocking forms, and refuse bad timeouts.
 func TestListBlockingImmediate(t *testing.T) {
-	newTester(t).run([]step{
+	newTester(t).runList([]listStep{
 		{"RPUSH l a b c d", ":4|", "RPUSH l a b c d", 4},
 		{"BLPOP nokey l 0", "*2|$1|l|$1|a|", "LPOP l", 1},
 		{"BRPOP l 1.5", "*2|$1|l|$1|d|", "RPOP l", 1},

@@ -6,5 +6,7 @@ func RegisterData(t *Table) {
 	registerKeys(t)
 	registerStrings(t)
 	registerLists(t)
+	registerHashes(t)
+	registerSets(t)
 	registerZSets(t)
 }

@@ -47,25 +47,31 @@ func (s *RESPSink) Entry(db int, e *keyspace.Entry, expireAt int64) {
 		s.last = db
 	}
 	key := e.Key()
-	switch v := e.Obj().(type) {
-	case nil:
+	// Dispatch on the type, not on the interface: lists and sets have the
+	// same method set.
+	switch o := e.Obj(); e.Type() {
+	case keyspace.TypeString:
 		s.cmd([]byte("SET"), key, e.Str())
-	case keyspace.ListValue:
+	case keyspace.TypeList:
+		v := o.(keyspace.ListValue)
 		s.chunked("RPUSH", key, v.Len(), func(add func(...[]byte)) {
 			v.Each(func(el []byte) bool { add(el); return true })
 		})
-	case keyspace.SetValue:
+	case keyspace.TypeSet:
+		v := o.(keyspace.SetValue)
 		s.chunked("SADD", key, v.Len(), func(add func(...[]byte)) {
 			v.Each(func(m []byte) bool { add(m); return true })
 		})
-	case keyspace.ZSetValue:
+	case keyspace.TypeZSet:
+		v := o.(keyspace.ZSetValue)
 		s.chunked("ZADD", key, v.Len(), func(add func(...[]byte)) {
 			v.Each(func(m []byte, score float64) bool {
 				add(resp.AppendDouble(nil, score), m)
 				return true
 			})
 		})
-	case keyspace.HashValue:
+	case keyspace.TypeHash:
+		v := o.(keyspace.HashValue)
 		s.chunked("HMSET", key, v.Len(), func(add func(...[]byte)) {
 			v.Each(func(f, val []byte) bool { add(f, val); return true })
 		})

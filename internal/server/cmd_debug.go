@@ -224,17 +224,19 @@ func (s *Server) datasetDigest() digest.Sum {
 		d.DB(db.ID)
 		db.Each(func(e *keyspace.Entry) bool {
 			at := db.ExpireAt(e)
-			switch v := e.Obj().(type) {
-			case nil:
+			// Dispatch on the type, not on the interface: lists and sets
+			// have the same method set.
+			switch o := e.Obj(); e.Type() {
+			case keyspace.TypeString:
 				d.String(e.Key(), e.Str(), at)
-			case keyspace.ListValue:
-				d.List(e.Key(), listSeq(v), at)
-			case keyspace.SetValue:
-				d.Set(e.Key(), setSeq(v), at)
-			case keyspace.ZSetValue:
-				d.ZSet(e.Key(), zsetSeq(v), at)
-			case keyspace.HashValue:
-				d.Hash(e.Key(), hashSeq(v), at)
+			case keyspace.TypeList:
+				d.List(e.Key(), listSeq(o.(keyspace.ListValue)), at)
+			case keyspace.TypeSet:
+				d.Set(e.Key(), setSeq(o.(keyspace.SetValue)), at)
+			case keyspace.TypeZSet:
+				d.ZSet(e.Key(), zsetSeq(o.(keyspace.ZSetValue)), at)
+			case keyspace.TypeHash:
+				d.Hash(e.Key(), hashSeq(o.(keyspace.HashValue)), at)
 			}
 			return true
 		})
@@ -245,17 +247,17 @@ func (s *Server) datasetDigest() digest.Sum {
 // valueDigest computes DEBUG DIGEST-VALUE of one entry.
 func valueDigest(db *keyspace.DB, e *keyspace.Entry) digest.Sum {
 	at := db.ExpireAt(e)
-	switch v := e.Obj().(type) {
-	case nil:
+	switch o := e.Obj(); e.Type() {
+	case keyspace.TypeString:
 		return digest.StringValue(e.Str(), at)
-	case keyspace.ListValue:
-		return digest.ListValue(listSeq(v), at)
-	case keyspace.SetValue:
-		return digest.SetValue(setSeq(v), at)
-	case keyspace.ZSetValue:
-		return digest.ZSetValue(zsetSeq(v), at)
-	case keyspace.HashValue:
-		return digest.HashValue(hashSeq(v), at)
+	case keyspace.TypeList:
+		return digest.ListValue(listSeq(o.(keyspace.ListValue)), at)
+	case keyspace.TypeSet:
+		return digest.SetValue(setSeq(o.(keyspace.SetValue)), at)
+	case keyspace.TypeZSet:
+		return digest.ZSetValue(zsetSeq(o.(keyspace.ZSetValue)), at)
+	case keyspace.TypeHash:
+		return digest.HashValue(hashSeq(o.(keyspace.HashValue)), at)
 	}
 	return digest.Sum{}
 }
