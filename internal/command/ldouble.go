@@ -43,6 +43,10 @@ func ParseLongDouble(b []byte) (*LongDouble, bool) {
 	if strings.ContainsAny(s, "_ ") || strings.HasPrefix(ls, "nan") {
 		return nil, false
 	}
+	if strings.HasPrefix(ls, "0b") || strings.HasPrefix(ls, "0o") {
+		// big.Float reads binary and octal prefixes; strtold does not.
+		return nil, false
+	}
 	v := &LongDouble{}
 	v.f.SetPrec(ldPrec).SetMode(big.ToNearestEven)
 	if _, _, err := v.f.Parse(s, 0); err != nil {

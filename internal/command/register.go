@@ -5,6 +5,7 @@ package command
 func RegisterData(t *Table) {
 	registerKeys(t)
 	registerStrings(t)
+	registerLists(t)
 	registerHashes(t)
 	registerSets(t)
 	registerZSets(t)

@@ -131,10 +131,12 @@ func zsetOp(c *Ctx, dstIdx, numkeysIdx, op int, cardOnly bool) {
 		if e == nil {
 			continue
 		}
-		switch v := e.Obj().(type) {
-		case *zset.ZSet:
-			srcs[i].obj, srcs[i].z = v, v
-		case keyspace.SetValue:
+		// Lists have the same methods as sets, so the value's type decides.
+		v, isSet := e.Obj().(keyspace.SetValue)
+		switch z, isZSet := e.Obj().(*zset.ZSet); {
+		case isZSet:
+			srcs[i].obj, srcs[i].z = z, z
+		case isSet && e.Type() == keyspace.TypeSet:
 			srcs[i].obj, srcs[i].set = v, v
 		default:
 			c.Error(ErrWrongType)

@@ -13,6 +13,7 @@ import (
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/digest"
 	"github.com/vestadb/vesta/internal/keyspace"
+	"github.com/vestadb/vesta/internal/types/list"
 )
 
 // DEBUG: the subcommands tests and tools rely on. Gated by
@@ -66,8 +67,18 @@ func (s *Server) cmdDebug(c *command.Ctx) {
 		if e.Type() != keyspace.TypeString {
 			enc = e.Obj().Encoding()
 		}
-		c.W.Simple(fmt.Sprintf("Value at:%p refcount:1 encoding:%s serializedlength:%d lru:%d lru_seconds_idle:%d",
-			e, enc, size, e.LRU(), command.IdleSeconds(s.ks.LRUClock, e)))
+		extra := ""
+		if l, ok := e.Obj().(*list.List); ok {
+			in := l.Info()
+			compressed := 0
+			if in.Compressed {
+				compressed = 1
+			}
+			extra = fmt.Sprintf(" ql_nodes:%d ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:%d ql_uncompressed_size:%d",
+				in.Nodes, float64(l.Len())/float64(in.Nodes), in.Fill, compressed, in.UncompressedSize)
+		}
+		c.W.Simple(fmt.Sprintf("Value at:%p refcount:1 encoding:%s serializedlength:%d lru:%d lru_seconds_idle:%d%s",
+			e, enc, size, e.LRU(), command.IdleSeconds(s.ks.LRUClock, e), extra))
 	case command.EqFold(sub, "DIGEST") && n == 2:
 		c.W.Simple(s.datasetDigest().String())
 	case command.EqFold(sub, "DIGEST-VALUE") && n >= 2:

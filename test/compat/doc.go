@@ -14,7 +14,7 @@
 // replies escaped, and the minimized script.
 //
 // Scripts come from a seeded random generator ([Generate]) over a small key
-// space. Generators are registered by family ([Register]): "strings",
+// space. Generators are registered by family ([Register]): "strings", "lists",
 // "keys", "expire", "db", "errors" and "misc" exist now; other data types add
 // their own families in files of their own (gen_<family>.go) without
 // touching the rest. A generator must avoid replies that depend on timing:
