@@ -17,4 +17,6 @@ const (
 	ErrNegativeLen   = "ERR value is out of range, must be positive"
 	ErrTimeout       = "ERR timeout is not a float or out of range"
 	ErrNegTimeout    = "ERR timeout is negative"
+	// ErrRandTooLarge is Vesta's own: see randReplyTooLarge.
+	ErrRandTooLarge = "ERR count is too large: the reply would exceed proto-max-bulk-len"
 )

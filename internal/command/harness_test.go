@@ -176,3 +176,20 @@ func TestSetPropagation(t *testing.T) {
 		}
 	}
 }
+
+// Ensure that a repeat-allowed random count too large to reply is refused
+// instead of exhausting memory (Redis 7.0.15 is killed by it).
+func TestRandCountTooLarge(t *testing.T) {
+	tt := newTester(t)
+	tt.do("SADD s a")
+	tt.do("HSET h f v")
+	tt.do("ZADD z 1 m")
+	for _, cmd := range []string{"SRANDMEMBER s -9223372036854775807", "HRANDFIELD h -9223372036854775807", "ZRANDMEMBER z -9223372036854775807"} {
+		if got := tt.do(cmd); got != "-"+ErrRandTooLarge+"\r\n" {
+			t.Errorf("%s: got %q", cmd, got)
+		}
+	}
+	if got := tt.do("SRANDMEMBER s -3"); got != "*3\r\n$1\r\na\r\n$1\r\na\r\n$1\r\na\r\n" {
+		t.Errorf("SRANDMEMBER s -3: got %q", got)
+	}
+}

@@ -76,6 +76,9 @@ func hrandReply(c *Ctx, h *hash.Hash, n int64, withValues bool) {
 	count := n
 	if !unique {
 		count = -n
+		if randReplyTooLarge(c, count) {
+			return
+		}
 	}
 	replyLen := count
 	if unique {

@@ -154,6 +154,9 @@ func cmdSRandMember(c *Ctx) {
 	emit := func(m []byte) { c.W.Bulk(m) }
 	if n < 0 {
 		count := -n
+		if randReplyTooLarge(c, count) {
+			return
+		}
 		c.W.Array(int(count))
 		for count > 0 {
 			batch := min(count, srandSample)
@@ -173,4 +176,17 @@ func cmdSRandMember(c *Ctx) {
 	}
 	c.W.Array(int(n))
 	s.SampleUnique(int(n), c.KS.Rand, emit)
+}
+
+// randReplyTooLarge refuses a negative count (repeats allowed) whose reply
+// could not be built: Redis 7.0.15 tries, and SRANDMEMBER s
+// -9223372036854775807 gets it killed for lack of memory. Vesta refuses
+// replies of more elements than a quarter of proto-max-bulk-len (an element
+// takes at least four bytes), documented in docs/COMPATIBILITY.md.
+func randReplyTooLarge(c *Ctx, count int64) bool {
+	if count > c.Env.Limits().ProtoMaxBulkLen/4 {
+		c.Error(ErrRandTooLarge)
+		return true
+	}
+	return false
 }

@@ -65,6 +65,9 @@ func zrandWithCount(c *Ctx, l int64, withScores bool) {
 	uniq, count := l > 0, l
 	if !uniq {
 		count = -l
+		if randReplyTooLarge(c, count) {
+			return
+		}
 	}
 	size := int64(z.Len())
 	header := func(n int64) {
