@@ -107,3 +107,99 @@ func textOf(v any) *string {
 	}
 	return nil
 }
+
+// equalFrames compares the frames one step read from each server: one by
+// one under the step's mode, or as a whole for Confirmations.
+func equalFrames(c Cmd, a, b [][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if c.Mode == Confirmations {
+		return equalConfirmations(a, b)
+	}
+	for i := range a {
+		if !Equal(c, a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// equalConfirmations compares two sequences of Pub/Sub confirmations
+// ([kind, name, count]) whose names may come in different orders.
+func equalConfirmations(a, b [][]byte) bool {
+	var na, nb []string
+	for i := range a {
+		ka, xa, ca, oka := confirmation(a[i])
+		kb, xb, cb, okb := confirmation(b[i])
+		if !oka || !okb {
+			if !bytes.Equal(a[i], b[i]) {
+				return false
+			}
+			continue
+		}
+		if a[i][0] != b[i][0] || ka != kb || ca != cb {
+			return false
+		}
+		na, nb = append(na, xa), append(nb, xb)
+	}
+	slices.Sort(na)
+	slices.Sort(nb)
+	return slices.Equal(na, nb)
+}
+
+// confirmation splits a (p)(un)subscribe confirmation into its kind, its
+// channel or pattern ("\x00nil" for none) and its count.
+func confirmation(b []byte) (kind, name string, count int64, ok bool) {
+	v, err := testutil.Parse(b)
+	if err != nil {
+		return "", "", 0, false
+	}
+	var elems []any
+	switch x := v.(type) {
+	case []any:
+		elems = x
+	case testutil.Push:
+		elems = x
+	default:
+		return "", "", 0, false
+	}
+	if len(elems) != 3 {
+		return "", "", 0, false
+	}
+	k, ok1 := elems[0].(string)
+	n, ok2 := elems[2].(int64)
+	if !ok1 || !ok2 {
+		return "", "", 0, false
+	}
+	switch x := elems[1].(type) {
+	case string:
+		name = x
+	case nil:
+		name = "\x00nil"
+	default:
+		return "", "", 0, false
+	}
+	return k, name, n, true
+}
+
+// equalExec compares the replies to an EXEC whose queued commands are
+// known: element by element under each command's own mode when both are
+// arrays of one reply per command, exactly otherwise (EXECABORT, a null
+// reply for a failed WATCH).
+func equalExec(queued []Cmd, a, b []byte) bool {
+	if len(a) == 0 || len(b) == 0 || a[0] != '*' || b[0] != '*' {
+		return bytes.Equal(a, b)
+	}
+	ea, oka := elements(a)
+	eb, okb := elements(b)
+	if !oka || !okb || len(ea) != len(queued) || len(eb) != len(queued) {
+		return bytes.Equal(a, b)
+	}
+	for i, c := range queued {
+		if !Equal(c, ea[i], eb[i]) {
+			return false
+		}
+	}
+	return true
+}

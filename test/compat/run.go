@@ -40,8 +40,9 @@ func StartPair(t testing.TB, extra ...string) *Pair {
 }
 
 // Mismatch describes the first disagreement of a run. Index is the
-// command's position in the script, or len(script) for the final DEBUG
-// DIGEST.
+// step's position in the script, or len(script) for the epilogue (blocked
+// clients released at the end, the final PINGs and DEBUG DIGEST). Cmd is
+// the step, or for a StepWait the blocked command whose reply differs.
 type Mismatch struct {
 	Index        int
 	Cmd          Cmd
@@ -75,68 +76,26 @@ func (m *Mismatch) String() string {
 // type is a known bug of its own ("debug-digest-bulk" in known.go).
 var digestCmd = C("DEBUG", "DIGEST").With(Text)
 
+// ConnTimeout bounds every read and write of a script connection; a reply
+// that does not come within it is a mismatch.
+var ConnTimeout = 5 * time.Second
+
 // Run runs the script on both servers, over new connections after
 // FLUSHALL and with active expiry off, and returns the first mismatch, or
-// nil. A server that died is
-// restarted for the next run.
+// nil. Scripts that use several connections or steps other than commands
+// end with a PING on each connection (which also shows messages nobody
+// read); every script ends with DEBUG DIGEST on a connection of the
+// runner's own. A server that died is restarted for the next run.
 func (p *Pair) Run(s Script) *Mismatch {
 	p.t.Helper()
 	p.Runs++
 	p.ensureUp()
-	vc, rc := p.conn(p.Vesta), p.conn(p.Redis)
-	defer vc.Close()
-	defer rc.Close()
-	// Keys whose time has passed go only when touched, never behind the
-	// script's back: active expiry would make DBSIZE depend on timing.
-	for _, c := range []*testutil.Conn{vc, rc} {
-		for _, setup := range [][]string{{"FLUSHALL"}, {"DEBUG", "SET-ACTIVE-EXPIRE", "0"}} {
-			if got, err := c.DoErr(setup...); err != nil || string(got) != "+OK\r\n" {
-				p.t.Fatalf("compat: %q before a run: %q, %v", setup, got, err)
-			}
-		}
-		if p.Proto == 3 {
-			// The replies differ (id, server name); only the switch matters.
-			if got, err := c.DoErr("HELLO", "3"); err != nil || len(got) == 0 || got[0] != '%' {
-				p.t.Fatalf("compat: HELLO 3 before a run: %q, %v", got, err)
-			}
-		}
+	r := &run{p: p, script: s}
+	defer r.close()
+	if err := r.open(); err != nil {
+		p.t.Fatalf("compat: %v", err)
 	}
-	full := append(s[:len(s):len(s)], digestCmd)
-	if p.Pipelined {
-		// Write everything from other goroutines while reading here, so
-		// that neither side blocks on a full socket buffer.
-		var req []byte
-		for _, cmd := range full {
-			req = testutil.AppendCommand(req, cmd.Args...)
-		}
-		for _, c := range []*testutil.Conn{vc, rc} {
-			go func() { _ = c.WriteRawErr(req) }()
-		}
-	}
-	for i, cmd := range full {
-		var va, ra []byte
-		var verr, rerr error
-		if p.Pipelined {
-			va, verr = vc.ReadReplyErr()
-			ra, rerr = rc.ReadReplyErr()
-		} else {
-			va, verr = vc.DoErr(cmd.Args...)
-			ra, rerr = rc.DoErr(cmd.Args...)
-		}
-		if verr != nil || rerr != nil || !Equal(cmd, va, ra) {
-			return &Mismatch{Index: i, Cmd: cmd, Vesta: va, Redis: ra, VestaErr: verr, RedisErr: rerr}
-		}
-	}
-	return nil
-}
-
-func (p *Pair) conn(s *testutil.Server) *testutil.Conn {
-	c, err := testutil.DialErr(p.t, s.Addr)
-	if err != nil {
-		p.t.Fatalf("compat: connecting to %s: %v", s.Name, err)
-	}
-	c.Timeout = 5 * time.Second
-	return c
+	return r.exec()
 }
 
 // ensureUp restarts a server that a previous script crashed.
@@ -212,7 +171,7 @@ func (p *Pair) Report(seed uint64, m *Mismatch, s Script) string {
 		how = "pipelined"
 	}
 	fmt.Fprintf(&b, "seed %d (RESP%d, %s): replies differ at %s\n", seed, max(p.Proto, 2), how, m)
-	fmt.Fprintf(&b, "minimized script (%d commands; run on flushed servers, then DEBUG DIGEST):\n%s", len(s), s)
+	fmt.Fprintf(&b, "minimized script (%d steps; run on flushed servers, then DEBUG DIGEST):\n%s", len(s), s)
 	fmt.Fprintf(&b, "as Go:\n%s", s.GoSource())
 	return b.String()
 }
