@@ -50,7 +50,8 @@ func TestDifferential(t *testing.T) {
 		min, mm := p.Minimize(s, m, 500)
 		t.Errorf("%s", p.Report(seed, mm, min))
 	}
-	t.Logf("%d seeds x %d commands in %v (%d runs)", *flagSeeds, *flagCommands, time.Since(start).Round(time.Millisecond), p.Runs)
+	t.Logf("%d seeds x %d commands in %v (%d runs; %d commands blocked, %d of them served by another client)",
+		*flagSeeds, *flagCommands, time.Since(start).Round(time.Millisecond), p.Runs, p.Blocked, p.Served)
 }
 
 // Ensure that the comparison modes accept and reject what they should.

@@ -13,10 +13,15 @@ import (
 // state (the current database, TTLs handed out).
 type GenFunc func(g *Gen) Cmd
 
+// SeqFunc produces a sequence of steps that belong together: a
+// transaction, a client blocking and the pushes that wake it.
+type SeqFunc func(g *Gen) Script
+
 type entry struct {
 	name   string
 	weight int
 	fn     GenFunc
+	seq    SeqFunc // instead of fn
 }
 
 var registry = map[string][]entry{}
@@ -29,13 +34,24 @@ var defaultFamilies []string
 // frequency within the family. Registering a family's first generator with
 // inDefault adds the family to the default set. Call it from init.
 func Register(family, name string, weight int, inDefault bool, fn GenFunc) {
-	if weight <= 0 {
-		panic("compat: generator weight must be positive: " + name)
+	register(family, inDefault, entry{name: name, weight: weight, fn: fn})
+}
+
+// RegisterSeq adds a generator of step sequences to a family, like
+// Register. A sequence is kept or dropped whole: when one of its commands
+// would hit a known bug, the generator draws again.
+func RegisterSeq(family, name string, weight int, inDefault bool, fn SeqFunc) {
+	register(family, inDefault, entry{name: name, weight: weight, seq: fn})
+}
+
+func register(family string, inDefault bool, e entry) {
+	if e.weight <= 0 {
+		panic("compat: generator weight must be positive: " + e.name)
 	}
 	if _, ok := registry[family]; !ok && inDefault {
 		defaultFamilies = append(defaultFamilies, family)
 	}
-	registry[family] = append(registry[family], entry{name, weight, fn})
+	registry[family] = append(registry[family], e)
 }
 
 // Families returns the registered families, sorted.
@@ -65,6 +81,10 @@ type Gen struct {
 	PastExpiry bool
 	// usedTTL holds the relative TTL slots handed out, see TTL.
 	usedTTL map[int]bool
+	// singles are the single-command generators of the script's
+	// families, drawn from by Single.
+	singles     []entry
+	singleTotal int
 }
 
 // Generate returns a script of n commands drawn from the given families
@@ -86,21 +106,71 @@ func Generate(seed uint64, n int, families []string) (Script, error) {
 		}
 	}
 	g := &Gen{R: rand.New(rand.NewPCG(seed, 0x7e57a)), usedTTL: map[int]bool{}}
+	g.singles, g.singleTotal = singlesOf(pool)
+	if g.singleTotal == 0 {
+		g.singles, g.singleTotal = singlesOf(defaultPool())
+	}
 	s := make(Script, 0, n)
 	for len(s) < n {
-		x := g.R.IntN(total)
-		for _, e := range pool {
-			if x < e.weight {
-				if c := e.fn(g); RunKnownBugs || KnownBugFor(s, c) == nil {
-					s = append(s, c)
-				}
+		e := pick(g, pool, total)
+		if e.seq == nil {
+			if c := e.fn(g); RunKnownBugs || KnownBugFor(s, c) == nil {
+				s = append(s, c)
+			}
+			continue
+		}
+		seq := e.seq(g)
+		ok := true
+		for i, c := range seq {
+			if !RunKnownBugs && KnownBugFor(append(s[:len(s):len(s)], seq[:i]...), c) != nil {
+				ok = false
 				break
 			}
-			x -= e.weight
+		}
+		if ok {
+			s = append(s, seq...)
 		}
 	}
 	return s, nil
 }
+
+// pick draws an entry by weight.
+func pick(g *Gen, pool []entry, total int) entry {
+	x := g.R.IntN(total)
+	for _, e := range pool {
+		if x < e.weight {
+			return e
+		}
+		x -= e.weight
+	}
+	return pool[len(pool)-1]
+}
+
+func singlesOf(pool []entry) ([]entry, int) {
+	var out []entry
+	total := 0
+	for _, e := range pool {
+		if e.seq == nil {
+			out = append(out, e)
+			total += e.weight
+		}
+	}
+	return out, total
+}
+
+func defaultPool() []entry {
+	var pool []entry
+	for _, f := range defaultFamilies {
+		pool = append(pool, registry[f]...)
+	}
+	return pool
+}
+
+// Single returns one command from the single-command generators of the
+// script's families (of the default families when the script has none),
+// for sequences that embed ordinary commands: the body of a transaction,
+// the writes another client makes while one blocks.
+func (g *Gen) Single() Cmd { return pick(g, g.singles, g.singleTotal).fn(g) }
 
 // Keys is the key space: small, so that commands collide often.
 var Keys = []string{"a", "b", "c", "d", "e", "{a}x", "k:1"}

@@ -149,3 +149,43 @@ func init() {
 		Script: Script{C("SET", "k", "v", "PXAT", "1"), C("GETRANGE", "k", "-1", "-5"), C("DBSIZE")},
 	})
 }
+
+// inMulti reports whether connection conn is inside MULTI after prefix, as
+// far as the commands tell (a MULTI that failed counts as one).
+func inMulti(prefix Script, conn int) bool {
+	open := false
+	for _, c := range prefix {
+		if c.Conn != conn {
+			continue
+		}
+		switch c.Name() {
+		case "MULTI":
+			open = open || len(c.Args) == 1
+		case "EXEC", "DISCARD", "RESET":
+			open = false
+		}
+	}
+	return open
+}
+
+func init() {
+	RegisterKnownBug(KnownBug{
+		ID: "multi-empty-arg",
+		What: "an empty argument of a command queued by MULTI reaches the command as nil (queueCommand copies " +
+			"with append([]byte(nil), a...)), and parsers that test for a missing argument with == nil take it " +
+			"as absent: MULTI, GETEX k PX \"\", EXEC gives [-ERR syntax error] where Redis replies [nil] " +
+			"(and SET k v EX \"\" a syntax error instead of 'value is not an integer')",
+		Match: func(prefix Script, c Cmd) bool {
+			if !inMulti(prefix, c.Conn) {
+				return false
+			}
+			for _, a := range c.Args[min(1, len(c.Args)):] {
+				if a == "" {
+					return true
+				}
+			}
+			return false
+		},
+		Script: Script{C("SET", "k", "v"), C("MULTI"), C("GETEX", "d", "PX", ""), C("SET", "k", "v", "EX", ""), C("EXEC")},
+	})
+}

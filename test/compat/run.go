@@ -27,6 +27,10 @@ type Pair struct {
 	Pipelined bool
 	// Runs counts the scripts run, minimization included.
 	Runs int
+	// Blocked counts the commands that blocked on both servers, and
+	// Served those of them served by another client's command rather
+	// than released at the end.
+	Blocked, Served int
 }
 
 // StartPair starts both servers; the test is skipped when redis-server is

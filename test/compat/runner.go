@@ -275,6 +275,7 @@ func (r *run) settle(i int, c Cmd) *Mismatch {
 	switch {
 	case blocked[0] && blocked[1]:
 		r.pending[c.Conn] = &c
+		r.p.Blocked++
 		return nil
 	case !blocked[0] && !blocked[1]:
 		return r.readCompare(i, c)
@@ -304,6 +305,9 @@ func (r *run) wait(i, k int) *Mismatch {
 		b, err := sd.blocked(k)
 		if err == nil && b {
 			_, err = sd.ctl.do("CLIENT", "UNBLOCK", sd.conns[k].id)
+		}
+		if x == 1 && err == nil && !b {
+			r.p.Served++
 		}
 		errs[x] = err
 	}
