@@ -109,13 +109,25 @@ func textOf(v any) *string {
 }
 
 // equalFrames compares the frames one step read from each server: one by
-// one under the step's mode, or as a whole for Confirmations.
+// one under the step's mode, or as a whole for Confirmations and
+// AnyOrder.
 func equalFrames(c Cmd, a, b [][]byte) bool {
 	if len(a) != len(b) {
 		return false
 	}
-	if c.Mode == Confirmations {
+	switch c.Mode {
+	case Confirmations:
 		return equalConfirmations(a, b)
+	case AnyOrder:
+		x, y := slices.Clone(a), slices.Clone(b)
+		slices.SortFunc(x, bytes.Compare)
+		slices.SortFunc(y, bytes.Compare)
+		for i := range x {
+			if !bytes.Equal(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
 	}
 	for i := range a {
 		if !Equal(c, a[i], b[i]) {

@@ -15,6 +15,7 @@ var (
 	flagSeed     = flag.Uint64("compat.seed", 1, "first seed; seeds are consecutive from it")
 	flagFamilies = flag.String("compat.families", "", "comma-separated generator families (default: all default families)")
 	flagFailures = flag.Int("compat.failures", 3, "stop after this many failing seeds")
+	flagTrace    = flag.Bool("compat.trace", false, "log every step with Redis's reply")
 )
 
 func TestMain(m *testing.M) { testutil.Main(m) }
@@ -30,6 +31,7 @@ func TestDifferential(t *testing.T) {
 		families = strings.Split(*flagFamilies, ",")
 	}
 	p := StartPair(t)
+	p.Trace = *flagTrace
 	start := time.Now()
 	failures := 0
 	for i := 0; i < *flagSeeds && failures < *flagFailures; i++ {

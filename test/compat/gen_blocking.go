@@ -118,6 +118,11 @@ func (g *Gen) waker(keys []string, zset bool, nb int) Script {
 		return Script{C(g.Pick("FLUSHDB", "FLUSHALL"))}
 	case 10:
 		// Another database's key swapped in under the blocked clients.
+		// SWAPDB makes the keys with blocked clients ready in Redis's
+		// hash order: only one key may be waited on.
+		if !allSame(keys) {
+			return Script{push()}
+		}
 		g.DB = 0
 		return Script{C("SELECT", "1"), push(), C("SELECT", "0"), C("SWAPDB", "0", "1")}
 	case 11:
@@ -128,4 +133,13 @@ func (g *Gen) waker(keys []string, zset bool, nb int) Script {
 		return Script{C(args...)}
 	}
 	return Script{g.transactionBody()}
+}
+
+func allSame(keys []string) bool {
+	for _, k := range keys {
+		if k != keys[0] {
+			return false
+		}
+	}
+	return true
 }

@@ -189,3 +189,15 @@ func init() {
 		Script: Script{C("SET", "k", "v"), C("MULTI"), C("GETEX", "d", "PX", ""), C("SET", "k", "v", "EX", ""), C("EXEC")},
 	})
 }
+
+func init() {
+	RegisterKnownBug(KnownBug{
+		ID: "client-unblock-arity",
+		What: "CLIENT UNBLOCK with more than four arguments replies '-ERR syntax error'; Redis replies " +
+			"\"-ERR unknown subcommand or wrong number of arguments for 'UNBLOCK'. Try CLIENT HELP.\"",
+		Match: func(_ Script, c Cmd) bool {
+			return c.Name() == "CLIENT" && len(c.Args) > 4 && strings.EqualFold(c.Args[1], "UNBLOCK")
+		},
+		Script: Script{C("CLIENT", "UNBLOCK", "1", "TIMEOUT", "x")},
+	})
+}

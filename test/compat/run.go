@@ -25,6 +25,8 @@ type Pair struct {
 	// Pipelined sends the whole script before reading any reply, as a
 	// client pipeline does, instead of one command at a time.
 	Pipelined bool
+	// Trace logs every step with Redis's reply (-compat.trace).
+	Trace bool
 	// Runs counts the scripts run, minimization included.
 	Runs int
 	// Blocked counts the commands that blocked on both servers, and
@@ -41,6 +43,14 @@ func StartPair(t testing.TB, extra ...string) *Pair {
 	r := testutil.StartRedis(t, args...)
 	v := testutil.StartVesta(t, args...)
 	return &Pair{Vesta: v, Redis: r, t: t}
+}
+
+// For returns a copy of the pair that reports to t, for running scripts
+// in subtests. Counters are not shared with the original.
+func (p *Pair) For(t testing.TB) *Pair {
+	q := *p
+	q.t = t
+	return &q
 }
 
 // Mismatch describes the first disagreement of a run. Index is the

@@ -216,6 +216,9 @@ func (r *run) readCompare(i int, c Cmd) *Mismatch {
 			}
 		}
 	}
+	if r.p.Trace {
+		r.p.t.Logf("%4d  %s\n      -> %s", i, c, testutil.Escape(join(got[1])))
+	}
 	if errs[0] != nil || errs[1] != nil || !r.equal(c, got[0], got[1]) {
 		return &Mismatch{Index: i, Cmd: c, Vesta: join(got[0]), Redis: join(got[1]), VestaErr: errs[0], RedisErr: errs[1]}
 	}

@@ -33,6 +33,10 @@ const (
 	// no arguments): the kinds and counts must agree frame by frame, the
 	// channel names as a multiset.
 	Confirmations
+	// AnyOrder compares the frames of a multi-frame step as a multiset of
+	// exact frames, for messages whose order is the server's hash order
+	// (one message matching several patterns of a client).
+	AnyOrder
 )
 
 func (m Mode) String() string {
@@ -51,6 +55,8 @@ func (m Mode) String() string {
 		return "text"
 	case Confirmations:
 		return "confirmations"
+	case AnyOrder:
+		return "any-order"
 	}
 	return fmt.Sprintf("Mode(%d)", m)
 }
@@ -277,6 +283,8 @@ func modeName(m Mode) string {
 		return "Text"
 	case Confirmations:
 		return "Confirmations"
+	case AnyOrder:
+		return "AnyOrder"
 	}
 	return "Exact"
 }
