@@ -178,7 +178,8 @@ func setGeneric(c *Ctx, flags int, key, val []byte, hasExpire bool, when int64, 
 			return
 		}
 	}
-	found := c.DB.LookupWrite(key) != nil
+	cur := c.DB.LookupWrite(key)
+	found := cur != nil
 	if (flags&setNX != 0 && found) || (flags&setXX != 0 && !found) {
 		switch {
 		case flags&setGet != 0:
@@ -189,7 +190,7 @@ func setGeneric(c *Ctx, flags int, key, val []byte, hasExpire bool, when int64, 
 		}
 		return
 	}
-	e := c.DB.SetString(key, val, flags&setKeepTTL != 0)
+	e := c.DB.SetStringAt(cur, key, val, flags&setKeepTTL != 0)
 	c.Changed(key)
 	if hasExpire {
 		c.DB.SetExpire(e, when)
@@ -317,8 +318,8 @@ func msetGeneric(c *Ctx, nx bool) {
 		}
 	}
 	for i := 1; i < len(c.Args); i += 2 {
-		c.DB.LookupWrite(c.Args[i]) // expire first, as setKey's lookup does
-		c.DB.SetString(c.Args[i], c.Args[i+1], false)
+		e := c.DB.LookupWrite(c.Args[i]) // expires first, as setKey's lookup does
+		c.DB.SetStringAt(e, c.Args[i], c.Args[i+1], false)
 		c.DB.Signal(c.Args[i])
 	}
 	c.Dirty((len(c.Args) - 1) / 2)

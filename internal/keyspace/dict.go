@@ -10,6 +10,13 @@ var hashSeed = maphash.MakeSeed()
 
 func hashKey(key []byte) uint64 { return maphash.Bytes(hashSeed, key) }
 
+// matches reports whether e holds key, whose hash is h. Comparing the stored
+// hash bits first skips the key bytes (usually a cache miss) of the other
+// entries of a chain.
+func matches(e *Entry, key []byte, h uint64) bool {
+	return e.hash == uint32(h) && bytes.Equal(e.kv[:e.klen], key)
+}
+
 const (
 	initialSize = 4
 	// forceResizeRatio lets a table grow even while resizing is discouraged
@@ -76,7 +83,7 @@ func (d *Dict) Find(key []byte) *Entry {
 			break
 		}
 		for e := t.b[h&t.mask]; e != nil; e = e.next {
-			if bytes.Equal(e.kv[:e.klen], key) {
+			if matches(e, key, h) {
 				return e
 			}
 		}
@@ -97,7 +104,7 @@ func (d *Dict) locate(key []byte, h uint64) (*table, uint64, *Entry) {
 		}
 		idx := h & t.mask
 		for e := t.b[idx]; e != nil; e = e.next {
-			if bytes.Equal(e.kv[:e.klen], key) {
+			if matches(e, key, h) {
 				return t, idx, e
 			}
 		}
@@ -135,10 +142,13 @@ func (d *Dict) FindForWrite(key []byte) *Entry {
 }
 
 // insert adds e, whose key must not be present.
-func (d *Dict) insert(e *Entry) {
+func (d *Dict) insert(e *Entry) { d.insertHashed(e, hashKey(e.Key())) }
+
+// insertHashed adds e, whose key hashes to h and must not be present.
+func (d *Dict) insertHashed(e *Entry, h uint64) {
+	e.hash = uint32(h)
 	d.rehashStep()
 	d.expandIfNeeded()
-	h := hashKey(e.Key())
 	t := &d.t[0]
 	if d.rehashing() {
 		t = &d.t[1]
@@ -165,7 +175,7 @@ func (d *Dict) remove(key []byte) *Entry {
 		idx := h & t.mask
 		var prev *Entry
 		for e := t.b[idx]; e != nil; prev, e = e, e.next {
-			if !bytes.Equal(e.kv[:e.klen], key) {
+			if !matches(e, key, h) {
 				continue
 			}
 			d.touch(t, idx)
@@ -280,7 +290,9 @@ func (d *Dict) Rehash(n int) bool {
 		d.touch(old, idx)
 		for e := old.b[idx]; e != nil; {
 			next := e.next
-			j := hashKey(e.Key()) & nt.mask
+			// Tables never reach 2^32 buckets, so the stored low bits of
+			// the hash give the new index without touching the key.
+			j := uint64(e.hash) & nt.mask
 			d.touch(nt, j)
 			e.next = nt.b[j]
 			nt.b[j] = e

@@ -36,6 +36,7 @@ type Entry struct {
 	klen uint32
 	ttl  int32  // 1 + index into the Dict's expires array; 0 = no TTL
 	meta uint32 // low 24 bits: LRU clock; high 8 bits: flags
+	hash uint32 // low 32 bits of the key's hash: bucket index and fingerprint
 }
 
 const (

@@ -119,13 +119,40 @@ func (db *DB) Peek(key []byte) *Entry {
 func (db *DB) IsExpired(e *Entry) bool { return db.expired(e) }
 
 // LookupWrite is Lookup for a command that will modify the value or TTL in
-// place: a running snapshot gets the old contents first.
+// place: a running snapshot gets the old contents first. It walks the
+// table once.
 func (db *DB) LookupWrite(key []byte) *Entry {
-	e := db.lookup(key)
+	if db.Len() == 0 {
+		return nil
+	}
+	t, idx, e := db.locate(key, hashKey(key))
 	if e == nil {
 		return nil
 	}
-	return db.FindForWrite(key)
+	if db.expired(e) {
+		db.expire(key)
+		return nil
+	}
+	db.touch(t, idx)
+	e.setLRU(db.ks.LRUClock)
+	return e
+}
+
+// SetStringAt sets key to a string value, where e is what LookupWrite
+// returned for key (nil when absent): an existing entry is updated in place
+// without walking the table again. Unless keepTTL, any TTL is removed.
+func (db *DB) SetStringAt(e *Entry, key, val []byte, keepTTL bool) *Entry {
+	if e == nil {
+		e = newStringEntry(key, val)
+		e.setLRU(db.ks.LRUClock)
+		db.insert(e)
+		return e
+	}
+	e.setString(val)
+	if !keepTTL && e.ttl != 0 {
+		db.dropTTL(e)
+	}
+	return e
 }
 
 // expire deletes an expired key and reports it through the Expired hook.
