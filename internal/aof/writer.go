@@ -80,7 +80,8 @@ type Writer struct {
 	written   atomic.Int64 // logical offset written to the kernel
 	synced    atomic.Int64 // logical offset made durable
 	errMu     sync.Mutex
-	err       error        // last write or fsync error, nil when healthy
+	err       error        // last write error, nil when the last write succeeded
+	syncErr   error        // last fsync error, nil once an fsync succeeded
 	syncing   atomic.Int64 // unix nanos when the running background fsync began, 0 if none
 	delayed   atomic.Int64 // aof_delayed_fsync
 	lastFsync atomic.Int64
@@ -179,16 +180,28 @@ func (w *Writer) Size() int64 {
 // DelayedFsyncs is aof_delayed_fsync.
 func (w *Writer) DelayedFsyncs() int64 { return w.delayed.Load() }
 
-// Err returns the error that makes the AOF unwritable, or nil.
+// Err returns the error that makes the AOF unwritable, or nil. A failed
+// write clears with the next successful write; a failed fdatasync only with
+// the next successful one (Redis's aof_last_write_status and
+// aof_bio_fsync_status).
 func (w *Writer) Err() error {
 	w.errMu.Lock()
 	defer w.errMu.Unlock()
-	return w.err
+	if w.err != nil {
+		return w.err
+	}
+	return w.syncErr
 }
 
 func (w *Writer) setErr(err error) {
 	w.errMu.Lock()
 	w.err = err
+	w.errMu.Unlock()
+}
+
+func (w *Writer) setSyncErr(err error) {
+	w.errMu.Lock()
+	w.syncErr = err
 	w.errMu.Unlock()
 }
 
@@ -248,8 +261,8 @@ func (w *Writer) flushLocked(sync bool) error {
 			return err
 		}
 	}
-	if w.Err() != nil && !w.lost {
-		w.setErr(nil) // a full write and, if asked, sync succeeded
+	if !w.lost {
+		w.setErr(nil) // a full write succeeded
 	}
 	return nil
 }
@@ -332,6 +345,7 @@ func (w *Writer) syncDone(err error, target, size int64, rl int, gen uint64) err
 	}
 	w.syncGen++
 	if err == nil {
+		w.setSyncErr(nil)
 		w.synced.Store(target)
 		w.syncedSz = size
 		if !w.tooBig {
@@ -341,7 +355,7 @@ func (w *Writer) syncDone(err error, target, size int64, rl int, gen uint64) err
 		return nil
 	}
 	err = fmt.Errorf("aof: fdatasync %s: %w", w.name, err)
-	w.setErr(err)
+	w.setSyncErr(err)
 	if w.tooBig {
 		w.lost = true
 		return err

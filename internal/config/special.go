@@ -132,6 +132,11 @@ func outputBufferDirective() Directive {
 			return string(b)
 		},
 		set: func(c *Config, args []string) error {
+			// "normal 4mb 2mb 1" given as one argument, as redis-server
+			// accepts it.
+			if len(args) == 1 && strings.Contains(args[0], " ") {
+				args = strings.Fields(args[0])
+			}
 			if len(args)%4 != 0 {
 				return reason("Wrong number of arguments in buffer limit configuration.")
 			}

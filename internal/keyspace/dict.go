@@ -162,8 +162,15 @@ func (d *Dict) insertHashed(e *Entry, h uint64) {
 
 // remove unlinks and returns the entry for key, or nil.
 func (d *Dict) remove(key []byte) *Entry {
+	e, _ := d.removeTTL(key)
+	return e
+}
+
+// removeTTL unlinks the entry for key and returns it with the expire time
+// it had (-1 without one), or nil.
+func (d *Dict) removeTTL(key []byte) (*Entry, int64) {
 	if d.Len() == 0 {
-		return nil
+		return nil, -1
 	}
 	d.rehashStep()
 	h := hashKey(key)
@@ -186,16 +193,18 @@ func (d *Dict) remove(key []byte) *Entry {
 			}
 			e.next = nil
 			t.used--
+			at := int64(-1)
 			if e.ttl != 0 {
+				at = d.expires[e.ttl-1].at
 				d.dropTTL(e)
 			}
-			return e
+			return e, at
 		}
 		if !d.rehashing() {
 			break
 		}
 	}
-	return nil
+	return nil, -1
 }
 
 // expandIfNeeded starts growing the table when it is full (load factor 1),

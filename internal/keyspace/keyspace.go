@@ -159,6 +159,11 @@ func (db *DB) SetStringAt(e *Entry, key, val []byte, keepTTL bool) *Entry {
 func (db *DB) expire(key []byte) {
 	k := append([]byte(nil), key...) // key may alias the entry being freed
 	db.remove(k)
+	db.expired1(k)
+}
+
+// expired1 does the bookkeeping of a key deleted because it expired.
+func (db *DB) expired1(k []byte) {
 	db.ks.Stats.ExpiredKeys++
 	if h := db.ks.Hooks.Expired; h != nil {
 		h(db, k)
@@ -278,15 +283,15 @@ func (db *DB) AddValueOf(key []byte, src *Entry, obj Object) *Entry {
 // Delete removes key and reports whether it existed (expired keys count as
 // absent, and are deleted as expired).
 func (db *DB) Delete(key []byte) bool {
-	e := db.Find(key)
+	e, at := db.removeTTL(key) // one walk of the table
 	if e == nil {
 		return false
 	}
-	if db.expired(e) {
-		db.expire(key)
+	if at != -1 && !db.ks.Loading && at <= db.ks.Now {
+		// It had expired: what happened is an expiry, not a deletion.
+		db.expired1(e.Key())
 		return false
 	}
-	db.remove(key)
 	return true
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vestadb/vesta/internal/command"
+	"github.com/vestadb/vesta/internal/config"
 	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/resp"
 )
@@ -56,12 +57,16 @@ type client struct {
 
 	marks []replyMark // per command of the batch, while the AOF is on
 
+	// Read under mu at the end of each batch, for flush.
+	outLimit    config.OutputBufferLimit
+	idleTimeout time.Duration
+
 	// Asynchronous output, used once the client can receive messages it did
 	// not ask for (MONITOR): everything it gets is queued here in order and
 	// written by a dedicated goroutine.
 	outMu     sync.Mutex
 	async     bool
-	pending   []byte
+	pending   []outChunk
 	wake      chan struct{}
 	monitor   bool
 	outAsync  int64 // bytes queued but not written
@@ -99,7 +104,9 @@ func (s *Server) newClient(conn net.Conn) *client {
 	return cl
 }
 
-// needAuth reports whether the client must still authenticate.
+// needAuth reports whether the client must still authenticate. As in
+// Redis, a client that connected while the default user had no password is
+// authenticated, and stays so when CONFIG SET requirepass adds one.
 func (cl *client) needAuth() bool {
 	return !cl.authenticated && cl.s.cfg.RequirePass != ""
 }
@@ -132,6 +139,7 @@ func (s *Server) serveConn(conn net.Conn) {
 	s.mu.Lock()
 	cl.db = s.ks.DBs[0]
 	cl.ctx.DB = cl.db
+	cl.authenticated = s.cfg.RequirePass == ""
 	reject := ""
 	switch {
 	case int64(len(s.clients)) >= s.cfg.MaxClients:
@@ -221,14 +229,28 @@ func (cl *client) handleInput() bool {
 		}
 		blocked := cl.block != nil
 		moreBuffered := more && cl.parser.Buffered() > 0 && !cl.closeAfterReply
+		cl.outLimit = s.cfg.ClientOutputBufferLimit[config.ClassNormal]
+		cl.idleTimeout = time.Duration(s.cfg.Timeout) * time.Second
 		wait := s.durabilityWait()
 		s.stats.errorReplies += cl.w.Errors
 		cl.w.Errors = 0
+		if !cl.async && (cl.outLimit.Hard > 0 || cl.outLimit.Soft > 0) {
+			// With output limits for normal clients, keep executing
+			// requests while replies wait to be sent, and drop the client
+			// when too much piles up, as Redis does.
+			cl.startAsync()
+		}
 		if cl.async && cl.w.Len() > 0 {
 			// Queue under the lock so that messages other clients
-			// generate later come after these replies.
-			cl.queue(cl.w.B)
+			// generate later come after these replies; the writer
+			// goroutine waits for their durability before sending them.
+			cl.queueWait(cl.w.B, wait)
 			cl.w.Reset()
+			wait = noWait
+			cl.marks = cl.marks[:0]
+			if cl.subCount() == 0 && !cl.monitor {
+				s.checkOutputLimit(cl, cl.outLimit, "normal")
+			}
 		}
 		s.mu.Unlock()
 		if err := wait(); err != nil {
@@ -250,8 +272,9 @@ func (cl *client) handleInput() bool {
 			s.mu.Lock()
 			wait := s.durabilityWait()
 			if cl.async && cl.w.Len() > 0 {
-				cl.queue(cl.w.B)
+				cl.queueWait(cl.w.B, wait)
 				cl.w.Reset()
+				wait = noWait
 			}
 			s.mu.Unlock()
 			if err := wait(); err != nil {
@@ -302,10 +325,15 @@ func (cl *client) failLogged(err error) {
 func (cl *client) pendingBytes() int {
 	cl.outMu.Lock()
 	defer cl.outMu.Unlock()
-	return len(cl.pending)
+	return int(cl.outAsync)
 }
 
-// flush writes the batch's replies.
+// flush writes the batch's replies. A client that does not read them is
+// dropped the way Redis drops it: at once if the replies exceed the hard
+// client-output-buffer-limit of normal clients, when they exceed the soft
+// limit for longer than its seconds, or when it stays stuck for the idle
+// timeout. (Vesta stops reading requests from a client whose replies are
+// not consumed, so its memory stays bounded even without limits.)
 func (cl *client) flush() bool {
 	if cl.w.Len() == 0 {
 		return true
@@ -314,6 +342,23 @@ func (cl *client) flush() bool {
 		cl.queue(cl.w.B)
 		cl.w.Reset()
 		return true
+	}
+	n64 := uint64(cl.w.Len())
+	lim := cl.outLimit
+	if lim.Hard > 0 && n64 > lim.Hard {
+		cl.s.log.Warn("Client closed for overcoming of output buffer limits.", "addr", cl.addr, "class", "normal", "bytes", n64)
+		return false
+	}
+	var deadline time.Duration
+	if lim.Soft > 0 && n64 > lim.Soft {
+		deadline = time.Duration(lim.SoftSeconds) * time.Second
+	}
+	if cl.idleTimeout > 0 && (deadline == 0 || cl.idleTimeout < deadline) {
+		deadline = cl.idleTimeout
+	}
+	if deadline > 0 {
+		_ = cl.conn.SetWriteDeadline(time.Now().Add(deadline))
+		defer cl.conn.SetWriteDeadline(time.Time{})
 	}
 	n, err := cl.conn.Write(cl.w.B)
 	cl.s.stats.netOutput.Add(int64(n))
@@ -325,8 +370,9 @@ func (cl *client) flush() bool {
 	return err == nil
 }
 
-// startAsync switches the client to queued output (MONITOR), with a
-// writer goroutine. Call under mu from the client's own goroutine.
+// startAsync switches the client to queued output (MONITOR, Pub/Sub, output
+// buffer limits), with a writer goroutine. Call under mu from the client's
+// own goroutine.
 func (cl *client) startAsync() {
 	if cl.async {
 		return
@@ -336,16 +382,30 @@ func (cl *client) startAsync() {
 	go cl.asyncWriter()
 }
 
+// outChunk is queued output; wait, if set, must succeed before the bytes
+// may be sent (the AOF durability of the commands they acknowledge).
+type outChunk struct {
+	b    []byte
+	wait func() error
+}
+
 // queue appends output for the writer goroutine. It may be called by any
 // goroutine holding the server lock.
-func (cl *client) queue(b []byte) {
+func (cl *client) queue(b []byte) { cl.queueWait(b, nil) }
+
+// queueWait is queue for replies that must wait for durability.
+func (cl *client) queueWait(b []byte, wait func() error) {
 	cl.outMu.Lock()
 	defer cl.outMu.Unlock()
 	if cl.outClosed {
 		return
 	}
-	cl.pending = append(cl.pending, b...)
-	cl.outAsync = int64(len(cl.pending))
+	if n := len(cl.pending); n > 0 && wait == nil && cl.pending[n-1].wait == nil {
+		cl.pending[n-1].b = append(cl.pending[n-1].b, b...)
+	} else {
+		cl.pending = append(cl.pending, outChunk{append([]byte(nil), b...), wait})
+	}
+	cl.outAsync += int64(len(b))
 	select {
 	case cl.wake <- struct{}{}:
 	default:
@@ -353,20 +413,30 @@ func (cl *client) queue(b []byte) {
 }
 
 func (cl *client) asyncWriter() {
-	var buf []byte
 	for range cl.wake {
 		cl.outMu.Lock()
-		buf, cl.pending = cl.pending, buf[:0]
-		cl.outAsync = 0
+		chunks := cl.pending
+		cl.pending = nil
 		cl.outMu.Unlock()
-		if len(buf) == 0 {
-			continue
-		}
-		n, err := cl.conn.Write(buf)
-		cl.s.stats.netOutput.Add(int64(n))
-		if err != nil {
-			cl.conn.Close()
-			return
+		for _, ch := range chunks {
+			if ch.wait != nil {
+				if err := ch.wait(); err != nil {
+					// The replies acknowledge commands that are not
+					// durable: close rather than send them.
+					cl.s.log.Warn("Closing a client whose replies could not be made durable", "addr", cl.addr, "err", err)
+					cl.conn.Close()
+					return
+				}
+			}
+			n, err := cl.conn.Write(ch.b)
+			cl.s.stats.netOutput.Add(int64(n))
+			cl.outMu.Lock()
+			cl.outAsync -= int64(len(ch.b))
+			cl.outMu.Unlock()
+			if err != nil {
+				cl.conn.Close()
+				return
+			}
 		}
 	}
 }

@@ -80,9 +80,7 @@ func (s *Server) registerConnCommands(t *command.Table) {
 		cl.replyMode = replyOn
 		cl.noEvict = false
 		c.W.Proto = 2
-		if s.cfg.RequirePass != "" {
-			cl.authenticated = false
-		}
+		cl.authenticated = s.cfg.RequirePass == ""
 		c.W.Simple("RESET")
 	})
 	t.Define("client|kill", s.cmdClientKill)

@@ -220,26 +220,31 @@ func (s *Server) publish(ch, msg []byte) int {
 // deliver queues a message for a subscriber, enforcing the pubsub output
 // buffer limits.
 func (s *Server) deliver(cl *client, msg []byte) {
-	lim := s.cfg.ClientOutputBufferLimit[config.ClassPubSub]
 	cl.queue(msg)
+	s.checkOutputLimit(cl, s.cfg.ClientOutputBufferLimit[config.ClassPubSub], "pubsub")
+}
+
+// checkOutputLimit disconnects a client whose queued output passed the
+// hard limit, or the soft limit for longer than its seconds. Called under mu.
+func (s *Server) checkOutputLimit(cl *client, lim config.OutputBufferLimit, class string) {
 	pending := uint64(cl.pendingBytes())
 	switch {
 	case lim.Hard > 0 && pending > lim.Hard:
-		s.closeSlowClient(cl, "hard")
+		s.closeSlowClient(cl, "hard", class)
 	case lim.Soft > 0 && pending > lim.Soft:
 		if cl.softSince.IsZero() {
 			cl.softSince = time.Now()
 		} else if time.Since(cl.softSince) > time.Duration(lim.SoftSeconds)*time.Second {
-			s.closeSlowClient(cl, "soft")
+			s.closeSlowClient(cl, "soft", class)
 		}
 	default:
 		cl.softSince = time.Time{}
 	}
 }
 
-func (s *Server) closeSlowClient(cl *client, which string) {
+func (s *Server) closeSlowClient(cl *client, which, class string) {
 	s.log.Warn("Client scheduled to be closed ASAP for overcoming of output buffer limits.",
-		"addr", cl.addr, "limit", which, "class", "pubsub")
+		"addr", cl.addr, "limit", which, "class", class)
 	cl.killed = true
 	cl.conn.Close()
 }

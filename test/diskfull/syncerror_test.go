@@ -96,9 +96,6 @@ func aofSyncError(t *testing.T, policy string, forget bool) {
 		t.Errorf("GET while fsync fails: got %.60q, want the value", r)
 	}
 	t.Run("refuses-until-an-fsync-succeeds", func(t *testing.T) {
-		if policy == "everysec" {
-			knownBug(t, "everysec-fsync-error-cleared-by-write")
-		}
 		c := testutil.Dial(t, s.Addr)
 		if got := info(t, c, "aof_last_write_status"); got != "err" {
 			t.Errorf("aof_last_write_status: got %q, want err", got)
@@ -138,9 +135,6 @@ func aofSyncError(t *testing.T, policy string, forget bool) {
 func TestShutdownWithFailingFsync(t *testing.T) {
 	for _, srv := range []server{vesta, redis} {
 		t.Run(srv.name, func(t *testing.T) {
-			if srv.name == "vesta" {
-				knownBug(t, "shutdown-refused-on-aof-fsync-error")
-			}
 			requireFUSE(t)
 			backing, mp := t.TempDir(), t.TempDir()
 			m, err := lazyfs.Mount(backing, mp)

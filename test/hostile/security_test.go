@@ -78,9 +78,6 @@ func TestSecurityDefaults(t *testing.T) {
 func TestRequirePassAtRuntime(t *testing.T) {
 	for _, srv := range servers() {
 		t.Run(srv.name, func(t *testing.T) {
-			if srv.name == "vesta" {
-				knownBug(t, "requirepass-at-runtime-deauthenticates-existing-clients")
-			}
 			s := srv.start(t)
 			a := testutil.Dial(t, s.Addr)
 			run(t, a, []step{{[]string{"CONFIG", "SET", "requirepass", "pw"}, "+OK\r\n"}, {[]string{"PING"}, "+PONG\r\n"}})
