@@ -372,3 +372,19 @@ func TestDebugGate(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+// Ensure that every command has a summary for COMMAND DOCS (redis-cli shows
+// them in its help).
+func TestEveryCommandHasASummary(t *testing.T) {
+	ts := startServer(t, nil)
+	for _, sp := range ts.s.table.All() {
+		if sp.Summary == "" && len(sp.Subcommands) == 0 {
+			t.Errorf("%s has no summary", sp.Name)
+		}
+		for _, sub := range sp.Subcommands {
+			if sub.Summary == "" {
+				t.Errorf("%s has no summary", sub.Name)
+			}
+		}
+	}
+}
