@@ -152,7 +152,11 @@ func (j *Job) Run(background bool) error {
 			return ErrAborted
 		}
 		before := j.snap.Keys
-		done := j.snap.Step(stepBuckets, func() bool { return j.enc.Size() < chunkLimit })
+		buckets := stepBuckets
+		if j.opts.KeySaveDelay > 0 {
+			buckets = 8 // slowed down for tests: interleave finely with writes
+		}
+		done := j.snap.Step(buckets, func() bool { return j.enc.Size() < chunkLimit })
 		if done {
 			j.snap.End()
 		}
@@ -175,11 +179,11 @@ func (j *Job) Run(background bool) error {
 			}
 			return werr
 		}
-		if done {
-			break
-		}
 		if j.opts.KeySaveDelay > 0 {
 			time.Sleep(time.Duration(j.snap.Keys-before) * j.opts.KeySaveDelay)
+		}
+		if done {
+			break
 		}
 	}
 	if err := j.end(); err != nil {
