@@ -14,14 +14,21 @@ type scenario struct {
 	// bug names the known bug (known.go) the scenario shows: it is
 	// skipped unless VESTA_RUN_KNOWN_BUGS=1 or the bug is marked fixed.
 	bug string
+	// protos are the protocols to run it over: RESP2 and RESP3 when
+	// empty.
+	protos []int
 }
 
-// runScenarios runs each scenario over RESP2 and RESP3 connections, one
-// subtest each.
+// runScenarios runs each scenario over RESP2 and RESP3 connections (or
+// those it names), one subtest each.
 func runScenarios(t *testing.T, p *Pair, list []scenario) {
 	t.Helper()
 	for _, sc := range list {
-		for _, proto := range []int{2, 3} {
+		protos := sc.protos
+		if len(protos) == 0 {
+			protos = []int{2, 3}
+		}
+		for _, proto := range protos {
 			t.Run(fmt.Sprintf("%s/RESP%d", sc.name, proto), func(t *testing.T) {
 				skipKnown(t, sc.bug)
 				q := p.For(t)
