@@ -83,7 +83,13 @@ func LoadRDB(r io.Reader, ks *keyspace.Keyspace, opts LoadOptions) (LoadStats, e
 			}
 			db = ks.DBs[v.N]
 		case rdb.ResizeDB:
-			db.Reserve(int(min(v.Keys, 1<<26)))
+			// A hint from the file: never trust it beyond what the file
+			// could hold (a key takes at least 3 bytes: type, length, name).
+			limit := uint64(1 << 20)
+			if opts.Size > 0 {
+				limit = uint64(opts.Size / 3)
+			}
+			db.Reserve(int(min(v.Keys, limit, 1<<26)))
 		case rdb.Function:
 			return st, ErrFunctions
 		case rdb.ModuleAux:
