@@ -276,3 +276,61 @@ func init() {
 		Script: Script{C("SUBSCRIBE", "a").On(1), C("QUIT").On(1)},
 	})
 }
+
+func init() {
+	RegisterKnownBug(KnownBug{
+		ID: "watch-expired-flush",
+		What: "a WATCHed key that had already expired when watched (active expiry off, or not reached yet) " +
+			"makes EXEC fail when FLUSHALL, FLUSHDB or SWAPDB removes it or swaps in another expired key; " +
+			"Redis 7.0 counts an expired key as absent, so neither is a change and EXEC runs",
+		Match: func(prefix Script, c Cmd) bool {
+			switch c.Name() {
+			case "FLUSHALL", "FLUSHDB", "SWAPDB":
+				return used(prefix, "WATCH") && mayHoldExpired(prefix)
+			}
+			return false
+		},
+		Script: Script{
+			C("SET", "k", "v", "PXAT", "1"), C("WATCH", "k"), C("FLUSHALL").On(1), C("MULTI"), C("EXEC"),
+			C("SET", "k", "v", "PXAT", "1"), C("WATCH", "k"), C("FLUSHDB").On(1), C("MULTI"), C("EXEC"),
+			C("SELECT", "1"), C("SET", "k", "v", "PXAT", "1"), C("SELECT", "0"), C("WATCH", "k"),
+			C("SWAPDB", "0", "1").On(1), C("MULTI"), C("EXEC"),
+		},
+	})
+}
+
+// mayHoldExpired reports whether keys whose time has passed may exist
+// after s: set with an absolute time (EXAT, PXAT, EXPIREAT, PEXPIREAT, in
+// the past or not) or a short relative one (watchTTL).
+func mayHoldExpired(s Script) bool {
+	short := strconv.FormatInt(watchTTL.Milliseconds(), 10)
+	for _, c := range s {
+		switch c.Name() {
+		case "EXPIREAT", "PEXPIREAT":
+			return true
+		}
+		for i, a := range c.Args {
+			switch strings.ToUpper(a) {
+			case "EXAT", "PXAT":
+				return true
+			case "PX":
+				if i+1 < len(c.Args) && c.Args[i+1] == short {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func init() {
+	RegisterKnownBug(KnownBug{
+		ID: "exec-rejected",
+		What: "EXEC refused by the command checks (EXEC x: wrong arity) replies a plain error and leaves an open " +
+			"transaction open; Redis 7.0 replies \"-EXECABORT Transaction discarded because of: wrong number of " +
+			"arguments for 'exec' command\", inside MULTI or not, and discards the transaction",
+		Match: func(_ Script, c Cmd) bool { return c.Name() == "EXEC" && len(c.Args) > 1 },
+		Script: Script{C("EXEC", "x"), C("MULTI"), C("SET", "a", "1"), C("EXEC", "x"), C("SET", "a", "2"),
+			C("EXEC"), C("GET", "a")},
+	})
+}
