@@ -10,10 +10,12 @@ run:
 build:
 	$(GO) build -o bin/ ./cmd/...
 
-# The whole test suite, as CI runs it.
+# The whole test suite, as CI runs it: formatting, vet, every test with the
+# race detector, then each fuzz target for a few seconds.
 test: vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
-	$(GO) test -race -count=1 -timeout 25m ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
+	$(MAKE) fuzz FUZZTIME=3s
 
 vet:
 	$(GO) vet ./...
@@ -21,7 +23,8 @@ vet:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-# Each fuzz target for a short while (FUZZTIME=10s by default).
+# Each fuzz target for a while (FUZZTIME=10s by default; longer locally,
+# e.g. make fuzz FUZZTIME=5m).
 FUZZTIME ?= 10s
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \

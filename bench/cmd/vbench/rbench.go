@@ -43,7 +43,7 @@ func parseBenchOutput(out string) ([]benchResult, error) {
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
-		if m := reHeader.FindStringSubmatch(line); m != nil {
+		if m := reHeader.FindStringSubmatch(line); m != nil && len(strings.Fields(m[1])) > 0 {
 			res = append(res, benchResult{Title: m[1], Test: strings.Fields(m[1])[0], P999: -1})
 			cur = &res[len(res)-1]
 			section, summaryNext = "", 0
