@@ -286,7 +286,7 @@ func init() {
 		Match: func(prefix Script, c Cmd) bool {
 			switch c.Name() {
 			case "FLUSHALL", "FLUSHDB", "SWAPDB":
-				return used(prefix, "WATCH") && mayHoldExpired(prefix)
+				return watching(prefix) && mayHoldExpired(prefix)
 			}
 			return false
 		},
@@ -297,6 +297,24 @@ func init() {
 			C("SWAPDB", "0", "1").On(1), C("MULTI"), C("EXEC"),
 		},
 	})
+}
+
+// watching reports whether connection 0 may be watching keys after s: a
+// WATCH not followed by EXEC, DISCARD, UNWATCH or RESET.
+func watching(s Script) bool {
+	w := false
+	for _, c := range s {
+		if c.Conn != 0 {
+			continue
+		}
+		switch c.Name() {
+		case "WATCH":
+			w = true
+		case "EXEC", "DISCARD", "UNWATCH", "RESET":
+			w = false
+		}
+	}
+	return w
 }
 
 // mayHoldExpired reports whether keys whose time has passed may exist
