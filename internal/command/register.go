@@ -9,4 +9,5 @@ func RegisterData(t *Table) {
 	registerHashes(t)
 	registerSets(t)
 	registerZSets(t)
+	registerBits(t)
 }
