@@ -10,4 +10,5 @@ func RegisterData(t *Table) {
 	registerSets(t)
 	registerZSets(t)
 	registerBits(t)
+	registerLCS(t)
 }
