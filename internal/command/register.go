@@ -11,4 +11,6 @@ func RegisterData(t *Table) {
 	registerZSets(t)
 	registerBits(t)
 	registerLCS(t)
+	registerSort(t)
+	registerDump(t)
 }

@@ -1,6 +1,8 @@
 package zset
 
 import (
+	"math"
+	"math/big"
 	"strconv"
 )
 
@@ -71,8 +73,9 @@ func decFloat(s []byte) (f float64, n int, erange, ok bool) {
 	i = scanExponent(s, i, 'e', 'E')
 	// The consumed text is plain decimal syntax, which ParseFloat converts
 	// with correct rounding like glibc.
-	f, err := strconv.ParseFloat(string(s[:i]), 64)
-	return f, i, rangeError(f, err, nonzero), true
+	text := string(s[:i])
+	f, err := strconv.ParseFloat(text, 64)
+	return f, i, rangeError(f, err, nonzero, text), true
 }
 
 // hexFloat parses hexdigits[.hexdigits][p[sign]digits] at the start of s.
@@ -92,16 +95,37 @@ func hexFloat(s []byte) (f float64, n int, erange, ok bool) {
 		text = append(text, s[mant:i]...)
 	}
 	f, err := strconv.ParseFloat(string(text), 64)
-	return f, i, rangeError(f, err, nonzero), true
+	return f, i, rangeError(f, err, nonzero, string(text)), true
 }
 
-// rangeError reports the ERANGE cases Redis cares about: an overflow to
-// infinity (ParseFloat's only failure on text the scanners accepted), or
-// nonzero digits that underflowed to zero. glibc also flags inexact
-// subnormal results, but no caller distinguishes those.
-func rangeError(f float64, err error, nonzero bool) bool {
-	return err != nil || (nonzero && f == 0)
+// rangeError reports when glibc sets ERANGE for the number in text, which
+// converted to f: an overflow to infinity (ParseFloat's only failure on text
+// the scanners accepted), nonzero digits that underflowed to zero, and a
+// subnormal result that is inexact (SORT refuses those; score parsers only
+// refuse zero and infinity). Exactness is decided with big.Rat for texts of
+// up to maxExactText bytes; a longer text with a subnormal result counts as
+// inexact.
+func rangeError(f float64, err error, nonzero bool, text string) bool {
+	if err != nil || (nonzero && f == 0) {
+		return true
+	}
+	if f == 0 || math.Abs(f) >= 0x1p-1022 {
+		return false
+	}
+	if len(text) > maxExactText {
+		return true
+	}
+	r, ok := new(big.Rat).SetString(text)
+	return !ok || r.Cmp(new(big.Rat).SetFloat64(f)) != 0
 }
+
+// maxExactText bounds the texts whose exactness rangeError computes.
+const maxExactText = 2048
+
+// Strtod is glibc's strtod in the C locale, see strtod: the value, the
+// bytes consumed (0 when nothing converted) and whether errno would be
+// ERANGE.
+func Strtod(s []byte) (f float64, n int, erange bool) { return strtod(s) }
 
 // scanMantissa scans digits with at most one '.', returning the end, the
 // number of digits and whether one of them is nonzero.
