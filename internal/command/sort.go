@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 
+	"github.com/vestadb/vesta/internal/cfloat"
 	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/types/hash"
 	"github.com/vestadb/vesta/internal/types/list"
@@ -108,7 +109,10 @@ func cString(b []byte) []byte {
 type sortItem struct {
 	elem  []byte
 	score float64
-	cmp   []byte // the BY value with ALPHA; nil when the BY key is missing
+	cmp   []byte // the BY value with ALPHA
+	// hasCmp is false when the BY key or field is missing: such items sort
+	// before every present value, even an empty one.
+	hasCmp bool
 }
 
 func sortGeneric(c *Ctx, readOnly bool) {
@@ -253,14 +257,14 @@ func scoreSortItems(c *Ctx, items []sortItem, o sortOptions) (convErr bool) {
 		}
 		if o.alpha {
 			if o.by != nil {
-				it.cmp = by
+				it.cmp, it.hasCmp = by, true
 			}
 			continue
 		}
 		// strtod over the C string: all of it must convert, without a
 		// range error or NaN ("" is 0).
 		s := cString(by)
-		f, n, erange := zset.Strtod(s)
+		f, n, erange := cfloat.Strtod(s)
 		if n != len(s) || erange || f != f {
 			convErr = true
 		}
@@ -283,11 +287,11 @@ func sortCompare(o sortOptions) func(a, b sortItem) int {
 			return bytes.Compare(a.elem, b.elem)
 		case o.by != nil:
 			switch {
-			case a.cmp == nil && b.cmp == nil:
+			case !a.hasCmp && !b.hasCmp:
 				return 0
-			case a.cmp == nil:
+			case !a.hasCmp:
 				return -1
-			case b.cmp == nil:
+			case !b.hasCmp:
 				return 1
 			case o.hasStore:
 				return bytes.Compare(a.cmp, b.cmp)

@@ -50,6 +50,11 @@ func TestSortPatterns(t *testing.T) {
 		xstep{"SORT l BY nosort GET o_*", "*3|$3|one|$3|two|$-1|", "", 0},
 		xstep{"SORT l GET nopattern", "*3|$-1|$-1|$-1|", "", 0},
 		xstep{`SORT l GET "o_*\x00junk"`, "*3|$-1|$-1|$-1|", "", 0}, // the NUL stays in the key
+		// An empty BY value is present: it sorts after the missing ones,
+		// which keep their order.
+		xstep{"HSET h_2 g \"\"", ":1|", "-", 1},
+		xstep{"SORT l BY h_*->g ALPHA", "*3|$1|1|$1|3|$1|2|", "", 0},
+		xstep{"SORT l BY h_*->g ALPHA DESC", "*3|$1|2|$1|1|$1|3|", "", 0},
 	)
 }
 

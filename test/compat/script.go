@@ -26,6 +26,10 @@ const (
 	Ignore
 	// Text accepts a simple string and a bulk string with the same text.
 	Text
+	// Payload compares DUMP replies by what they hold: both null, or two
+	// payloads that decode to values of the same type and digest (the
+	// bytes may differ: hash order, LZF choices).
+	Payload
 )
 
 func (m Mode) String() string {
@@ -42,6 +46,8 @@ func (m Mode) String() string {
 		return "ignore"
 	case Text:
 		return "text"
+	case Payload:
+		return "payload"
 	}
 	return fmt.Sprintf("Mode(%d)", m)
 }
@@ -137,6 +143,8 @@ func modeName(m Mode) string {
 		return "Ignore"
 	case Text:
 		return "Text"
+	case Payload:
+		return "Payload"
 	}
 	return "Exact"
 }

@@ -1,4 +1,4 @@
-package zset
+package cfloat
 
 import "testing"
 
