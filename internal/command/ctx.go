@@ -44,6 +44,9 @@ type Limits struct {
 	ProtoMaxBulkLen        int64
 	LazyfreeLazyUserDel    bool
 	LazyfreeLazyExpire     bool
+	// RDBCompression is rdbcompression: DUMP compresses strings with LZF
+	// as the RDB writer does.
+	RDBCompression bool
 }
 
 // Ctx is the context of one command execution. The server reuses one per

@@ -5,6 +5,12 @@ package command
 // specs flagged INCOMPLETE may miss keys, as in Redis.
 func (s *Spec) KeyPositions(args [][]byte) []int {
 	var out []int
+	if s.GetKeys != nil {
+		for _, k := range s.GetKeys(args) {
+			out = append(out, k.Pos)
+		}
+		return out
+	}
 	argc := len(args)
 	for _, ks := range s.KeySpecs {
 		first := 0

@@ -9,4 +9,8 @@ func RegisterData(t *Table) {
 	registerHashes(t)
 	registerSets(t)
 	registerZSets(t)
+	registerBits(t)
+	registerLCS(t)
+	registerSort(t)
+	registerDump(t)
 }

@@ -83,6 +83,12 @@ type KeySpec struct {
 	FirstKey  int
 }
 
+// KeyRef is a key found in a command's arguments: its index, and the index
+// of the key spec that describes it (for its flags).
+type KeyRef struct {
+	Pos, Spec int
+}
+
 // Arg documents one argument for COMMAND DOCS (used by redis-cli's hints).
 type Arg struct {
 	Name        string
@@ -118,6 +124,11 @@ type Spec struct {
 
 	Subcommands map[string]*Spec
 	Parent      *Spec
+
+	// GetKeys, when set, finds the keys of a call instead of the key specs,
+	// like Redis's getkeys_proc for commands whose specs cannot describe
+	// them (SORT).
+	GetKeys func(args [][]byte) []KeyRef
 
 	Run func(c *Ctx)
 }

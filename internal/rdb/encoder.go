@@ -39,6 +39,9 @@ func (e *Encoder) Size() int { return len(e.buf) }
 // Reset empties the buffer, keeping its memory.
 func (e *Encoder) Reset() { e.buf = e.buf[:0] }
 
+// Truncate discards all but the first n encoded bytes.
+func (e *Encoder) Truncate(n int) { e.buf = e.buf[:n] }
+
 // Take returns the encoded bytes and gives up the buffer: the caller owns
 // the slice and the Encoder starts a new one. This hands a finished chunk
 // to another goroutine without copying.

@@ -2,10 +2,11 @@ package rdb
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/vestadb/vesta/internal/cfloat"
 )
 
 // AppendLen appends n in RDB length encoding, using the shortest form as
@@ -264,10 +265,12 @@ func formatG17(dst []byte, f float64) []byte {
 	return append(dst[:start+end], exp...)
 }
 
-// parseTextDouble decodes the digits of an old text double.
+// parseTextDouble decodes the digits of an old text double as Redis reads
+// them, with sscanf("%lg"): junk after a number is ignored, and out of
+// range values become ±Inf or 0.
 func parseTextDouble(b []byte) (float64, error) {
-	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil && !errors.Is(err, strconv.ErrRange) { // out of range gives ±Inf or 0, as sscanf does
+	f, ok := cfloat.Scan(b)
+	if !ok {
 		return 0, fmt.Errorf("%w: bad text double %q", ErrCorrupt, b)
 	}
 	return f, nil

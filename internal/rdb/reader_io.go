@@ -177,12 +177,13 @@ func (r *Reader) readLenSpecial() (n uint64, special bool, err error) {
 	return 0, false, fmt.Errorf("%w: unknown length encoding 0x%02x", ErrCorrupt, c)
 }
 
-// readLen reads a plain length.
+// readLen reads a plain length. A byte of the special form 11xxxxxx,
+// which only makes sense before a string, reads as the length xxxxxx:
+// Redis's loader takes it that way wherever it expects a length (it ignores
+// the "encoded" flag), so files and DUMP payloads holding it load in Redis,
+// and they load here too.
 func (r *Reader) readLen() (uint64, error) {
-	n, special, err := r.readLenSpecial()
-	if err == nil && special {
-		err = fmt.Errorf("%w: string encoding %d where a length was expected", ErrCorrupt, n)
-	}
+	n, _, err := r.readLenSpecial()
 	return n, err
 }
 
@@ -297,7 +298,13 @@ func (r *Reader) appendLZF(dst []byte) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	if clen == 0 || ulen == 0 || ulen/lzfMaxRatio > clen {
+	if ulen == 0 {
+		// Redis decompresses into a buffer of ulen bytes and only checks
+		// that the output has that length: with 0, any compressed bytes
+		// give the empty string.
+		return dst, r.skip(clen)
+	}
+	if clen == 0 || ulen/lzfMaxRatio > clen {
 		return dst, fmt.Errorf("%w: invalid LZF compressed string: %d bytes to expand to %d", ErrCorrupt, clen, ulen)
 	}
 	comp, err := r.appendRaw(r.scratch[:0], clen)

@@ -234,6 +234,22 @@ func TestReaderHandBuilt(t *testing.T) {
 	})
 }
 
+// Ensure that a length written in the special form 11xxxxxx reads as
+// xxxxxx, as Redis's loader reads it wherever it expects a length.
+func TestReaderSpecialFormAsLength(t *testing.T) {
+	r, err := NewReader(bytes.NewReader(build(func(e *Encoder) { e.Type(OpSelectDB); e.Raw([]byte{0xc3}) })), ReaderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it, err := r.Next(); err != nil || it != (SelectDB{N: 3}) {
+		t.Fatalf("SELECTDB 0xc3: got %v, %v, want SELECTDB 3", it, err)
+	}
+	k, _, err := DecodeValue([]byte("\x02\xc2\x01a\x01b"))
+	if err != nil || len(k.Value.Elems) != 2 {
+		t.Fatalf("set with count 0xc2: got %+v, %v, want 2 members", k, err)
+	}
+}
+
 func TestReaderCorrupt(t *testing.T) {
 	tests := []struct {
 		name string
@@ -244,7 +260,6 @@ func TestReaderCorrupt(t *testing.T) {
 		{"unknown opcode", func(e *Encoder) { e.Type(0xF4) }, ErrCorrupt},
 		{"unknown length form", func(e *Encoder) { e.Type(OpSelectDB); e.Raw([]byte{0x82}) }, ErrCorrupt},
 		{"unknown string encoding", func(e *Encoder) { e.Type(TypeString); e.Raw([]byte{0xc4}) }, ErrCorrupt},
-		{"string encoding as length", func(e *Encoder) { e.Type(OpSelectDB); e.Raw([]byte{0xc0}) }, ErrCorrupt},
 		{"bad container", func(e *Encoder) { e.Type(TypeListQuicklist2); e.Str("l"); e.Len(1); e.Len(3); e.Str("x") }, ErrCorrupt},
 		{"empty node", func(e *Encoder) { e.Type(TypeListQuicklist2); e.Str("l"); e.Len(1); e.Len(2); e.Str("") }, ErrCorrupt},
 		{"NaN score", func(e *Encoder) { e.Type(TypeZSet2); e.Str("z"); e.Len(1); e.Str("m"); e.Double(math.NaN()) }, ErrCorrupt},

@@ -147,6 +147,14 @@ func (s *Server) registerCommandCommands(t *command.Table) {
 
 // keySpecFlagsFor returns the flags of the key spec that found argument p.
 func keySpecFlagsFor(sp *command.Spec, args [][]byte, p int) []string {
+	if sp.GetKeys != nil {
+		for _, k := range sp.GetKeys(args) {
+			if k.Pos == p && k.Spec < len(sp.KeySpecs) {
+				return sp.KeySpecs[k.Spec].Flags
+			}
+		}
+		return nil
+	}
 	for _, ks := range sp.KeySpecs {
 		one := *sp
 		one.KeySpecs = []command.KeySpec{ks}

@@ -163,6 +163,7 @@ func (s *Server) applyConfig() {
 		ProtoMaxBulkLen:        c.ProtoMaxBulkLen,
 		LazyfreeLazyUserDel:    c.LazyfreeLazyUserDel,
 		LazyfreeLazyExpire:     c.LazyfreeLazyExpire,
+		RDBCompression:         c.RDBCompression,
 	}
 	s.level.Set(slogLevel(c.LogLevel))
 }

@@ -18,6 +18,8 @@ func Equal(c Cmd, a, b []byte) bool {
 		return errx == nil && erry == nil && textOf(x) != nil && textOf(y) != nil && *textOf(x) == *textOf(y)
 	case TypeOnly:
 		return len(a) > 0 && len(b) > 0 && a[0] == b[0]
+	case Payload:
+		return samePayload(a, b)
 	case Approx:
 		x, okx := intReply(a)
 		y, oky := intReply(b)

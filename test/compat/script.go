@@ -37,6 +37,10 @@ const (
 	// exact frames, for messages whose order is the server's hash order
 	// (one message matching several patterns of a client).
 	AnyOrder
+	// Payload compares DUMP replies by what they hold: both null, or two
+	// payloads that decode to values of the same type and digest (the
+	// bytes may differ: hash order, LZF choices).
+	Payload
 )
 
 func (m Mode) String() string {
@@ -57,6 +61,8 @@ func (m Mode) String() string {
 		return "confirmations"
 	case AnyOrder:
 		return "any-order"
+	case Payload:
+		return "payload"
 	}
 	return fmt.Sprintf("Mode(%d)", m)
 }
@@ -285,6 +291,8 @@ func modeName(m Mode) string {
 		return "Confirmations"
 	case AnyOrder:
 		return "AnyOrder"
+	case Payload:
+		return "Payload"
 	}
 	return "Exact"
 }

@@ -3,6 +3,8 @@ package zset
 import (
 	"bytes"
 	"math"
+
+	"github.com/vestadb/vesta/internal/cfloat"
 )
 
 var (
@@ -16,10 +18,10 @@ var (
 // "-inf", "+inf" and "infinity" (any case) are accepted, and so are
 // hexadecimal numbers ("0x10", "0x1p-3").
 func ParseScore(b []byte) (float64, bool) {
-	if len(b) == 0 || isCSpace(b[0]) {
+	if len(b) == 0 || cfloat.IsSpace(b[0]) {
 		return 0, false
 	}
-	f, n, erange := strtod(b)
+	f, n, erange := cfloat.Strtod(b)
 	if n != len(b) || math.IsNaN(f) || (erange && (f == 0 || math.IsInf(f, 0))) {
 		return 0, false
 	}
@@ -83,7 +85,7 @@ func parseRangeEnd(b []byte) (v float64, ex, ok bool) {
 		ex = true
 		b = b[1:]
 	}
-	v, n, _ := strtod(b)
+	v, n, _ := cfloat.Strtod(b)
 	if n != len(b) || math.IsNaN(v) {
 		return 0, false, false
 	}

@@ -3,6 +3,8 @@ package zset
 import (
 	"math"
 	"testing"
+
+	"github.com/vestadb/vesta/internal/cfloat"
 )
 
 // The expectations below were taken from redis-server 7.0.15 (ZADD for
@@ -125,7 +127,7 @@ func FuzzParseScore(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		v, n, _ := strtod(b)
+		v, n, _ := cfloat.Strtod(b)
 		if n < 0 || n > len(b) {
 			t.Fatalf("strtod consumed %d of %d bytes", n, len(b))
 		}

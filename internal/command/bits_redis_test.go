@@ -1,0 +1,294 @@
+package command_test
+
+import "testing"
+
+// bitScripts exercise every bitmap command's options, errors, replies and
+// dirty counts against Redis (see runExtrasScript for the modes).
+var bitScripts = []extrasScript{
+	{"setbit getbit", `
+= SETBIT k 0 0
+D
+= SETBIT k 0 0
+D
+= SETBIT k 0 1
+= SETBIT k 0 1
+D
+= SETBIT k 100 0
+D
+= GET k
+= OBJECT ENCODING k
+= STRLEN k
+e SETBIT k 7 x
+e SETBIT k 7 2
+e SETBIT k 7 -1
+e SETBIT k 7 01
+e SETBIT k 7 " 1"
+e SETBIT k -1 1
+e SETBIT k 4294967296 1
+e SETBIT k 0x10 1
+e SETBIT k "" 1
+= GETBIT k 4294967295
+e GETBIT k 4294967296
+e GETBIT k x
+= GETBIT nokey 5
+= SET n 12
+= GETBIT n 2
+= SETBIT n 0 0
+= OBJECT ENCODING n
+= GET n
+= SET e abc
+= SETBIT e 1 0
+= OBJECT ENCODING e
+= SET t v EX 100
+= SETBIT t 3 1
+= TTL t
+= RPUSH l a
+e SETBIT l 0 1
+e GETBIT l 0
+= SETBIT big 100000 1
+= STRLEN big
+= BITCOUNT big
+D
+`},
+	{"bitcount", `
+= BITCOUNT nokey
+= BITCOUNT nokey x y
+= BITCOUNT nokey 0 1 FOO
+= BITCOUNT nokey 0
+= SET s foobar
+= BITCOUNT s
+e BITCOUNT s 0
+e BITCOUNT s x 1
+e BITCOUNT s 1 x
+e BITCOUNT s 0 0 0 0
+= BITCOUNT s -1 -2 FOO
+e BITCOUNT s 1 1 FOO
+= BITCOUNT s 1 1
+= BITCOUNT s 1 1 bit
+= BITCOUNT s 1 1 BYTE
+= BITCOUNT s 0 -1 BIT
+= BITCOUNT s -9223372036854775808 -1 BIT
+= BITCOUNT s -9223372036854775808 9223372036854775807 BIT
+= BITCOUNT s -9223372036854775808 9223372036854775807
+= BITCOUNT s 5 30 BIT
+= BITCOUNT s 7 8 bit
+= BITCOUNT s 8 7 bit
+= BITCOUNT s -3 -1
+= BITCOUNT s -100 -50
+= BITCOUNT s 100 200
+= BITCOUNT s 2 -3 bit
+= SET e ""
+= BITCOUNT e
+= BITCOUNT e 0 -1
+= BITCOUNT e 0 -1 bit
+= SET n -12345
+= BITCOUNT n 1 2
+= SET long "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ\xff\xfe\x00\x01"
+= BITCOUNT long
+= BITCOUNT long 3 61
+= BITCOUNT long 3 499 bit
+= BITCOUNT long 17 17 bit
+= BITCOUNT long 1 -2 BIT
+= HSET h f v
+e BITCOUNT h
+e BITCOUNT h x y
+`},
+	{"bitpos", `
+= BITPOS nokey 1
+= BITPOS nokey 0
+= BITPOS nokey 1 x
+e BITPOS nokey 2
+e BITPOS nokey x
+= BITPOS nokey 0 0 0 FOO
+= SET s foobar
+e BITPOS s 1 -1 -2 FOO
+e BITPOS s 1 x 1 FOO
+e BITPOS s 1 0 x FOO
+e BITPOS s 1 x y
+e BITPOS s 1 0 0 0
+= BITPOS s 0
+= BITPOS s 1
+= BITPOS s 1 2
+= BITPOS s 1 2 -1 BIT
+= BITPOS s 0 100
+= BITPOS s 0 0 -1 bit
+= BITPOS s 0 -100 -100 BIT
+= BITPOS s 1 3 3 bit
+= BITPOS s 0 1 1 bit
+= BITPOS s 1 -1
+= BITPOS s 1 -1 -1 byte
+= BITPOS s 0 5 5
+= BITPOS s 1 9 40 bit
+= BITPOS s 0 9 40 bit
+= SET z "\xff\xff"
+= BITPOS z 0
+= BITPOS z 0 0
+= BITPOS z 0 1
+= BITPOS z 0 0 -1
+= BITPOS z 0 0 -1 BIT
+= BITPOS z 0 0 15 BIT
+= BITPOS z 0 3 14 BIT
+= BITPOS z 1 -3 -1 bit
+= SET zero "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01"
+= BITPOS zero 1
+= BITPOS zero 1 1
+= BITPOS zero 1 3 150 bit
+= BITPOS zero 0 3 150 bit
+= BITPOS zero 1 3 -2
+= SET ones "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xfe"
+= BITPOS ones 0
+= BITPOS ones 0 1
+= BITPOS ones 0 1 -2
+= BITPOS ones 0 1 -1
+= BITPOS ones 0 9 150 bit
+= BITPOS ones 0 9 151 bit
+= BITPOS ones 0 151 151 bit
+= SET e ""
+= BITPOS e 0
+= BITPOS e 1
+= BITPOS e 0 0 -1
+= RPUSH l a
+e BITPOS l 0
+e BITPOS l 3
+`},
+	{"bitop", `
+= SET a "\x0f\xf0"
+= SET b "\xff"
+= BITOP AND d a b
+= GET d
+= OBJECT ENCODING d
+= BITOP OR d a b
+= GET d
+= BITOP XOR d a b
+= GET d
+= BITOP NOT d a
+= GET d
+= BITOP AND d a b nokey
+= GET d
+= BITOP and d nokey
+= EXISTS d
+D
+= BITOP and d nokey
+D
+e BITOP NOT d
+e BITOP NOT d a b
+e BITOP FOO d a
+= SET n 12
+= BITOP OR d n
+= GET d
+= OBJECT ENCODING d
+= SET x ""
+= BITOP or d x
+= SADD st a
+e BITOP or d x st
+= BITOP or st x
+= EXISTS st
+= SET t 12 EX 100
+= BITOP NOT t t
+= TTL t
+= GET t
+= SET long "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz"
+= SET short "\xaa\x55\xaa\x55\xaa\x55\xaa\x55\xaa\x55\xaa\x55\xaa\x55\xaa\x55\xaa"
+= BITOP AND r long short
+= GET r
+= BITOP OR r short long short
+= GET r
+= BITOP XOR r long short nokey long
+= GET r
+= BITOP NOT r long
+= GET r
+D
+`},
+	{"bitfield", `
+= BITFIELD bf OVERFLOW FAIL INCRBY u2 0 10
+= EXISTS bf
+= GET bf
+D
+= BITFIELD bf SET u8 0 0
+D
+= BITFIELD bf SET u8 0 1
+D
+= BITFIELD bf SET u8 0 1 SET u8 8 1 GET u8 0
+D
+= BITFIELD bf SET u8 0 1 SET u8 16 0
+D
+= BITFIELD bf INCRBY u8 0 0
+e BITFIELD bf GET u8 0 OVERFLOW
+e BITFIELD bf GET u8 0 OVERFLOW foo
+e BITFIELD bf OVERFLOW foo GET u8 0
+e BITFIELD bf GET u64 0
+e BITFIELD bf GET i65 0
+e BITFIELD bf GET i0 0
+e BITFIELD bf GET u0 0
+e BITFIELD bf GET i-1 0
+e BITFIELD bf GET x8 0
+e BITFIELD bf GET "" 0
+= BITFIELD bf GET "i8\x00junk" 0
+= BITFIELD bf GET i64 #1
+e BITFIELD bf GET u63 #-1
+e BITFIELD bf GET U8 0
+e BITFIELD bf GET u8 0 SET
+e BITFIELD bf SET u8 0 x
+e BITFIELD bf GET u08 0
+e BITFIELD bf GET u8 "#"
+e BITFIELD bf GET u8 ##1
+e BITFIELD bf SET i8 #4294967296 1
+! CONFIG SET proto-max-bulk-len 1mb
+= BITFIELD bf SET i8 #1048575 1
+= STRLEN bf
+e BITFIELD bf SET i8 #1048576 1
+e BITFIELD bf GET i8 #1048576
+= BITFIELD bf GET i8 8388607
+e BITFIELD bf GET i8 8388608
+= SETBIT bf 8388607 1
+e SETBIT bf 8388608 1
+e GETBIT bf 8388608
+! CONFIG SET proto-max-bulk-len 512mb
+= GETBIT bf 8388608
+= STRLEN bf
+e BITFIELD_RO bf GET u8 0 SET u8 0 1
+e BITFIELD_RO bf GET u8 0 INCRBY u8 0 x
+= BITFIELD_RO bf OVERFLOW FAIL GET u8 0
+= SADD set a
+e BITFIELD set GET u8 0
+e BITFIELD set SET u8 0 1
+e BITFIELD_RO set GET u8 0
+= BITFIELD nokey
+= BITFIELD_RO nokey
+= BITFIELD nokey GET i8 0 GET u5 3
+= EXISTS nokey
+= BITFIELD bf
+= BITFIELD bf GET i64 #1152921504606846976
+e BITFIELD bf GET i64 #144115188075855872
+e BITFIELD bf GET i8 #-1
+= SET v "\x01"
+= BITFIELD v SET u8 0 1 SET u8 8 0
+D
+= BITFIELD v OVERFLOW SAT SET i8 0 -9223372036854775808 GET i8 0
+= BITFIELD v OVERFLOW SAT SET i8 0 -9223372036854775680 SET i8 0 -9223372036854775681 SET i8 0 -9223372036854775679
+= BITFIELD v OVERFLOW WRAP SET i8 0 -9223372036854775808 GET i8 0
+= BITFIELD v OVERFLOW SAT SET u8 0 -1 INCRBY u8 0 -1000 INCRBY u8 0 1000 INCRBY u63 0 -9223372036854775808
+= BITFIELD v OVERFLOW SAT INCRBY i64 0 9223372036854775807 INCRBY i64 0 1 INCRBY i64 0 -9223372036854775808 INCRBY i64 0 -9223372036854775808
+= BITFIELD v OVERFLOW FAIL INCRBY i8 0 -1000 GET i8 0
+= BITFIELD v OVERFLOW FAIL INCRBY u8 100 1
+= STRLEN v
+D
+= SET w hello
+= BITFIELD w GET u1 0 GET i1 1 GET u63 3 GET i64 7 GET u16 30 GET i9 #3 GET i64 1000
+= BITFIELD w INCRBY i5 100 1 GET u4 0 OVERFLOW WRAP INCRBY i5 100 100 OVERFLOW SAT INCRBY i5 100 100 INCRBY i5 100 -1000 OVERFLOW FAIL INCRBY i5 100 -1 INCRBY i5 100 -1
+= BITFIELD w SET u3 5 100 SET i3 5 -100 SET i3 5 3 SET i3 5 4 OVERFLOW SAT SET i3 5 4 SET i3 5 -5 SET u7 9 200
+= BITFIELD w INCRBY u63 0 9223372036854775807 INCRBY u63 0 1 OVERFLOW SAT INCRBY u63 0 9223372036854775807 INCRBY u63 0 -9223372036854775807
+= BITFIELD w INCRBY i64 64 -9223372036854775808 INCRBY i64 64 -1 OVERFLOW WRAP INCRBY i64 64 -1 INCRBY i64 64 9223372036854775807
+= GET w
+= OBJECT ENCODING w
+= SET n 12
+= BITFIELD n GET u2 0
+= OBJECT ENCODING n
+= BITFIELD n OVERFLOW FAIL INCRBY u2 0 10
+= OBJECT ENCODING n
+= BITFIELD_RO n GET u8 8
+D
+`},
+}
+
+func TestBitsAgainstRedis(t *testing.T) { runExtrasScripts(t, bitScripts) }

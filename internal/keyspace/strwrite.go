@@ -1,0 +1,45 @@
+package keyspace
+
+// Strings changed in place, a bit or a byte range at a time (SETBIT,
+// BITFIELD), and LRU stamps set from outside (RESTORE ... IDLETIME).
+
+// StringForWrite returns the string value of e, padded with zero bytes to
+// at least n bytes, for the caller to change in place. e must come from
+// LookupWrite or have just been added, and the slice may be written until
+// the next change of the entry. The value is marked raw, as Redis marks a
+// string it unshares before modifying it, even if the caller ends up not
+// changing anything.
+//
+// A non-empty value grows geometrically, as Redis's sdsMakeRoomFor does
+// (double below 1 MiB, 1 MiB more above), so that setting bits at rising
+// offsets costs amortised O(1) per call; an empty value (a new key) gets
+// exactly n bytes.
+func (db *DB) StringForWrite(e *Entry, n int) []byte {
+	cur := len(e.kv) - int(e.klen)
+	if n > cur {
+		need := int(e.klen) + n
+		if need <= cap(e.kv) {
+			old := len(e.kv)
+			e.kv = e.kv[:need]
+			clear(e.kv[old:])
+		} else {
+			c := need
+			if cur > 0 {
+				if n < 1<<20 {
+					c = int(e.klen) + 2*n
+				} else {
+					c = need + 1<<20
+				}
+			}
+			kv := make([]byte, need, c)
+			copy(kv, e.kv)
+			e.kv = kv
+		}
+	}
+	e.meta = e.meta&^flagNoInt | flagRaw
+	return e.kv[e.klen:]
+}
+
+// SetLRU stamps the entry's LRU clock (24 bits, seconds): RESTORE's
+// IDLETIME sets it to the current clock minus the idle time.
+func (e *Entry) SetLRU(clock uint32) { e.setLRU(clock) }

@@ -1,0 +1,63 @@
+package compat
+
+import (
+	"bytes"
+
+	"github.com/vestadb/vesta/internal/command"
+	"github.com/vestadb/vesta/internal/digest"
+	"github.com/vestadb/vesta/internal/keyspace"
+	"github.com/vestadb/vesta/internal/testutil"
+)
+
+// payloadLimits are Redis's default encoding thresholds, used to decode
+// DUMP payloads for comparison (the digest does not depend on them).
+var payloadLimits = command.Limits{
+	HashMaxListpackEntries: 128, HashMaxListpackValue: 64,
+	ZSetMaxListpackEntries: 128, ZSetMaxListpackValue: 64,
+	SetMaxIntsetEntries: 512, ListMaxListpackSize: -2,
+	ProtoMaxBulkLen: 512 << 20,
+}
+
+// samePayload reports whether two DUMP replies hold the same value: equal
+// replies, or two bulk payloads of the same value type whose values have
+// the same DEBUG DIGEST-VALUE.
+func samePayload(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	x, errx := testutil.Parse(a)
+	y, erry := testutil.Parse(b)
+	pa, oka := x.(string)
+	pb, okb := y.(string)
+	if errx != nil || erry != nil || !oka || !okb || len(pa) == 0 || len(pb) == 0 || pa[0] != pb[0] {
+		return false
+	}
+	da, oka := payloadDigest([]byte(pa))
+	db, okb := payloadDigest([]byte(pb))
+	return oka && okb && da == db
+}
+
+// payloadDigest decodes a DUMP payload and returns its value's digest.
+func payloadDigest(p []byte) (string, bool) {
+	str, obj, err := command.DecodeDumpPayload(p, &payloadLimits)
+	if err != nil {
+		return "", false
+	}
+	switch o := obj.(type) {
+	case nil:
+		return digest.StringValue(str, -1).String(), true
+	case keyspace.ZSetValue:
+		return digest.ZSetValue(func(y func([]byte, float64) bool) { o.Each(y) }, -1).String(), true
+	case keyspace.HashValue:
+		return digest.HashValue(func(y func([]byte, []byte) bool) { o.Each(y) }, -1).String(), true
+	}
+	switch obj.Type() {
+	case keyspace.TypeList:
+		o := obj.(keyspace.ListValue)
+		return digest.ListValue(func(y func([]byte) bool) { o.Each(y) }, -1).String(), true
+	case keyspace.TypeSet:
+		o := obj.(keyspace.SetValue)
+		return digest.SetValue(func(y func([]byte) bool) { o.Each(y) }, -1).String(), true
+	}
+	return "", false
+}
