@@ -3,6 +3,8 @@ package listpack
 import (
 	"math"
 	"strconv"
+
+	"github.com/vestadb/vesta/internal/cfloat"
 )
 
 // AppendScore appends the text Redis 7.0.15 stores for a sorted-set score
@@ -81,18 +83,13 @@ func appendG17(dst []byte, f float64) []byte {
 }
 
 // parseScore converts a score stored as a string entry to a float64 the way
-// Redis's strtod-based reader does for well-formed text. Text that does not
-// parse reads as 0, like strtod.
+// Redis reads it: strtod over the first 127 bytes as a C string, so junk
+// after a number is ignored and text with no number reads as 0. Only
+// crafted payloads (RESTORE, a foreign RDB) hold such text.
 func parseScore(s []byte) float64 {
 	if len(s) > 127 {
 		s = s[:127]
 	}
-	f, err := strconv.ParseFloat(string(s), 64)
-	if err != nil {
-		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			return f
-		}
-		return 0
-	}
+	f, _ := cfloat.Scan(s)
 	return f
 }
