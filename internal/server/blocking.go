@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"net"
 	"time"
 
@@ -184,6 +186,16 @@ func (cl *client) waitUnblocked() bool {
 
 // cmdClientUnblock implements CLIENT UNBLOCK id [TIMEOUT|ERROR].
 func (s *Server) cmdClientUnblock(c *command.Ctx) {
+	if len(c.Args) > 4 {
+		// Redis matches CLIENT UNBLOCK only with one or two arguments;
+		// more fall through to its generic subcommand error.
+		sub := c.Args[1]
+		if i := bytes.IndexByte(sub, 0); i >= 0 {
+			sub = sub[:i]
+		}
+		c.Error(fmt.Sprintf("ERR unknown subcommand or wrong number of arguments for '%.128s'. Try CLIENT HELP.", sub))
+		return
+	}
 	id, ok := command.ParseInt(c.Args[2])
 	if !ok {
 		c.Error(command.ErrNotInt)
@@ -199,9 +211,6 @@ func (s *Server) cmdClientUnblock(c *command.Ctx) {
 			c.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")
 			return
 		}
-	} else if len(c.Args) > 4 {
-		c.SyntaxError()
-		return
 	}
 	target := s.clients[id]
 	if target == nil || target.block == nil {
