@@ -34,9 +34,11 @@ const maxRetained = 64 << 20
 // that must not see its reply before its command is durable calls
 // [Writer.Flush] with that offset after releasing the server lock:
 //
-//   - Flush takes the I/O lock. If someone else already wrote (and, for
-//     always, synced) past the target while it waited, it returns at once.
-//   - Otherwise it writes everything buffered so far and, under always,
+//   - If someone else already wrote (and, for always, synced) past the
+//     target, Flush returns at once. If another Flush holds the I/O lock,
+//     it waits for that one to finish (all waiters are woken together, so
+//     those it covered reply without queueing behind the next sync).
+//   - Otherwise it takes the I/O lock and writes everything buffered so far and, under always,
 //     fdatasyncs. Commands that were appended while the previous leader was
 //     syncing all go out in this one write and one fdatasync: group commit.
 //
@@ -64,7 +66,12 @@ type Writer struct {
 	tsOn     bool
 	lastTS   int64
 
-	// Guarded by ioMu.
+	// waitCh is closed (and replaced) each time the I/O lock is released,
+	// waking the Flush calls that found it taken; guarded by waitMu.
+	waitMu sync.Mutex
+	waitCh chan struct{}
+
+	// Guarded by ioMu. Release it with unlockIO, never ioMu.Unlock.
 	ioMu     sync.Mutex
 	f        vfs.File
 	name     string
@@ -173,7 +180,7 @@ func (w *Writer) Synced() int64  { return w.synced.Load() }
 // Size is the size of the current incr file.
 func (w *Writer) Size() int64 {
 	w.ioMu.Lock()
-	defer w.ioMu.Unlock()
+	defer w.unlockIO()
 	return w.size
 }
 
@@ -210,15 +217,47 @@ func (w *Writer) setSyncErr(err error) {
 // done and an error when it cannot be (the caller must not acknowledge).
 func (w *Writer) Flush(target int64) error {
 	always := w.Policy() == Always && !w.noFsync.Load()
-	if w.done(target, always) {
-		return nil
+	for {
+		if w.done(target, always) {
+			return nil
+		}
+		// Take the wake-up channel before trying the lock: whoever holds
+		// the lock closes it (or a later one) when it lets go.
+		ch := w.waitChan()
+		if w.ioMu.TryLock() {
+			var err error
+			if !w.done(target, always) {
+				err = w.flushLocked(always)
+			}
+			w.unlockIO()
+			return err
+		}
+		// Someone else is writing or syncing. Wait for it to finish, all
+		// waiters at once: those it covered return without touching the
+		// lock, and one of the others leads the next group.
+		<-ch
 	}
-	w.ioMu.Lock()
-	defer w.ioMu.Unlock()
-	if w.done(target, always) {
-		return nil
+}
+
+// unlockIO releases the I/O lock and wakes the Flush calls waiting for it.
+func (w *Writer) unlockIO() {
+	w.ioMu.Unlock()
+	w.waitMu.Lock()
+	if w.waitCh != nil {
+		close(w.waitCh)
+		w.waitCh = nil
 	}
-	return w.flushLocked(always)
+	w.waitMu.Unlock()
+}
+
+// waitChan returns the channel the next unlockIO closes.
+func (w *Writer) waitChan() chan struct{} {
+	w.waitMu.Lock()
+	defer w.waitMu.Unlock()
+	if w.waitCh == nil {
+		w.waitCh = make(chan struct{})
+	}
+	return w.waitCh
 }
 
 func (w *Writer) done(target int64, always bool) bool {
@@ -382,7 +421,7 @@ func (w *Writer) noteSlow(start time.Time) {
 // called from the cron once a second.
 func (w *Writer) Retry() error {
 	w.ioMu.Lock()
-	defer w.ioMu.Unlock()
+	defer w.unlockIO()
 	return w.flushLocked(w.Policy() != No)
 }
 
@@ -417,7 +456,7 @@ func (w *Writer) backgroundSync() {
 		_ = w.flushLocked(false)
 	}
 	f, target, size, rl, gen := w.f, w.written.Load(), w.size, len(w.retained), w.syncGen
-	w.ioMu.Unlock()
+	w.unlockIO()
 	if w.synced.Load() >= target {
 		return
 	}
@@ -428,7 +467,7 @@ func (w *Writer) backgroundSync() {
 	w.noteSlow(start)
 	w.ioMu.Lock()
 	_ = w.syncDone(err, target, size, rl, gen)
-	w.ioMu.Unlock()
+	w.unlockIO()
 }
 
 // Close writes and syncs everything pending, then closes the file.
@@ -439,7 +478,7 @@ func (w *Writer) Close() error {
 		w.stopBG = nil
 	}
 	w.ioMu.Lock()
-	defer w.ioMu.Unlock()
+	defer w.unlockIO()
 	err := w.flushLocked(w.Policy() != No)
 	if err == nil {
 		if serr := w.f.Sync(); serr != nil {
@@ -458,7 +497,7 @@ func (w *Writer) Close() error {
 // with a SELECT.
 func (w *Writer) Switch(f vfs.File, name string, size int64) (vfs.File, error) {
 	w.ioMu.Lock()
-	defer w.ioMu.Unlock()
+	defer w.unlockIO()
 	if err := w.flushLocked(true); err != nil {
 		return nil, err
 	}
