@@ -184,6 +184,10 @@ func (cl *client) waitUnblocked() bool {
 
 // cmdClientUnblock implements CLIENT UNBLOCK id [TIMEOUT|ERROR].
 func (s *Server) cmdClientUnblock(c *command.Ctx) {
+	if len(c.Args) > 4 {
+		c.SubcommandError()
+		return
+	}
 	id, ok := command.ParseInt(c.Args[2])
 	if !ok {
 		c.Error(command.ErrNotInt)
@@ -199,9 +203,6 @@ func (s *Server) cmdClientUnblock(c *command.Ctx) {
 			c.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")
 			return
 		}
-	} else if len(c.Args) > 4 {
-		c.SyntaxError()
-		return
 	}
 	target := s.clients[id]
 	if target == nil || target.block == nil {
