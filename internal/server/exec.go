@@ -40,11 +40,25 @@ func (s *Server) AlsoPropagate(db int, args [][]byte) {
 	if s.prop.feed == nil {
 		return
 	}
+	s.prop.ops = append(s.prop.ops, op{db, cloneArgs(args)})
+}
+
+// cloneArgs copies arguments into one allocation. An empty argument stays
+// a non-nil empty slice: parsers tell a missing argument (nil) from an
+// empty one.
+func cloneArgs(args [][]byte) [][]byte {
+	n := 0
+	for _, a := range args {
+		n += len(a)
+	}
+	buf := make([]byte, 0, n)
 	cp := make([][]byte, len(args))
 	for i, a := range args {
-		cp[i] = append([]byte(nil), a...)
+		start := len(buf)
+		buf = append(buf, a...)
+		cp[i] = buf[start:len(buf):len(buf)]
 	}
-	s.prop.ops = append(s.prop.ops, op{db, cp})
+	return cp
 }
 
 // Limits implements command.Env.
@@ -132,15 +146,23 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 		}
 	}()
 
+	spec, msg := s.table.Lookup(args)
 	// reject replies with an error and, inside MULTI, dooms the
-	// transaction (Redis's flagTransaction).
+	// transaction (Redis's flagTransaction). A refused EXEC discards the
+	// transaction instead, inside MULTI or not, and says why.
 	reject := func(msg string) {
+		if spec != nil && spec.Name == "exec" {
+			cl.multi = nil
+			s.unwatchAll(cl)
+			// Redis words its own checks without the ERR prefix here.
+			cl.w.Error("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR "))
+			return
+		}
 		cl.w.Error(msg)
 		if cl.multi != nil {
 			cl.multi.aborted = true
 		}
 	}
-	spec, msg := s.table.Lookup(args)
 	if msg != "" {
 		reject(msg)
 		return
@@ -157,7 +179,7 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 		reject("ERR Can't execute '" + spec.Name + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
 		return
 	}
-	if spec.Has(command.Write) || spec.Name == "ping" {
+	if spec.Has(command.Write) || spec.Name == "ping" || (spec.Name == "exec" && cl.multi.hasWrite()) {
 		if msg := s.aofMisconf(); msg != "" {
 			reject(msg)
 			return

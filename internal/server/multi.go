@@ -74,13 +74,24 @@ func (s *Server) registerMultiCommands(t *command.Table) {
 	})
 }
 
+// hasWrite reports whether a queued command may write, which makes EXEC
+// subject to the checks of write commands (a failing disk, as Redis's
+// MISCONF). A nil state has none.
+func (m *multiState) hasWrite() bool {
+	if m == nil {
+		return false
+	}
+	for _, q := range m.cmds {
+		if q.spec.Has(command.Write) {
+			return true
+		}
+	}
+	return false
+}
+
 // queueCommand adds a command to the client's transaction.
 func (s *Server) queueCommand(cl *client, spec *command.Spec, args [][]byte) {
-	cp := make([][]byte, len(args))
-	for i, a := range args {
-		cp[i] = append([]byte(nil), a...)
-	}
-	cl.multi.cmds = append(cl.multi.cmds, queued{spec, cp})
+	cl.multi.cmds = append(cl.multi.cmds, queued{spec, cloneArgs(args)})
 	cl.w.Simple("QUEUED")
 }
 
@@ -167,8 +178,12 @@ func (s *Server) touchWatched(db *keyspace.DB, key []byte) {
 	}
 }
 
-// touchWatchedDB marks clients watching keys of db that exist in db (or in
-// other, for SWAPDB) as dirty: FLUSHDB, FLUSHALL and SWAPDB change them.
+// touchWatchedDB marks as dirty the clients watching keys of db when
+// FLUSHDB, FLUSHALL or SWAPDB (other is the database swapped in) changes
+// them. A key counts as present only while alive: a key that was already
+// expired when watched and is now gone, or replaced by another expired
+// key, is no change; an absent key replaced by an expired one stays absent
+// and is remembered as expired, as Redis 7.0 does.
 func (s *Server) touchWatchedDB(db *keyspace.DB, other *keyspace.DB) {
 	if len(s.watchers) == 0 {
 		return
@@ -178,13 +193,42 @@ func (s *Server) touchWatchedDB(db *keyspace.DB, other *keyspace.DB) {
 			continue
 		}
 		key := []byte(bk.key)
-		if db.Find(key) == nil && (other == nil || other.Find(key) == nil) {
+		inDB := db.Find(key) != nil
+		var inOther, otherExpired bool
+		if other != nil {
+			if e := other.Find(key); e != nil {
+				inOther, otherExpired = true, other.IsExpired(e)
+			}
+		}
+		if !inDB && !inOther {
 			continue
 		}
 		for _, cl := range list {
-			cl.dirtyCAS = true
+			w := cl.watchedKey(bk)
+			switch {
+			case w == nil:
+				cl.dirtyCAS = true
+			case w.expired && !inOther:
+				w.expired = false // the expired key is gone: no change
+			case w.expired && otherExpired:
+				// expired before and after: no change
+			case !w.expired && !inDB && otherExpired:
+				w.expired = true // absent, and now present only as expired
+			default:
+				cl.dirtyCAS = true
+			}
 		}
 	}
+}
+
+// watchedKey returns cl's watch of bk, nil if it has none.
+func (cl *client) watchedKey(bk blockKey) *watchedKey {
+	for i := range cl.watched {
+		if cl.watched[i].bk == bk {
+			return &cl.watched[i]
+		}
+	}
+	return nil
 }
 
 // watchedKeyExpired reports whether a watched key that was alive when

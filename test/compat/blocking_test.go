@@ -225,7 +225,7 @@ var blockingScenarios = []scenario{
 		C("CLIENT", "UNBLOCK", "999999"),
 		C("CLIENT", "UNBLOCK"),
 	}},
-	{name: "CLIENT UNBLOCK with too many arguments", bug: "client-unblock-arity", script: Script{
+	{name: "CLIENT UNBLOCK with too many arguments", script: Script{
 		C("CLIENT", "UNBLOCK", ClientID(1), "TIMEOUT", "x"),
 	}},
 	{name: "CLIENT UNBLOCK of a client that is not blocked", script: Script{

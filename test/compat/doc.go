@@ -38,7 +38,8 @@
 // "multi" (transactions whose bodies mix every family, with another
 // client's writes, flushes, swaps and expiry between WATCH and EXEC) and
 // "blocking" (clients blocked in a known order, woken by pushes,
-// transactions, LMOVE, SWAPDB or CLIENT UNBLOCK) are in the default set;
+// transactions, LMOVE, SWAPDB or CLIENT UNBLOCK), "bits", "lcs", "sort"
+// and "dump" (DUMP replies compared by decoded value) are in the default set;
 // "wrongtype" is not. A generator must avoid replies that depend on
 // timing: relative TTLs come from [Gen.TTL], which never hands out two
 // values close enough for a few milliseconds of test time to change the

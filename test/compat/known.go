@@ -170,7 +170,8 @@ func inMulti(prefix Script, conn int) bool {
 
 func init() {
 	RegisterKnownBug(KnownBug{
-		ID: "multi-empty-arg",
+		Fixed: true,
+		ID:    "multi-empty-arg",
 		What: "an empty argument of a command queued by MULTI reaches the command as nil (queueCommand copies " +
 			"with append([]byte(nil), a...)), and parsers that test for a missing argument with == nil take it " +
 			"as absent: MULTI, GETEX k PX \"\", EXEC gives [-ERR syntax error] where Redis replies [nil] " +
@@ -286,7 +287,8 @@ func init() {
 
 func init() {
 	RegisterKnownBug(KnownBug{
-		ID: "watch-expired-flush",
+		Fixed: true,
+		ID:    "watch-expired-flush",
 		What: "a WATCHed key that had already expired when watched (active expiry off, or not reached yet) " +
 			"makes EXEC fail when FLUSHALL, FLUSHDB or SWAPDB removes it or swaps in another expired key; " +
 			"Redis 7.0 counts an expired key as absent, so neither is a change and EXEC runs",
@@ -350,7 +352,8 @@ func mayHoldExpired(s Script) bool {
 
 func init() {
 	RegisterKnownBug(KnownBug{
-		ID: "exec-rejected",
+		Fixed: true,
+		ID:    "exec-rejected",
 		What: "EXEC refused by the command checks (EXEC x: wrong arity) replies a plain error and leaves an open " +
 			"transaction open; Redis 7.0 replies \"-EXECABORT Transaction discarded because of: wrong number of " +
 			"arguments for 'exec' command\", inside MULTI or not, and discards the transaction",

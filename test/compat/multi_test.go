@@ -54,7 +54,7 @@ var txScenarios = []scenario{
 		C("SET", "a", "2"),
 		C("EXEC"),
 	}},
-	{name: "EXEC refused aborts the transaction", bug: "exec-rejected", script: Script{
+	{name: "EXEC refused aborts the transaction", script: Script{
 		C("EXEC", "x"),
 		C("MULTI"),
 		C("SET", "a", "1"),
@@ -214,13 +214,38 @@ var txScenarios = []scenario{
 		C("TTL", "a").Approx(tolSeconds),
 		C("EXEC"),
 	}},
-	{name: "a flush removes an expired watched key", bug: "watch-expired-flush", script: Script{
+	{name: "a flush removes an expired watched key", script: Script{
 		C("SET", "a", "1", "PXAT", "1"),
 		C("WATCH", "a"),
 		C("FLUSHALL").On(1),
 		C("MULTI"),
 		C("PING"),
 		C("EXEC"),
+	}},
+	{name: "a flush or swap touches a watched key only if it was or becomes alive", script: Script{
+		// Expired when watched, then flushed: no change.
+		C("SET", "a", "1", "PXAT", "1"), C("WATCH", "a"), C("FLUSHDB").On(1),
+		C("MULTI"), C("PING"), C("EXEC"),
+		// Expired when watched, an alive key swapped in: a change.
+		C("SET", "a", "1", "PXAT", "1"), C("WATCH", "a"),
+		C("SELECT", "1").On(1), C("SET", "a", "x").On(1), C("SWAPDB", "0", "1").On(1), C("FLUSHALL").On(1),
+		C("MULTI"), C("PING"), C("EXEC"),
+		// Expired when watched, another expired key swapped in: no change.
+		C("SET", "a", "1", "PXAT", "1"), C("WATCH", "a"),
+		C("SET", "a", "x", "PXAT", "2").On(1), C("SWAPDB", "0", "1").On(1),
+		C("MULTI"), C("PING"), C("EXEC"),
+		// Absent when watched, an expired key swapped in: no change, and
+		// the key counts as expired from then on.
+		C("FLUSHALL").On(1), C("WATCH", "a"),
+		C("SET", "a", "x", "PXAT", "2").On(1), C("SWAPDB", "0", "1").On(1),
+		C("MULTI"), C("PING"), C("EXEC"),
+		// Alive when watched, an expired key swapped in: a change.
+		C("FLUSHALL").On(1), C("SET", "a", "1"), C("WATCH", "a"),
+		C("SET", "a", "x", "PXAT", "2").On(1), C("SWAPDB", "0", "1").On(1),
+		C("MULTI"), C("PING"), C("EXEC"),
+		// Alive when watched, swapped with an empty database: a change.
+		C("FLUSHALL").On(1), C("SELECT", "0").On(1), C("SET", "a", "1"), C("WATCH", "a"), C("SWAPDB", "0", "1").On(1),
+		C("MULTI"), C("PING"), C("EXEC"),
 	}},
 	{name: "DISCARD and EXEC release the watched keys", script: Script{
 		C("WATCH", "a"),

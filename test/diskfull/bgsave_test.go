@@ -64,6 +64,24 @@ func bgsaveDiskFull(t *testing.T, srv server) {
 	if r := string(c.Do("SET", "other", "x")); r != bgsaveMisconf {
 		t.Errorf("SET with the option back on: got %.80q, want the bgsave MISCONF error", r)
 	}
+	// A transaction queued while writes were allowed and executed after
+	// they were stopped is discarded if it may write, and runs if it only
+	// reads.
+	c.Do("CONFIG", "SET", "stop-writes-on-bgsave-error", "no")
+	c.Do("MULTI")
+	c.Do("SET", "other", "y")
+	c.Do("GET", "k:1")
+	c2 := testutil.Dial(t, s.Addr)
+	c2.Do("CONFIG", "SET", "stop-writes-on-bgsave-error", "yes")
+	want := "-EXECABORT Transaction discarded because of: " + bgsaveMisconf[1:]
+	if r := string(c.Do("EXEC")); r != want {
+		t.Errorf("EXEC of a queued SET after writes stopped: got %.100q, want %.100q", r, want)
+	}
+	c.Do("MULTI")
+	c.Do("GET", "k:1")
+	if r := string(c.Do("EXEC")); !strings.HasPrefix(r, "*1\r\n") {
+		t.Errorf("EXEC of a queued GET after writes stopped: got %.80q, want its reply", r)
+	}
 	if !s.Running() {
 		t.Fatal("the server exited")
 	}

@@ -121,7 +121,53 @@ func TestRedisCLIPipe(t *testing.T) {
 	}
 }
 
-var benchLine = regexp.MustCompile(`(?m)^([A-Z_]+): ([0-9.]+) requests per second`)
+// Ensure that redis-benchmark runs the tests of every data type to the end
+// without errors (Vesta's replies are what redis-benchmark expects) and
+// that the lists, sets and sorted sets it filled hold what Redis would.
+func TestRedisBenchmarkDataTypes(t *testing.T) {
+	bench := testutil.RequireTool(t, "redis-benchmark")
+	s := testutil.StartVesta(t)
+	cmd := exec.Command(bench, "-h", "127.0.0.1", "-p", strconv.Itoa(s.Port),
+		"-t", "set,get,incr,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,lrange,mset",
+		"-n", "5000", "-P", "16", "-q")
+	outb, err := cmd.CombinedOutput()
+	out := strings.ReplaceAll(string(outb), "\r", "\n")
+	if err != nil {
+		t.Fatalf("redis-benchmark: %v\n%s", err, out)
+	}
+	for _, bad := range []string{"rror", "WARNING", "Could not"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("redis-benchmark output contains %q:\n%s", bad, out)
+		}
+	}
+	rates := map[string]float64{}
+	for _, m := range benchLine.FindAllStringSubmatch(out, -1) {
+		f, _ := strconv.ParseFloat(m[2], 64)
+		rates[m[1]] = f
+	}
+	for _, test := range []string{"SET", "GET", "INCR", "LPUSH", "RPUSH", "LPOP", "RPOP", "SADD", "HSET", "SPOP",
+		"ZADD", "ZPOPMIN", "LRANGE_100", "LRANGE_300", "LRANGE_500", "LRANGE_600", "MSET"} {
+		if rates[test] <= 0 {
+			t.Errorf("%s: no positive rate in output:\n%s", test, out)
+		}
+	}
+	c := testutil.Dial(t, s.Addr)
+	// HSET set one 3-byte field; SADD added one member and as many SPOPs
+	// took it; ZADD and ZPOPMIN likewise.
+	if r := string(c.Do("HSTRLEN", "myhash", "element:__rand_int__")); r != ":3\r\n" {
+		t.Errorf("HSTRLEN of the field HSET wrote: got %q", r)
+	}
+	if r := string(c.Do("SCARD", "myset")); r != ":0\r\n" {
+		t.Errorf("SCARD after SADD and as many SPOPs: got %q", r)
+	}
+	if r := string(c.Do("ZCARD", "myzset")); r != ":0\r\n" {
+		t.Errorf("ZCARD after ZADD and as many ZPOPMINs: got %q", r)
+	}
+}
+
+// benchLine matches a result line of redis-benchmark -q, such as
+// "SET: 100.00 requests per second" or "LRANGE_100 (first 100 elements): …".
+var benchLine = regexp.MustCompile(`(?m)^([A-Z0-9_]+)(?: \([^)]*\))?: ([0-9.]+) requests per second`)
 
 // Ensure that redis-benchmark runs its PING, SET, GET and INCR tests to the
 // end without errors and reports a positive rate for each.

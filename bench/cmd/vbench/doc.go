@@ -24,8 +24,9 @@
 //
 //   - throughput: redis-benchmark with 50 clients at -P 1 and -P 16 for SET,
 //     GET, INCR, LPUSH, RPOP, SADD, HSET, ZADD, LRANGE_100 and MSET, with
-//     persistence off, appendfsync everysec and appendfsync always. The same
-//     runs give the latency percentiles (p50, p99, p99.9, max).
+//     persistence off, appendfsync everysec and appendfsync always, plus
+//     RPUSH, LPOP, SPOP and ZPOPMIN with persistence off. The same runs give
+//     the latency percentiles (p50, p99, p99.9, max).
 //   - snapshot: 2M keys, a Go load generator writing at full speed, then
 //     BGSAVE and BGREWRITEAOF: latency and throughput during the snapshot
 //     against outside it, its duration and the peak growth of the memory

@@ -12,20 +12,30 @@ import (
 type thrTest struct {
 	name  string // -t name
 	probe []string
+	// offOnly runs the test with persistence off only: the commands the
+	// data-types work is compared on, which the AOF modes need not repeat.
+	offOnly bool
 }
 
 var thrTests = []thrTest{
-	{"set", []string{"SET", "probe:str", "v"}},
-	{"get", []string{"GET", "probe:str"}},
-	{"incr", []string{"INCR", "probe:n"}},
-	{"lpush", []string{"LPUSH", "probe:list", "v"}},
-	{"rpop", []string{"RPOP", "probe:list"}},
-	{"sadd", []string{"SADD", "probe:set", "v"}},
-	{"hset", []string{"HSET", "probe:hash", "f", "v"}},
-	{"zadd", []string{"ZADD", "probe:zset", "1", "m"}},
-	{"lrange_100", []string{"LRANGE", "probe:list", "0", "99"}},
-	{"mset", []string{"MSET", "probe:a", "1", "probe:b", "2"}},
+	{"set", []string{"SET", "probe:str", "v"}, false},
+	{"get", []string{"GET", "probe:str"}, false},
+	{"incr", []string{"INCR", "probe:n"}, false},
+	{"lpush", []string{"LPUSH", "probe:list", "v"}, false},
+	{"rpop", []string{"RPOP", "probe:list"}, false},
+	{"sadd", []string{"SADD", "probe:set", "v"}, false},
+	{"hset", []string{"HSET", "probe:hash", "f", "v"}, false},
+	{"zadd", []string{"ZADD", "probe:zset", "1", "m"}, false},
+	{"lrange_100", []string{"LRANGE", "probe:list", "0", "99"}, false},
+	{"mset", []string{"MSET", "probe:a", "1", "probe:b", "2"}, false},
+	{"rpush", []string{"RPUSH", "probe:list", "v"}, true},
+	{"lpop", []string{"LPOP", "probe:list"}, true},
+	{"spop", []string{"SPOP", "probe:set"}, true},
+	{"zpopmin", []string{"ZPOPMIN", "probe:zset"}, true},
 }
+
+// inMode reports whether test t runs in mode m.
+func (t thrTest) inMode(m mode) bool { return !t.offOnly || m.name == modeOff.name }
 
 // findThrTest returns the test named name, or nil.
 func findThrTest(name string) *thrTest {
@@ -125,7 +135,14 @@ func runThroughput(e *runEnv, s *section) error {
 		modes = append(modes, m)
 	}
 
-	runs := len(modes) * len(thrPipelines) * len(tests) * 2 * e.opt.Rounds
+	runs := 0
+	for _, m := range modes {
+		for _, t := range tests {
+			if t.inMode(m) {
+				runs += len(thrPipelines) * 2 * e.opt.Rounds
+			}
+		}
+	}
 	secs := min(max(e.opt.Budget.Seconds()/float64(runs), 0.3), 3)
 	e.logf("throughput: %d measured runs of about %.1fs each (budget %v)", runs, secs, e.opt.Budget)
 
@@ -143,7 +160,13 @@ func runThroughput(e *runEnv, s *section) error {
 
 // throughputBlock measures every test at one mode and pipeline depth on a
 // fresh pair of servers: a calibration run each, then the rounds.
-func throughputBlock(e *runEnv, s *section, m mode, p int, tests []thrTest, secs float64, data map[thrKey][]thrRun) error {
+func throughputBlock(e *runEnv, s *section, m mode, p int, all []thrTest, secs float64, data map[thrKey][]thrRun) error {
+	var tests []thrTest
+	for _, t := range all {
+		if t.inMode(m) {
+			tests = append(tests, t)
+		}
+	}
 	srv := map[string]*server{}
 	for _, t := range []target{e.vesta, e.redis} {
 		sv, done, err := e.start(t, fmt.Sprintf("%s-P%d", m.name, p), m.args...)
@@ -219,6 +242,9 @@ func thrReport(e *runEnv, s *section, modes []mode, tests []thrTest, data map[th
 		var rows [][]string
 		for _, p := range thrPipelines {
 			for _, t := range tests {
+				if !t.inMode(m) {
+					continue
+				}
 				v, r := data[thrKey{m.name, p, t.name, "vesta"}], data[thrKey{m.name, p, t.name, "redis"}]
 				rs := ratios(series(v, rps), series(r, rps))
 				rows = append(rows, []string{strings.ToUpper(t.name), fmt.Sprint(p),
@@ -231,6 +257,9 @@ func thrReport(e *runEnv, s *section, modes []mode, tests []thrTest, data map[th
 		rows = rows[:0]
 		for _, p := range thrPipelines {
 			for _, t := range tests {
+				if !t.inMode(m) {
+					continue
+				}
 				v, r := data[thrKey{m.name, p, t.name, "vesta"}], data[thrKey{m.name, p, t.name, "redis"}]
 				pair := func(f func(thrRun) float64) string {
 					return num(median(series(r, f))) + " / " + num(median(series(v, f)))
