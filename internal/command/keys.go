@@ -574,5 +574,5 @@ func ReplyHelp(c *Ctx, name string, lines []string) {
 		c.W.Simple(l)
 	}
 	c.W.Simple("HELP")
-	c.W.Simple("    Print this help.")
+	c.W.Simple("    Prints this help.")
 }

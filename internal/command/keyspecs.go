@@ -1,8 +1,12 @@
 package command
 
+import "slices"
+
 // KeyPositions returns the argument indexes of the keys in args, found with
 // the command's key specs the way Redis's getKeysUsingKeySpecs does. Key
-// specs flagged INCOMPLETE may miss keys, as in Redis.
+// specs flagged INCOMPLETE may miss keys, as in Redis, and specs flagged
+// not_key (the shard channels of SSUBSCRIBE and SPUBLISH, which name slots
+// but are no keys) are skipped.
 func (s *Spec) KeyPositions(args [][]byte) []int {
 	var out []int
 	if s.GetKeys != nil {
@@ -13,6 +17,9 @@ func (s *Spec) KeyPositions(args [][]byte) []int {
 	}
 	argc := len(args)
 	for _, ks := range s.KeySpecs {
+		if slices.Contains(ks.Flags, "not_key") {
+			continue
+		}
 		first := 0
 		switch ks.BeginSearch {
 		case "index":

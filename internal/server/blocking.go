@@ -1,9 +1,7 @@
 package server
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
 	"net"
 	"time"
 
@@ -187,13 +185,7 @@ func (cl *client) waitUnblocked() bool {
 // cmdClientUnblock implements CLIENT UNBLOCK id [TIMEOUT|ERROR].
 func (s *Server) cmdClientUnblock(c *command.Ctx) {
 	if len(c.Args) > 4 {
-		// Redis matches CLIENT UNBLOCK only with one or two arguments;
-		// more fall through to its generic subcommand error.
-		sub := c.Args[1]
-		if i := bytes.IndexByte(sub, 0); i >= 0 {
-			sub = sub[:i]
-		}
-		c.Error(fmt.Sprintf("ERR unknown subcommand or wrong number of arguments for '%.128s'. Try CLIENT HELP.", sub))
+		c.SubcommandError()
 		return
 	}
 	id, ok := command.ParseInt(c.Args[2])

@@ -53,7 +53,8 @@ type client struct {
 	dirtyCAS  bool // a watched key changed: EXEC will fail
 	subs      map[string]struct{}
 	psubs     map[string]struct{}
-	softSince time.Time // when the output queue passed the soft limit
+	ssubs     map[string]struct{} // shard channels
+	softSince time.Time           // when the output queue passed the soft limit
 
 	marks []replyMark // per command of the batch, while the AOF is on
 
@@ -64,13 +65,14 @@ type client struct {
 	// Asynchronous output, used once the client can receive messages it did
 	// not ask for (MONITOR): everything it gets is queued here in order and
 	// written by a dedicated goroutine.
-	outMu     sync.Mutex
-	async     bool
-	pending   []outChunk
-	wake      chan struct{}
-	monitor   bool
-	outAsync  int64 // bytes queued but not written
-	outClosed bool
+	outMu      sync.Mutex
+	async      bool
+	pending    []outChunk
+	wake       chan struct{}
+	writerDone chan struct{} // closed when the writer goroutine ends
+	monitor    bool
+	outAsync   int64 // bytes queued but not written
+	outClosed  bool  // the queue takes nothing more; the writer finishes what it has
 }
 
 type replyMode uint8
@@ -164,7 +166,7 @@ func (s *Server) serveConn(conn net.Conn) {
 	for {
 		s.mu.Lock()
 		timeout := s.cfg.Timeout
-		idleOK := cl.monitor || cl.subCount() > 0
+		idleOK := cl.monitor || cl.pubsubCount() > 0
 		s.mu.Unlock()
 		if timeout > 0 && !idleOK {
 			_ = conn.SetReadDeadline(time.Now().Add(time.Duration(timeout) * time.Second))
@@ -184,7 +186,10 @@ func (s *Server) serveConn(conn net.Conn) {
 		if err != nil {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
+				// Redis frees an idle client with whatever output it
+				// still has: nothing is drained.
 				s.log.Debug("Closing idle client", "addr", cl.addr)
+				cl.conn.Close()
 			}
 			return
 		}
@@ -227,6 +232,12 @@ func (cl *client) handleInput() bool {
 			more = true
 			s.processCommand(cl, args)
 		}
+		if cl.closeAfterReply {
+			// The client leaves the server now, as Redis frees it right
+			// after writing its last reply: no later command (PUBLISH,
+			// CLIENT LIST) sees it while that reply is on its way.
+			s.detach(cl)
+		}
 		blocked := cl.block != nil
 		moreBuffered := more && cl.parser.Buffered() > 0 && !cl.closeAfterReply
 		cl.outLimit = s.cfg.ClientOutputBufferLimit[config.ClassNormal]
@@ -248,7 +259,7 @@ func (cl *client) handleInput() bool {
 			cl.w.Reset()
 			wait = noWait
 			cl.marks = cl.marks[:0]
-			if cl.subCount() == 0 && !cl.monitor {
+			if cl.pubsubCount() == 0 && !cl.monitor {
 				s.checkOutputLimit(cl, cl.outLimit, "normal")
 			}
 		}
@@ -374,11 +385,12 @@ func (cl *client) flush() bool {
 // buffer limits), with a writer goroutine. Call under mu from the client's
 // own goroutine.
 func (cl *client) startAsync() {
-	if cl.async {
+	if cl.async || cl.killed {
 		return
 	}
 	cl.async = true
 	cl.wake = make(chan struct{}, 1)
+	cl.writerDone = make(chan struct{})
 	go cl.asyncWriter()
 }
 
@@ -413,48 +425,107 @@ func (cl *client) queueWait(b []byte, wait func() error) {
 }
 
 func (cl *client) asyncWriter() {
+	defer close(cl.writerDone)
 	for range cl.wake {
-		cl.outMu.Lock()
-		chunks := cl.pending
-		cl.pending = nil
-		cl.outMu.Unlock()
-		for _, ch := range chunks {
-			if ch.wait != nil {
-				if err := ch.wait(); err != nil {
-					// The replies acknowledge commands that are not
-					// durable: close rather than send them.
-					cl.s.log.Warn("Closing a client whose replies could not be made durable", "addr", cl.addr, "err", err)
-					cl.conn.Close()
-					return
-				}
-			}
-			n, err := cl.conn.Write(ch.b)
-			cl.s.stats.netOutput.Add(int64(n))
-			cl.outMu.Lock()
-			cl.outAsync -= int64(len(ch.b))
-			cl.outMu.Unlock()
-			if err != nil {
-				cl.conn.Close()
-				return
-			}
+		if !cl.writePending() {
+			return
 		}
 	}
+	// The queue is closed: send what the last wake-up announced.
+	cl.writePending()
 }
 
-func (s *Server) unlinkClient(cl *client) {
-	s.mu.Lock()
+// writePending writes everything queued so far. It returns false, having
+// closed the connection, when a write fails or the replies to send could
+// not be made durable.
+func (cl *client) writePending() bool {
+	cl.outMu.Lock()
+	chunks := cl.pending
+	cl.pending = nil
+	cl.outMu.Unlock()
+	for _, ch := range chunks {
+		if ch.wait != nil {
+			if err := ch.wait(); err != nil {
+				// The replies acknowledge commands that are not
+				// durable: close rather than send them.
+				cl.s.log.Warn("Closing a client whose replies could not be made durable", "addr", cl.addr, "err", err)
+				cl.conn.Close()
+				return false
+			}
+		}
+		n, err := cl.conn.Write(ch.b)
+		cl.s.stats.netOutput.Add(int64(n))
+		cl.outMu.Lock()
+		cl.outAsync -= int64(len(ch.b))
+		cl.outMu.Unlock()
+		if err != nil {
+			cl.conn.Close()
+			return false
+		}
+	}
+	return true
+}
+
+// closeOutput closes the queue of an asynchronous client: later output is
+// dropped, and the writer goroutine ends once it has written what was
+// queued before. Idempotent.
+func (cl *client) closeOutput() {
+	cl.outMu.Lock()
+	defer cl.outMu.Unlock()
+	if cl.outClosed {
+		return
+	}
+	cl.outClosed = true
+	close(cl.wake)
+}
+
+// How long a closing connection may take to accept the output queued
+// before it closed. Redis writes a client's pending replies before closing
+// it after QUIT or a protocol error, and by the time another client's
+// CLIENT KILL runs it has written whatever the socket would take; Vesta's
+// writer goroutine may still hold such output, so the close waits for it,
+// within these bounds, never for a client that stops reading.
+const (
+	// closeDrainTimeout bounds a client's own close (QUIT, a protocol
+	// error, its peer's end of stream); the idle timeout bounds it too
+	// when it is shorter.
+	closeDrainTimeout = 10 * time.Second
+	// killDrainTimeout bounds a close by CLIENT KILL.
+	killDrainTimeout = time.Second
+)
+
+// detach removes a client from every server structure: the client table,
+// monitors, blocked keys, watched keys, subscriptions. Idempotent; under mu.
+func (s *Server) detach(cl *client) {
 	delete(s.clients, cl.id)
 	delete(s.monitors, cl)
 	s.unblock(cl)
 	s.unwatchAll(cl)
 	s.unsubscribeAll(cl)
+}
+
+// unlinkClient ends a connection once its goroutine is done with it: the
+// client leaves the server, what its queue holds is written (bounded, see
+// closeDrainTimeout), and the socket closes.
+func (s *Server) unlinkClient(cl *client) {
+	s.mu.Lock()
+	s.detach(cl)
+	killed := cl.killed
+	drain := closeDrainTimeout
+	if cl.idleTimeout > 0 && cl.idleTimeout < drain {
+		drain = cl.idleTimeout
+	}
 	s.mu.Unlock()
 	if cl.async {
-		// Let the writer drain what is queued, then stop it.
-		cl.outMu.Lock()
-		cl.outClosed = true
-		close(cl.wake)
-		cl.outMu.Unlock()
+		if !killed {
+			// A killed client's deadline is already set.
+			_ = cl.conn.SetWriteDeadline(time.Now().Add(drain))
+		}
+		cl.closeOutput()
+		select {
+		case <-cl.writerDone:
+		case <-s.shutdown:
+		}
 	}
 	cl.conn.Close()
 }
@@ -465,7 +536,7 @@ func (cl *client) flagsString() string {
 	if cl.monitor {
 		b.WriteByte('O')
 	}
-	if cl.subCount() > 0 {
+	if cl.pubsubCount() > 0 {
 		b.WriteByte('P')
 	}
 	if cl.block != nil {

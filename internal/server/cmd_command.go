@@ -32,7 +32,7 @@ func (s *Server) registerCommandCommands(t *command.Table) {
 		for _, name := range c.Args[2:] {
 			sp := t.Get(string(name))
 			if sp == nil || sp.Run == nil && len(sp.Subcommands) == 0 {
-				c.W.NullArray()
+				c.W.Null() // $-1 over RESP2, like Redis, not *-1
 				continue
 			}
 			writeCommandInfo(c.W, sp)

@@ -17,13 +17,26 @@ func clientOf(c *command.Ctx) *client { return c.Client.(*client) }
 
 func (s *Server) registerConnCommands(t *command.Table) {
 	t.Define("ping", func(c *command.Ctx) {
-		switch len(c.Args) {
-		case 1:
-			c.W.Simple("PONG")
-		case 2:
-			c.W.Bulk(c.Args[1])
-		default:
+		if len(c.Args) > 2 {
 			c.Error("ERR wrong number of arguments for 'ping' command")
+			return
+		}
+		if cl, ok := c.Client.(*client); ok && c.W.Proto == 2 && cl.pubsubCount() > 0 {
+			// In the RESP2 subscribed context PING answers like a
+			// message, also when EXEC runs it after a SUBSCRIBE.
+			c.W.Array(2)
+			c.W.BulkString("pong")
+			if len(c.Args) == 2 {
+				c.W.Bulk(c.Args[1])
+			} else {
+				c.W.BulkString("")
+			}
+			return
+		}
+		if len(c.Args) == 2 {
+			c.W.Bulk(c.Args[1])
+		} else {
+			c.W.Simple("PONG")
 		}
 	})
 	t.Define("echo", func(c *command.Ctx) { c.W.Bulk(c.Args[1]) })
@@ -278,59 +291,83 @@ func (s *Server) clientInfoString(cl *client) string {
 		cmd = "NULL"
 	}
 	qbuf := cl.parser.Buffered()
+	omem := int64(cl.pendingBytes()) // the writer goroutine updates it
 	var b strings.Builder
-	fmt.Fprintf(&b, "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=0 psub=0 ssub=0 multi=-1 "+
+	fmt.Fprintf(&b, "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=%d psub=%d ssub=%d multi=-1 "+
 		"qbuf=%d qbuf-free=%d argv-mem=0 multi-mem=0 rbs=%d rbp=%d obl=%d oll=0 omem=%d tot-mem=%d events=r cmd=%s user=default redir=-1 resp=%d",
 		cl.id, cl.addr, cl.laddr, 8, cl.name,
 		int64(now.Sub(cl.created).Seconds()), int64(now.Sub(cl.lastActive).Seconds()),
-		cl.flagsString(), cl.db.ID, qbuf, 0, cap(cl.w.B), cl.w.Len(), cl.w.Len(), cl.outAsync,
-		int64(qbuf+cap(cl.w.B))+cl.outAsync, cmd, cl.w.Proto)
+		cl.flagsString(), cl.db.ID, len(cl.subs), len(cl.psubs), len(cl.ssubs), qbuf, 0, cap(cl.w.B), cl.w.Len(), cl.w.Len(), omem,
+		int64(qbuf+cap(cl.w.B))+omem, cmd, cl.w.Proto)
 	if cl.libName != "" || cl.libVer != "" {
 		fmt.Fprintf(&b, " lib-name=%s lib-ver=%s", cl.libName, cl.libVer)
 	}
 	return b.String()
 }
 
+// cmdClientList implements CLIENT LIST [TYPE type | ID id ...]: the two
+// filters do not combine, and IDs are listed in argument order, repeats
+// included, as in Redis 7.0.
 func (s *Server) cmdClientList(c *command.Ctx) {
-	var ids map[int64]bool
-	for i := 2; i < len(c.Args); i++ {
-		switch {
-		case command.EqFold(c.Args[i], "TYPE") && i+1 < len(c.Args):
-			t := strings.ToLower(string(c.Args[i+1]))
-			if t != "normal" && t != "master" && t != "replica" && t != "slave" && t != "pubsub" {
-				c.Error(fmt.Sprintf("ERR Unknown client type '%s'", c.Args[i+1]))
-				return
-			}
-			if t != "normal" {
-				ids = map[int64]bool{} // no such clients in Vesta yet
-			}
-			i++
-		case command.EqFold(c.Args[i], "ID") && i+1 < len(c.Args):
-			if ids == nil {
-				ids = map[int64]bool{}
-			}
-			for i++; i < len(c.Args); i++ {
-				id, ok := command.ParseInt(c.Args[i])
-				if !ok || id <= 0 {
-					c.Error("ERR Invalid client ID")
-					return
-				}
-				ids[id] = true
-			}
-		default:
-			c.SyntaxError()
+	var b strings.Builder
+	switch {
+	case len(c.Args) == 4 && command.EqFold(c.Args[2], "TYPE"):
+		typ, ok := clientTypeByName(c.Args[3])
+		if !ok {
+			c.Error(fmt.Sprintf("ERR Unknown client type '%s'", c.Args[3]))
 			return
 		}
-	}
-	var b strings.Builder
-	for _, cl := range s.sortedClients() {
-		if ids != nil && !ids[cl.id] {
-			continue
+		for _, cl := range s.sortedClients() {
+			if cl.clientType() == typ {
+				b.WriteString(s.clientInfoString(cl))
+				b.WriteByte('\n')
+			}
 		}
-		b.WriteString(s.clientInfoString(cl))
-		b.WriteByte('\n')
+	case len(c.Args) > 3 && command.EqFold(c.Args[2], "ID"):
+		for _, a := range c.Args[3:] {
+			id, ok := command.ParseInt(a)
+			if !ok {
+				c.Error("ERR Invalid client ID")
+				return
+			}
+			if cl := s.clients[id]; cl != nil {
+				b.WriteString(s.clientInfoString(cl))
+				b.WriteByte('\n')
+			}
+		}
+	case len(c.Args) != 2:
+		c.SyntaxError()
+		return
+	default:
+		for _, cl := range s.sortedClients() {
+			b.WriteString(s.clientInfoString(cl))
+			b.WriteByte('\n')
+		}
 	}
 	c.W.Verbatim(b.String(), "txt")
+}
+
+// clientTypeByName maps a client type argument (CLIENT LIST, CLIENT KILL)
+// to the name clientType reports; "slave" is "replica".
+func clientTypeByName(name []byte) (string, bool) {
+	t := strings.ToLower(string(name))
+	switch t {
+	case "normal", "master", "replica", "pubsub":
+		return t, true
+	case "slave":
+		return "replica", true
+	}
+	return "", false
+}
+
+// clientType is the class of a client for CLIENT LIST/KILL TYPE: pubsub
+// while it holds a subscription, normal otherwise (Vesta has no replicas
+// or masters). Under mu.
+func (cl *client) clientType() string {
+	if cl.pubsubCount() > 0 {
+		return "pubsub"
+	}
+	return "normal"
 }
 
 func (s *Server) sortedClients() []*client {
@@ -386,11 +423,12 @@ func (s *Server) cmdClientKill(c *command.Ctx) {
 		case command.EqFold(c.Args[i], "LADDR"):
 			laddr = string(v)
 		case command.EqFold(c.Args[i], "TYPE"):
-			typ = strings.ToLower(string(v))
-			if typ != "normal" && typ != "master" && typ != "replica" && typ != "slave" && typ != "pubsub" {
+			t, ok := clientTypeByName(v)
+			if !ok {
 				c.Error(fmt.Sprintf("ERR Unknown client type '%s'", v))
 				return
 			}
+			typ = t
 		case command.EqFold(c.Args[i], "USER"):
 			user = string(v)
 			if user != "default" {
@@ -415,7 +453,7 @@ func (s *Server) cmdClientKill(c *command.Ctx) {
 	killed := 0
 	for _, cl := range s.sortedClients() {
 		if (id != 0 && cl.id != id) || (addr != "" && cl.addr != addr) || (laddr != "" && cl.laddr != laddr) ||
-			(typ != "" && typ != "normal") || (cl == me && skipMe) {
+			(typ != "" && typ != cl.clientType()) || (cl == me && skipMe) {
 			continue
 		}
 		s.killClient(cl, me)
@@ -425,13 +463,25 @@ func (s *Server) cmdClientKill(c *command.Ctx) {
 }
 
 // killClient closes a client; the caller's own connection closes after its
-// reply. Called under mu.
+// reply. The client leaves the server at once, as Redis frees it within
+// the command; output already queued for it is still sent if the socket
+// takes it within killDrainTimeout. Called under mu.
 func (s *Server) killClient(cl, me *client) {
 	if cl == me {
 		cl.closeAfterReply = true
 		return
 	}
 	cl.killed = true
+	s.detach(cl)
+	if cl.async {
+		// Stop its reading (its goroutine then unlinks it and closes the
+		// socket once the writer is done) but let the writer finish.
+		_ = cl.conn.SetWriteDeadline(time.Now().Add(killDrainTimeout))
+		cl.closeOutput()
+		if hc, ok := cl.conn.(interface{ CloseRead() error }); ok && hc.CloseRead() == nil {
+			return
+		}
+	}
 	_ = cl.conn.SetReadDeadline(time.Now())
 	cl.conn.Close()
 }

@@ -31,7 +31,7 @@ func (s *Server) cmdDebug(c *command.Ctx) {
 	sub := c.Args[1]
 	n := len(c.Args)
 	switch {
-	case command.EqFold(sub, "HELP"):
+	case command.EqFold(sub, "HELP") && n == 2:
 		command.ReplyHelp(c, "DEBUG", []string{
 			"DIGEST", "    Output a hex signature representing the current DB content.",
 			"DIGEST-VALUE <key> [<key> ...]", "    Output a hex signature of the values of all the specified keys.",
@@ -125,7 +125,7 @@ func (s *Server) cmdDebug(c *command.Ctx) {
 		}
 		c.W.OK()
 	default:
-		c.Error(fmt.Sprintf("ERR unknown subcommand or wrong number of arguments for '%.128s'. Try DEBUG HELP.", sub))
+		c.SubcommandError()
 	}
 }
 

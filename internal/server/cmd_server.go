@@ -98,8 +98,7 @@ func (s *Server) registerServerCommands(t *command.Table) {
 	t.Define("monitor", func(c *command.Ctx) {
 		cl := clientOf(c)
 		if cl.monitor {
-			c.W.OK()
-			return
+			return // already monitoring: Redis ignores it, without a reply
 		}
 		cl.monitor = true
 		cl.startAsync()
@@ -120,7 +119,7 @@ func (s *Server) registerServerCommands(t *command.Table) {
 	})
 	t.Define("config|set", func(c *command.Ctx) {
 		if len(c.Args)%2 != 0 {
-			c.Error("ERR wrong number of arguments for 'config|set' command")
+			c.SyntaxError() // an odd count: a directive without its value
 			return
 		}
 		var pairs [][2]string

@@ -175,7 +175,7 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 		reject("NOAUTH Authentication required.")
 		return
 	}
-	if cl.w.Proto == 2 && cl.subCount() > 0 && !allowedWhileSubscribed[spec.Name] {
+	if cl.w.Proto == 2 && cl.pubsubCount() > 0 && !allowedWhileSubscribed[spec.Name] {
 		reject("ERR Can't execute '" + spec.Name + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
 		return
 	}
@@ -193,6 +193,12 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 		reject("LOADING Redis is loading the dataset in memory")
 		return
 	}
+	if cl.monitor && (spec.Flags&(command.Write|command.ReadOnly|command.MayReplicate) != 0 || mayReplicate[spec.Name]) {
+		// Redis makes a MONITOR client a replica, and replicas may not
+		// touch the keyspace.
+		reject("ERR Replica can't interact with the keyspace")
+		return
+	}
 	if cl.multi != nil {
 		switch spec.Name {
 		case "exec", "discard", "multi", "watch", "quit", "reset":
@@ -205,19 +211,12 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 			return
 		}
 	}
-	if spec.Name == "ping" && cl.w.Proto == 2 && cl.subCount() > 0 {
-		// In the RESP2 subscribed context PING answers like a message.
-		cl.w.Array(2)
-		cl.w.BulkString("pong")
-		if len(args) > 1 {
-			cl.w.Bulk(args[1])
-		} else {
-			cl.w.BulkString("")
-		}
-		return
-	}
 	s.call(cl, spec, args)
 }
+
+// mayReplicate are the commands Redis 7.0 flags may_replicate internally
+// without COMMAND INFO showing it (a replica may not run them).
+var mayReplicate = map[string]bool{"publish": true, "spublish": true}
 
 var allowedWhileSubscribed = map[string]bool{
 	"subscribe": true, "psubscribe": true, "unsubscribe": true, "punsubscribe": true,
@@ -244,7 +243,9 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 	}
 	s.stats.commandsProcessed++
 	if len(s.monitors) > 0 && !spec.Has(command.SkipMonitor) && !spec.Has(command.Admin) {
-		s.feedMonitors(cl, db, args)
+		// The database after the command, as Redis shows it (SELECT 2
+		// is shown in database 2).
+		s.feedMonitors(cl, cl.db.ID, args)
 	}
 	if s.prop.depth == 0 {
 		s.propagatePending()
@@ -275,7 +276,15 @@ func (s *Server) feedMonitors(cl *client, db int, args [][]byte) {
 	}
 	b = append(b, "\r\n"...)
 	for m := range s.monitors {
-		m.queue(b)
+		switch {
+		case m != cl:
+			m.queue(b)
+		case !cl.closeAfterReply:
+			// A monitor's own command: after its reply, which is still
+			// in the batch buffer. A client about to close (QUIT) gets
+			// nothing more, as in Redis.
+			cl.w.Raw(b)
+		}
 	}
 }
 

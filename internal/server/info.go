@@ -170,7 +170,7 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		field(b, "keyspace_misses", ks.KeyspaceMisses)
 		field(b, "pubsub_channels", len(s.channels))
 		field(b, "pubsub_patterns", len(s.patterns))
-		field(b, "pubsubshard_channels", 0)
+		field(b, "pubsubshard_channels", len(s.shardChannels))
 		field(b, "latest_fork_usec", s.rdb.latestCut.Microseconds())
 		field(b, "total_forks", s.rdb.totalCuts)
 		field(b, "migrate_cached_sockets", 0)

@@ -10,7 +10,16 @@ import (
 	"github.com/vestadb/vesta/internal/resp"
 )
 
-// Pub/Sub: SUBSCRIBE, PSUBSCRIBE, their UNSUBSCRIBEs, PUBLISH and PUBSUB.
+// Pub/Sub: SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE, their UNSUBSCRIBEs, PUBLISH,
+// SPUBLISH and PUBSUB.
+//
+// A client holds three kinds of subscriptions: channels, patterns, and
+// shard channels. Shard channels are a namespace of their own (SPUBLISH
+// reaches only SSUBSCRIBE, PUBLISH never does); outside cluster mode they
+// behave like channels otherwise. The counts in confirmations are per
+// family: channels and patterns together, shard channels alone. The client
+// is in the subscribed context (RESP2 restrictions, PING as a message, the
+// pubsub client type) while it holds any subscription of any kind.
 //
 // A subscribed client switches to queued output: its replies and the
 // messages other clients publish go, in order, through one queue written
@@ -19,105 +28,71 @@ import (
 // client-output-buffer-limit: past the hard limit, or past the soft limit
 // for longer than its seconds, the client is disconnected, as in Redis.
 
+// subKind is one kind of subscription: where the server and the client
+// keep it, and the names of its confirmations.
+type subKind struct {
+	subscribe, unsubscribe string
+	server                 func(s *Server) map[string]map[*client]struct{}
+	own                    func(cl *client) *map[string]struct{}
+	count                  func(cl *client) int // the count confirmations report
+}
+
+var (
+	kindChannel = &subKind{"subscribe", "unsubscribe",
+		func(s *Server) map[string]map[*client]struct{} { return s.channels },
+		func(cl *client) *map[string]struct{} { return &cl.subs },
+		(*client).subCount}
+	kindPattern = &subKind{"psubscribe", "punsubscribe",
+		func(s *Server) map[string]map[*client]struct{} { return s.patterns },
+		func(cl *client) *map[string]struct{} { return &cl.psubs },
+		(*client).subCount}
+	kindShard = &subKind{"ssubscribe", "sunsubscribe",
+		func(s *Server) map[string]map[*client]struct{} { return s.shardChannels },
+		func(cl *client) *map[string]struct{} { return &cl.ssubs },
+		func(cl *client) int { return len(cl.ssubs) }}
+)
+
 func (s *Server) registerPubSubCommands(t *command.Table) {
-	t.Define("subscribe", func(c *command.Ctx) {
-		cl := clientOf(c)
-		for _, ch := range c.Args[1:] {
-			name := string(ch)
-			if cl.subs == nil {
-				cl.subs = map[string]struct{}{}
-			}
-			if _, ok := cl.subs[name]; !ok {
-				cl.subs[name] = struct{}{}
-				if s.channels[name] == nil {
-					s.channels[name] = map[*client]struct{}{}
-				}
-				s.channels[name][cl] = struct{}{}
-			}
-			pubsubReply(c.W, "subscribe", ch, cl.subCount())
-		}
-		cl.startAsync()
-	})
-	t.Define("psubscribe", func(c *command.Ctx) {
-		cl := clientOf(c)
-		for _, p := range c.Args[1:] {
-			name := string(p)
-			if cl.psubs == nil {
-				cl.psubs = map[string]struct{}{}
-			}
-			if _, ok := cl.psubs[name]; !ok {
-				cl.psubs[name] = struct{}{}
-				if s.patterns[name] == nil {
-					s.patterns[name] = map[*client]struct{}{}
-				}
-				s.patterns[name][cl] = struct{}{}
-			}
-			pubsubReply(c.W, "psubscribe", p, cl.subCount())
-		}
-		cl.startAsync()
-	})
-	t.Define("unsubscribe", func(c *command.Ctx) {
-		cl := clientOf(c)
-		names := argNames(c.Args[1:])
-		if len(names) == 0 {
-			names = sortedKeys(cl.subs)
-			if len(names) == 0 {
-				pubsubReply(c.W, "unsubscribe", nil, cl.subCount())
-			}
-		}
-		for _, n := range names {
-			s.unsubscribe(cl, n)
-			pubsubReply(c.W, "unsubscribe", []byte(n), cl.subCount())
-		}
-	})
-	t.Define("punsubscribe", func(c *command.Ctx) {
-		cl := clientOf(c)
-		names := argNames(c.Args[1:])
-		if len(names) == 0 {
-			names = sortedKeys(cl.psubs)
-			if len(names) == 0 {
-				pubsubReply(c.W, "punsubscribe", nil, cl.subCount())
-			}
-		}
-		for _, n := range names {
-			s.punsubscribe(cl, n)
-			pubsubReply(c.W, "punsubscribe", []byte(n), cl.subCount())
-		}
-	})
+	t.Define("subscribe", s.subscribeCommand(kindChannel))
+	t.Define("psubscribe", s.subscribeCommand(kindPattern))
+	t.Define("unsubscribe", s.unsubscribeCommand(kindChannel))
+	t.Define("punsubscribe", s.unsubscribeCommand(kindPattern))
 	t.Define("publish", func(c *command.Ctx) { c.W.Int(int64(s.publish(c.Args[1], c.Args[2]))) })
-	t.Define("pubsub|channels", func(c *command.Ctx) {
-		var pat []byte
-		if len(c.Args) > 3 {
-			c.Error("ERR wrong number of arguments for 'pubsub|channels' command")
-			return
+	s.registerShardCommands(t)
+	s.registerPubSubContainer(t)
+}
+
+// subscribeCommand is SUBSCRIBE, PSUBSCRIBE or SSUBSCRIBE: one
+// confirmation per argument, repeated names included.
+func (s *Server) subscribeCommand(k *subKind) func(c *command.Ctx) {
+	return func(c *command.Ctx) {
+		cl := clientOf(c)
+		for _, a := range c.Args[1:] {
+			s.subscribe(cl, k, string(a))
+			pubsubReply(c.W, k.subscribe, a, k.count(cl))
 		}
-		if len(c.Args) == 3 {
-			pat = c.Args[2]
-		}
-		var out []string
-		for ch := range s.channels {
-			if pat == nil || glob.Match(pat, []byte(ch), false) {
-				out = append(out, ch)
+		cl.startAsync()
+	}
+}
+
+// unsubscribeCommand is UNSUBSCRIBE, PUNSUBSCRIBE or SUNSUBSCRIBE: one
+// confirmation per argument, or per subscription of the kind when there
+// are no arguments, or a single one with a null name when there is none.
+func (s *Server) unsubscribeCommand(k *subKind) func(c *command.Ctx) {
+	return func(c *command.Ctx) {
+		cl := clientOf(c)
+		names := argNames(c.Args[1:])
+		if len(names) == 0 {
+			names = sortedKeys(*k.own(cl))
+			if len(names) == 0 {
+				pubsubReply(c.W, k.unsubscribe, nil, k.count(cl))
 			}
 		}
-		sort.Strings(out)
-		replyBulkStrings(c.W, out...)
-	})
-	t.Define("pubsub|numsub", func(c *command.Ctx) {
-		c.W.Map(len(c.Args) - 2)
-		for _, ch := range c.Args[2:] {
-			c.W.Bulk(ch)
-			c.W.Int(int64(len(s.channels[string(ch)])))
+		for _, n := range names {
+			s.unsubscribe(cl, k, n)
+			pubsubReply(c.W, k.unsubscribe, []byte(n), k.count(cl))
 		}
-	})
-	t.Define("pubsub|numpat", func(c *command.Ctx) { c.W.Int(int64(len(s.patterns))) })
-	t.Define("pubsub|help", func(c *command.Ctx) {
-		command.ReplyHelp(c, "PUBSUB", []string{
-			"CHANNELS [<pattern>]", "    Return the currently active channels matching a <pattern> (default: '*').",
-			"NUMPAT", "    Return number of subscriptions to patterns.",
-			"NUMSUB [<channel> ...]", "    Return the number of subscribers for the specified channels.",
-		})
-	})
+	}
 }
 
 func argNames(args [][]byte) []string {
@@ -137,7 +112,7 @@ func sortedKeys(m map[string]struct{}) []string {
 	return out
 }
 
-// pubsubReply writes a (p)(un)subscribe confirmation: a push in RESP3, an
+// pubsubReply writes a subscription confirmation: a push in RESP3, an
 // array in RESP2.
 func pubsubReply(w *resp.Writer, kind string, name []byte, count int) {
 	w.Push(3)
@@ -150,37 +125,48 @@ func pubsubReply(w *resp.Writer, kind string, name []byte, count int) {
 	w.Int(int64(count))
 }
 
+// subCount is the count channel and pattern confirmations report.
 func (cl *client) subCount() int { return len(cl.subs) + len(cl.psubs) }
 
-func (s *Server) unsubscribe(cl *client, name string) {
-	if _, ok := cl.subs[name]; !ok {
+// pubsubCount is the number of subscriptions of every kind: while it is
+// not zero the client is in the subscribed context.
+func (cl *client) pubsubCount() int { return len(cl.subs) + len(cl.psubs) + len(cl.ssubs) }
+
+func (s *Server) subscribe(cl *client, k *subKind, name string) {
+	own := k.own(cl)
+	if _, ok := (*own)[name]; ok {
 		return
 	}
-	delete(cl.subs, name)
-	delete(s.channels[name], cl)
-	if len(s.channels[name]) == 0 {
-		delete(s.channels, name)
+	if *own == nil {
+		*own = map[string]struct{}{}
+	}
+	(*own)[name] = struct{}{}
+	all := k.server(s)
+	if all[name] == nil {
+		all[name] = map[*client]struct{}{}
+	}
+	all[name][cl] = struct{}{}
+}
+
+func (s *Server) unsubscribe(cl *client, k *subKind, name string) {
+	own := k.own(cl)
+	if _, ok := (*own)[name]; !ok {
+		return
+	}
+	delete(*own, name)
+	all := k.server(s)
+	delete(all[name], cl)
+	if len(all[name]) == 0 {
+		delete(all, name)
 	}
 }
 
-func (s *Server) punsubscribe(cl *client, name string) {
-	if _, ok := cl.psubs[name]; !ok {
-		return
-	}
-	delete(cl.psubs, name)
-	delete(s.patterns[name], cl)
-	if len(s.patterns[name]) == 0 {
-		delete(s.patterns, name)
-	}
-}
-
-// unsubscribeAll drops every subscription of a closing client.
+// unsubscribeAll drops every subscription of a client (RESET, close).
 func (s *Server) unsubscribeAll(cl *client) {
-	for n := range cl.subs {
-		s.unsubscribe(cl, n)
-	}
-	for n := range cl.psubs {
-		s.punsubscribe(cl, n)
+	for _, k := range []*subKind{kindChannel, kindPattern, kindShard} {
+		for n := range *k.own(cl) {
+			s.unsubscribe(cl, k, n)
+		}
 	}
 }
 

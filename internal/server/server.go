@@ -54,6 +54,7 @@ type Server struct {
 	watchers       map[blockKey][]*client
 	channels       map[string]map[*client]struct{}
 	patterns       map[string]map[*client]struct{}
+	shardChannels  map[string]map[*client]struct{}
 	listeners      []net.Listener
 	lnMu           sync.Mutex
 	connWG         sync.WaitGroup
@@ -113,22 +114,23 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 		level = new(slog.LevelVar)
 	}
 	s := &Server{
-		cfg:       cfg,
-		ks:        keyspace.New(cfg.Databases),
-		log:       logger,
-		level:     level,
-		clients:   map[int64]*client{},
-		monitors:  map[*client]struct{}{},
-		blocking:  map[blockKey][]*client{},
-		readySet:  map[blockKey]bool{},
-		watchers:  map[blockKey][]*client{},
-		channels:  map[string]map[*client]struct{}{},
-		patterns:  map[string]map[*client]struct{}{},
-		activeExp: true,
-		start:     time.Now(),
-		shutdown:  make(chan struct{}),
-		stopped:   make(chan struct{}),
-		fs:        vfs.Default,
+		cfg:           cfg,
+		ks:            keyspace.New(cfg.Databases),
+		log:           logger,
+		level:         level,
+		clients:       map[int64]*client{},
+		monitors:      map[*client]struct{}{},
+		blocking:      map[blockKey][]*client{},
+		readySet:      map[blockKey]bool{},
+		watchers:      map[blockKey][]*client{},
+		channels:      map[string]map[*client]struct{}{},
+		patterns:      map[string]map[*client]struct{}{},
+		shardChannels: map[string]map[*client]struct{}{},
+		activeExp:     true,
+		start:         time.Now(),
+		shutdown:      make(chan struct{}),
+		stopped:       make(chan struct{}),
+		fs:            vfs.Default,
 	}
 	s.rdb.lastOK = true
 	s.rdb.lastDuration = -1

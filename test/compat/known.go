@@ -210,7 +210,8 @@ func init() {
 
 func init() {
 	RegisterKnownBug(KnownBug{
-		ID: "pubsub-numsub-resp3",
+		Fixed: true,
+		ID:    "pubsub-numsub-resp3",
 		What: "PUBSUB NUMSUB over RESP3 replies with a map (%N); Redis 7.0 replies with a flat array " +
 			"of channel, count pairs in RESP3 too",
 		Match: func(prefix Script, c Cmd) bool {
@@ -219,7 +220,8 @@ func init() {
 		Script: Script{C("HELLO", "3").With(Ignore), C("PUBSUB", "NUMSUB", "a", "b")},
 	})
 	RegisterKnownBug(KnownBug{
-		ID: "pubsub-subcommand-arity",
+		Fixed: true,
+		ID:    "pubsub-subcommand-arity",
 		What: "PUBSUB CHANNELS with two patterns replies \"-ERR wrong number of arguments for 'pubsub|channels' " +
 			"command\"; Redis replies \"-ERR unknown subcommand or wrong number of arguments for 'CHANNELS'. " +
 			"Try PUBSUB HELP.\"",
@@ -229,7 +231,8 @@ func init() {
 		Script: Script{C("PUBSUB", "CHANNELS", "a", "b")},
 	})
 	RegisterKnownBug(KnownBug{
-		ID: "subscribed-ping-arity",
+		Fixed: true,
+		ID:    "subscribed-ping-arity",
 		What: "PING with two arguments from a RESP2 client in the subscribed context replies [pong, first " +
 			"argument]; Redis checks the arity first: \"-ERR wrong number of arguments for 'ping' command\"",
 		Match: func(prefix Script, c Cmd) bool {
@@ -238,7 +241,8 @@ func init() {
 		Script: Script{C("SUBSCRIBE", "a").On(1), C("PING", "a", "b").On(1)},
 	})
 	RegisterKnownBug(KnownBug{
-		ID: "sharded-pubsub",
+		Fixed: true,
+		ID:    "sharded-pubsub",
 		What: "sharded Pub/Sub (SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH, PUBSUB SHARDCHANNELS and SHARDNUMSUB), " +
 			"which Redis 7.0 serves outside cluster mode too, is missing: unknown command",
 		Match: func(_ Script, c Cmd) bool {
@@ -254,7 +258,8 @@ func init() {
 
 func init() {
 	RegisterKnownBug(KnownBug{
-		ID: "pubsub-help-text",
+		Fixed: true,
+		ID:    "pubsub-help-text",
 		What: "PUBSUB HELP has 9 lines where Redis 7.0.15 has 14: the NUMSUB line lacks \", excluding pattern " +
 			"subscriptions(default: no channels).\", SHARDCHANNELS and SHARDNUMSUB are missing, and the last " +
 			"line reads \"Print this help.\" where Redis has \"Prints this help.\"",
@@ -267,7 +272,8 @@ func init() {
 
 func init() {
 	RegisterKnownBug(KnownBug{
-		ID: "async-output-lost-on-close",
+		Fixed: true,
+		ID:    "async-output-lost-on-close",
 		What: "a client whose output is queued (subscribed, or MONITOR) loses what is queued when the " +
 			"connection closes: QUIT after SUBSCRIBE closes without the +OK (Redis sends it), and a pipeline " +
 			"SUBSCRIBE a + QUIT gets nothing at all; unlinkClient closes the socket without waiting for the " +

@@ -17,6 +17,9 @@ type scenario struct {
 	// protos are the protocols to run it over: RESP2 and RESP3 when
 	// empty.
 	protos []int
+	// pipelined sends each run of commands on one connection as one
+	// pipeline (Pair.Pipelined).
+	pipelined bool
 }
 
 // runScenarios runs each scenario over RESP2 and RESP3 connections (or
@@ -33,6 +36,7 @@ func runScenarios(t *testing.T, p *Pair, list []scenario) {
 				skipKnown(t, sc.bug)
 				q := p.For(t)
 				q.Proto = proto
+				q.Pipelined = sc.pipelined
 				q.Trace = *flagTrace
 				if m := q.Run(sc.script); m != nil {
 					t.Errorf("%s\nscript:\n%s", m, sc.script)
