@@ -149,6 +149,13 @@ func (s *Server) serveConn(conn net.Conn) {
 	case s.cfg.ProtectedMode && s.cfg.RequirePass == "" && !cl.local:
 		reject = deniedMessage
 	}
+	if s.clientsClosed {
+		// Shutdown already closed every registered client; this one was
+		// accepted just before the listeners closed.
+		s.mu.Unlock()
+		conn.Close()
+		return
+	}
 	if reject == "" {
 		s.clients[cl.id] = cl
 	}

@@ -73,13 +73,16 @@ type Server struct {
 
 	start          time.Time
 	lastSecondTick time.Time
-	runID          string
-	stats          stats
-	lastSave       int64 // unix seconds
-	shutdown       chan struct{}
-	stopOnce       sync.Once
-	stopped        chan struct{}
-	signals        chan os.Signal
+	// clientsClosed is set (under mu) once shutdown has closed the clients:
+	// a connection that registers later closes at once.
+	clientsClosed bool
+	runID         string
+	stats         stats
+	lastSave      int64 // unix seconds
+	shutdown      chan struct{}
+	stopOnce      sync.Once
+	stopped       chan struct{}
+	signals       chan os.Signal
 }
 
 // stats are the counters INFO reports (under mu unless atomic).
@@ -307,6 +310,7 @@ func (s *Server) stop() {
 
 func (s *Server) closeClients() {
 	s.mu.Lock()
+	s.clientsClosed = true
 	var cls []*client
 	for _, cl := range s.clients {
 		cls = append(cls, cl)
