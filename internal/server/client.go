@@ -137,6 +137,16 @@ func (s *Server) serveConn(conn net.Conn) {
 		_ = tc.SetNoDelay(true)
 	}
 	s.mu.Lock()
+	select {
+	case <-s.shutdown:
+		// Accepted before the listeners closed, but the server is
+		// stopping and closeClients may already have run: this client
+		// would keep Run waiting for its goroutine.
+		s.mu.Unlock()
+		conn.Close()
+		return
+	default:
+	}
 	cl.db = s.ks.DBs[0]
 	cl.ctx.DB = cl.db
 	cl.authenticated = s.cfg.RequirePass == ""

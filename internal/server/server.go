@@ -79,6 +79,10 @@ type Server struct {
 	stopOnce       sync.Once
 	stopped        chan struct{}
 	signals        chan os.Signal
+
+	// testHookBeforeLoad, when set, runs in Run after the accept loops
+	// have started and before the dataset is loaded, with mu held.
+	testHookBeforeLoad func()
 }
 
 // stats are the counters INFO reports (under mu unless atomic).
@@ -233,10 +237,19 @@ func (s *Server) Run(ctx context.Context) error {
 	s.lnMu.Lock()
 	lns := append([]net.Listener(nil), s.listeners...)
 	s.lnMu.Unlock()
+	// The lock is taken before clients are accepted and held by the load
+	// (it lets them in only to reply -LOADING): no command may read or
+	// change the empty dataset before the load has even begun.
+	s.mu.Lock()
 	for _, ln := range lns {
 		go s.acceptLoop(ln)
 	}
-	if err := s.loadData(); err != nil {
+	if s.testHookBeforeLoad != nil {
+		s.testHookBeforeLoad()
+	}
+	err := s.loadData()
+	s.mu.Unlock()
+	if err != nil {
 		s.log.Error("Fatal error loading the dataset", "err", err)
 		s.stop()
 		s.closeClients()
