@@ -190,20 +190,23 @@ func loadFile(d *aof.Dir, pf aof.PlannedFile, last bool, ks *keyspace.Keyspace, 
 	}
 }
 
-// cutTail handles a file that ends inside a command (or an open MULTI):
-// with aof-load-truncated it is cut to its last whole command, which is
-// fatal anyway unless it is the last file, as in Redis.
+// cutTail handles a file that ends inside a command (or an open MULTI).
+// Only the last file may be cut, and only with aof-load-truncated: a torn
+// file before it is fatal whatever the setting (later files hold writes
+// made after the lost ones), and it is left as it was, so that the next
+// start refuses too instead of loading a dataset with a hole in its
+// history. Redis 7.0 cuts such a file before refusing.
 func cutTail(d *aof.Dir, pf aof.PlannedFile, last bool, validUpTo int64, opts AOFOptions, what string) error {
-	hint := "Use vesta-check-aof --fix <manifest> to cut the torn tail, or set aof-load-truncated yes"
-	if !opts.LoadTruncated {
-		return &AOFError{File: pf.Name, Offset: validUpTo, Err: ErrTruncatedAOF, Hint: hint}
-	}
-	if err := truncateFile(d, pf.Path, validUpTo); err != nil {
-		return &AOFError{File: pf.Name, Offset: validUpTo, Err: fmt.Errorf("%w, and cutting it failed: %v", ErrTruncatedAOF, err)}
-	}
 	if !last {
 		return &AOFError{File: pf.Name, Offset: validUpTo, Err: fmt.Errorf("%w: the truncated file is not the last file", ErrTruncatedAOF),
 			Hint: "An AOF file other than the last one was torn; restore it from a backup"}
+	}
+	if !opts.LoadTruncated {
+		return &AOFError{File: pf.Name, Offset: validUpTo, Err: ErrTruncatedAOF,
+			Hint: "Use vesta-check-aof --fix <manifest> to cut the torn tail, or set aof-load-truncated yes"}
+	}
+	if err := truncateFile(d, pf.Path, validUpTo); err != nil {
+		return &AOFError{File: pf.Name, Offset: validUpTo, Err: fmt.Errorf("%w, and cutting it failed: %v", ErrTruncatedAOF, err)}
 	}
 	if opts.Warn != nil {
 		msg := "!!! Warning: short read while loading the AOF file, truncating it to the last whole command"

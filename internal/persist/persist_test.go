@@ -204,13 +204,27 @@ func sortStrings(s []string) {
 	}
 }
 
+// Ensure that a torn file that is not the last one is fatal with either
+// aof-load-truncated setting, and is left unchanged so that the next load
+// refuses it again.
 func TestLoadAOFTornMiddleFileIsFatal(t *testing.T) {
-	fs := memfs.New()
-	first := enc([]string{"SET", "a", "1"}, []string{"SET", "b", "2"})
-	d := writeDir(t, fs, first[:len(first)-4], enc([]string{"SET", "c", "3"}))
-	_, _, err := load(t, d, true)
-	if !errors.Is(err, ErrTruncatedAOF) || !strings.Contains(err.Error(), "not the last file") {
-		t.Fatalf("torn middle file: %v", err)
+	for _, truncOK := range []bool{true, false} {
+		fs := memfs.New()
+		first := enc([]string{"SET", "a", "1"}, []string{"SET", "b", "2"})
+		torn := first[:len(first)-4]
+		d := writeDir(t, fs, torn, enc([]string{"SET", "c", "3"}))
+		for run := 1; run <= 2; run++ {
+			_, _, err := load(t, d, truncOK)
+			var ae *AOFError
+			if !errors.As(err, &ae) || !errors.Is(err, ErrTruncatedAOF) || !strings.Contains(err.Error(), "not the last file") ||
+				ae.File != "appendonly.aof.1.incr.aof" || ae.Offset != int64(len(enc([]string{"SET", "a", "1"}))) {
+				t.Fatalf("aof-load-truncated %v, load %d of a torn middle file: %v", truncOK, run, err)
+			}
+			st, _ := fs.Stat(d.File("appendonly.aof.1.incr.aof"))
+			if st.Size() != int64(len(torn)) {
+				t.Fatalf("aof-load-truncated %v, load %d: the torn middle file was cut to %d bytes", truncOK, run, st.Size())
+			}
+		}
 	}
 }
 

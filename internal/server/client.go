@@ -139,6 +139,16 @@ func (s *Server) serveConn(conn net.Conn) {
 		_ = tc.SetNoDelay(true)
 	}
 	s.mu.Lock()
+	select {
+	case <-s.shutdown:
+		// Accepted before the listeners closed, but the server is
+		// stopping and closeClients may already have run: this client
+		// would keep Run waiting for its goroutine.
+		s.mu.Unlock()
+		conn.Close()
+		return
+	default:
+	}
 	cl.db = s.ks.DBs[0]
 	cl.ctx.DB = cl.db
 	cl.authenticated = s.cfg.RequirePass == ""
@@ -148,13 +158,6 @@ func (s *Server) serveConn(conn net.Conn) {
 		reject = "-ERR max number of clients reached\r\n"
 	case s.cfg.ProtectedMode && s.cfg.RequirePass == "" && !cl.local:
 		reject = deniedMessage
-	}
-	if s.clientsClosed {
-		// Shutdown already closed every registered client; this one was
-		// accepted just before the listeners closed.
-		s.mu.Unlock()
-		conn.Close()
-		return
 	}
 	if reject == "" {
 		s.clients[cl.id] = cl

@@ -24,15 +24,19 @@ type loadingState struct {
 
 // loadData loads the dataset as Redis 7.0 does: the AOF when appendonly is
 // on (dump.rdb is then ignored), else dump.rdb; then opens the AOF for
-// appending. Clients connecting meanwhile get -LOADING.
-func (s *Server) loadData() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// appending. Clients connecting meanwhile get -LOADING. Called with mu
+// held. After a failure the server stays loading until it exits, so that
+// the commands waiting for the lock get -LOADING, not a partial dataset.
+func (s *Server) loadData() (err error) {
 	s.loading = true
 	s.ks.Loading = true
 	feed := s.prop.feed
 	s.prop.feed = nil
 	defer func() {
+		if err != nil {
+			s.loading = true
+			return
+		}
 		s.loading = false
 		s.ks.Loading = false
 		if s.prop.feed == nil {

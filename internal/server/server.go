@@ -73,16 +73,17 @@ type Server struct {
 
 	start          time.Time
 	lastSecondTick time.Time
-	// clientsClosed is set (under mu) once shutdown has closed the clients:
-	// a connection that registers later closes at once.
-	clientsClosed bool
-	runID         string
-	stats         stats
-	lastSave      int64 // unix seconds
-	shutdown      chan struct{}
-	stopOnce      sync.Once
-	stopped       chan struct{}
-	signals       chan os.Signal
+	runID          string
+	stats          stats
+	lastSave       int64 // unix seconds
+	shutdown       chan struct{}
+	stopOnce       sync.Once
+	stopped        chan struct{}
+	signals        chan os.Signal
+
+	// testHookBeforeLoad, when set, runs in Run after the accept loops
+	// have started and before the dataset is loaded, with mu held.
+	testHookBeforeLoad func()
 }
 
 // stats are the counters INFO reports (under mu unless atomic).
@@ -238,10 +239,19 @@ func (s *Server) Run(ctx context.Context) error {
 	s.lnMu.Lock()
 	lns := append([]net.Listener(nil), s.listeners...)
 	s.lnMu.Unlock()
+	// The lock is taken before clients are accepted and held by the load
+	// (it lets them in only to reply -LOADING): no command may read or
+	// change the empty dataset before the load has even begun.
+	s.mu.Lock()
 	for _, ln := range lns {
 		go s.acceptLoop(ln)
 	}
-	if err := s.loadData(); err != nil {
+	if s.testHookBeforeLoad != nil {
+		s.testHookBeforeLoad()
+	}
+	err := s.loadData()
+	s.mu.Unlock()
+	if err != nil {
 		s.log.Error("Fatal error loading the dataset", "err", err)
 		s.stop()
 		s.closeClients()
@@ -310,7 +320,6 @@ func (s *Server) stop() {
 
 func (s *Server) closeClients() {
 	s.mu.Lock()
-	s.clientsClosed = true
 	var cls []*client
 	for _, cl := range s.clients {
 		cls = append(cls, cl)

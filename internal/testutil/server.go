@@ -39,6 +39,10 @@ type Spec struct {
 	Args []string
 	// Stdin is the process's standard input (for "-").
 	Stdin []byte
+	// Quiet keeps the server's log out of the test output when the test
+	// fails: for tests that start many servers and report the log of the
+	// one that matters themselves.
+	Quiet bool
 }
 
 // Server is a running vesta-server or redis-server process on loopback.
@@ -81,6 +85,19 @@ func StartRedis(t testing.TB, args ...string) *Server {
 // retries on another one.
 func Start(t testing.TB, spec Spec) *Server {
 	t.Helper()
+	s, err := TryStart(t, spec)
+	if err != nil {
+		t.Fatalf("testutil: starting %s: %v\n--- %s log ---\n%s", s.Name, err, s.Name, s.Log())
+	}
+	return s
+}
+
+// TryStart is [Start] for a server that may refuse to start, such as one
+// given a damaged data directory: instead of failing the test it returns
+// the error, and the returned Server's ExitCode and Log tell how the
+// process ended. Unlike Start it may be called from any goroutine (build
+// the binary first: [BuildVesta] fails the test on errors).
+func TryStart(t testing.TB, spec Spec) (*Server, error) {
 	s := &Server{Name: spec.Name, Bin: spec.Bin, Dir: t.TempDir(), t: t, spec: spec, log: &syncBuffer{}}
 	t.Cleanup(s.cleanup)
 	fixedPort := hasFlag(spec.Args, "port")
@@ -91,7 +108,7 @@ func Start(t testing.TB, spec Spec) *Server {
 	for attempt := 0; attempt < portAttempts; attempt++ {
 		if !fixedPort {
 			if s.Port, err = FreePort(); err != nil {
-				t.Fatalf("testutil: %v", err)
+				return s, err
 			}
 		}
 		err = s.launch()
@@ -99,10 +116,7 @@ func Start(t testing.TB, spec Spec) *Server {
 			break
 		}
 	}
-	if err != nil {
-		t.Fatalf("testutil: starting %s: %v\n--- %s log ---\n%s", s.Name, err, s.Name, s.Log())
-	}
-	return s
+	return s, err
 }
 
 var errAddrInUse = errors.New("address already in use")
@@ -194,7 +208,11 @@ func (s *Server) waitReady() error {
 		if time.Now().After(deadline) {
 			return fmt.Errorf("%s did not answer PING on %s within %v", s.Name, s.Addr, StartTimeout)
 		}
-		time.Sleep(delay)
+		// A process that exits is noticed at once, not at the next poll.
+		select {
+		case <-s.done:
+		case <-time.After(delay):
+		}
 	}
 }
 
@@ -312,7 +330,7 @@ func (s *Server) StartAgain() {
 
 func (s *Server) cleanup() {
 	s.Stop()
-	if s.t.Failed() {
+	if s.t.Failed() && !s.spec.Quiet {
 		log := s.Log()
 		if len(log) > 8192 {
 			log = "..." + log[len(log)-8192:]

@@ -199,3 +199,19 @@ func TestConnPushMessages(t *testing.T) {
 		}
 	}
 }
+
+// Ensure that TryStart reports a server that refuses to start with its
+// exit status and log instead of failing the test.
+func TestTryStartRefused(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "dump.rdb"), []byte("REDIS0010\xfe"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := TryStart(t, Spec{Name: "vesta", Bin: BuildVesta(t), Args: []string{"--dir", dir}})
+	if err == nil {
+		t.Fatalf("started on a damaged dump.rdb:\n%s", s.Log())
+	}
+	if s.Running() || s.ExitCode() <= 0 || !strings.Contains(s.Log(), "dump.rdb") {
+		t.Fatalf("got running %v, exit status %d, log:\n%s\nwant an exit status > 0 and a log naming dump.rdb", s.Running(), s.ExitCode(), s.Log())
+	}
+}
