@@ -274,3 +274,65 @@ func BenchmarkWriterFeed(b *testing.B) {
 		}
 	}
 }
+
+// Ensure that a Flush whose command an fdatasync in progress already
+// covers returns when that sync ends, instead of waiting behind the next
+// group's sync (the waiters are woken together, not handed the I/O lock
+// one by one).
+func TestWriterCoveredWaiterSkipsNextSync(t *testing.T) {
+	mem := memfs.New()
+	entered := make(chan struct{}, 4)
+	release := make(chan struct{}, 4)
+	efs := errorfs.New(mem, errorfs.InjectorFunc(func(op errorfs.Op) error {
+		if op.Kind == errorfs.OpSync && op.Path == "/d/f.aof" {
+			entered <- struct{}{}
+			<-release
+		}
+		return nil
+	}))
+	w := newTestWriter(t, efs, Always)
+	waitSync := func() {
+		select {
+		case <-entered:
+		case <-time.After(5 * time.Second):
+			t.Fatal("no fdatasync started")
+		}
+	}
+	flush := func(target int64) chan error {
+		done := make(chan error, 1)
+		go func() { done <- w.Flush(target) }()
+		return done
+	}
+
+	a := feed(w, "SET", "a", "1")
+	c := feed(w, "SET", "c", "3") // covered by A's sync
+	doneA := flush(a)
+	waitSync() // A's group (a, c) is syncing
+	b := feed(w, "SET", "b", "2")
+	doneB := flush(b) // needs the next group
+	time.Sleep(20 * time.Millisecond)
+	doneC := flush(c)
+	time.Sleep(20 * time.Millisecond)
+
+	release <- struct{}{} // A's sync ends; B leads the next one
+	for _, d := range []chan error{doneA, doneC} {
+		select {
+		case err := <-d:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("a Flush covered by the finished sync is still waiting")
+		}
+	}
+	waitSync() // B's group
+	select {
+	case <-doneB:
+		t.Fatal("B returned before its fdatasync finished")
+	default:
+	}
+	release <- struct{}{}
+	if err := <-doneB; err != nil {
+		t.Fatal(err)
+	}
+}
