@@ -56,6 +56,11 @@ func TestParseScore(t *testing.T) {
 		{"1e400", math.Inf(1)},
 		{"garbage", 0},
 		{"", 0},
+		// Redis reads with strtod over a C string: junk after a number
+		// and anything after a NUL are ignored.
+		{"0.1000000S000000001", 0.1},
+		{" 2x", 2},
+		{"3\x004", 3},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
