@@ -199,10 +199,12 @@ func (e *extremeRun) dial() {
 		e.v.Close()
 		e.r.Close()
 	}
-	if e.v, err = dialConn(e.p.Vesta.Addr, 2*time.Second); err != nil {
+	// Generous: a call may build a 512 MiB string on a busy machine. A
+	// call that blocks on both servers waits this long.
+	if e.v, err = dialConn(e.p.Vesta.Addr, 10*time.Second); err != nil {
 		e.t.Fatal(err)
 	}
-	if e.r, err = dialConn(e.p.Redis.Addr, 2*time.Second); err != nil {
+	if e.r, err = dialConn(e.p.Redis.Addr, 10*time.Second); err != nil {
 		e.t.Fatal(err)
 	}
 	e.dirty = true
@@ -302,7 +304,8 @@ func (e *extremeRun) call(name string, spec *command.Spec, c ExtremeCall) {
 		vd, err1 := e.v.do("DEBUG", "DIGEST")
 		rd, err2 := e.r.do("DEBUG", "DIGEST")
 		if err1 != nil || err2 != nil || !bytes.Equal(vd, rd) {
-			e.diff(name, c, fmt.Sprintf("dataset digest after the call: vesta %q / redis %q", vd, rd))
+			e.diff(name, c, fmt.Sprintf("dataset digest after the call: vesta %q %v / redis %q %v", vd, err1, rd, err2))
+			e.dial()
 		}
 	}
 }
