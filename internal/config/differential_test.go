@@ -25,9 +25,14 @@ func TestDefaultsMatchRedis(t *testing.T) {
 	for i := 0; i+1 < len(all); i += 2 {
 		real[all[i].(string)] = all[i+1].(string)
 	}
-	// The hidden directive is not in CONFIG GET *; ask for it by name.
-	if r, ok := rr.do(t, "CONFIG", "GET", "rdb-key-save-delay").([]any); ok && len(r) == 2 {
-		real["rdb-key-save-delay"] = r[1].(string)
+	// Hidden directives are not in CONFIG GET *; ask for them by name.
+	for _, d := range directives {
+		if d.Flags&Hidden == 0 {
+			continue
+		}
+		if r, ok := rr.do(t, "CONFIG", "GET", d.Name).([]any); ok && len(r) == 2 {
+			real[d.Name] = r[1].(string)
+		}
 	}
 	// What the test server had to change, and what Vesta changes on
 	// purpose; each is checked on its own below.
