@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 
 	"github.com/vestadb/vesta/internal/config"
@@ -69,6 +70,7 @@ func run() int {
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
 	srv.HandleSignals(sigs)
 	logger.Info("Vesta is starting", "version", server.VestaVersion, "redis_compat", server.Version, "pid", os.Getpid())
+	logIneffective(logger, cfg)
 	if err := srv.Listen(); err != nil {
 		logger.Error("Failed listening", "err", err)
 		return 1
@@ -83,4 +85,25 @@ func run() int {
 		return 1
 	}
 	return 0
+}
+
+// logIneffective logs, once at startup and at notice level, the Redis
+// parameters the configuration set that mean nothing in Vesta: one line
+// naming them all, and one line with the reason for each value that differs
+// from Redis's default.
+func logIneffective(logger *slog.Logger, cfg *config.Config) {
+	list := cfg.Ineffective()
+	if len(list) == 0 {
+		return
+	}
+	names := make([]string, len(list))
+	for i, d := range list {
+		names[i] = d.Name
+	}
+	logger.Info("Redis parameters accepted without effect in Vesta (see docs/COMPATIBILITY.md): " + strings.Join(names, ", "))
+	for _, d := range list {
+		if d.Value != d.Default {
+			logger.Info(fmt.Sprintf("%s %q has no effect in Vesta: %s", d.Name, d.Value, d.Why))
+		}
+	}
 }

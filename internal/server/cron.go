@@ -48,7 +48,11 @@ func (s *Server) cron(hz int) {
 		s.stats.lastOpsCount = s.stats.commandsProcessed
 		s.stats.lastOpsTime = now
 	}
-	s.ks.Cron(rehashStepsPerTick)
+	steps := 0 // activerehashing no: buckets move only as keys are touched
+	if s.cfg.ActiveRehashing {
+		steps = rehashStepsPerTick
+	}
+	s.ks.Cron(steps)
 	s.saveCron()
 	s.rewriteCron()
 	secondTick := now.Sub(s.lastSecondTick) >= time.Second
