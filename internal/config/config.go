@@ -44,9 +44,12 @@ type Config struct {
 
 	// # GENERAL
 
-	// Daemonize is always false (daemonize, immutable): Vesta runs in the
-	// foreground and leaves detaching to the service manager, so "yes" is
-	// refused. Default no.
+	// Daemonize runs the server in the background (daemonize, immutable):
+	// vesta-server re-executes itself detached, in a new session with its
+	// standard streams on /dev/null, writes the pidfile (/var/run/vesta.pid
+	// when pidfile is not set) and logs to the logfile (nowhere when it is
+	// not set). Ignored when a service manager supervises the server.
+	// Default no.
 	Daemonize bool
 	// Supervised is how the server tells a service manager it is ready
 	// (supervised: upstart, systemd, auto, no; immutable). systemd sends

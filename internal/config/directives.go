@@ -34,7 +34,7 @@ var coreDirectives = []Directive{
 	unixSocketPermDirective(),
 
 	// GENERAL
-	daemonizeDirective(),
+	boolDirective("daemonize", Immutable, false, func(c *Config) *bool { return &c.Daemonize }),
 	enumDirective("supervised", Immutable, supervisedNames, SupervisedNo, func(c *Config) *SupervisedMode { return &c.Supervised }),
 	stringDirective("pidfile", Immutable, "", true, nil, func(c *Config) *string { return &c.PidFile }),
 	enumDirective("loglevel", 0, logLevelNames, LogNotice, func(c *Config) *LogLevel { return &c.LogLevel }),
@@ -122,19 +122,6 @@ var deprecatedDirectives = map[string]bool{
 	"list-max-ziplist-entries": true,
 	"list-max-ziplist-value":   true,
 	"lua-replicate-commands":   true,
-}
-
-// daemonizeDirective is a yes/no directive that only accepts no.
-func daemonizeDirective() Directive {
-	d := boolDirective("daemonize", Immutable, false, func(c *Config) *bool { return &c.Daemonize })
-	set := d.set
-	d.set = func(c *Config, args []string) error {
-		if strings.EqualFold(args[0], "yes") {
-			return reason("daemonize yes is not supported: Vesta runs in the foreground, use a service manager to detach it")
-		}
-		return set(c, args)
-	}
-	return d
 }
 
 // hzDirective accepts any non-negative rate but clamps it to 1..500, as

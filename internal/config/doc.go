@@ -95,7 +95,9 @@
 // # Deliberate differences from Redis 7.0.15
 //
 //   - bind defaults to "127.0.0.1 -::1" (loopback) instead of "* -::*".
-//   - daemonize yes is refused: Vesta runs in the foreground.
+//   - daemonize yes without a pidfile writes /var/run/vesta.pid (Redis:
+//     /var/run/redis.pid), and the parent exits only once the background
+//     server listens, with status 1 if it died first.
 //   - loglevel also accepts "nothing" (Redis 7.2), so its error lists five
 //     words.
 //   - CONFIG REWRITE rewrites alias lines in place under the canonical name;

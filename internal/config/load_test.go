@@ -30,7 +30,6 @@ func TestParseErrors(t *testing.T) {
 		{"port '7790'x", 1, "Unbalanced quotes in configuration line", ErrUnbalancedQuotes},
 		{"protected-mode maybe", 1, "argument must be 'yes' or 'no'", ErrInvalidValue},
 		{"daemonize maybe", 1, "argument must be 'yes' or 'no'", ErrInvalidValue},
-		{"daemonize yes", 1, "daemonize yes is not supported: Vesta runs in the foreground, use a service manager to detach it", ErrInvalidValue},
 		{"loglevel loud", 1, "argument(s) must be one of the following: debug, verbose, notice, warning, nothing", ErrInvalidValue},
 		{"appendfsync sometimes", 1, "argument(s) must be one of the following: everysec, always, no", ErrInvalidValue},
 		{"enable-debug-command maybe", 1, "argument(s) must be one of the following: no, yes, local", ErrInvalidValue},

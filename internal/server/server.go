@@ -81,6 +81,8 @@ type Server struct {
 	stopped        chan struct{}
 	signals        chan os.Signal
 
+	// hooks are the lifecycle callbacks of the binary (see SetHooks).
+	hooks Hooks
 	// testHookBeforeLoad, when set, runs in Run after the accept loops
 	// have started and before the dataset is loaded, with mu held.
 	testHookBeforeLoad func()
@@ -239,6 +241,7 @@ func (s *Server) Run(ctx context.Context) error {
 	s.lnMu.Lock()
 	lns := append([]net.Listener(nil), s.listeners...)
 	s.lnMu.Unlock()
+	s.runHook(s.hooks.Loading)
 	// The lock is taken before clients are accepted and held by the load
 	// (it lets them in only to reply -LOADING): no command may read or
 	// change the empty dataset before the load has even begun.
@@ -258,6 +261,7 @@ func (s *Server) Run(ctx context.Context) error {
 		s.connWG.Wait()
 		return err
 	}
+	s.runHook(s.hooks.Ready)
 	cronDone := make(chan struct{})
 	go func() {
 		defer close(cronDone)
@@ -295,6 +299,7 @@ loop:
 		}
 	}
 	<-cronDone
+	s.runHook(s.hooks.Stopping)
 	s.mu.Lock()
 	if err := s.stopAOF(); err != nil {
 		s.log.Warn("Error closing the AOF", "err", err)
