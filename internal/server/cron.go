@@ -92,11 +92,7 @@ func (s *Server) registerConfigHooks() {
 			s.log.Warn("Failed to listen", "err", err)
 			return errString("Unable to listen on this port. Check server logs.")
 		}
-		s.lnMu.Lock()
-		old := s.listeners
-		s.listeners = lns
-		s.lnMu.Unlock()
-		for _, ln := range old {
+		for _, ln := range s.replaceTCPListeners(lns) {
 			ln.Close()
 		}
 		for _, ln := range lns {
