@@ -30,7 +30,8 @@ func TestRedisOnlyDirectives(t *testing.T) {
 		{"proc-title-template \"{title} {bogus}\"", "template format is invalid or contains unknown variables", ""},
 		{"proc-title-template \" \"", "template format is invalid or contains unknown variables", ""},
 		{"server_cpulist 0-3", "", "0-3"},
-		{"hll-sparse-max-bytes 1kb", "", "1024"},
+		{"hll-sparse-max-bytes 3000", "", "3000"},
+		{"hll-sparse-max-bytes 1kb", "HyperLogLog is not available in Vesta yet: hll-sparse-max-bytes accepts only its default, 3000", ""},
 
 		{"replica-read-only yes", "", "yes"},
 		{"slave-read-only no", "replication is not available in Vesta yet: replica-read-only accepts only its default, yes", ""},
