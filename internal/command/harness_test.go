@@ -124,6 +124,11 @@ func TestStrings(t *testing.T) {
 		[2]string{"GETRANGE n 0 -1", "$2|51|"},
 		[2]string{"SETRANGE s 3 x", ":4|"},
 		[2]string{"GET s", "$4|\x00\x00\x00x|"},
+		// off+len(value) overflows int64 here: the check must not pass.
+		[2]string{"SETRANGE s 9223372036854775807 A", "-ERR string exceeds maximum allowed size (proto-max-bulk-len)|"},
+		[2]string{"SETRANGE s 9223372036854775806 AB", "-ERR string exceeds maximum allowed size (proto-max-bulk-len)|"},
+		[2]string{"SETRANGE s 536870911 AB", "-ERR string exceeds maximum allowed size (proto-max-bulk-len)|"},
+		[2]string{"SETRANGE s -1 A", "-ERR offset is out of range|"},
 		[2]string{"MSET a 1 b", "-ERR wrong number of arguments for 'mset' command|"},
 		[2]string{"MGET a k", "*2|$-1|$1|w|"},
 	)
