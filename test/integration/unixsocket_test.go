@@ -83,8 +83,11 @@ func TestUnixSocket(t *testing.T) {
 				t.Errorf("CLIENT INFO %q, CLIENT LIST %q; want %q", info, list, want)
 			}
 			got[tg.name] = []string{strings.ReplaceAll(info, sock, "X")}
-			if out := cli(t, sock, "CONFIG", "GET", "unixsocket*"); out != "unixsocket\n"+sock+"\nunixsocketperm\n700" {
-				t.Errorf("CONFIG GET unixsocket*: %q", out)
+			if out := cli(t, sock, "CONFIG", "GET", "unixsocket"); out != "unixsocket\n"+sock {
+				t.Errorf("CONFIG GET unixsocket: %q", out)
+			}
+			if out := cli(t, sock, "CONFIG", "GET", "unixsocketperm"); out != "unixsocketperm\n700" {
+				t.Errorf("CONFIG GET unixsocketperm: %q", out)
 			}
 			// CONFIG SET port moves the TCP listener and keeps the socket.
 			if port, err := testutil.FreePort(); err == nil {
