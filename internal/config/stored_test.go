@@ -190,3 +190,63 @@ func writeFile(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 }
+
+// TestRewriteRoundTripRedisParameters changes the new implemented and the
+// ignored parameters, rewrites a file that sets every unbuilt parameter at
+// its default, and checks that loading it again gives the same values, the
+// hidden ones included.
+func TestRewriteRoundTripRedisParameters(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/vesta.conf"
+	var text strings.Builder
+	for i := range directives {
+		if d := &directives[i]; d.Status == Unbuilt {
+			v := d.get(Default())
+			switch {
+			case d.Name == "replicaof":
+				text.WriteString("slaveof no one\n")
+			case d.Flags&MultiArg != 0 && v != "":
+				text.WriteString(d.Name + " " + v + "\n")
+			default:
+				text.WriteString(d.Name + " " + Quote(v) + "\n")
+			}
+		}
+	}
+	writeFile(t, path, text.String())
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(FatalReport(err, "test"))
+	}
+	changes := [][2]string{
+		{"activerehashing", "no"}, {"watchdog-period", "250"}, {"jemalloc-bg-thread", "no"}, {"activedefrag", "yes"},
+		{"active-defrag-ignore-bytes", "200mb"}, {"oom-score-adj", "relative"}, {"oom-score-adj-values", "-10 0 1000"},
+		{"proc-title-template", "{title} {port}"}, {"ignore-warnings", "ARM64-COW-BUG"}, {"crash-log-enabled", "no"},
+		{"key-load-delay", "-3"}, {"loading-process-events-interval-bytes", "4096"},
+	}
+	if err := c.Set(changes, false); err != nil {
+		t.Fatal(err)
+	}
+	c.UnixSocket, c.UnixSocketPerm, c.Supervised, c.Daemonize = "/run/v.sock", 0o770, SupervisedSystemd, true
+	if err := c.Set([][2]string{{"io-threads", "4"}}, false); err == nil {
+		t.Fatal("io-threads is immutable in Redis")
+	}
+	c.stored["io-threads"], c.stored["bio_cpulist"] = "4", "0-1"
+	if err := c.Rewrite(path); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Load(path)
+	if err != nil {
+		data, _ := os.ReadFile(path)
+		t.Fatalf("reloading:\n%s\n%v", data, err)
+	}
+	for i := range directives {
+		d := &directives[i]
+		if got, want := d.get(again), d.get(c); got != want {
+			t.Errorf("%s: reloaded %q, want %q", d.Name, got, want)
+		}
+	}
+	data, _ := os.ReadFile(path)
+	if !strings.Contains(string(data), "replicaof") && strings.Contains(string(data), "slaveof") {
+		t.Errorf("the slaveof line is left behind:\n%s", data)
+	}
+}
