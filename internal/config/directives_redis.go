@@ -307,19 +307,14 @@ func percentilesDirective() Directive {
 }
 
 // parseRedisDouble parses s as Redis's string2d: strtod over the whole
-// string, no leading space, no NaN.
+// string, no leading space, no overflow, no NaN. (C's hexadecimal floats
+// without a 'p' exponent are not taken; only the syntax Go shares with C.)
 func parseRedisDouble(s string) (float64, bool) {
-	if s == "" || isSpace(s[0]) {
+	if s == "" || isSpace(s[0]) || strings.ContainsRune(s, '_') {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil && !strings.Contains(err.Error(), "value out of range") {
-		return 0, false
-	}
-	if f != f { // NaN
-		return 0, false
-	}
-	if strings.ContainsAny(s, "_xXpP") { // Go-only syntaxes
+	if err != nil || f != f {
 		return 0, false
 	}
 	return f, true

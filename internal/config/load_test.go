@@ -267,6 +267,9 @@ func FuzzParse(f *testing.F) {
 		"requirepass \"a\\x00b\"\n# comment\n\n",
 		"maxclients 99999999999\nproto-max-bulk-len 1gb\n",
 		"port \"unbalanced\n",
+		"unixsocketperm 0777\nmaxmemory-clients 10%\nlatency-tracking-info-percentiles 50 99.9\n",
+		"proc-title-template \"{title} {{x}} }\"\noom-score-adj-values -1 0 2000\nreplicaof no one\n",
+		"notify-keyspace-events \"\"\nmaxmemory 1gb\nslaveof a 1\nsupervised auto\n",
 	} {
 		f.Add(s)
 	}
