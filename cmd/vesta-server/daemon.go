@@ -94,3 +94,16 @@ func daemonize(stdinData []byte) int {
 	fmt.Fprintf(os.Stderr, "vesta-server: the server exited while starting in the background (%v); its log file says why\n", err)
 	return 1
 }
+
+// childReportPipe returns the pipe the daemonizing parent passed as fd 3,
+// or nil when fd 3 is not a pipe (the variable was set by someone else).
+func childReportPipe() *os.File {
+	f := os.NewFile(3, "started")
+	if f == nil {
+		return nil
+	}
+	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		return nil
+	}
+	return f
+}

@@ -52,7 +52,7 @@ func run() int {
 			return daemonize(stdin.data)
 		}
 		os.Unsetenv(daemonEnv)
-		started = os.NewFile(3, "started")
+		started = childReportPipe()
 		if cfg.PidFile == "" {
 			cfg.PidFile = defaultPidFile // as Redis writes /var/run/redis.pid
 		}
