@@ -87,9 +87,9 @@ type Config struct {
 	// of a growing or shrinking keyspace table, instead of only moving them
 	// as keys are touched (activerehashing). Default yes.
 	ActiveRehashing bool
-	// WatchdogPeriod is the period in milliseconds of the software watchdog
-	// that logs where the server is stuck, 0 for off (watchdog-period,
-	// hidden). Default 0.
+	// WatchdogPeriod, in milliseconds, makes the server log every
+	// goroutine's stack when one command (or other work) holds the server
+	// lock longer than that (watchdog-period, hidden; 0 = off). Default 0.
 	WatchdogPeriod int
 	// ShutdownOnSigterm is what SIGTERM does (shutdown-on-sigterm: default,
 	// or a combination of save/nosave, now, force). Default "default".

@@ -54,6 +54,8 @@ var redisOnlyDirectives = group(
 	ignored("Redis's test hooks for slow loading and exit-on-panic; Vesta's tests use their own",
 		xInt("key-load-delay", "", Hidden, intMin, intMax, 0),
 		xBool("use-exit-on-panic", "", Hidden, false),
+	),
+	ignored("Vesta's loaders let clients in at a fixed interval of loaded bytes (2 MiB, Redis's default)",
 		xInt("loading-process-events-interval-bytes", "", Hidden, 1024, intMax, 2*mb),
 	),
 
