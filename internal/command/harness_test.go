@@ -7,6 +7,7 @@ import (
 
 	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/resp"
+	"github.com/vestadb/vesta/internal/testutil"
 )
 
 // testEnv is a command.Env for unit tests: it records propagated ops and
@@ -80,7 +81,11 @@ func (tt *tester) doArgs(args ...string) string {
 	}
 	c := &Ctx{Args: bargs, Spec: spec, W: &tt.w, KS: tt.ks, DB: tt.ks.DBs[tt.db], Env: tt.env}
 	dirty := tt.ks.Dirty
+	// Every command the unit tests and the command fuzzers run must end:
+	// a hang fails the binary with the command and the stacks.
+	stop := testutil.Watchdog(func() string { return "command " + strings.Join(args, " ") }, testutil.HangLimit)
 	spec.Run(c)
+	stop()
 	prop := ""
 	if pargs, ok, force := c.Propagated(); ok && (tt.ks.Dirty != dirty || force) {
 		prop = strings.Join(strs(pargs), " ")
