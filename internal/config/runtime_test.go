@@ -36,15 +36,10 @@ func TestGet(t *testing.T) {
 			t.Errorf("Get(%q): got %q, want %q", tc.patterns, got, tc.want)
 		}
 	}
-	all := c.Get("*")
-	hidden := 0
-	for _, d := range directives {
-		if d.Flags&Hidden != 0 {
-			hidden++
-		}
-	}
-	if want := len(directives) + 5 - hidden; len(all) != want { // five aliases
-		t.Errorf("Get(*): got %d entries, want %d", len(all), want)
+	// CONFIG GET * of Redis 7.0.15 lists 192 names, aliases included and
+	// hidden directives left out.
+	if all := c.Get("*"); len(all) != 192 {
+		t.Errorf("Get(*): got %d entries, want Redis's 192", len(all))
 	}
 }
 
