@@ -3,7 +3,6 @@ package server
 import (
 	"crypto/subtle"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -493,5 +492,3 @@ func replyBulkStrings(w *resp.Writer, ss ...string) {
 		w.BulkString(x)
 	}
 }
-
-var _ = strconv.Itoa

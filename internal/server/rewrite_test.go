@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"fmt"
 	"sync"
 	"syscall"
@@ -156,5 +155,3 @@ func TestRewriteFailureAtEveryStep(t *testing.T) {
 		})
 	}
 }
-
-var _ = errors.New
