@@ -38,6 +38,7 @@ type bgJob struct {
 	job     *persist.Job
 	start   time.Time
 	dirty   int64 // ks.Dirty at the cut
+	offset  int64 // stream offset at the cut: the snapshot holds exactly the commands before it
 	tmp     string
 	aborted bool
 }
@@ -180,14 +181,14 @@ func (e *Engine) startBgsave() error {
 	}
 	bw := bufio.NewWriterSize(out, 256<<10)
 	job := persist.StartSnapshot(e.mu, e.ks, bw, e.saveOptions())
-	bg := &bgJob{kind: "rdb", job: job, start: time.Now(), dirty: e.ks.Dirty, tmp: tmp}
+	bg := &bgJob{kind: "rdb", job: job, start: time.Now(), dirty: e.ks.Dirty, offset: e.stream.Offset(), tmp: tmp}
 	e.rdb.bg = bg
 	e.rdb.saves++
 	e.rdb.lastTry = time.Now()
 	e.rdb.latestCut = job.CutTook
 	e.rdb.totalCuts++
 	e.suspendFsyncIfConfigured()
-	e.log.Info("Background saving started", "cut_usec", job.CutTook.Microseconds())
+	e.log.Info("Background saving started", "cut_usec", job.CutTook.Microseconds(), "cut_offset", bg.offset)
 	go func() {
 		err := job.Run(true)
 		if err == nil {

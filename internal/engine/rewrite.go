@@ -21,6 +21,9 @@ import (
 //     it (from now on every write goes there), and take the snapshot cut.
 //     The new incr file therefore holds exactly the writes after the cut.
 //     (When AOF is being switched on, writes go to temp-F.incr instead.)
+//     The sync comes first: if it fails, the rewrite stops before the
+//     manifest changes, and the file the writer keeps appending to stays
+//     the last one listed (TestRewriteFlushFailureKeepsLastIncr).
 //  2. In the background, the snapshot writes the new base, as of the cut,
 //     to temp-rewriteaof-bg-<pid>.aof in dir (an RDB with aof-base 1, or
 //     RESP commands), and fsyncs it.
@@ -69,13 +72,26 @@ func (e *Engine) startRewrite() error {
 	// Step 1: new incr file, then the cut, in the same lock hold.
 	switch {
 	case e.aof.w != nil:
+		// Make what the current incr file should hold durable before the
+		// manifest names a newer one: if that fails, the current file
+		// stays the last one listed, where a torn tail is tolerated.
+		if err := e.aof.w.Sync(); err != nil {
+			return err
+		}
+		prev := d.M
 		f, name, size, err := d.NewIncr()
 		if err != nil {
 			return err
 		}
 		old, err := e.aof.w.Switch(f, name, size)
 		if err != nil {
+			// Nothing was appended since Sync (we hold the lock), so this
+			// is not expected; still, list the current file last again.
 			f.Close()
+			d.M = prev
+			if perr := d.Persist(); perr != nil {
+				e.log.Warn("Restoring the AOF manifest after a failed switch", "err", perr)
+			}
 			return err
 		}
 		if err := old.Close(); err != nil {
@@ -116,13 +132,13 @@ func (e *Engine) startRewrite() error {
 	} else {
 		job = persist.StartRESPSnapshot(e.mu, e.ks, bw, opts)
 	}
-	bg := &bgJob{kind: "aof", job: job, start: time.Now(), dirty: e.ks.Dirty, tmp: tmp}
+	bg := &bgJob{kind: "aof", job: job, start: time.Now(), dirty: e.ks.Dirty, offset: e.stream.Offset(), tmp: tmp}
 	e.rdb.bg = bg
 	e.rdb.latestCut = job.CutTook
 	e.rdb.totalCuts++
 	e.aof.rw.scheduled = false
 	e.suspendFsyncIfConfigured()
-	e.log.Info("Background append only file rewriting started", "cut_usec", job.CutTook.Microseconds())
+	e.log.Info("Background append only file rewriting started", "cut_usec", job.CutTook.Microseconds(), "cut_offset", bg.offset)
 
 	go func() {
 		// Step 2: the base, as of the cut.
