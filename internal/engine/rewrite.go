@@ -189,40 +189,25 @@ func (e *Engine) rewriteDone(bg *bgJob, rdbBase bool, err error) {
 	e.startScheduledJobs()
 }
 
-// installBase renames the new base into place and switches the manifest.
+// installBase renames the new base into place and switches the manifest
+// (see aof.Dir.InstallBase).
 func (e *Engine) installBase(tmp string, rdbBase bool) error {
 	d := e.aof.dir
-	m := d.M.Clone()
-	aofOn := e.aof.w != nil
-	keepLast := aofOn && !e.aof.rw.switchingOn
-	base := m.InstallBase(e.cfg.AppendFilename, rdbBase, keepLast)
-	if err := e.fs.Rename(tmp, d.File(base.Name)); err != nil {
-		return fmt.Errorf("renaming the new base into place: %w", err)
-	}
-	if err := e.fs.SyncDir(d.Path()); err != nil {
-		return err
-	}
-	if err := e.fs.SyncDir(e.cfg.Dir); err != nil {
-		return err
-	}
+	keepLast := e.aof.w != nil && !e.aof.rw.switchingOn
+	tempIncr := ""
 	if e.aof.rw.switchingOn {
-		// The writes buffered in temp-F.incr become the first incr file.
+		// The writes buffered in temp-F.incr become the first incr file:
+		// they must be in it first.
 		w := e.aof.w
 		if err := w.Flush(w.Offset()); err != nil {
 			return err
 		}
-		inc := m.NewIncr(e.cfg.AppendFilename)
-		if err := e.fs.Rename(d.File(e.aof.rw.tempIncr), d.File(inc.Name)); err != nil {
-			return fmt.Errorf("renaming the temporary incr file: %w", err)
-		}
-		if err := e.fs.SyncDir(d.Path()); err != nil {
-			return err
-		}
+		tempIncr = e.aof.rw.tempIncr
 	}
-	if err := manifest.Save(e.fs, d.Path(), e.cfg.AppendFilename, m); err != nil {
+	base, err := d.InstallBase(tmp, rdbBase, keepLast, tempIncr)
+	if err != nil {
 		return err
 	}
-	d.M = m
 	if e.aof.rw.switchingOn {
 		e.aof.rw.switchingOn = false
 		e.aof.rw.tempIncr = ""
@@ -233,7 +218,7 @@ func (e *Engine) installBase(tmp string, rdbBase bool) error {
 			e.log.Warn("Deleting AOF history files", "err", err)
 		}
 	}
-	st, err := e.fs.Stat(d.File(base.Name))
+	st, err := e.fs.Stat(d.File(base))
 	if err == nil {
 		e.aof.baseSize = st.Size()
 		if e.aof.w != nil {
