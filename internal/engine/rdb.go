@@ -37,9 +37,9 @@ type bgJob struct {
 	kind    string // "rdb" or "aof"
 	job     *persist.Job
 	start   time.Time
-	dirty   int64 // ks.Dirty at the cut
-	offset  int64 // stream offset at the cut: the snapshot holds exactly the commands before it
-	tmp     string
+	dirty   int64  // ks.Dirty at the cut
+	offset  int64  // stream offset at the cut: the snapshot holds exactly the commands before it
+	tmp     string // the rewrite's temporary base
 	aborted bool
 }
 
@@ -167,21 +167,22 @@ func (e *Engine) startBgsave() error {
 	if e.rdb.bg != nil {
 		return errors.New("a background job is running")
 	}
-	path := e.rdbPath()
-	tmp := filepath.Join(e.cfg.Dir, fmt.Sprintf("temp-bg-%d.rdb", os.Getpid()))
-	f, err := e.fs.Create(tmp)
+	af, err := vfs.CreateAtomic(e.fs, e.rdbPath(), fmt.Sprintf("temp-bg-%d.rdb", os.Getpid()))
 	if err != nil {
 		e.rdb.lastOK = false
 		e.rdb.lastTry = time.Now()
+		if cause := errors.Unwrap(err); cause != nil {
+			err = cause // the reply names the failing call, as before
+		}
 		return err
 	}
-	var out io.Writer = f
+	var out io.Writer = af.File()
 	if e.cfg.RDBSaveIncrementalFsync {
-		out = &syncEvery{f: f, every: 4 << 20}
+		out = &syncEvery{f: af.File(), every: 4 << 20}
 	}
 	bw := bufio.NewWriterSize(out, 256<<10)
 	job := persist.StartSnapshot(e.mu, e.ks, bw, e.saveOptions())
-	bg := &bgJob{kind: "rdb", job: job, start: time.Now(), dirty: e.ks.Dirty, offset: e.stream.Offset(), tmp: tmp}
+	bg := &bgJob{kind: "rdb", job: job, start: time.Now(), dirty: e.ks.Dirty, offset: e.stream.Offset()}
 	e.rdb.bg = bg
 	e.rdb.saves++
 	e.rdb.lastTry = time.Now()
@@ -190,24 +191,16 @@ func (e *Engine) startBgsave() error {
 	e.suspendFsyncIfConfigured()
 	e.log.Info("Background saving started", "cut_usec", job.CutTook.Microseconds(), "cut_offset", bg.offset)
 	go func() {
+		// Write, then the rest of the atomic-file ritual: fsync, close,
+		// rename over dump.rdb, fsync the directory.
 		err := job.Run(true)
 		if err == nil {
 			err = bw.Flush()
 		}
 		if err == nil {
-			err = f.Sync()
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = e.fs.Rename(tmp, path)
-		}
-		if err == nil {
-			err = e.fs.SyncDir(filepath.Dir(path))
-		}
-		if err != nil {
-			_ = e.fs.Remove(tmp)
+			err = af.Commit()
+		} else {
+			af.Abort()
 		}
 		e.mu.Lock()
 		e.bgsaveDone(bg, err)
