@@ -39,13 +39,12 @@ import (
 
 // aofRewriteState tracks rewrites (under mu).
 type aofRewriteState struct {
-	scheduled       bool
-	lastDuration    time.Duration // -1 before the first
-	failures        int           // consecutive
-	lastFailure     time.Time
-	tempIncr        string // temp-F.incr while AOF is being switched on
-	switchingOn     bool   // WAIT_REWRITE
-	baseAndIncrSize int64
+	scheduled    bool
+	lastDuration time.Duration // -1 before the first
+	failures     int           // consecutive
+	lastFailure  time.Time
+	tempIncr     string // temp-F.incr while AOF is being switched on
+	switchingOn  bool   // WAIT_REWRITE
 }
 
 // rewriteTempName is where the base is written before it is installed.

@@ -102,7 +102,6 @@ type stats struct {
 	lastOpsCount        int64
 	lastOpsTime         time.Time
 	peakMemory          uint64
-	usedMemory          uint64
 }
 
 // HandleSignals makes Run shut down on SIGTERM and SIGINT with the
