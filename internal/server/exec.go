@@ -7,6 +7,7 @@ import (
 
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/keyspace"
+	"github.com/vestadb/vesta/internal/sds"
 	"github.com/vestadb/vesta/internal/stream"
 )
 
@@ -240,7 +241,7 @@ func (s *Server) feedMonitors(cl *client, db int, args [][]byte) {
 	b = append(b, ']')
 	for _, a := range args {
 		b = append(b, ' ')
-		b = appendRepr(b, a)
+		b = sds.AppendRepr(b, a)
 	}
 	b = append(b, "\r\n"...)
 	for m := range s.monitors {
@@ -254,32 +255,4 @@ func (s *Server) feedMonitors(cl *client, db int, args [][]byte) {
 			cl.w.Raw(b)
 		}
 	}
-}
-
-// appendRepr quotes s like Redis's sdscatrepr.
-func appendRepr(b, s []byte) []byte {
-	b = append(b, '"')
-	for _, c := range s {
-		switch c {
-		case '\\', '"':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\a':
-			b = append(b, '\\', 'a')
-		case '\b':
-			b = append(b, '\\', 'b')
-		default:
-			if c >= 0x20 && c < 0x7f {
-				b = append(b, c)
-			} else {
-				b = append(b, '\\', 'x', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
-			}
-		}
-	}
-	return append(b, '"')
 }
