@@ -5,10 +5,10 @@
 // and COMMAND DOCS by tools/gencommands into specs_gen.go, with the
 // one-line summaries of HELP texts in summaries*.go; table.go looks
 // commands up and register.go (RegisterData) adds the handlers of the
-// data commands. A handler receives a Ctx
-// (ctx.go): the arguments, the database, the reply writer, and the calls
-// that count changes (Changed, Dirty) and say how the command propagates
-// (Rewrite, ForcePropagate). Env is what a handler may ask of the server.
+// data commands. A handler receives a Ctx (ctx.go): the arguments, the
+// database, the reply writer, and the calls that count changes (Changed,
+// Dirty) and say how the command propagates (Rewrite, ForcePropagate). Env
+// is what a handler may ask of the server.
 // The exact error texts are in errors*.go.
 //
 // Where each command family lives:
