@@ -92,9 +92,6 @@ func (s *Server) keyModified(db *keyspace.DB, key []byte) {
 	}
 }
 
-// dbFlushed is the keyspace hook for FLUSHDB/SWAPDB of a database.
-func (s *Server) dbFlushed(db *keyspace.DB) {}
-
 // processCommand checks a request the way Redis's processCommand does and
 // executes it. Called under mu.
 func (s *Server) processCommand(cl *client, args [][]byte) {

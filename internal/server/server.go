@@ -146,7 +146,6 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 	s.ks.Hooks = keyspace.Hooks{
 		Expired:  s.keyExpired,
 		Modified: s.keyModified,
-		Flushed:  s.dbFlushed,
 	}
 	s.registerConfigHooks()
 	return s
