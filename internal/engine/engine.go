@@ -52,7 +52,7 @@ type Host interface {
 
 // Options configure an engine.
 type Options struct {
-	Mu     *sync.Mutex // the server lock: snapshots cut under it, loaders yield it
+	Mu     sync.Locker // the server lock: snapshots cut under it, loaders yield it
 	KS     *keyspace.Keyspace
 	Config *config.Config // read under Mu
 	FS     vfs.FS
@@ -63,7 +63,7 @@ type Options struct {
 
 // Engine is the persistence engine of one server.
 type Engine struct {
-	mu     *sync.Mutex
+	mu     sync.Locker
 	ks     *keyspace.Keyspace
 	cfg    *config.Config
 	fs     vfs.FS

@@ -201,9 +201,15 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 	db := cl.db.ID
 	cl.lastCmd = spec.Name
 	dirty := s.ks.Dirty
+	if s.prop.depth == 0 {
+		s.executing.Store(cl)
+	}
 	s.prop.depth++
 	spec.Run(c)
 	s.prop.depth--
+	if s.prop.depth == 0 {
+		s.executing.Store(nil)
+	}
 	if pargs, ok, force := c.Propagated(); ok && (s.ks.Dirty != dirty || force) {
 		s.AlsoPropagate(db, pargs)
 	}
