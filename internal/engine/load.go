@@ -21,8 +21,9 @@ type loadingState struct {
 // Load loads the dataset as Redis 7.0 does: the AOF when appendonly is
 // on (dump.rdb is then ignored), else dump.rdb; then opens the AOF for
 // appending. Clients connecting meanwhile get -LOADING (see Loading).
-// Called with mu held. After a failure the server stays loading until it exits, so that
-// the commands waiting for the lock get -LOADING, not a partial dataset.
+// Called with mu held. After a failure the server stays loading until it
+// exits, so that the commands waiting for the lock get -LOADING, not a
+// partial dataset.
 func (e *Engine) Load() (err error) {
 	e.loading = true
 	e.ks.Loading = true
