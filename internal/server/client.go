@@ -9,6 +9,7 @@ import (
 
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/config"
+	"github.com/vestadb/vesta/internal/engine"
 	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/resp"
 )
@@ -262,7 +263,7 @@ func (cl *client) handleInput() bool {
 		moreBuffered := more && cl.parser.Buffered() > 0 && !cl.closeAfterReply
 		cl.outLimit = s.cfg.ClientOutputBufferLimit[config.ClassNormal]
 		cl.idleTimeout = time.Duration(s.cfg.Timeout) * time.Second
-		wait := s.durabilityWait()
+		wait := s.eng.DurabilityWait()
 		s.stats.errorReplies += cl.w.Errors
 		cl.w.Errors = 0
 		if !cl.async && (cl.outLimit.Hard > 0 || cl.outLimit.Soft > 0) {
@@ -301,7 +302,7 @@ func (cl *client) handleInput() bool {
 			// Write the reply it was served with, then go on with what
 			// it sent meanwhile.
 			s.mu.Lock()
-			wait := s.durabilityWait()
+			wait := s.eng.DurabilityWait()
 			if cl.async && cl.w.Len() > 0 {
 				cl.queueWait(cl.w.B, wait)
 				cl.w.Reset()
@@ -310,7 +311,7 @@ func (cl *client) handleInput() bool {
 			s.mu.Unlock()
 			if err := wait(); err != nil {
 				cl.w.Reset()
-				cl.w.Error("MISCONF Errors writing to the AOF file: " + strerror(err))
+				cl.w.Error("MISCONF Errors writing to the AOF file: " + engine.Strerror(err))
 			}
 			if !cl.flush() {
 				return false
@@ -344,7 +345,7 @@ func (cl *client) failLogged(err error) {
 			end = cl.marks[i+1].start
 		}
 		if m.logged {
-			cl.w.Error("MISCONF Errors writing to the AOF file: " + strerror(err))
+			cl.w.Error("MISCONF Errors writing to the AOF file: " + engine.Strerror(err))
 		} else {
 			cl.w.B = append(cl.w.B, old[m.start:end]...)
 		}
@@ -579,3 +580,5 @@ func (cl *client) flagsString() string {
 	}
 	return b.String()
 }
+
+func noWait() error { return nil }

@@ -17,8 +17,9 @@ import (
 
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/config"
+	"github.com/vestadb/vesta/internal/engine"
 	"github.com/vestadb/vesta/internal/keyspace"
-	"github.com/vestadb/vesta/internal/vfs"
+	"github.com/vestadb/vesta/internal/stream"
 )
 
 // Version is the Redis version Vesta reports (INFO, HELLO): tools and
@@ -69,23 +70,23 @@ type Server struct {
 	lnMu           sync.Mutex
 	connWG         sync.WaitGroup
 
-	loading     bool  // under mu: -LOADING for commands without the loading flag
 	batchNow    int64 // under mu: unix ms at the start of the current batch
-	load        loadingState
-	fs          vfs.FS
-	aof         aofState
-	rdb         rdbState
-	activeExp   bool // DEBUG SET-ACTIVE-EXPIRE
+	activeExp   bool  // DEBUG SET-ACTIVE-EXPIRE
 	expireCycle keyspace.ExpireCycle
 
-	// Propagation of the current top-level command (under mu).
-	prop propagation
+	// Propagation of the current top-level command (under mu), and the
+	// stream it goes to: the AOF consumes it.
+	prop   propagation
+	stream stream.Stream
+
+	// eng is the persistence engine: AOF, RDB, background jobs, loading
+	// (under mu unless its methods say otherwise).
+	eng *engine.Engine
 
 	start          time.Time
 	lastSecondTick time.Time
 	runID          string
 	stats          stats
-	lastSave       int64 // unix seconds
 	shutdown       chan struct{}
 	stopOnce       sync.Once
 	stopped        chan struct{}
@@ -113,7 +114,6 @@ type stats struct {
 	lastOpsCount        int64
 	lastOpsTime         time.Time
 	peakMemory          uint64
-	usedMemory          uint64
 }
 
 // HandleSignals makes Run shut down on SIGTERM and SIGINT with the
@@ -146,22 +146,18 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 		start:         time.Now(),
 		shutdown:      make(chan struct{}),
 		stopped:       make(chan struct{}),
-		fs:            vfs.Default,
 	}
-	s.rdb.lastOK = true
-	s.rdb.lastDuration = -1
-	s.aof.lastStatus = true
-	s.aof.rw.lastDuration = -1
+	s.eng = engine.New(engine.Options{
+		Mu: &s.mu, KS: s.ks, Config: cfg, Log: logger, Stream: &s.stream, Host: host{s},
+	})
 	var id [20]byte
 	_, _ = rand.Read(id[:])
 	s.runID = hex.EncodeToString(id[:])
-	s.lastSave = time.Now().Unix()
 	s.applyConfig()
 	s.table = buildTable(s)
 	s.ks.Hooks = keyspace.Hooks{
 		Expired:  s.keyExpired,
 		Modified: s.keyModified,
-		Flushed:  s.dbFlushed,
 	}
 	s.registerConfigHooks()
 	return s
@@ -204,7 +200,7 @@ func (s *Server) Run(ctx context.Context) error {
 	if s.testHookBeforeLoad != nil {
 		s.testHookBeforeLoad()
 	}
-	err := s.loadData()
+	err := s.eng.Load()
 	s.mu.Unlock()
 	if err != nil {
 		s.log.Error("Fatal error loading the dataset", "err", err)
@@ -254,7 +250,7 @@ loop:
 	<-cronDone
 	s.runHook(s.hooks.Stopping)
 	s.mu.Lock()
-	if err := s.stopAOF(); err != nil {
+	if err := s.eng.Close(); err != nil {
 		s.log.Warn("Error closing the AOF", "err", err)
 	}
 	s.mu.Unlock()

@@ -292,9 +292,6 @@ func (e *extremeRun) call(name string, spec *command.Spec, c ExtremeCall) {
 		e.reset()
 	}
 	e.calls++
-	if c.Varied < 0 || e.calls%500 == 0 {
-		// progress for -v runs
-	}
 	e.dirty = spec == nil || !spec.Has(command.ReadOnly)
 	vb, verr := e.v.do(c.Args...)
 	rb, rerr := e.r.do(c.Args...)
