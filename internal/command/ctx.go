@@ -41,6 +41,9 @@ type Limits struct {
 	SetMaxIntsetEntries    int
 	ListMaxListpackSize    int
 	ListCompressDepth      int
+	// HLLSparseMaxBytes is hll-sparse-max-bytes: the largest sparse
+	// HyperLogLog, header included, before it turns dense.
+	HLLSparseMaxBytes int
 	ProtoMaxBulkLen        int64
 	LazyfreeLazyUserDel    bool
 	LazyfreeLazyExpire     bool

@@ -13,4 +13,5 @@ func RegisterData(t *Table) {
 	registerLCS(t)
 	registerSort(t)
 	registerDump(t)
+	registerHyperLogLog(t)
 }
