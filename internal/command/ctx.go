@@ -43,10 +43,10 @@ type Limits struct {
 	ListCompressDepth      int
 	// HLLSparseMaxBytes is hll-sparse-max-bytes: the largest sparse
 	// HyperLogLog, header included, before it turns dense.
-	HLLSparseMaxBytes int
-	ProtoMaxBulkLen        int64
-	LazyfreeLazyUserDel    bool
-	LazyfreeLazyExpire     bool
+	HLLSparseMaxBytes   int
+	ProtoMaxBulkLen     int64
+	LazyfreeLazyUserDel bool
+	LazyfreeLazyExpire  bool
 	// RDBCompression is rdbcompression: DUMP compresses strings with LZF
 	// as the RDB writer does.
 	RDBCompression bool

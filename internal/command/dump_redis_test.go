@@ -2,6 +2,7 @@ package command_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -238,3 +239,33 @@ e RESTORE k 0 "\xc8\x00\n\x00\x87\x02\xebY\xba\x8d\xe3#"
 }
 
 func TestRestoreAgainstRedis(t *testing.T) { runExtrasScripts(t, restoreScripts) }
+
+// Ensure that LZF-compressed DUMP payloads of strings are Redis's bytes:
+// strings of every length up to a few KiB, from alphabets of 1 to 256
+// letters and with repeats near the end, where liblzf's match bounds and
+// its room checks decide what it writes.
+func TestDumpLZFAgainstRedis(t *testing.T) {
+	redis, vesta := dial(t, startRedis(t, t.TempDir())), dial(t, startVesta(t, t.TempDir()))
+	rnd := rand.New(rand.NewPCG(5, 6))
+	for i := 0; i < 3000; i++ {
+		n := 21 + rnd.IntN(60)
+		if i%3 == 0 {
+			n = 21 + rnd.IntN(5000)
+		}
+		alpha := 1 + rnd.IntN([]int{2, 4, 16, 256}[rnd.IntN(4)])
+		b := make([]byte, n)
+		for j := range b {
+			b[j] = byte(rnd.IntN(alpha))
+			if j > 20 && rnd.IntN(4) == 0 {
+				b[j] = b[j-1-rnd.IntN(20)]
+			}
+		}
+		args := []string{"SET", "k", string(b)}
+		redis.do(t, args)
+		vesta.do(t, args)
+		r, v := redis.do(t, []string{"DUMP", "k"}), vesta.do(t, []string{"DUMP", "k"})
+		if string(r.full()) != string(v.full()) {
+			t.Fatalf("DUMP of %q:\nredis %q\nvesta %q", b, r.full(), v.full())
+		}
+	}
+}

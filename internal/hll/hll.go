@@ -22,12 +22,12 @@ import (
 
 // Layout constants, as Redis names them.
 const (
-	P          = 14                     // register index bits
-	Q          = 64 - P                 // bits left for the run of zeroes
-	Registers  = 1 << P                 // 16384 registers
-	Bits       = 6                      // bits per dense register
-	RegMax     = 1<<Bits - 1            // the largest register value
-	HeaderSize = 16                     // "HYLL", encoding, 3 unused bytes, cached cardinality
+	P          = 14          // register index bits
+	Q          = 64 - P      // bits left for the run of zeroes
+	Registers  = 1 << P      // 16384 registers
+	Bits       = 6           // bits per dense register
+	RegMax     = 1<<Bits - 1 // the largest register value
+	HeaderSize = 16          // "HYLL", encoding, 3 unused bytes, cached cardinality
 	DenseSize  = HeaderSize + (Registers*Bits+7)/8
 	Dense      = 0 // encoding byte of the dense representation
 	Sparse     = 1 // encoding byte of the sparse representation
@@ -364,8 +364,11 @@ func sparseSet(v []byte, index int, count uint8, sparseMaxBytes int) ([]byte, in
 
 // mergeVals merges adjacent VAL opcodes of equal value whose lengths fit
 // one opcode, scanning up to five opcodes from prev (the opcode before the
-// changed one, or the first).
+// changed one, or the first). Like every change of the sparse form that
+// does not promote it, it also marks the cached cardinality stale (which
+// shows when a later element of the same PFADD finds the value corrupt).
 func mergeVals(v []byte, prev int) []byte {
+	defer InvalidateCache(v)
 	p := prev
 	if p < 0 {
 		p = HeaderSize

@@ -171,20 +171,35 @@ func lzfCompress[T bytestring](c *lzfCompressor, dst []byte, src T, limit int) [
 }
 
 // matchLen returns how many bytes from src[ip:] equal those from src[ref:]
-// (ref < ip), at least 3 (the caller checked them) and otherwise at most
-// the LZF maximum and what is left of src but its last two bytes, which
-// liblzf always leaves to a literal run.
+// (ref < ip; the caller checked the first 3), bounded as liblzf bounds
+// them, since the bound changes the bytes written: at most the LZF maximum
+// and what is left of src but its last two bytes, except that when that
+// bound is above 16 liblzf first compares 16 more bytes unconditionally
+// and, if they all match, takes one byte more without comparing it to the
+// bound, so a match may then reach one byte further.
 func matchLen[T bytestring](src T, ref, ip int) int {
 	maxLen := min(len(src)-ip-2, lzfMaxRef)
-	l := 3
-	for l+8 <= maxLen {
-		x := load64(src, ip+l) ^ load64(src, ref+l)
-		if x != 0 {
-			return l + bits.TrailingZeros64(x)/8
+	l := 2
+	if maxLen > 16 {
+		for range 16 {
+			l++
+			if src[ref+l] != src[ip+l] {
+				return l
+			}
 		}
-		l += 8
 	}
-	for l < maxLen && src[ref+l] == src[ip+l] {
+	l++
+	for l < maxLen {
+		if l+8 <= maxLen {
+			if x := load64(src, ip+l) ^ load64(src, ref+l); x != 0 {
+				return l + bits.TrailingZeros64(x)/8
+			}
+			l += 8
+			continue
+		}
+		if src[ref+l] != src[ip+l] {
+			break
+		}
 		l++
 	}
 	return l
