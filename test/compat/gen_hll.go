@@ -73,8 +73,22 @@ func (g *Gen) hllValue() string {
 		if len(ops) > 0 {
 			ops = ops[:len(ops)-1]
 		}
-	case 2:
-		ops = append(ops, 0x7f) // an XZERO cut after its first byte
+	}
+	// A value whose last byte is the first half of an XZERO opcode is
+	// read as Redis reads it (its second byte is the string's terminating
+	// NUL), but once an update splits that opcode Redis leaves a byte past
+	// the end of the string and reads it back later, where Vesta reads
+	// zero (docs/COMPATIBILITY.md): such values are left out.
+	p := 0
+	for p < len(ops) {
+		if ops[p]&0xc0 == 0x40 {
+			p += 2
+		} else {
+			p++
+		}
+	}
+	if p > len(ops) {
+		ops = ops[:len(ops)-1]
 	}
 	return string(hdr) + string(ops)
 }
