@@ -14,4 +14,5 @@ func RegisterData(t *Table) {
 	registerSort(t)
 	registerDump(t)
 	registerHyperLogLog(t)
+	registerGeo(t)
 }
