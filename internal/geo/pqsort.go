@@ -3,7 +3,8 @@ package geo
 // PartialSort orders a[:n] by less-or-equal cmp (negative, zero, positive)
 // so that positions lo..hi hold what a full sort would put there, with the
 // exact sequence of comparisons and swaps of Redis's pqsort (NetBSD's
-// Bentley-McIlroy quicksort that skips partitions outside lo..hi): among
+// Bentley-McIlroy quicksort that skips partitions outside lo..hi, without
+// the switch to insertion sort after a pass without swaps): among
 // elements that compare equal, the order that comes out is Redis's.
 func PartialSort[T any](a []T, cmp func(x, y *T) int, lo, hi int) {
 	pqsort(a, cmp, lo, hi)
@@ -17,7 +18,6 @@ func pqsort[T any](a []T, cmp func(x, y *T) int, lo, hi int) {
 	n := len(a)
 	for {
 		w := a[base : base+n]
-		swapped := false
 		if n < 7 {
 			insertionSort(w, cmp)
 			return
@@ -43,7 +43,6 @@ func pqsort[T any](a []T, cmp func(x, y *T) int, lo, hi int) {
 					break
 				}
 				if r == 0 {
-					swapped = true
 					w[pa], w[pb] = w[pb], w[pa]
 					pa++
 				}
@@ -55,7 +54,6 @@ func pqsort[T any](a []T, cmp func(x, y *T) int, lo, hi int) {
 					break
 				}
 				if r == 0 {
-					swapped = true
 					w[pc], w[pd] = w[pd], w[pc]
 					pd--
 				}
@@ -65,13 +63,8 @@ func pqsort[T any](a []T, cmp func(x, y *T) int, lo, hi int) {
 				break
 			}
 			w[pb], w[pc] = w[pc], w[pb]
-			swapped = true
 			pb++
 			pc--
-		}
-		if !swapped {
-			insertionSort(w, cmp)
-			return
 		}
 		pn := n
 		r := min(pa, pb-pa)
