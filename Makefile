@@ -15,6 +15,9 @@ build:
 test: vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) test -race -count=1 -timeout 20m ./...
+	# The extreme-argument family again, against a server built with the
+	# race detector.
+	VESTA_TEST_RACE=1 $(GO) test -count=1 -timeout 10m -run TestExtremeArguments ./test/compat
 	$(MAKE) fuzz FUZZTIME=3s
 
 vet:

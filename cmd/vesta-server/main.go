@@ -65,6 +65,7 @@ func run() int {
 	}
 
 	srv := server.New(cfg, logger, level)
+	srv.SetCrashOutput(out)
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
 	srv.HandleSignals(sigs)

@@ -21,3 +21,12 @@ func (c *Ctx) SubcommandError() {
 	c.Error(fmt.Sprintf("ERR unknown subcommand or wrong number of arguments for '%s'. Try %s HELP.",
 		sub, bytes.ToUpper(c.Args[0])))
 }
+
+// CString is an argument as C's "%s" prints it in an error: up to its
+// first NUL byte.
+func CString(b []byte) string {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
+	return string(b)
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/resp"
+	"github.com/vestadb/vesta/internal/testutil"
 )
 
 // testEnv is a command.Env for unit tests: it records propagated ops and
@@ -80,7 +81,11 @@ func (tt *tester) doArgs(args ...string) string {
 	}
 	c := &Ctx{Args: bargs, Spec: spec, W: &tt.w, KS: tt.ks, DB: tt.ks.DBs[tt.db], Env: tt.env}
 	dirty := tt.ks.Dirty
+	// Every command the unit tests and the command fuzzers run must end:
+	// a hang fails the binary with the command and the stacks.
+	stop := testutil.Watchdog(func() string { return "command " + strings.Join(args, " ") }, testutil.HangLimit)
 	spec.Run(c)
+	stop()
 	prop := ""
 	if pargs, ok, force := c.Propagated(); ok && (tt.ks.Dirty != dirty || force) {
 		prop = strings.Join(strs(pargs), " ")
@@ -124,6 +129,11 @@ func TestStrings(t *testing.T) {
 		[2]string{"GETRANGE n 0 -1", "$2|51|"},
 		[2]string{"SETRANGE s 3 x", ":4|"},
 		[2]string{"GET s", "$4|\x00\x00\x00x|"},
+		// off+len(value) overflows int64 here: the check must not pass.
+		[2]string{"SETRANGE s 9223372036854775807 A", "-ERR string exceeds maximum allowed size (proto-max-bulk-len)|"},
+		[2]string{"SETRANGE s 9223372036854775806 AB", "-ERR string exceeds maximum allowed size (proto-max-bulk-len)|"},
+		[2]string{"SETRANGE s 536870911 AB", "-ERR string exceeds maximum allowed size (proto-max-bulk-len)|"},
+		[2]string{"SETRANGE s -1 A", "-ERR offset is out of range|"},
 		[2]string{"MSET a 1 b", "-ERR wrong number of arguments for 'mset' command|"},
 		[2]string{"MGET a k", "*2|$-1|$1|w|"},
 	)

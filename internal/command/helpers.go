@@ -2,6 +2,7 @@ package command
 
 import (
 	"bytes"
+	"math"
 	"strconv"
 
 	"github.com/vestadb/vesta/internal/keyspace"
@@ -45,6 +46,21 @@ func (c *Ctx) intArg(i int) (int64, bool) {
 	n, ok := resp.ParseInt(c.Args[i])
 	if !ok {
 		c.W.Error(ErrNotInt)
+	}
+	return n, ok
+}
+
+// ErrIntRange is Redis's getIntFromObjectOrReply reply to an integer that
+// fits a long long but not a C int.
+const ErrIntRange = "ERR value is out of range, value must between -2147483648 and 2147483647"
+
+// Int32Arg parses argument i like Redis's getIntFromObjectOrReply: not an
+// integer gives ErrNotInt, one outside the C int range ErrIntRange.
+func (c *Ctx) Int32Arg(i int) (int64, bool) {
+	n, ok := c.intArg(i)
+	if ok && (n < math.MinInt32 || n > math.MaxInt32) {
+		c.W.Error(ErrIntRange)
+		return 0, false
 	}
 	return n, ok
 }

@@ -284,9 +284,8 @@ func renameGeneric(c *Ctx, nx bool) {
 
 // dbArg parses a database number argument.
 func dbArg(c *Ctx, i int) (*keyspace.DB, bool) {
-	n, ok := ParseInt(c.Args[i])
-	if !ok || n < math.MinInt32 || n > math.MaxInt32 {
-		c.Error(ErrNotInt)
+	n, ok := c.Int32Arg(i)
+	if !ok {
 		return nil, false
 	}
 	if n < 0 || n >= int64(len(c.KS.DBs)) {

@@ -491,7 +491,9 @@ func cmdSetRange(c *Ctx) {
 		c.W.Int(int64(cur))
 		return
 	}
-	if off+int64(len(val)) > c.Env.Limits().ProtoMaxBulkLen {
+	// Written as a subtraction: off+len(val) overflows for offsets near
+	// 2^63 and would pass the check (Redis's checkStringLength).
+	if off > c.Env.Limits().ProtoMaxBulkLen-int64(len(val)) {
 		c.Error(ErrStringTooLong)
 		return
 	}

@@ -178,3 +178,9 @@ func (t *Table) Define(name string, run func(c *Ctx)) {
 	s.Run = run
 	t.Add(s)
 }
+
+// RedisSpec returns a copy of Redis 7.0's metadata (arguments, flags,
+// group) for "name" or "container|sub", without a handler, or nil. Tests
+// and tools use it to build calls of any command from its documented
+// arguments.
+func RedisSpec(name string) *Spec { return redisSpec(strings.ToLower(name)) }

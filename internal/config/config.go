@@ -65,6 +65,10 @@ type Config struct {
 	// ActiveExpireEffort trades CPU for memory in the active expiry cycle
 	// (active-expire-effort, 1..10). Default 1.
 	ActiveExpireEffort int
+	// WatchdogPeriod, in milliseconds, makes the server log every
+	// goroutine's stack when one command (or other work) holds the server
+	// lock longer than that (watchdog-period, hidden; 0 = off). Default 0.
+	WatchdogPeriod int
 	// ShutdownOnSigterm is what SIGTERM does (shutdown-on-sigterm: default,
 	// or a combination of save/nosave, now, force). Default "default".
 	ShutdownOnSigterm ShutdownFlags

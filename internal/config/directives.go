@@ -37,6 +37,7 @@ var directives = []Directive{
 	hzDirective(),
 	boolDirective("dynamic-hz", 0, true, func(c *Config) *bool { return &c.DynamicHZ }),
 	intDirective("active-expire-effort", "", 0, 1, 10, 1, func(c *Config) *int { return &c.ActiveExpireEffort }),
+	intDirective("watchdog-period", "", Hidden, 0, intMax, 0, func(c *Config) *int { return &c.WatchdogPeriod }),
 	shutdownDirective("shutdown-on-sigterm", func(c *Config) *ShutdownFlags { return &c.ShutdownOnSigterm }),
 	shutdownDirective("shutdown-on-sigint", func(c *Config) *ShutdownFlags { return &c.ShutdownOnSigint }),
 

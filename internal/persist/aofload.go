@@ -134,7 +134,7 @@ func loadFile(d *aof.Dir, pf aof.PlannedFile, last bool, ks *keyspace.Keyspace, 
 		validUpTo  = start
 		inMulti    bool
 		multiStart int64
-		next       int64
+		next       = start + ProgressInterval
 	)
 	for {
 		before := r.Offset()
@@ -185,7 +185,7 @@ func loadFile(d *aof.Dir, pf aof.PlannedFile, last bool, ks *keyspace.Keyspace, 
 		}
 		if opts.Progress != nil && r.Offset() >= next {
 			opts.Progress(done + r.Offset())
-			next = r.Offset() + 1<<20
+			next = r.Offset() + ProgressInterval
 		}
 	}
 }

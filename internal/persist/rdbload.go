@@ -53,6 +53,14 @@ type LoadStats struct {
 // support (it has no scripting engine).
 var ErrFunctions = errors.New("persist: the RDB contains functions (FUNCTION LOAD libraries), which Vesta does not support")
 
+// ProgressInterval is how many bytes a loader reads between two calls of
+// Progress, the first one included: Redis's
+// loading-process-events-interval-bytes (2 MiB). A file smaller than that
+// loads in one hold of the server lock, so a command that arrived before
+// the load is served from the loaded dataset, as in Redis, rather than
+// answered -LOADING.
+const ProgressInterval = 2 << 20
+
 // LoadRDB loads an RDB image from r into ks. The caller holds the server
 // lock (Progress may release it briefly).
 func LoadRDB(r io.Reader, ks *keyspace.Keyspace, opts LoadOptions) (LoadStats, error) {
@@ -63,7 +71,7 @@ func LoadRDB(r io.Reader, ks *keyspace.Keyspace, opts LoadOptions) (LoadStats, e
 	}
 	st.Version = rd.Version()
 	db := ks.DBs[0]
-	next := int64(0)
+	next := int64(ProgressInterval)
 	for {
 		it, err := rd.Next()
 		if err != nil {
@@ -71,7 +79,7 @@ func LoadRDB(r io.Reader, ks *keyspace.Keyspace, opts LoadOptions) (LoadStats, e
 		}
 		if opts.Progress != nil && rd.Offset() >= next {
 			opts.Progress(rd.Offset())
-			next = rd.Offset() + 1<<20
+			next = rd.Offset() + ProgressInterval
 		}
 		switch v := it.(type) {
 		case rdb.Aux:

@@ -125,6 +125,7 @@ const deniedMessage = "-DENIED Redis is running in protected mode because protec
 	"NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n"
 
 func (s *Server) serveConn(conn net.Conn) {
+	defer s.crashOnPanic("client", nil)
 	cl := s.newClient(conn)
 	if tc, ok := conn.(*net.TCPConn); ok {
 		s.mu.Lock()
@@ -171,6 +172,9 @@ func (s *Server) serveConn(conn net.Conn) {
 		return
 	}
 	defer s.unlinkClient(cl)
+	// Runs before unlinkClient, which takes the server lock: a command
+	// that panicked still holds it (see crash.go).
+	defer s.crashOnPanic("client", cl)
 
 	deadline := false // whether a read deadline is set on conn
 	for {

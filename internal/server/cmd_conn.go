@@ -45,9 +45,8 @@ func (s *Server) registerConnCommands(t *command.Table) {
 		clientOf(c).closeAfterReply = true
 	})
 	t.Define("select", func(c *command.Ctx) {
-		n, ok := command.ParseInt(c.Args[1])
-		if !ok || n < -1<<31 || n >= 1<<31 {
-			c.Error(command.ErrNotInt)
+		n, ok := c.Int32Arg(1)
+		if !ok {
 			return
 		}
 		if n < 0 || n >= int64(len(s.ks.DBs)) {
@@ -403,7 +402,7 @@ func (s *Server) cmdClientKill(c *command.Ctx) {
 	}
 	var (
 		id          int64
-		addr, laddr string
+		addr, laddr *string // nil: no filter (an empty address matches no client)
 		typ         string
 		user        string
 		skipMe      = true
@@ -419,20 +418,22 @@ func (s *Server) cmdClientKill(c *command.Ctx) {
 			}
 			id = n
 		case command.EqFold(c.Args[i], "ADDR"):
-			addr = string(v)
+			a := string(v)
+			addr = &a
 		case command.EqFold(c.Args[i], "LADDR"):
-			laddr = string(v)
+			a := string(v)
+			laddr = &a
 		case command.EqFold(c.Args[i], "TYPE"):
 			t, ok := clientTypeByName(v)
 			if !ok {
-				c.Error(fmt.Sprintf("ERR Unknown client type '%s'", v))
+				c.Error(fmt.Sprintf("ERR Unknown client type '%s'", command.CString(v)))
 				return
 			}
 			typ = t
 		case command.EqFold(c.Args[i], "USER"):
 			user = string(v)
 			if user != "default" {
-				c.Error(fmt.Sprintf("ERR No such user '%s'", v))
+				c.Error(fmt.Sprintf("ERR No such user '%s'", command.CString(v)))
 				return
 			}
 		case command.EqFold(c.Args[i], "SKIPME"):
@@ -452,7 +453,7 @@ func (s *Server) cmdClientKill(c *command.Ctx) {
 	}
 	killed := 0
 	for _, cl := range s.sortedClients() {
-		if (id != 0 && cl.id != id) || (addr != "" && cl.addr != addr) || (laddr != "" && cl.laddr != laddr) ||
+		if (id != 0 && cl.id != id) || (addr != nil && cl.addr != *addr) || (laddr != nil && cl.laddr != *laddr) ||
 			(typ != "" && typ != cl.clientType()) || (cl == me && skipMe) {
 			continue
 		}

@@ -33,14 +33,22 @@ func (s *Server) cmdDebug(c *command.Ctx) {
 	switch {
 	case command.EqFold(sub, "HELP") && n == 2:
 		command.ReplyHelp(c, "DEBUG", []string{
+			"ASSERT", "    Crash by assertion failed.",
 			"DIGEST", "    Output a hex signature representing the current DB content.",
 			"DIGEST-VALUE <key> [<key> ...]", "    Output a hex signature of the values of all the specified keys.",
 			"OBJECT <key>", "    Show low level info about the `key` and associated value.",
+			"PANIC", "    Crash the server simulating a panic.",
 			"POPULATE <count> [<prefix>] [<size>]",
 			"    Create <count> string keys named key:<num>, or <prefix>:<num>, with values of <size> bytes.",
 			"SET-ACTIVE-EXPIRE <0|1>", "    Switch the active expiry of keys with a TTL off or on.",
 			"SLEEP <seconds>", "    Stop the server for <seconds>; fractions are allowed.",
 		})
+	case command.EqFold(sub, "PANIC") && n == 2:
+		// Crash with a report, as Redis's serverPanic: the path a real
+		// bug takes (crash.go), testable.
+		panic(guruMeditation(fmt.Sprintf("DEBUG PANIC called at Unix time %d", time.Now().Unix())))
+	case command.EqFold(sub, "ASSERT") && n == 2:
+		panic(assertion("cmd_debug.go: '1 == 2' is not true"))
 	case command.EqFold(sub, "RELOAD"):
 		s.debugReload(c)
 	case command.EqFold(sub, "LOADAOF") && n == 2:

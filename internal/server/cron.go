@@ -19,6 +19,7 @@ const (
 )
 
 func (s *Server) cronLoop() {
+	defer s.crashOnPanic("cron", nil)
 	s.mu.Lock()
 	s.stats.lastOpsTime = time.Now()
 	s.mu.Unlock()
@@ -49,6 +50,7 @@ func (s *Server) cron(hz int) {
 		s.stats.lastOpsTime = now
 	}
 	s.ks.Cron(rehashStepsPerTick)
+	s.watchdogNs.Store(int64(s.watchdogPeriod()))
 	s.saveCron()
 	s.rewriteCron()
 	secondTick := now.Sub(s.lastSecondTick) >= time.Second

@@ -234,9 +234,15 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 	cl.lastCmd = spec.Name
 	dirty := s.ks.Dirty
 	start := time.Now()
+	if s.prop.depth == 0 {
+		s.executing.Store(cl)
+	}
 	s.prop.depth++
 	spec.Run(c)
 	s.prop.depth--
+	if s.prop.depth == 0 {
+		s.executing.Store(nil)
+	}
 	_ = start
 	if pargs, ok, force := c.Propagated(); ok && (s.ks.Dirty != dirty || force) {
 		s.AlsoPropagate(db, pargs)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/manifest"
 	"github.com/vestadb/vesta/internal/persist"
+	"github.com/vestadb/vesta/internal/testutil"
 	"github.com/vestadb/vesta/internal/vfs"
 	"github.com/vestadb/vesta/internal/vfs/memfs"
 )
@@ -117,6 +119,7 @@ func FuzzLoadAOF(f *testing.F) {
 	f.Add([]byte("*4\r\n$4\r\nZADD\r\n$1\r\nz\r\n$3\r\n1.5\r\n$1\r\nm\r\n*4\r\n$4\r\nHSET\r\n$1\r\nh\r\n$1\r\nf\r\n$1\r\nv\r\n#TS:1\r\n*3\r\n$4\r\nSADD\r\n$1\r\ns\r\n$1\r\n7\r\n"))
 	f.Add([]byte("*3\r\n$3\r\nSET\r\n$1\r\nk"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		defer testutil.Watchdog(func() string { return fmt.Sprintf("loading the AOF %q", data) }, testutil.HangLimit)()
 		mem := memfs.New()
 		d := &aof.Dir{FS: mem, Root: "/data", Name: "appendonlydir", Prefix: "appendonly.aof", M: &manifest.Manifest{}}
 		inc := d.M.NewIncr(d.Prefix)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -33,7 +34,17 @@ const VestaVersion = "0.1.0"
 type Server struct {
 	// mu serialises every command and every access to the keyspace and to
 	// the fields below marked "under mu". It is the total order of writes.
-	mu sync.Mutex
+	// A panic while it is held ends the process (crash.go).
+	mu lockWatch
+
+	// executing is the client whose command runs, while one runs: for the
+	// crash report and the watchdog.
+	executing atomic.Pointer[client]
+	// crashOut receives crash and watchdog reports (SetCrashOutput).
+	crashOut io.Writer
+	// watchdogNs is watchdog-period as the watchdog uses it (crash.go),
+	// copied from the configuration by the cron.
+	watchdogNs atomic.Int64
 
 	cfg    *config.Config // under mu
 	ks     *keyspace.Keyspace
@@ -237,6 +248,7 @@ func (s *Server) Addrs() []net.Addr {
 // Run serves clients until ctx is cancelled or SHUTDOWN succeeds, then
 // shuts down gracefully.
 func (s *Server) Run(ctx context.Context) error {
+	defer s.crashOnPanic("main", nil)
 	s.lnMu.Lock()
 	lns := append([]net.Listener(nil), s.listeners...)
 	s.lnMu.Unlock()
@@ -264,6 +276,7 @@ func (s *Server) Run(ctx context.Context) error {
 		defer close(cronDone)
 		s.cronLoop()
 	}()
+	go s.watchdogLoop()
 loop:
 	for {
 		select {
