@@ -250,3 +250,48 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+// Ensure that the fast paths of Sin, Cos and Asin round as the full
+// double-double evaluations do (which TestLibmCorrectlyRounded checks),
+// over arguments like those distances use and hard ones near pi/4
+// multiples and 1.
+func TestLibmFastMatchesSlow(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(4, 4))
+	n := 300000
+	if testing.Short() {
+		n = 30000
+	}
+	for i := 0; i < n; i++ {
+		var x float64
+		switch i % 6 {
+		case 0:
+			x = (rnd.Float64()*2 - 1) * math.Pi
+		case 1:
+			x = (rnd.Float64()*2 - 1) * 1e-4
+		case 2:
+			x = float64(rnd.IntN(9)-4)*math.Pi/4 + (rnd.Float64()*2-1)*1e-9
+		case 3:
+			x = (rnd.Float64()*2 - 1) * 1000
+		case 4:
+			x = math.Ldexp(rnd.Float64(), -rnd.IntN(60))
+		default:
+			x = (rnd.Float64()*2 - 1) * 1.6
+		}
+		if a, b := Sin(x), slowSin(x); a != b && !(math.IsNaN(a) && math.IsNaN(b)) {
+			t.Fatalf("Sin(%v): fast %v, full %v", x, a, b)
+		}
+		if a, b := Cos(x), slowCos(x); a != b && !(math.IsNaN(a) && math.IsNaN(b)) {
+			t.Fatalf("Cos(%v): fast %v, full %v", x, a, b)
+		}
+		y := rnd.Float64()
+		switch i % 4 {
+		case 1:
+			y = 1 - math.Ldexp(rnd.Float64(), -rnd.IntN(52))
+		case 2:
+			y = math.Ldexp(rnd.Float64(), -rnd.IntN(60))
+		}
+		if a, b := Asin(y), slowAsin(y); a != b {
+			t.Fatalf("Asin(%v): fast %v, full %v", y, a, b)
+		}
+	}
+}

@@ -115,8 +115,8 @@ func reduce(x float64) (int, dd) {
 // matters) Go's functions are used.
 const largeArg = 1 << 20
 
-// Sin is glibc's sin: correctly rounded.
-func Sin(x float64) float64 {
+// slowSin is sin correctly rounded, from the full double-double series.
+func slowSin(x float64) float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) > largeArg {
 		return math.Sin(x)
 	}
@@ -139,8 +139,8 @@ func Sin(x float64) float64 {
 	return v.hi + v.lo
 }
 
-// Cos is glibc's cos: correctly rounded.
-func Cos(x float64) float64 {
+// slowCos is cos correctly rounded, from the full double-double series.
+func slowCos(x float64) float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) > largeArg {
 		return math.Cos(x)
 	}
@@ -160,8 +160,8 @@ func Cos(x float64) float64 {
 	return v.hi + v.lo
 }
 
-// Asin is glibc's asin: correctly rounded; NaN outside [-1, 1].
-func Asin(x float64) float64 {
+// slowAsin is asin correctly rounded, by Newton's method in double-double.
+func slowAsin(x float64) float64 {
 	switch {
 	case math.IsNaN(x) || x > 1 || x < -1:
 		return math.NaN()
@@ -172,7 +172,7 @@ func Asin(x float64) float64 {
 	case x == -1:
 		return -math.Pi / 2
 	case x < 0:
-		return -Asin(-x)
+		return -slowAsin(-x)
 	}
 	// Newton's method on sin(y) = x from Go's estimate; each step squares
 	// the error.
@@ -182,4 +182,142 @@ func Asin(x float64) float64 {
 		y = y.sub(s.sub(dd{x, 0}).div(c))
 	}
 	return y.hi + y.lo
+}
+
+// Coefficients of the fast series: sin r = r * S(r^2), cos r = C(r^2),
+// with the first terms in double-double and the tail in double.
+var (
+	sinHead, cosHead [5]dd      // (-1)^k/(2k+1)! and (-1)^k/(2k)!, k = 0..4
+	sinTail, cosTail [8]float64 // the same for k = 4..11 and 5..12
+)
+
+func init() {
+	for k := 0; k < 5; k++ {
+		sinHead[k], cosHead[k] = invFact[2*k+1], invFact[2*k]
+		if k%2 == 1 {
+			sinHead[k], cosHead[k] = sinHead[k].neg(), cosHead[k].neg()
+		}
+	}
+	for i := range sinTail {
+		k := 4 + i
+		sinTail[i] = invFact[2*k+1].hi
+		cosTail[i] = invFact[2*k+2].hi
+		if k%2 == 1 {
+			sinTail[i] = -sinTail[i]
+		} else {
+			cosTail[i] = -cosTail[i]
+		}
+	}
+}
+
+// fastSin and fastCos are sin and cos of r (|r| <= pi/4 or a little
+// more) with a relative error below 2^-70.
+func fastSin(r dd) dd {
+	z := r.mul(r)
+	t := 0.0
+	for i := len(sinTail) - 1; i >= 1; i-- {
+		t = (t + sinTail[i]) * z.hi
+	}
+	acc := twoSum(sinHead[4].hi, t) // k = 4 joins the tail's sum
+	acc.lo += sinHead[4].lo
+	for k := 3; k >= 0; k-- {
+		acc = acc.mul(z).add(sinHead[k])
+	}
+	return acc.mul(r)
+}
+
+func fastCos(r dd) dd {
+	z := r.mul(r)
+	t := 0.0
+	for i := len(cosTail) - 1; i >= 0; i-- {
+		t = (t + cosTail[i]) * z.hi
+	}
+	acc := dd{t, 0}.add(cosHead[4])
+	for k := 3; k >= 0; k-- {
+		acc = acc.mul(z).add(cosHead[k])
+	}
+	return acc
+}
+
+// roundsSafely reports whether every value within e of v rounds to the
+// same double.
+func roundsSafely(v dd, e float64) bool {
+	return v.hi+(v.lo+e) == v.hi+(v.lo-e)
+}
+
+const fastRelErr = 0x1p-68
+
+// Sin is sin correctly rounded.
+func Sin(x float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) > largeArg || x == 0 {
+		return slowSin(x)
+	}
+	k, r := reduce(x)
+	var v dd
+	switch k {
+	case 0:
+		v = fastSin(r)
+	case 1:
+		v = fastCos(r)
+	case 2:
+		v = fastSin(r).neg()
+	default:
+		v = fastCos(r).neg()
+	}
+	if roundsSafely(v, math.Abs(v.hi)*fastRelErr) {
+		return v.hi + v.lo
+	}
+	return slowSin(x)
+}
+
+// Cos is cos correctly rounded.
+func Cos(x float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) > largeArg {
+		return slowCos(x)
+	}
+	k, r := reduce(x)
+	var v dd
+	switch k {
+	case 0:
+		v = fastCos(r)
+	case 1:
+		v = fastSin(r).neg()
+	case 2:
+		v = fastCos(r).neg()
+	default:
+		v = fastSin(r)
+	}
+	if roundsSafely(v, math.Abs(v.hi)*fastRelErr) {
+		return v.hi + v.lo
+	}
+	return slowCos(x)
+}
+
+// Asin is asin correctly rounded; NaN outside [-1, 1].
+func Asin(x float64) float64 {
+	if !(x > 0 && x < 1) {
+		return slowAsin(x)
+	}
+	// One Newton step on sin(y) = x from Go's estimate, whose error (a
+	// unit in the last place or so) it squares.
+	y0 := math.Asin(x)
+	k, r := reduce(y0)
+	var s, c dd
+	if k == 0 {
+		s, c = fastSin(r), fastCos(r)
+	} else { // y0 > pi/4: r = y0 - pi/2
+		s, c = fastCos(r), fastSin(r).neg()
+	}
+	if c.hi <= 0 {
+		return slowAsin(x)
+	}
+	dy := s.sub(dd{x, 0}).hi / c.hi
+	y := twoSum(y0, -dy)
+	// The error of sin and cos, magnified by 1/cos near 1, plus what the
+	// step leaves of the estimate's error.
+	e := (fastRelErr+0x1p-100)/c.hi + dy*dy/c.hi + math.Abs(dy)*0x1p-50
+	if roundsSafely(y, e) {
+		return y.hi + y.lo
+	}
+	return slowAsin(x)
 }
