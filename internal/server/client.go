@@ -27,7 +27,8 @@ type client struct {
 	conn   net.Conn
 	addr   string
 	laddr  string
-	local  bool // connected over loopback
+	local  bool // connected over loopback or the Unix socket
+	unix   bool // connected over the Unix socket
 	parser *resp.Parser
 	w      resp.Writer
 	ctx    command.Ctx
@@ -97,6 +98,11 @@ func (s *Server) newClient(conn net.Conn) *client {
 	cl.lastActive = cl.created
 	if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
 		cl.local = ta.IP.IsLoopback()
+	}
+	if _, ok := conn.(*net.UnixConn); ok {
+		cl.unix, cl.local = true, true
+		cl.addr = s.unixClientAddr()
+		cl.laddr = cl.addr
 	}
 	cl.ctx.W = &cl.w
 	cl.ctx.KS = s.ks
@@ -561,6 +567,9 @@ func (cl *client) flagsString() string {
 	}
 	if cl.closeAfterReply {
 		b.WriteByte('c')
+	}
+	if cl.unix {
+		b.WriteByte('U')
 	}
 	if cl.noEvict {
 		b.WriteByte('e')

@@ -49,7 +49,11 @@ func (s *Server) cron(hz int) {
 		s.stats.lastOpsCount = s.stats.commandsProcessed
 		s.stats.lastOpsTime = now
 	}
-	s.ks.Cron(rehashStepsPerTick)
+	steps := 0 // activerehashing no: buckets move only as keys are touched
+	if s.cfg.ActiveRehashing {
+		steps = rehashStepsPerTick
+	}
+	s.ks.Cron(steps)
 	s.watchdogNs.Store(int64(s.watchdogPeriod()))
 	s.saveCron()
 	s.rewriteCron()
@@ -90,11 +94,7 @@ func (s *Server) registerConfigHooks() {
 			s.log.Warn("Failed to listen", "err", err)
 			return errString("Unable to listen on this port. Check server logs.")
 		}
-		s.lnMu.Lock()
-		old := s.listeners
-		s.listeners = lns
-		s.lnMu.Unlock()
-		for _, ln := range old {
+		for _, ln := range s.replaceTCPListeners(lns) {
 			ln.Close()
 		}
 		for _, ln := range lns {

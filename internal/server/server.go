@@ -5,13 +5,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -66,7 +64,8 @@ type Server struct {
 	channels       map[string]map[*client]struct{}
 	patterns       map[string]map[*client]struct{}
 	shardChannels  map[string]map[*client]struct{}
-	listeners      []net.Listener
+	listeners      []net.Listener // TCP and Unix, under lnMu (see listen.go)
+	unixName       string         // unixsocket as configured, under lnMu
 	lnMu           sync.Mutex
 	connWG         sync.WaitGroup
 
@@ -92,6 +91,8 @@ type Server struct {
 	stopped        chan struct{}
 	signals        chan os.Signal
 
+	// hooks are the lifecycle callbacks of the binary (see SetHooks).
+	hooks Hooks
 	// testHookBeforeLoad, when set, runs in Run after the accept loops
 	// have started and before the dataset is loaded, with mu held.
 	testHookBeforeLoad func()
@@ -186,65 +187,6 @@ func (s *Server) applyConfig() {
 	s.level.Set(slogLevel(c.LogLevel))
 }
 
-// Listen opens the configured TCP listeners. An address prefixed with '-'
-// may fail without failing the server, as in Redis.
-func (s *Server) Listen() error {
-	s.mu.Lock()
-	binds, port, backlog := append([]string(nil), s.cfg.Bind...), s.cfg.Port, s.cfg.TCPBacklog
-	s.mu.Unlock()
-	_ = backlog // the Go runtime uses the kernel's somaxconn
-	lns, err := listenAll(binds, port)
-	if err != nil {
-		return err
-	}
-	s.lnMu.Lock()
-	s.listeners = lns
-	s.lnMu.Unlock()
-	for _, ln := range lns {
-		s.log.Info("Ready to accept connections", "addr", ln.Addr().String())
-	}
-	return nil
-}
-
-func listenAll(binds []string, port int) ([]net.Listener, error) {
-	if port == 0 {
-		return nil, nil
-	}
-	var lns []net.Listener
-	for _, b := range binds {
-		optional := strings.HasPrefix(b, "-")
-		addr := strings.TrimPrefix(b, "-")
-		if addr == "*" {
-			addr = "0.0.0.0"
-		} else if addr == "::*" {
-			addr = "::"
-		}
-		ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(port)))
-		if err != nil {
-			if optional {
-				continue
-			}
-			for _, l := range lns {
-				l.Close()
-			}
-			return nil, fmt.Errorf("server: could not create server TCP listening socket %s: %w", net.JoinHostPort(addr, strconv.Itoa(port)), err)
-		}
-		lns = append(lns, ln)
-	}
-	return lns, nil
-}
-
-// Addrs returns the listening addresses.
-func (s *Server) Addrs() []net.Addr {
-	s.lnMu.Lock()
-	defer s.lnMu.Unlock()
-	var out []net.Addr
-	for _, ln := range s.listeners {
-		out = append(out, ln.Addr())
-	}
-	return out
-}
-
 // Run serves clients until ctx is cancelled or SHUTDOWN succeeds, then
 // shuts down gracefully.
 func (s *Server) Run(ctx context.Context) error {
@@ -252,6 +194,7 @@ func (s *Server) Run(ctx context.Context) error {
 	s.lnMu.Lock()
 	lns := append([]net.Listener(nil), s.listeners...)
 	s.lnMu.Unlock()
+	s.runHook(s.hooks.Loading)
 	// The lock is taken before clients are accepted and held by the load
 	// (it lets them in only to reply -LOADING): no command may read or
 	// change the empty dataset before the load has even begun.
@@ -271,6 +214,7 @@ func (s *Server) Run(ctx context.Context) error {
 		s.connWG.Wait()
 		return err
 	}
+	s.runHook(s.hooks.Ready)
 	cronDone := make(chan struct{})
 	go func() {
 		defer close(cronDone)
@@ -309,6 +253,7 @@ loop:
 		}
 	}
 	<-cronDone
+	s.runHook(s.hooks.Stopping)
 	s.mu.Lock()
 	if err := s.stopAOF(); err != nil {
 		s.log.Warn("Error closing the AOF", "err", err)
