@@ -151,6 +151,31 @@ type Config struct {
 	// RDBDelSyncFiles deletes snapshots made only for replication when
 	// persistence is off (rdb-del-sync-files). Default no.
 	RDBDelSyncFiles bool
+	// ReplDisklessSync sends a full synchronisation's snapshot straight to
+	// the sockets of replicas that announce "capa eof", framed by
+	// $EOF:<mark>, instead of through dump.rdb (repl-diskless-sync).
+	// Default yes.
+	ReplDisklessSync bool
+	// ReplDisklessSyncDelay is how many seconds a diskless full sync waits
+	// for more replicas to arrive before it takes its cut
+	// (repl-diskless-sync-delay). Default 5.
+	ReplDisklessSyncDelay int
+	// ReplBacklogSize is how many bytes of the propagation stream the
+	// replication backlog keeps for partial resynchronisations
+	// (repl-backlog-size). Default 1mb.
+	ReplBacklogSize int64
+	// ReplBacklogTTL is how many seconds the backlog is kept after the
+	// last replica went away; 0 keeps it forever (repl-backlog-ttl).
+	// Default 3600.
+	ReplBacklogTTL int64
+	// ReplTimeout is how many seconds a replica may stay silent (no REPLCONF
+	// ACK) or stall a write before it is disconnected (repl-timeout).
+	// Default 60.
+	ReplTimeout int
+	// ReplPingReplicaPeriod is how often, in seconds, a PING is propagated
+	// to the replicas, counted in the offset (repl-ping-replica-period).
+	// Default 10.
+	ReplPingReplicaPeriod int
 	// Dir is the working directory, where snapshots and the append-only
 	// directory live (dir, protected). It is stored as an absolute path:
 	// a relative value is resolved against the previous Dir, like the

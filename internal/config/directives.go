@@ -101,6 +101,15 @@ var coreDirectives = []Directive{
 	boolDirective("lazyfree-lazy-user-del", 0, false, func(c *Config) *bool { return &c.LazyfreeLazyUserDel }),
 	boolDirective("lazyfree-lazy-user-flush", 0, false, func(c *Config) *bool { return &c.LazyfreeLazyUserFlush }),
 
+	// REPLICATION (the master side; the replica side is not built yet)
+	boolDirective("repl-diskless-sync", 0, true, func(c *Config) *bool { return &c.ReplDisklessSync }),
+	intDirective("repl-diskless-sync-delay", "", 0, 0, intMax, 5, func(c *Config) *int { return &c.ReplDisklessSyncDelay }),
+	replBacklogSizeDirective(),
+	intDirective("repl-backlog-ttl", "", 0, 0, longMax, 3600, func(c *Config) *int64 { return &c.ReplBacklogTTL }),
+	intDirective("repl-timeout", "", 0, 1, intMax, 60, func(c *Config) *int { return &c.ReplTimeout }),
+	intDirective("repl-ping-replica-period", "repl-ping-slave-period", 0, 1, intMax, 10,
+		func(c *Config) *int { return &c.ReplPingReplicaPeriod }),
+
 	// ADVANCED CONFIG
 	intDirective("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, 0, longMax, 512,
 		func(c *Config) *int64 { return &c.HashMaxListpackEntries }),
@@ -136,6 +145,21 @@ func hzDirective() Directive {
 			return err
 		}
 		c.HZ = min(max(c.HZ, 1), 500)
+		return nil
+	}
+	return d
+}
+
+// replBacklogSizeDirective raises a size below 16 KiB to 16 KiB, as Redis
+// does when it applies the value.
+func replBacklogSizeDirective() Directive {
+	d := memoryDirective("repl-backlog-size", "", 0, 1, longMax, "1048576", func(c *Config) *int64 { return &c.ReplBacklogSize })
+	set := d.set
+	d.set = func(c *Config, args []string) error {
+		if err := set(c, args); err != nil {
+			return err
+		}
+		c.ReplBacklogSize = max(c.ReplBacklogSize, 16*1024)
 		return nil
 	}
 	return d

@@ -41,6 +41,11 @@ type bgJob struct {
 	offset  int64  // stream offset at the cut: the snapshot holds exactly the commands before it
 	tmp     string // the rewrite's temporary base
 	aborted bool
+
+	// A BGSAVE for replication (repl.go): called when it ends, with the
+	// file it wrote.
+	replDone func(path string, err error)
+	path     string
 }
 
 // saveOptions are the RDB options of the current configuration.
@@ -229,6 +234,12 @@ func (e *Engine) bgsaveDone(bg *bgJob, err error) {
 		e.lastSave = time.Now().Unix()
 		e.rdb.lastOK = true
 		e.log.Info("Background saving terminated with success")
+	}
+	if bg.replDone != nil {
+		if err == nil && bg.aborted {
+			err = persist.ErrAborted
+		}
+		bg.replDone(bg.path, err)
 	}
 	e.startScheduledJobs()
 }

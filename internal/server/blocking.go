@@ -29,6 +29,8 @@ type blockState struct {
 	deadline time.Time
 	nullBulk bool
 	serve    func(c *command.Ctx, key []byte) bool
+	// onTimeout, if set, writes the timeout reply (WAIT).
+	onTimeout func()
 }
 
 // Block implements command.Env.
@@ -120,6 +122,7 @@ func (s *Server) unblock(cl *client) {
 		}
 	}
 	cl.block = nil
+	delete(s.waiters, cl)
 	s.blockedClients--
 	_ = cl.conn.SetReadDeadline(time.Now()) // interrupt its Read
 }
@@ -129,7 +132,9 @@ func (s *Server) timeoutBlocked(cl *client) {
 	if cl.block == nil {
 		return
 	}
-	if cl.block.nullBulk {
+	if cl.block.onTimeout != nil {
+		cl.block.onTimeout()
+	} else if cl.block.nullBulk {
 		cl.w.Null()
 	} else {
 		cl.w.NullArray()

@@ -60,6 +60,8 @@ type client struct {
 
 	marks []replyMark // per command of the batch, while the AOF is on
 
+	rc replClient // replication: REPLCONF, the replica it became (repl.go)
+
 	// Read under mu at the end of each batch, for flush.
 	outLimit    config.OutputBufferLimit
 	idleTimeout time.Duration
@@ -187,7 +189,7 @@ func (s *Server) serveConn(conn net.Conn) {
 	for {
 		s.mu.Lock()
 		timeout := s.cfg.Timeout
-		idleOK := cl.monitor || cl.pubsubCount() > 0
+		idleOK := cl.monitor || cl.pubsubCount() > 0 || cl.rc.replica != nil
 		s.mu.Unlock()
 		if timeout > 0 && !idleOK {
 			_ = conn.SetReadDeadline(time.Now().Add(time.Duration(timeout) * time.Second))
@@ -259,6 +261,11 @@ func (cl *client) handleInput() bool {
 			// CLIENT LIST) sees it while that reply is on its way.
 			s.detach(cl)
 		}
+		if cl.rc.started {
+			// A replica gets no replies: its socket carries the stream.
+			cl.w.Reset()
+			cl.marks = cl.marks[:0]
+		}
 		blocked := cl.block != nil
 		moreBuffered := more && cl.parser.Buffered() > 0 && !cl.closeAfterReply
 		cl.outLimit = s.cfg.ClientOutputBufferLimit[config.ClassNormal]
@@ -294,6 +301,13 @@ func (cl *client) handleInput() bool {
 		}
 		if cl.closeAfterReply {
 			return false
+		}
+		if r := cl.rc.replica; r != nil && !cl.rc.started {
+			// The replies before PSYNC are out: the stream may follow.
+			s.mu.Lock()
+			cl.rc.started = true
+			s.mu.Unlock()
+			r.Start()
 		}
 		if blocked {
 			if !cl.waitUnblocked() {
@@ -523,6 +537,9 @@ func (s *Server) detach(cl *client) {
 	s.unblock(cl)
 	s.unwatchAll(cl)
 	s.unsubscribeAll(cl)
+	if cl.rc.replica != nil {
+		s.repl.Drop(cl.rc.replica)
+	}
 }
 
 // unlinkClient ends a connection once its goroutine is done with it: the
@@ -556,6 +573,9 @@ func (cl *client) flagsString() string {
 	var b strings.Builder
 	if cl.monitor {
 		b.WriteByte('O')
+	}
+	if cl.rc.replica != nil {
+		b.WriteByte('S')
 	}
 	if cl.pubsubCount() > 0 {
 		b.WriteByte('P')

@@ -360,8 +360,11 @@ func clientTypeByName(name []byte) (string, bool) {
 
 // clientType is the class of a client for CLIENT LIST/KILL TYPE: pubsub
 // while it holds a subscription, normal otherwise (Vesta has no replicas
-// or masters). Under mu.
+// masters). Under mu.
 func (cl *client) clientType() string {
+	if cl.rc.replica != nil {
+		return "replica"
+	}
 	if cl.pubsubCount() > 0 {
 		return "pubsub"
 	}

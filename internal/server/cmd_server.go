@@ -21,6 +21,7 @@ func buildTable(s *Server) *command.Table {
 	s.registerMultiCommands(t)
 	s.registerPubSubCommands(t)
 	s.registerPersistCommands(t)
+	s.registerReplCommands(t)
 	return t
 }
 

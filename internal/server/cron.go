@@ -55,6 +55,7 @@ func (s *Server) cron(hz int) {
 	s.ks.Cron(steps)
 	s.watchdogNs.Store(int64(s.watchdogPeriod()))
 	s.eng.Cron()
+	s.repl.Cron(now)
 	secondTick := now.Sub(s.lastSecondTick) >= time.Second
 	if secondTick {
 		s.lastSecondTick = now

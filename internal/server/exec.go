@@ -220,7 +220,11 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 		s.feedMonitors(cl, cl.db.ID, args)
 	}
 	if s.prop.depth == 0 {
+		before := s.stream.Offset()
 		s.propagatePending()
+		if s.stream.Offset() != before {
+			cl.rc.woff = s.stream.Offset() // WAIT waits for this
+		}
 		if len(s.ready) > 0 {
 			s.serveBlocked()
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/vestadb/vesta/internal/config"
 	"github.com/vestadb/vesta/internal/engine"
 	"github.com/vestadb/vesta/internal/keyspace"
+	"github.com/vestadb/vesta/internal/repl"
 	"github.com/vestadb/vesta/internal/stream"
 )
 
@@ -78,6 +79,11 @@ type Server struct {
 	// stream it goes to: the AOF consumes it.
 	prop   propagation
 	stream stream.Stream
+
+	// repl is the master side of replication (repl.go); waiters are the
+	// clients blocked in WAIT (under mu).
+	repl    *repl.Master
+	waiters map[*client]waitReq
 
 	// eng is the persistence engine: AOF, RDB, background jobs, loading
 	// (under mu unless its methods say otherwise).
@@ -150,6 +156,8 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 	s.eng = engine.New(engine.Options{
 		Mu: &s.mu, KS: s.ks, Config: cfg, Log: logger, Stream: &s.stream, Host: host{s},
 	})
+	s.waiters = map[*client]waitReq{}
+	s.repl = s.newRepl()
 	var id [20]byte
 	_, _ = rand.Read(id[:])
 	s.runID = hex.EncodeToString(id[:])

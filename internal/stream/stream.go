@@ -88,6 +88,20 @@ func (s *Stream) Append(db int, args [][]byte, now time.Time) int64 {
 	return s.offset
 }
 
+// AppendTo appends a command that only consumer c receives, the offset
+// moving as for any other: the PING and REPLCONF GETACK a master sends its
+// replicas, which Redis counts in the replication offset but never writes
+// to the AOF. It returns the offset after it.
+func (s *Stream) AppendTo(c Consumer, db int, args [][]byte, now time.Time) int64 {
+	if db >= 0 && (!s.dbKnown || db != s.db) {
+		s.offset += selectLen(db)
+		s.db, s.dbKnown = db, true
+	}
+	s.offset += RESPLen(args)
+	c.Feed(db, args, now)
+	return s.offset
+}
+
 // Propagate appends the commands one top-level command propagated: one
 // alone as is, several wrapped in MULTI/EXEC (MULTI in the database of the
 // first one), all with the same time. It returns the offset after them.

@@ -1,0 +1,71 @@
+package engine
+
+import (
+	"errors"
+	"io"
+	"time"
+
+	"github.com/vestadb/vesta/internal/persist"
+)
+
+// Snapshots for replication (package repl): a full synchronisation is fed
+// by a snapshot whose cut is at a known stream offset, written either to
+// dump.rdb (a BGSAVE, as Redis's disk-based sync) or straight to the
+// replicas' sockets (diskless). Both occupy the one background job slot:
+// BGSAVE and BGREWRITEAOF wait for them, INFO shows rdb_bgsave_in_progress,
+// and FLUSHALL aborts them, as with Redis's RDB child.
+
+var errJobRunning = errors.New("a background job is running")
+
+// SaveForReplication starts a BGSAVE whose file feeds replicas and returns
+// the stream offset of its cut. done runs under mu when the save ended:
+// with dump.rdb's path once it is committed, or the error. Called under mu.
+func (e *Engine) SaveForReplication(done func(path string, err error)) (int64, error) {
+	if e.rdb.bg != nil {
+		return 0, errJobRunning
+	}
+	if err := e.startBgsave(); err != nil {
+		return 0, err
+	}
+	bg := e.rdb.bg
+	bg.replDone = done
+	bg.path = e.rdbPath()
+	return bg.offset, nil
+}
+
+// StreamForReplication starts a snapshot written to w without touching the
+// disk and returns the stream offset of its cut. The image is written
+// from a background goroutine without the lock (w may block on slow
+// sockets without stopping clients); finish runs without the lock once the
+// whole image is written or the job failed. Called under mu.
+func (e *Engine) StreamForReplication(w io.Writer, finish func(err error)) (int64, error) {
+	if e.rdb.bg != nil {
+		return 0, errJobRunning
+	}
+	job := persist.StartSnapshot(e.mu, e.ks, w, e.saveOptions())
+	bg := &bgJob{kind: "rdb", job: job, start: time.Now(), dirty: e.ks.Dirty, offset: e.stream.Offset()}
+	e.rdb.bg = bg
+	e.rdb.latestCut = job.CutTook
+	e.rdb.totalCuts++
+	e.log.Info("Background RDB transfer started", "cut_usec", job.CutTook.Microseconds(), "cut_offset", bg.offset)
+	go func() {
+		defer e.crashOnPanic("replication transfer")
+		err := job.Run(true)
+		if bg.aborted && err == nil {
+			err = persist.ErrAborted
+		}
+		e.mu.Lock()
+		if e.rdb.bg == bg {
+			e.rdb.bg = nil
+		}
+		if err != nil {
+			e.log.Warn("Background RDB transfer error", "err", err)
+		} else {
+			e.log.Info("Background RDB transfer terminated with success")
+		}
+		e.startScheduledJobs()
+		e.mu.Unlock()
+		finish(err)
+	}()
+	return bg.offset, nil
+}

@@ -1,0 +1,129 @@
+package server
+
+import (
+	"math"
+	"time"
+
+	"github.com/vestadb/vesta/internal/command"
+	"github.com/vestadb/vesta/internal/repl"
+)
+
+// Replication, the master side (package repl does the work): the commands
+// a replica sends (REPLCONF, PSYNC, SYNC), ROLE, WAIT, and the glue to the
+// connection. A connection that sent PSYNC or SYNC becomes a replica: its
+// goroutine keeps reading (REPLCONF ACK) and executing under the lock, its
+// replies are dropped, and the replica's sender goroutine owns the socket's
+// output once the replies before PSYNC are written (client.handleInput).
+
+// replClient is a client's replication state.
+type replClient struct {
+	conf    repl.Conf     // what REPLCONF announced
+	replica *repl.Replica // set by SYNC/PSYNC (under mu)
+	started bool          // its sender runs: replies are dropped
+	woff    int64         // the stream offset after its last write (WAIT)
+}
+
+// waitReq is a client blocked in WAIT.
+type waitReq struct {
+	offset int64
+	n      int64
+}
+
+func (s *Server) newRepl() *repl.Master {
+	return repl.New(repl.Options{
+		Mu: &s.mu, Stream: &s.stream, Config: s.cfg, Log: s.log, Snap: s.eng,
+		Crashed: func(where string, r any) { s.crash(where, nil, r) },
+		OnAck:   s.serveWaits,
+	})
+}
+
+func (s *Server) registerReplCommands(t *command.Table) {
+	t.Define("replconf", func(c *command.Ctx) {
+		cl := clientOf(c)
+		s.repl.Replconf(c, &cl.rc.conf, cl.rc.replica)
+	})
+	sync := func(c *command.Ctx) {
+		cl := clientOf(c)
+		if cl.rc.replica != nil {
+			return // already a replica: ignored, as in Redis
+		}
+		if cl.async {
+			c.Error("ERR SYNC and PSYNC are invalid with pending output")
+			return
+		}
+		cl.rc.replica = s.repl.Sync(c, cl.conn, cl.id, cl.rc.conf)
+	}
+	t.Define("psync", sync)
+	t.Define("sync", sync)
+	t.Define("role", func(c *command.Ctx) {
+		var online []*repl.Replica
+		for _, r := range s.repl.Replicas() {
+			if r.IsOnline() {
+				online = append(online, r)
+			}
+		}
+		c.W.Array(3)
+		c.W.BulkString("master")
+		c.W.Int(s.stream.Offset())
+		c.W.Array(len(online))
+		for _, r := range online {
+			ip, port := r.Addr()
+			c.W.Array(3)
+			c.W.BulkString(ip)
+			c.W.BulkInt(port)
+			c.W.BulkInt(r.AckOffset())
+		}
+	})
+	t.Define("wait", s.cmdWait)
+}
+
+// cmdWait implements WAIT numreplicas timeout: the number of replicas that
+// acknowledged the client's last write, blocking until numreplicas did or
+// the timeout (milliseconds, 0 forever) passed.
+func (s *Server) cmdWait(c *command.Ctx) {
+	cl := clientOf(c)
+	n, ok := command.ParseInt(c.Args[1])
+	if !ok {
+		c.Error(command.ErrNotInt)
+		return
+	}
+	ms, ok := command.ParseInt(c.Args[2])
+	if !ok {
+		c.Error("ERR timeout is not an integer or out of range")
+		return
+	}
+	if ms < 0 {
+		c.Error("ERR timeout is negative")
+		return
+	}
+	now := time.Now()
+	if ms > math.MaxInt64-now.UnixMilli() {
+		c.Error("ERR timeout is out of range")
+		return
+	}
+	off := cl.rc.woff
+	acks := s.repl.CountAcks(off)
+	if int64(acks) >= n || s.InExec(c) {
+		c.W.Int(int64(acks))
+		return
+	}
+	var deadline time.Time
+	if ms > 0 {
+		deadline = now.Add(time.Duration(ms) * time.Millisecond)
+	}
+	s.Block(c, nil, deadline, false, nil)
+	cl.block.onTimeout = func() { cl.w.Int(int64(s.repl.CountAcks(off))) }
+	s.waiters[cl] = waitReq{offset: off, n: n}
+	s.repl.RequestAck()
+}
+
+// serveWaits answers the WAITs that enough replicas acknowledged. Under
+// mu, after an ACK.
+func (s *Server) serveWaits() {
+	for cl, w := range s.waiters {
+		if acks := s.repl.CountAcks(w.offset); int64(acks) >= w.n {
+			cl.w.Int(int64(acks))
+			s.unblock(cl)
+		}
+	}
+}
