@@ -73,14 +73,14 @@ type Options struct {
 
 // Master is the replication state of a server acting as a master.
 type Master struct {
-	o        Options
-	replid   string
-	replid2  string
-	second   int64 // second_repl_offset: -1 without replid2
-	backlog  *Backlog
-	replicas []*Replica
-	job      *syncJob
-	nextPing time.Time
+	o         Options
+	replid    string
+	replid2   string
+	second    int64 // second_repl_offset: -1 without replid2
+	backlog   *Backlog
+	replicas  []*Replica
+	job       *syncJob
+	nextPing  time.Time
 	noneSince time.Time // when the last replica left
 
 	SyncFull, SyncPartialOK, SyncPartialErr int64 // INFO stats
