@@ -10,6 +10,8 @@ package replication
 import (
 	"fmt"
 	"math/rand"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -434,5 +436,29 @@ func TestHandshakeErrors(t *testing.T) {
 		if replies["vesta"][i] != replies["redis"][i] {
 			t.Errorf("%q: vesta %q, redis %q", cmd, replies["vesta"][i], replies["redis"][i])
 		}
+	}
+}
+
+// TestRedisCliRDB: redis-cli --rdb (REPLCONF rdb-only, SYNC) saves a
+// snapshot that redis-check-rdb accepts, through both transfers.
+func TestRedisCliRDB(t *testing.T) {
+	cli := testutil.RequireTool(t, "redis-cli")
+	check := testutil.RequireTool(t, "redis-check-rdb")
+	for _, diskless := range []string{"yes", "no"} {
+		t.Run("diskless-"+diskless, func(t *testing.T) {
+			m, mc := startMaster(t, "--repl-diskless-sync", diskless, "--repl-diskless-sync-delay", "0")
+			preload(t, mc, 200)
+			out := filepath.Join(t.TempDir(), "out.rdb")
+			if b, err := exec.Command(cli, "-p", strconv.Itoa(m.Port), "--rdb", out).CombinedOutput(); err != nil {
+				t.Fatalf("redis-cli --rdb: %v\n%s", err, b)
+			}
+			b, err := exec.Command(check, out).CombinedOutput()
+			if err != nil || !strings.Contains(string(b), "[info] 600 keys read") {
+				t.Fatalf("redis-check-rdb: %v\n%s", err, b)
+			}
+			waitFor(t, 5*time.Second, "the rdb-only replica gone", func() bool {
+				return info(t, mc, "replication", "connected_slaves") == "0"
+			})
+		})
 	}
 }
