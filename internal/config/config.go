@@ -160,6 +160,10 @@ type Config struct {
 	// for more replicas to arrive before it takes its cut
 	// (repl-diskless-sync-delay). Default 5.
 	ReplDisklessSyncDelay int
+	// ReplDisklessSyncMaxReplicas starts a delayed diskless sync as soon
+	// as this many replicas wait, 0 for no limit
+	// (repl-diskless-sync-max-replicas). Default 0.
+	ReplDisklessSyncMaxReplicas int
 	// ReplBacklogSize is how many bytes of the propagation stream the
 	// replication backlog keeps for partial resynchronisations
 	// (repl-backlog-size). Default 1mb.
@@ -176,6 +180,12 @@ type Config struct {
 	// to the replicas, counted in the offset (repl-ping-replica-period).
 	// Default 10.
 	ReplPingReplicaPeriod int
+	// MinReplicasToWrite refuses writes (NOREPLICAS) unless this many
+	// replicas acknowledged within MinReplicasMaxLag seconds; 0, or a lag
+	// of 0, switches the check off (min-replicas-to-write,
+	// min-replicas-max-lag). Defaults 0 and 10.
+	MinReplicasToWrite int
+	MinReplicasMaxLag  int
 	// Dir is the working directory, where snapshots and the append-only
 	// directory live (dir, protected). It is stored as an absolute path:
 	// a relative value is resolved against the previous Dir, like the

@@ -104,11 +104,17 @@ var coreDirectives = []Directive{
 	// REPLICATION (the master side; the replica side is not built yet)
 	boolDirective("repl-diskless-sync", 0, true, func(c *Config) *bool { return &c.ReplDisklessSync }),
 	intDirective("repl-diskless-sync-delay", "", 0, 0, intMax, 5, func(c *Config) *int { return &c.ReplDisklessSyncDelay }),
+	intDirective("repl-diskless-sync-max-replicas", "", 0, 0, intMax, 0,
+		func(c *Config) *int { return &c.ReplDisklessSyncMaxReplicas }),
 	replBacklogSizeDirective(),
 	intDirective("repl-backlog-ttl", "", 0, 0, longMax, 3600, func(c *Config) *int64 { return &c.ReplBacklogTTL }),
 	intDirective("repl-timeout", "", 0, 1, intMax, 60, func(c *Config) *int { return &c.ReplTimeout }),
 	intDirective("repl-ping-replica-period", "repl-ping-slave-period", 0, 1, intMax, 10,
 		func(c *Config) *int { return &c.ReplPingReplicaPeriod }),
+	intDirective("min-replicas-to-write", "min-slaves-to-write", 0, 0, intMax, 0,
+		func(c *Config) *int { return &c.MinReplicasToWrite }),
+	intDirective("min-replicas-max-lag", "min-slaves-max-lag", 0, 0, intMax, 10,
+		func(c *Config) *int { return &c.MinReplicasMaxLag }),
 
 	// ADVANCED CONFIG
 	intDirective("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, 0, longMax, 512,

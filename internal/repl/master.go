@@ -346,12 +346,28 @@ func (m *Master) Sync(c *command.Ctx, conn net.Conn, id int64, conf Conf) *Repli
 		m.o.Log.Info("Waiting for next BGSAVE for SYNC", "replica", r.Name())
 		return r
 	}
-	if m.o.Config.ReplDisklessSync && conf.CapaEOF && m.o.Config.ReplDisklessSyncDelay > 0 {
+	if m.o.Config.ReplDisklessSync && conf.CapaEOF && m.o.Config.ReplDisklessSyncDelay > 0 && !m.enoughWaiting() {
 		m.o.Log.Info("Delay next BGSAVE for diskless SYNC", "replica", r.Name())
 		return r
 	}
 	m.startSync()
 	return r
+}
+
+// enoughWaiting reports whether repl-diskless-sync-max-replicas replicas
+// wait for a snapshot.
+func (m *Master) enoughWaiting() bool {
+	max := m.o.Config.ReplDisklessSyncMaxReplicas
+	if max == 0 {
+		return false
+	}
+	n := 0
+	for _, r := range m.replicas {
+		if r.state == WaitBgsaveStart {
+			n++
+		}
+	}
+	return n >= max
 }
 
 // tryPartial accepts PSYNC replid off when the backlog holds the history
@@ -699,11 +715,32 @@ func (m *Master) Cron(now time.Time) {
 	// waited repl-diskless-sync-delay seconds.
 	delay := time.Duration(cfg.ReplDisklessSyncDelay) * time.Second
 	for _, r := range m.replicas {
-		if r.state == WaitBgsaveStart && (!cfg.ReplDisklessSync || now.Sub(r.since) >= delay) {
+		if r.state == WaitBgsaveStart && (!cfg.ReplDisklessSync || now.Sub(r.since) >= delay || m.enoughWaiting()) {
 			m.startSync()
 			break
 		}
 	}
+}
+
+// WriteRefusal is the NOREPLICAS error while fewer than
+// min-replicas-to-write replicas acknowledged within min-replicas-max-lag
+// seconds, "" otherwise. Under the lock.
+func (m *Master) WriteRefusal() string {
+	cfg := m.o.Config
+	if cfg.MinReplicasToWrite == 0 || cfg.MinReplicasMaxLag == 0 {
+		return ""
+	}
+	now := time.Now().Unix()
+	good := 0
+	for _, r := range m.replicas {
+		if r.state == Online && now-r.ackTime.Unix() <= int64(cfg.MinReplicasMaxLag) {
+			good++
+		}
+	}
+	if good >= cfg.MinReplicasToWrite {
+		return ""
+	}
+	return "NOREPLICAS Not enough good replicas to write."
 }
 
 // RequestAck propagates REPLCONF GETACK * to the replicas (WAIT). Under

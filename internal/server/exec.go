@@ -156,6 +156,12 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 			reject(msg)
 			return
 		}
+		if spec.Name != "ping" {
+			if msg := s.repl.WriteRefusal(); msg != "" {
+				reject(msg)
+				return
+			}
+		}
 	}
 	if s.eng.Loading() && !spec.Has(command.Loading) {
 		reject("LOADING Redis is loading the dataset in memory")

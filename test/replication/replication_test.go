@@ -462,3 +462,31 @@ func TestRedisCliRDB(t *testing.T) {
 		})
 	}
 }
+
+// TestMinReplicas: with min-replicas-to-write, writes are refused (as
+// Redis refuses them) until enough replicas acknowledge.
+func TestMinReplicas(t *testing.T) {
+	for _, name := range []string{"vesta", "redis"} {
+		var s *testutil.Server
+		if name == "vesta" {
+			s = testutil.StartVesta(t, "--min-replicas-to-write", "1")
+		} else {
+			s = testutil.StartRedis(t, "--min-replicas-to-write", "1")
+		}
+		c := testutil.Dial(t, s.Addr)
+		for _, tc := range []struct{ cmd, want []string }{
+			{[]string{"SET", "a", "1"}, []string{"-NOREPLICAS Not enough good replicas to write.\r\n"}},
+			{[]string{"GET", "a"}, []string{"$-1\r\n"}},
+			{[]string{"PING"}, []string{"+PONG\r\n"}},
+		} {
+			if got := string(c.Do(tc.cmd...)); got != tc.want[0] {
+				t.Errorf("%s: %v = %q, want %q", name, tc.cmd, got, tc.want[0])
+			}
+		}
+		c.Close()
+	}
+	m, mc := startMaster(t, "--min-replicas-to-write", "1", "--repl-diskless-sync-delay", "0")
+	_, rc := startReplica(t, m)
+	waitLinkUp(t, rc)
+	waitFor(t, 5*time.Second, "writes accepted", func() bool { return string(mc.Do("SET", "a", "1")) == "+OK\r\n" })
+}
