@@ -162,6 +162,7 @@ func (j *Job) Run(background bool) error {
 		}
 		chunk = j.enc.Bytes()
 		err := j.enc.Err()
+		stepKeys := j.snap.Keys - before // read under the lock: writers move it
 		unlock()
 		if err != nil {
 			if !done {
@@ -180,7 +181,7 @@ func (j *Job) Run(background bool) error {
 			return werr
 		}
 		if j.opts.KeySaveDelay > 0 {
-			time.Sleep(time.Duration(j.snap.Keys-before) * j.opts.KeySaveDelay)
+			time.Sleep(time.Duration(stepKeys) * j.opts.KeySaveDelay)
 		}
 		if done {
 			break
