@@ -47,7 +47,7 @@ func (s *Server) registerReplCommands(t *command.Table) {
 		if cl.rc.replica != nil {
 			return // already a replica: ignored, as in Redis
 		}
-		if cl.async || cl.w.Len() > 0 {
+		if cl.w.Len() > 0 || (cl.async && cl.pendingBytes() > 0) {
 			// Replies of earlier commands of the batch are not written
 			// yet (Redis's clientHasPendingReplies).
 			c.Error("ERR SYNC and PSYNC are invalid with pending output")
