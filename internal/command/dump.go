@@ -192,6 +192,7 @@ func cmdRestore(c *Ctx) {
 	if ttl != 0 && ttl <= c.KS.Now && !c.KS.Loading {
 		if deleted {
 			c.Changed(key)
+			c.Notify(NotifyGeneric, "del", key)
 			c.Rewrite(argDEL, key)
 		}
 		c.W.OK()
@@ -215,6 +216,7 @@ func cmdRestore(c *Ctx) {
 		e.SetLRU(lruMinusIdle(c.KS.LRUClock, o.idle))
 	}
 	c.Changed(key)
+	c.Notify(NotifyGeneric, "restore", key)
 	c.W.OK()
 }
 

@@ -242,6 +242,19 @@ type Config struct {
 	// uncompressed, 0 for no compression (list-compress-depth). Default 0.
 	ListCompressDepth int
 
+	// # EVENT NOTIFICATION, SLOW LOG
+
+	// NotifyKeyspaceEvents are the keyspace notification classes published
+	// (notify-keyspace-events, letters Ag$lshzxeKEtmdn). Default "": none.
+	NotifyKeyspaceEvents NotifyFlags
+	// SlowlogLogSlowerThan is the execution time, in microseconds, from
+	// which a command enters the slow log; negative disables the log, 0
+	// logs every command (slowlog-log-slower-than). Default 10000.
+	SlowlogLogSlowerThan int64
+	// SlowlogMaxLen is how many entries the slow log keeps
+	// (slowlog-max-len). Default 128.
+	SlowlogMaxLen int64
+
 	// path is the absolute path of the configuration file, "" when the
 	// server was started without one.
 	path string

@@ -161,6 +161,7 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 		Expired:  s.keyExpired,
 		Modified: s.keyModified,
 		Flushed:  s.dbFlushed,
+		Notify:   s.notify,
 	}
 	s.registerConfigHooks()
 	return s
@@ -183,6 +184,7 @@ func (s *Server) applyConfig() {
 		RDBCompression:         c.RDBCompression,
 	}
 	s.level.Set(slogLevel(c.LogLevel))
+	s.ks.Notify = int(c.NotifyKeyspaceEvents)
 }
 
 // Listen opens the configured TCP listeners. An address prefixed with '-'
