@@ -14,6 +14,9 @@ type Writer struct {
 	Errors int64
 	// LastError is the code of the last error reply (ERR, WRONGTYPE, …).
 	LastError string
+	// OnError, when set, is told the code of every error reply (INFO
+	// errorstats).
+	OnError func(code string)
 }
 
 var crlf = []byte("\r\n")
@@ -59,6 +62,9 @@ func (w *Writer) Error(msg string) {
 		}
 	}
 	w.LastError = code
+	if w.OnError != nil {
+		w.OnError(code)
+	}
 	w.B = append(w.B, crlf...)
 }
 

@@ -86,7 +86,9 @@ type Server struct {
 	lastSecondTick time.Time
 	runID          string
 	stats          stats
-	lastSave       int64 // unix seconds
+	errs           errorStats // INFO errorstats, failed/rejected calls (under mu)
+	slow           slowlog    // SLOWLOG (under mu)
+	lastSave       int64      // unix seconds
 	shutdown       chan struct{}
 	stopOnce       sync.Once
 	stopped        chan struct{}

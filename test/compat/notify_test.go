@@ -47,7 +47,7 @@ func TestNotifications(t *testing.T) {
 				}
 				proto := 2 + i%2
 				cls := classes[i%len(classes)]
-				if err := notifyRun(p, s, proto, cls); err != nil {
+				if err := notifyRun(p, s, proto, cls, nil); err != nil {
 					t.Errorf("family %s seed %d RESP%d classes %q: %v", fam, seed, proto, cls, err)
 					return
 				}
@@ -76,7 +76,7 @@ func openNotifySide(srv *testutil.Server, proto int, classes string) (*notifySid
 	if sd.sub, err = dialConn(srv.Addr, ConnTimeout); err != nil {
 		return nil, err
 	}
-	for _, setup := range [][]string{{"FLUSHALL"}, {"DEBUG", "SET-ACTIVE-EXPIRE", "0"},
+	for _, setup := range [][]string{{"FLUSHALL"}, {"CONFIG", "RESETSTAT"}, {"DEBUG", "SET-ACTIVE-EXPIRE", "0"},
 		{"CONFIG", "SET", "notify-keyspace-events", classes}} {
 		if got, err := sd.ctl.do(setup...); err != nil || string(got) != "+OK\r\n" {
 			return nil, fmt.Errorf("%q on %s: %q, %v", setup, srv.Name, got, err)
@@ -128,8 +128,9 @@ func (sd *notifySide) events() ([]string, error) {
 }
 
 // notifyRun runs the single-connection commands of s on both servers and
-// compares the notifications after each one.
-func notifyRun(p *Pair, s Script, proto int, classes string) error {
+// compares the notifications after each one; then after, if not nil, runs
+// with the connections still open.
+func notifyRun(p *Pair, s Script, proto int, classes string, after func(sides [2]*notifySide) error) error {
 	var sides [2]*notifySide
 	for x, srv := range []*testutil.Server{p.Vesta, p.Redis} {
 		sd, err := openNotifySide(srv, proto, classes)
@@ -187,6 +188,9 @@ func notifyRun(p *Pair, s Script, proto int, classes string) error {
 				i, short(c.String()), evs[0], evs[1], short(testutil.Escape(replies[0])), short(testutil.Escape(replies[1])),
 				strings.Join(history, "\n    "))
 		}
+	}
+	if after != nil {
+		return after(sides)
 	}
 	return nil
 }
