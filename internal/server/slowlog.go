@@ -111,6 +111,7 @@ func redactedArgs(args [][]byte) map[int]bool {
 }
 
 func (s *Server) registerDiagCommands(t *command.Table) {
+	s.registerMemoryCommands(t)
 	t.Define("slowlog|get", func(c *command.Ctx) {
 		if len(c.Args) > 3 {
 			c.SubcommandError()
