@@ -61,14 +61,53 @@ func (s *Server) afterCall(cl *client, spec *command.Spec, args [][]byte, start 
 	}
 	dur := time.Since(start).Microseconds()
 	st := &spec.Stats
-	st.Calls++
-	st.Usec += dur
 	if s.errs.total > s.errs.seen {
 		st.Failed++
 	}
 	s.errs.seen = s.errs.total
-	if cl.block == nil && spec.Flags&command.SkipSlowlog == 0 {
+	if cl.block != nil {
+		// Counted when it is served, times out or is unblocked.
+		cl.block.usec = dur
+		return
+	}
+	st.Calls++
+	st.Usec += dur
+	if spec.Flags&command.SkipSlowlog == 0 {
 		s.slowlogPush(cl, args, dur, start)
+	}
+}
+
+// How a blocked command that ended reaches the slow log, as in Redis 7.0:
+// a served one with its arguments, a timed-out one not at all, one ended
+// by CLIENT UNBLOCK with no arguments (Redis has freed them by then).
+const (
+	slowlogServed = iota
+	slowlogNone
+	slowlogNoArgs
+)
+
+// blockedDone counts a blocked command once it is served (usec: the time
+// serving took), timed out or unblocked, as Redis's updateStatsOnUnblock
+// does: one call, the time of its first run plus usec, a failed call if it
+// ended with an error, and the slow log as slowlog says. Called under mu.
+func (s *Server) blockedDone(cl *client, usec int64, failed bool, slowlog int) {
+	b := cl.block
+	if b == nil || b.spec == nil || cl.id < 0 {
+		return
+	}
+	st := &b.spec.Stats
+	st.Calls++
+	total := b.usec + usec
+	st.Usec += total
+	if failed {
+		st.Failed++
+	}
+	if b.spec.Flags&command.SkipSlowlog == 0 && slowlog != slowlogNone {
+		args := b.args
+		if slowlog == slowlogNoArgs {
+			args = nil
+		}
+		s.slowlogPush(cl, args, total, time.Now().Add(-time.Duration(total)*time.Microsecond))
 	}
 }
 

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vestadb/vesta/internal/testutil"
 )
@@ -114,6 +116,7 @@ func TestCommandStatsReset(t *testing.T) {
 // reply: ids, times, durations and client ports.
 var slowlogMask = []*regexp.Regexp{
 	regexp.MustCompile(`\*6\r\n:\d+\r\n:\d+\r\n:\d+\r\n`),
+	regexp.MustCompile(`\*6\\r\\n:\d+\\r\\n:\d+\\r\\n:\d+\\r\\n`), // escaped
 	regexp.MustCompile(`127\.0\.0\.1:\d+`),
 }
 
@@ -139,7 +142,7 @@ func TestSlowlog(t *testing.T) {
 		{"SLOWLOG", "GET", "-1"}, {"SLOWLOG", "RESET"}, {"SLOWLOG", "LEN"},
 		{"CONFIG", "SET", "slowlog-log-slower-than", "-1"}, {"PING"}, {"SLOWLOG", "LEN"},
 		{"CONFIG", "SET", "slowlog-log-slower-than", "100000000"}, {"PING"}, {"SLOWLOG", "LEN"},
-		{"CONFIG", "GET", "slowlog-*"},
+		{"CONFIG", "GET", "slowlog-max-len"}, {"CONFIG", "GET", "slowlog-log-slower-than"},
 	}
 	var replies [2][]string
 	for x, srv := range []*testutil.Server{p.Vesta, p.Redis} {
@@ -179,5 +182,136 @@ func TestSlowlog(t *testing.T) {
 		if replies[0][i] != replies[1][i] {
 			t.Errorf("%q:\n  vesta: %s\n  redis: %s", steps[i], testutil.Escape([]byte(replies[0][i])), testutil.Escape([]byte(replies[1][i])))
 		}
+	}
+}
+
+// blockStep is one step of a blocking scenario: a command sent on conn
+// (whose reply is read at once unless noReply), or, with read set, the
+// pending reply of conn read.
+type blockStep struct {
+	conn    int
+	args    []string
+	noReply bool
+	read    bool
+}
+
+// runBlocking runs steps on both servers with three connections each and
+// a subscriber to __key*__:* (notify-keyspace-events KEA), and returns,
+// per server, the replies, the notifications and INFO commandstats and
+// errorstats (times masked).
+func runBlocking(t *testing.T, p *Pair, steps []blockStep) [2]string {
+	var out [2]string
+	for x, srv := range []*testutil.Server{p.Vesta, p.Redis} {
+		sd, err := openNotifySide(srv, 2, "KEA")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sd.close()
+		conns := []*conn{sd.cmd}
+		for i := 0; i < 2; i++ {
+			c, err := dialConn(srv.Addr, ConnTimeout)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			conns = append(conns, c)
+		}
+		ids := make([]string, len(conns))
+		for i, c := range conns {
+			got, err := c.do("CLIENT", "ID")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[i] = strings.TrimSpace(string(got[1:]))
+		}
+		var b strings.Builder
+		for _, st := range steps {
+			c := conns[st.conn]
+			if st.read {
+				got, err := c.read()
+				if err != nil {
+					t.Fatalf("%s: reading conn %d: %v", srv.Name, st.conn, err)
+				}
+				fmt.Fprintf(&b, "conn %d <- %s\n", st.conn, testutil.Escape(got))
+				continue
+			}
+			args := append([]string(nil), st.args...)
+			for i, a := range args {
+				if strings.HasPrefix(a, "$id") {
+					n, _ := strconv.Atoi(a[3:])
+					args[i] = ids[n]
+				}
+			}
+			if err := c.send(args...); err != nil {
+				t.Fatal(err)
+			}
+			if st.noReply {
+				time.Sleep(50 * time.Millisecond) // let it block
+				continue
+			}
+			got, err := c.read()
+			if err != nil {
+				t.Fatalf("%s: %q: %v", srv.Name, args, err)
+			}
+			fmt.Fprintf(&b, "conn %d %q -> %s\n", st.conn, st.args, testutil.Escape(got))
+		}
+		evs, err := sd.events()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(strings.Join(evs, "\n") + "\n")
+		for _, sec := range []string{"commandstats", "errorstats"} {
+			v, err := infoSection(sd.ctl, sec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.WriteString(v + "\n")
+		}
+		out[x] = b.String()
+	}
+	return out
+}
+
+// TestBlockedStats checks blocked commands as Redis counts them: once when
+// served, timed out or unblocked (not when they block), a failed call when
+// serving fails or CLIENT UNBLOCK ... ERROR ends them (and CLIENT UNBLOCK
+// itself failed, as in Redis), the events of a pop served by another
+// client's push, and the slow log of the served commands.
+func TestBlockedStats(t *testing.T) {
+	p := StartPair(t)
+	steps := []blockStep{
+		{conn: 0, args: []string{"CONFIG", "SET", "slowlog-log-slower-than", "0"}},
+		{conn: 0, args: []string{"SLOWLOG", "RESET"}},
+		{conn: 1, args: []string{"BLPOP", "l", "0"}, noReply: true},
+		{conn: 2, args: []string{"BLMOVE", "src", "dst", "LEFT", "RIGHT", "0"}, noReply: true},
+		{conn: 0, args: []string{"RPUSH", "l", "a", "b"}},
+		{conn: 1, read: true},
+		{conn: 0, args: []string{"SET", "dst", "x"}},
+		{conn: 0, args: []string{"RPUSH", "src", "v"}},
+		{conn: 2, read: true},
+		{conn: 0, args: []string{"PING"}},
+		{conn: 1, args: []string{"BRPOP", "none", "0.05"}},
+		{conn: 2, args: []string{"BZPOPMIN", "z", "0"}, noReply: true},
+		{conn: 0, args: []string{"CLIENT", "UNBLOCK", "$id2", "ERROR"}},
+		{conn: 2, read: true},
+		{conn: 2, args: []string{"BLPOP", "l2", "0"}, noReply: true},
+		{conn: 0, args: []string{"CLIENT", "UNBLOCK", "$id2"}},
+		{conn: 2, read: true},
+		{conn: 1, args: []string{"BZPOPMAX", "z", "0"}, noReply: true},
+		{conn: 0, args: []string{"ZADD", "z", "1", "a", "2", "b"}},
+		{conn: 1, read: true},
+		{conn: 0, args: []string{"CONFIG", "SET", "slowlog-log-slower-than", "10000"}},
+		{conn: 0, args: []string{"SLOWLOG", "GET", "-1"}},
+	}
+	got := runBlocking(t, p, steps)
+	clientID := regexp.MustCompile(`UNBLOCK\\r\\n\$\d+\\r\\n\d+`)
+	for x := range got {
+		for _, m := range slowlogMask {
+			got[x] = m.ReplaceAllString(got[x], "<masked>")
+		}
+		got[x] = clientID.ReplaceAllString(got[x], "UNBLOCK <id>")
+	}
+	if got[0] != got[1] {
+		t.Errorf("vesta:\n%s\nredis:\n%s", got[0], got[1])
 	}
 }
