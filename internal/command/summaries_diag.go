@@ -11,6 +11,7 @@ func init() {
 		"memory|malloc-stats": "Show the allocator's statistics.",
 		"memory|purge":        "Return free memory to the operating system.",
 		"memory|help":         "Show the MEMORY subcommands.",
+		"memory|stats":        "Report the server's memory use.",
 	} {
 		summaries[name] = s
 	}

@@ -3,12 +3,12 @@ package server
 import (
 	"runtime"
 	"runtime/debug"
+	"strconv"
 
 	"github.com/vestadb/vesta/internal/command"
 )
 
-// MEMORY USAGE, DOCTOR, MALLOC-STATS, PURGE and HELP. MEMORY STATS is not
-// there yet (docs/COMPATIBILITY.md).
+// MEMORY USAGE, STATS, DOCTOR, MALLOC-STATS, PURGE and HELP.
 
 const memoryDoctorEmpty = "Hi Sam, this instance is empty or is using very little memory, " +
 	"my issues detector can't be used in these conditions. " +
@@ -19,6 +19,10 @@ const memoryDoctorFine = "Hi Sam, I can't find any memory issue in your instance
 	"I can only account for what occurs on this base.\n"
 
 func (s *Server) registerMemoryCommands(t *command.Table) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	s.memStartup = ms.HeapAlloc
+	t.Define("memory|stats", s.memoryStats)
 	t.Define("memory|usage", func(c *command.Ctx) {
 		samples := int64(command.DefaultMemorySamples)
 		for j := 3; j < len(c.Args); j++ {
@@ -124,3 +128,111 @@ func (s *Server) memoryDoctor() string {
 	return "Sam, I detected a few issues in this Redis instance memory implants:\n\n" + report +
 		"I'm here to keep you safe, Sam. I want to help you.\n"
 }
+
+// memoryStats is MEMORY STATS: Redis 7.0's fields, in its order. The
+// allocator figures are the Go heap's (allocated: HeapAlloc, active:
+// HeapInuse, resident: HeapSys-HeapReleased); the per-database overheads
+// use Redis's formula over the key and TTL counts, as MEMORY USAGE uses
+// Redis's accounting. Called under mu.
+func (s *Server) memoryStats(c *command.Ctx) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	used := int64(ms.HeapAlloc)
+	if uint64(used) > s.stats.peakMemory {
+		s.stats.peakMemory = uint64(used)
+	}
+	peak := int64(s.stats.peakMemory)
+	startup := int64(s.memStartup)
+	var clients int64
+	for _, cl := range s.clients {
+		clients += int64(cl.pendingBytes())
+	}
+	var aofBuf int64
+	if s.aof.w != nil {
+		aofBuf = int64(s.aof.w.Buffered())
+	}
+	type dbOverhead struct {
+		id            int
+		main, expires int64
+	}
+	var dbs []dbOverhead
+	overhead := startup + clients + aofBuf
+	keys := int64(0)
+	for _, db := range s.ks.DBs {
+		n := int64(db.Len())
+		if n == 0 {
+			continue
+		}
+		keys += n
+		x := int64(db.ExpiresLen())
+		o := dbOverhead{id: db.ID,
+			main:    n*24 + int64(redisDictSlots(n))*8 + n*16,
+			expires: x*24 + int64(redisDictSlots(x))*8,
+		}
+		overhead += o.main + o.expires
+		dbs = append(dbs, o)
+	}
+	net := max(used-startup, 1)
+	perKey := int64(0)
+	if keys > 0 {
+		perKey = net / keys
+	}
+	dataset := used - overhead
+	rss := int64(rssBytes())
+	allocated, active := int64(ms.HeapAlloc), int64(ms.HeapInuse)
+	resident := int64(ms.HeapSys - ms.HeapReleased)
+	ratio := func(a, b int64) float64 { return float64(float32(float64(a) / float64(max(b, 1)))) }
+
+	c.W.Map(27 + len(dbs))
+	kv := func(k string, v int64) { c.W.BulkString(k); c.W.Int(v) }
+	kd := func(k string, v float64) { c.W.BulkString(k); c.W.Double(v) }
+	kv("peak.allocated", peak)
+	kv("total.allocated", used)
+	kv("startup.allocated", startup)
+	kv("replication.backlog", 0) // no replication yet
+	kv("clients.slaves", 0)
+	kv("clients.normal", clients)
+	kv("cluster.links", 0)
+	kv("aof.buffer", aofBuf)
+	kv("lua.caches", 0) // no scripting yet
+	kv("functions.caches", 0)
+	for _, o := range dbs {
+		c.W.BulkString("db." + itoa(o.id))
+		c.W.Map(3)
+		kv("overhead.hashtable.main", o.main)
+		kv("overhead.hashtable.expires", o.expires)
+		kv("overhead.hashtable.slot-to-keys", 0)
+	}
+	kv("overhead.total", overhead)
+	kv("keys.count", keys)
+	kv("keys.bytes-per-key", perKey)
+	kv("dataset.bytes", dataset)
+	kd("dataset.percentage", float64(float32(float64(dataset)*100/float64(net))))
+	kd("peak.percentage", float64(float32(float64(used)*100/float64(max(peak, 1)))))
+	kv("allocator.allocated", allocated)
+	kv("allocator.active", active)
+	kv("allocator.resident", resident)
+	kd("allocator-fragmentation.ratio", ratio(active, allocated))
+	kv("allocator-fragmentation.bytes", active-allocated)
+	kd("allocator-rss.ratio", ratio(resident, active))
+	kv("allocator-rss.bytes", resident-active)
+	kd("rss-overhead.ratio", ratio(rss, resident))
+	kv("rss-overhead.bytes", rss-resident)
+	kd("fragmentation", ratio(rss, used))
+	kv("fragmentation.bytes", rss-used)
+}
+
+// redisDictSlots is the bucket count of a Redis dict of n entries (0 when
+// empty).
+func redisDictSlots(n int64) int64 {
+	if n == 0 {
+		return 0
+	}
+	slots := int64(4)
+	for slots < n {
+		slots *= 2
+	}
+	return slots
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -88,6 +88,7 @@ type Server struct {
 	stats          stats
 	errs           errorStats // INFO errorstats, failed/rejected calls (under mu)
 	slow           slowlog    // SLOWLOG (under mu)
+	memStartup     uint64     // heap in use when the server was built (MEMORY STATS)
 	lastSave       int64      // unix seconds
 	shutdown       chan struct{}
 	stopOnce       sync.Once

@@ -140,3 +140,60 @@ func TestMemoryUsage(t *testing.T) {
 		t.Errorf("MEMORY DOCTOR on an empty server:\n  vesta: %s\n  redis: %s", testutil.Escape([]byte(got[0])), testutil.Escape([]byte(got[1])))
 	}
 }
+
+// replyShape reduces a reply to its structure: bulk strings as their text,
+// numbers as their type (RESP3 integer, double), aggregates as their type
+// and length.
+func replyShape(b []byte) []string {
+	var out []string
+	for _, line := range strings.Split(string(b), "\r\n") {
+		switch {
+		case line == "":
+		case line[0] == '$':
+		case line[0] == ':':
+			out = append(out, "int")
+		case line[0] == ',':
+			out = append(out, "double")
+		case line[0] == '%' || line[0] == '*':
+			out = append(out, line)
+		default:
+			if _, err := strconv.ParseFloat(line, 64); err == nil {
+				out = append(out, "number")
+			} else {
+				out = append(out, line)
+			}
+		}
+	}
+	return out
+}
+
+// TestMemoryStats compares the shape of MEMORY STATS (field names and
+// order, value types, the per-database maps) over RESP2 and RESP3, with
+// keys in two databases and keys with a TTL.
+func TestMemoryStats(t *testing.T) {
+	p := StartPair(t)
+	for _, proto := range []string{"2", "3"} {
+		var shapes [2][]string
+		for x, srv := range []*testutil.Server{p.Vesta, p.Redis} {
+			c, err := dialConn(srv.Addr, ConnTimeout)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			for _, cmd := range [][]string{{"HELLO", proto}, {"FLUSHALL"}, {"SET", "a", "1"}, {"SET", "b", "2", "EX", "100"},
+				{"SELECT", "3"}, {"SET", "c", "3"}} {
+				if _, err := c.do(cmd...); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := c.do("MEMORY", "STATS")
+			if err != nil {
+				t.Fatal(err)
+			}
+			shapes[x] = replyShape(got)
+		}
+		if strings.Join(shapes[0], " ") != strings.Join(shapes[1], " ") {
+			t.Errorf("RESP%s MEMORY STATS:\n  vesta: %q\n  redis: %q", proto, shapes[0], shapes[1])
+		}
+	}
+}
