@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vestadb/vesta/internal/testutil"
 )
@@ -200,4 +201,51 @@ func short(s string) string {
 		return s[:200] + "..."
 	}
 	return s
+}
+
+// TestExpiredEvents checks the events of keys the active expiry cycle
+// deletes (expired, in the key's database) and of lazy expiry on access,
+// with keymiss after it, as in Redis.
+func TestExpiredEvents(t *testing.T) {
+	p := StartPair(t)
+	var got [2][]string
+	for x, srv := range []*testutil.Server{p.Vesta, p.Redis} {
+		sd, err := openNotifySide(srv, 3, "AKEm")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sd.close()
+		for _, cmd := range [][]string{{"DEBUG", "SET-ACTIVE-EXPIRE", "1"}, {"SELECT", "2"}, {"SET", "k", "v", "PX", "30"},
+			{"SADD", "s", "m"}, {"PEXPIRE", "s", "30"}} {
+			if _, err := sd.cmd.do(cmd...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(400 * time.Millisecond) // several active expiry cycles
+		if _, err := sd.ctl.do("DEBUG", "SET-ACTIVE-EXPIRE", "0"); err != nil {
+			t.Fatal(err)
+		}
+		for _, cmd := range [][]string{{"SET", "lazy", "v", "PX", "10"}} {
+			if _, err := sd.cmd.do(cmd...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+		if _, err := sd.cmd.do("GET", "lazy"); err != nil {
+			t.Fatal(err)
+		}
+		evs, err := sd.events()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// When the active cycle deletes k and s, and in which order, is
+		// timing and hash order: those 12 events are compared as a set.
+		if len(evs) >= 12 {
+			slices.Sort(evs[:12])
+		}
+		got[x] = evs
+	}
+	if strings.Join(got[0], "\n") != strings.Join(got[1], "\n") {
+		t.Errorf("events differ:\n  vesta: %q\n  redis: %q", got[0], got[1])
+	}
 }
