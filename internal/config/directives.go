@@ -94,7 +94,7 @@ var directives = []Directive{
 
 	// EVENT NOTIFICATION, SLOW LOG
 	notifyDirective(),
-	intDirective("slowlog-log-slower-than", "", 0, math.MinInt64, math.MaxInt64, 10000,
+	intDirective("slowlog-log-slower-than", "", 0, -1, math.MaxInt64, 10000,
 		func(c *Config) *int64 { return &c.SlowlogLogSlowerThan }),
 	intDirective("slowlog-max-len", "", 0, 0, longMax, 128, func(c *Config) *int64 { return &c.SlowlogMaxLen }),
 
