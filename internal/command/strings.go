@@ -345,7 +345,7 @@ func cmdAppend(c *Ctx) {
 		return
 	}
 	if e == nil {
-		e = c.DB.AddString(key, add)
+		c.DB.AddString(key, add)
 		c.Changed(key)
 		c.Notify(NotifyString, "append", key)
 		c.W.Int(int64(len(add)))

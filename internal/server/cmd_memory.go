@@ -147,10 +147,7 @@ func (s *Server) memoryStats(c *command.Ctx) {
 	for _, cl := range s.clients {
 		clients += int64(cl.pendingBytes())
 	}
-	var aofBuf int64
-	if s.aof.w != nil {
-		aofBuf = int64(s.aof.w.Buffered())
-	}
+	aofBuf := int64(s.eng.AOFBuffered())
 	type dbOverhead struct {
 		id            int
 		main, expires int64

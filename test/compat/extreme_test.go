@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vestadb/vesta/internal/command"
+	"github.com/vestadb/vesta/internal/config"
 	"github.com/vestadb/vesta/internal/testutil"
 )
 
@@ -140,6 +141,17 @@ func extremeDebugCalls() []ExtremeCall {
 func configSetCalls(t *testing.T, v, r *conn) (calls []ExtremeCall, restore map[string]string) {
 	t.Helper()
 	skip := map[string]bool{"port": true, "maxclients": true, "timeout": true, "tls-port": true}
+	// Parameters of features Vesta lacks refuse every value but their
+	// default (a documented difference); internal/config's
+	// TestEveryParameterMatchesRedis compares their error texts with Redis.
+	for _, d := range config.Directives() {
+		if d.Status == config.Unbuilt {
+			skip[d.Name] = true
+			if d.Alias != "" {
+				skip[d.Alias] = true
+			}
+		}
+	}
 	get := func(c *conn) map[string]string {
 		b, err := c.do("CONFIG", "GET", "*")
 		if err != nil {
@@ -263,7 +275,10 @@ func showArgs(args []string) string {
 // reset restores database 0 with the fixture on both servers.
 func (e *extremeRun) reset() {
 	e.t.Helper()
-	cmds := append([][]string{{"SELECT", "0"}, {"FLUSHALL"}}, e.fixture...)
+	// Active expiry off: whether the cycle removed a key that a call set
+	// in the past before the digest is read is a matter of timing (DEBUG
+	// SET-ACTIVE-EXPIRE is among the calls, so it is switched off again).
+	cmds := append([][]string{{"SELECT", "0"}, {"FLUSHALL"}, {"DEBUG", "SET-ACTIVE-EXPIRE", "0"}}, e.fixture...)
 	for _, c := range []*conn{e.v, e.r} {
 		for _, cmd := range cmds {
 			b, err := c.do(cmd...)
@@ -282,9 +297,6 @@ func (e *extremeRun) call(name string, spec *command.Spec, c ExtremeCall) {
 		e.reset()
 	}
 	e.calls++
-	if c.Varied < 0 || e.calls%500 == 0 {
-		// progress for -v runs
-	}
 	e.dirty = spec == nil || !spec.Has(command.ReadOnly)
 	vb, verr := e.v.do(c.Args...)
 	rb, rerr := e.r.do(c.Args...)
