@@ -9,9 +9,10 @@ import (
 	"github.com/vestadb/vesta/internal/command"
 )
 
-// maxErrorCodes bounds the distinct error codes INFO errorstats tracks, as
-// Redis's ERROR_STATS_NUMBER does: codes first seen past it are not
-// counted (total_error_replies still is).
+// maxErrorCodes bounds the distinct error codes INFO errorstats tracks:
+// codes first seen past it are not counted (total_error_replies still is).
+// Redis 7.0 has no bound (7.2 added this one), so that scripts replying
+// made-up error codes could grow the table without end.
 const maxErrorCodes = 128
 
 // errorStats are the error counters behind INFO errorstats and the failed
