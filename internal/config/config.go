@@ -263,6 +263,10 @@ type Config struct {
 	// ListCompressDepth is how many quicklist nodes at each end stay
 	// uncompressed, 0 for no compression (list-compress-depth). Default 0.
 	ListCompressDepth int
+	// HLLSparseMaxBytes is the largest a sparse HyperLogLog grows, header
+	// included, before it is converted to dense (hll-sparse-max-bytes).
+	// Default 3000.
+	HLLSparseMaxBytes int64
 
 	// # EVENT NOTIFICATION, SLOW LOG
 

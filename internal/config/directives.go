@@ -120,6 +120,8 @@ var coreDirectives = []Directive{
 	intDirective("list-max-listpack-size", "list-max-ziplist-size", 0, intMin, intMax, -2,
 		func(c *Config) *int { return &c.ListMaxListpackSize }),
 	intDirective("list-compress-depth", "", 0, 0, intMax, 0, func(c *Config) *int { return &c.ListCompressDepth }),
+	memoryDirective("hll-sparse-max-bytes", "", 0, 0, longMax, "3000",
+		func(c *Config) *int64 { return &c.HLLSparseMaxBytes }),
 }
 
 // deprecatedDirectives are accepted in a configuration text, with exactly

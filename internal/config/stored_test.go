@@ -30,8 +30,9 @@ func TestRedisOnlyDirectives(t *testing.T) {
 		{"proc-title-template \"{title} {bogus}\"", "template format is invalid or contains unknown variables", ""},
 		{"proc-title-template \" \"", "template format is invalid or contains unknown variables", ""},
 		{"server_cpulist 0-3", "", "0-3"},
-		{"hll-sparse-max-bytes 3000", "", "3000"},
-		{"hll-sparse-max-bytes 1kb", "HyperLogLog is not available in Vesta yet: hll-sparse-max-bytes accepts only its default, 3000", ""},
+		{"stream-node-max-bytes 4096", "", "4096"},
+		{"stream-node-max-bytes 1kb", "streams is not available in Vesta yet: stream-node-max-bytes accepts only its default, 4096", ""},
+		{"hll-sparse-max-bytes 1kb", "", "1024"},
 
 		{"replica-read-only yes", "", "yes"},
 		{"slave-read-only no", "replication is not available in Vesta yet: replica-read-only accepts only its default, yes", ""},

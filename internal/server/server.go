@@ -178,6 +178,7 @@ func (s *Server) applyConfig() {
 		SetMaxIntsetEntries:    int(c.SetMaxIntsetEntries),
 		ListMaxListpackSize:    c.ListMaxListpackSize,
 		ListCompressDepth:      c.ListCompressDepth,
+		HLLSparseMaxBytes:      int(c.HLLSparseMaxBytes),
 		ProtoMaxBulkLen:        c.ProtoMaxBulkLen,
 		LazyfreeLazyUserDel:    c.LazyfreeLazyUserDel,
 		LazyfreeLazyExpire:     c.LazyfreeLazyExpire,
