@@ -16,7 +16,7 @@ import (
 // runs: every data family, transactions, and the error generators.
 var statsFamilies = []string{
 	"strings", "keys", "expire", "lists", "hash", "set", "zsets", "bits", "sort",
-	"dump", "multi", "db", "misc", "wrongtype", "errors",
+	"dump", "multi", "db", "misc", "wrongtype", "errors", "hll", "geo",
 }
 
 var usecField = regexp.MustCompile(`usec=\d+,usec_per_call=[\d.]+`)
