@@ -116,6 +116,12 @@ var coreDirectives = []Directive{
 	intDirective("min-replicas-max-lag", "min-slaves-max-lag", 0, 0, intMax, 10,
 		func(c *Config) *int { return &c.MinReplicasMaxLag }),
 
+	// EVENT NOTIFICATION, SLOW LOG
+	notifyDirective(),
+	intDirective("slowlog-log-slower-than", "", 0, -1, math.MaxInt64, 10000,
+		func(c *Config) *int64 { return &c.SlowlogLogSlowerThan }),
+	intDirective("slowlog-max-len", "", 0, 0, longMax, 128, func(c *Config) *int64 { return &c.SlowlogMaxLen }),
+
 	// ADVANCED CONFIG
 	intDirective("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, 0, longMax, 512,
 		func(c *Config) *int64 { return &c.HashMaxListpackEntries }),

@@ -125,6 +125,7 @@ func (s *Server) serveWaits() {
 	for cl, w := range s.waiters {
 		if acks := s.repl.CountAcks(w.offset); int64(acks) >= w.n {
 			cl.w.Int(int64(acks))
+			s.blockedDone(cl, 0, false, slowlogServed)
 			s.unblock(cl)
 		}
 	}
