@@ -177,10 +177,7 @@ func FuzzReplconf(f *testing.F) {
 	cfg := config.Default()
 	m := New(Options{Mu: &sync.Mutex{}, Stream: &stream.Stream{}, Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	f.Fuzz(func(t *testing.T, s string) {
-		args := [][]byte{[]byte("REPLCONF")}
-		for _, a := range bytes.Split([]byte(s), []byte{0}) {
-			args = append(args, a)
-		}
+		args := append([][]byte{[]byte("REPLCONF")}, bytes.Split([]byte(s), []byte{0})...)
 		var w resp.Writer
 		c := &command.Ctx{W: &w, Args: args}
 		var conf Conf
