@@ -99,7 +99,7 @@ func (s *Server) serveBlocked() {
 				}
 				s.blockedDone(cl, time.Since(start).Microseconds(), s.errs.total > errs, slowlogServed)
 				s.errs.seen = s.errs.total
-				if args, ok, force := c.Propagated(); ok && len(args) > 0 && (s.ks.Dirty != dirty || force) {
+				if args, ok, force := c.Propagated(); ok && len(args) > 0 && (s.ks.Dirty > dirty || force) {
 					s.AlsoPropagate(bk.db, args)
 				}
 				s.propagatePending()

@@ -220,7 +220,9 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 		s.executing.Store(nil)
 	}
 	s.afterCall(cl, spec, args, start)
-	if pargs, ok, force := c.Propagated(); ok && (s.ks.Dirty != dirty || force) {
+	// Only a command that added changes propagates: SAVE and SHUTDOWN SAVE
+	// reset the counter, which Redis's call() counts as no change.
+	if pargs, ok, force := c.Propagated(); ok && (s.ks.Dirty > dirty || force) {
 		s.AlsoPropagate(db, pargs)
 	}
 	s.stats.commandsProcessed++
