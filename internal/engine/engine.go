@@ -63,6 +63,11 @@ type Options struct {
 	Log    *slog.Logger
 	Stream *stream.Stream // the propagation stream the AOF consumes
 	Host   Host
+	// ReplInfo, if set, gives the replication id and offset an RDB records
+	// at its cut (nil: none); ReplRestore receives them from the dump.rdb
+	// loaded at startup. Both under Mu.
+	ReplInfo    func() *persist.ReplInfo
+	ReplRestore func(info persist.ReplInfo)
 }
 
 // Engine is the persistence engine of one server.
@@ -74,6 +79,7 @@ type Engine struct {
 	log    *slog.Logger
 	stream *stream.Stream
 	host   Host
+	o      Options
 
 	loading  bool // the dataset is being loaded: commands get -LOADING
 	load     loadingState
@@ -92,7 +98,7 @@ func (e *Engine) crashOnPanic(where string) {
 
 // New returns an engine with nothing loaded and no AOF open.
 func New(o Options) *Engine {
-	e := &Engine{mu: o.Mu, ks: o.KS, cfg: o.Config, fs: o.FS, log: o.Log, stream: o.Stream, host: o.Host}
+	e := &Engine{mu: o.Mu, ks: o.KS, cfg: o.Config, fs: o.FS, log: o.Log, stream: o.Stream, host: o.Host, o: o}
 	if e.fs == nil {
 		e.fs = vfs.Default
 	}

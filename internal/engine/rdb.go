@@ -54,7 +54,16 @@ func (e *Engine) saveOptions() persist.SaveOptions {
 		Compression:  e.cfg.RDBCompression,
 		Checksum:     e.cfg.RDBChecksum,
 		KeySaveDelay: time.Duration(e.cfg.RDBKeySaveDelay) * time.Microsecond,
+		Repl:         e.replInfo(),
 	}
+}
+
+// replInfo is the replication position to record in a snapshot taken now.
+func (e *Engine) replInfo() *persist.ReplInfo {
+	if e.o.ReplInfo == nil {
+		return nil
+	}
+	return e.o.ReplInfo()
 }
 
 func (e *Engine) rdbPath() string { return filepath.Join(e.cfg.Dir, e.cfg.DBFilename) }
@@ -89,6 +98,9 @@ func (e *Engine) loadRDB() error {
 		return fmt.Errorf("loading %s: %w (check it with vesta-check-rdb)", path, err)
 	}
 	e.rdb.lastLoadKeys, e.rdb.lastLoadExpired = res.Keys, res.Expired
+	if id, off, db, ok := replAux(res.Aux); ok && e.o.ReplRestore != nil {
+		e.o.ReplRestore(persist.ReplInfo{ID: id, Offset: off, StreamDB: db})
+	}
 	if res.ChecksumDisabled {
 		e.log.Info("RDB file was saved with checksum disabled: no check performed.")
 	}

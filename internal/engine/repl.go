@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/vestadb/vesta/internal/persist"
@@ -14,6 +15,23 @@ import (
 // replicas' sockets (diskless). Both occupy the one background job slot:
 // BGSAVE and BGREWRITEAOF wait for them, INFO shows rdb_bgsave_in_progress,
 // and FLUSHALL aborts them, as with Redis's RDB child.
+
+// replAux reads the replication position of an RDB's AUX fields, as
+// Redis's rdbLoad fills rdbSaveInfo: all three present, a 40-character id.
+func replAux(aux map[string]string) (id string, off, db int64, ok bool) {
+	id, okID := aux["repl-id"]
+	offS, okOff := aux["repl-offset"]
+	dbS, okDB := aux["repl-stream-db"]
+	if !okID || !okOff || !okDB || len(id) != 40 {
+		return "", 0, 0, false
+	}
+	off, err1 := strconv.ParseInt(offS, 10, 64)
+	db, err2 := strconv.ParseInt(dbS, 10, 64)
+	if err1 != nil || err2 != nil || off < 0 {
+		return "", 0, 0, false
+	}
+	return id, off, db, true
+}
 
 var errJobRunning = errors.New("a background job is running")
 

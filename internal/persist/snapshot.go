@@ -22,7 +22,16 @@ type SaveOptions struct {
 	// KeySaveDelay slows the walker down by this much per key
 	// (rdb-key-save-delay, for tests).
 	KeySaveDelay time.Duration
+	// Repl, when set, is written as the repl-stream-db, repl-id and
+	// repl-offset AUX fields (a master with a backlog, as Redis's
+	// rdbPopulateSaveInfo): a restarted master continues its replicas'
+	// history from them. Never written into an AOF base.
+	Repl *ReplInfo
 }
+
+// ReplInfo is the replication position a snapshot records: the
+// replication id and the stream offset of its cut.
+type ReplInfo = rdb.ReplInfo
 
 const (
 	// stepBuckets bounds the buckets one walker step serialises while
@@ -61,7 +70,11 @@ func StartSnapshot(lock sync.Locker, ks *keyspace.Keyspace, out io.Writer, opts 
 	sink := NewRDBSink(e)
 	w := rdb.NewWriter(out, rdb.WriterOptions{NoCompression: !opts.Compression, NoChecksum: !opts.Checksum})
 	e.Header()
-	e.StandardAux(rdb.RedisVersion, time.Now().Unix(), opts.UsedMem, nil, opts.AOFBase)
+	repl := opts.Repl
+	if opts.AOFBase {
+		repl = nil
+	}
+	e.StandardAux(rdb.RedisVersion, time.Now().Unix(), opts.UsedMem, repl, opts.AOFBase)
 	j.enc = rdbEncoder{e, sink}
 	j.out = w
 	j.end = w.End

@@ -37,6 +37,7 @@ import (
 
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/config"
+	"github.com/vestadb/vesta/internal/persist"
 	"github.com/vestadb/vesta/internal/stream"
 )
 
@@ -741,6 +742,36 @@ func (m *Master) WriteRefusal() string {
 		return ""
 	}
 	return "NOREPLICAS Not enough good replicas to write."
+}
+
+// SaveInfo is the replication position a snapshot taken now records, nil
+// without a backlog (Redis's rdbPopulateSaveInfo for a master). Under the
+// lock.
+func (m *Master) SaveInfo() *persist.ReplInfo {
+	if m.backlog == nil {
+		return nil
+	}
+	db := int64(0)
+	if m.backlog.dbKnown {
+		db = int64(m.backlog.db)
+	}
+	return &persist.ReplInfo{ID: m.replid, Offset: m.o.Stream.Offset(), StreamDB: db}
+}
+
+// Restore continues the replication history a snapshot loaded at startup
+// recorded, as Redis 7.0 does for a master: its id becomes the second id,
+// valid up to its offset, the stream's offsets continue from there, and a
+// backlog starts at that point, so that the replicas of the previous run
+// continue with +CONTINUE. Under the lock, before clients are served.
+func (m *Master) Restore(info persist.ReplInfo) {
+	m.replid2, m.second = info.ID, info.Offset+1
+	m.o.Stream.Rebase(info.Offset)
+	if m.backlog != nil {
+		m.o.Stream.Detach(m.backlog)
+	}
+	m.createBacklog()
+	m.noneSince = time.Now()
+	m.o.Log.Info("Restored the replication ID and offset from the RDB file", "replid2", info.ID, "offset", info.Offset)
 }
 
 // RequestAck propagates REPLCONF GETACK * to the replicas (WAIT). Under

@@ -19,6 +19,7 @@ import (
 	"github.com/vestadb/vesta/internal/config"
 	"github.com/vestadb/vesta/internal/engine"
 	"github.com/vestadb/vesta/internal/keyspace"
+	"github.com/vestadb/vesta/internal/persist"
 	"github.com/vestadb/vesta/internal/repl"
 	"github.com/vestadb/vesta/internal/stream"
 )
@@ -158,6 +159,8 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 	}
 	s.eng = engine.New(engine.Options{
 		Mu: &s.mu, KS: s.ks, Config: cfg, Log: logger, Stream: &s.stream, Host: host{s},
+		ReplInfo:    func() *persist.ReplInfo { return s.repl.SaveInfo() },
+		ReplRestore: func(info persist.ReplInfo) { s.repl.Restore(info) },
 	})
 	s.waiters = map[*client]waitReq{}
 	s.repl = s.newRepl()

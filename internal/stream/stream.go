@@ -119,6 +119,10 @@ func (s *Stream) Propagate(ops []Op, now time.Time) int64 {
 	return s.Append(-1, [][]byte{argEXEC}, now)
 }
 
+// Rebase sets the offset, at startup before anything is appended: a master
+// restarted from a snapshot continues the offsets its replicas know.
+func (s *Stream) Rebase(off int64) { s.offset = off }
+
 // ForgetDB makes the next command count a SELECT, as a new replica's
 // stream starts with one.
 func (s *Stream) ForgetDB() { s.dbKnown = false }

@@ -490,3 +490,48 @@ func TestMinReplicas(t *testing.T) {
 	waitLinkUp(t, rc)
 	waitFor(t, 5*time.Second, "writes accepted", func() bool { return string(mc.Do("SET", "a", "1")) == "+OK\r\n" })
 }
+
+// TestMasterRestartPartial: a master restarted from the dump.rdb it saved
+// at shutdown (which records its replication id and offset) lets its
+// replica continue with +CONTINUE, as Redis 7.0 does.
+func TestMasterRestartPartial(t *testing.T) {
+	m, mc := startMaster(t, "--repl-diskless-sync-delay", "0")
+	preload(t, mc, 100)
+	_, rc := startReplica(t, m)
+	waitLinkUp(t, rc)
+	mc.Do("SELECT", "2")
+	mc.Do("SET", "before", "restart")
+	if got := mc.DoValue("WAIT", "1", "5000"); got != int64(1) {
+		t.Fatalf("WAIT = %v", got)
+	}
+	oldID := info(t, mc, "replication", "master_replid")
+	oldOff := info(t, mc, "replication", "master_repl_offset")
+	mc.Send("SHUTDOWN", "SAVE")
+	if !m.Wait(10 * time.Second) {
+		t.Fatal("the master did not shut down")
+	}
+	m.StartAgain()
+	mc2 := testutil.Dial(t, m.Addr)
+	defer mc2.Close()
+	if got := info(t, mc2, "replication", "master_replid2"); got != oldID {
+		t.Fatalf("master_replid2 = %s, want the old id %s", got, oldID)
+	}
+	if got := info(t, mc2, "replication", "master_repl_offset"); got != oldOff {
+		t.Fatalf("master_repl_offset = %s, want %s", got, oldOff)
+	}
+	waitFor(t, 20*time.Second, "the replica back online", func() bool {
+		return strings.Contains(info(t, mc2, "replication", "slave0"), "state=online")
+	})
+	mc2.Do("SELECT", "2")
+	mc2.Do("SET", "after", "restart")
+	if got := mc2.DoValue("WAIT", "1", "5000"); got != int64(1) {
+		t.Fatalf("WAIT after restart = %v", got)
+	}
+	digestsEqual(t, mc2, rc)
+	if got := info(t, mc2, "stats", "sync_partial_ok"); got != "1" {
+		t.Errorf("sync_partial_ok = %s, want 1", got)
+	}
+	if got := info(t, mc2, "stats", "sync_full"); got != "0" {
+		t.Errorf("sync_full = %s, want 0", got)
+	}
+}
