@@ -38,6 +38,7 @@ import (
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/config"
 	"github.com/vestadb/vesta/internal/persist"
+	"github.com/vestadb/vesta/internal/sds"
 	"github.com/vestadb/vesta/internal/stream"
 )
 
@@ -131,6 +132,10 @@ type Conf struct {
 	CapaEOF       bool
 	CapaPsync2    bool
 	RDBOnly       bool
+	// Filtered: REPLCONF rdb-filter-only was given, so the snapshot
+	// holds no keys (only "functions" may be included, and Vesta has
+	// none).
+	Filtered bool
 }
 
 // Replica is a connection that sent SYNC or PSYNC.
@@ -247,6 +252,19 @@ func (m *Master) Replconf(c *command.Ctx, conf *Conf, r *Replica) {
 		case "getack":
 			// Only a replica answers GETACK, and Vesta is not one.
 			return
+		case "rdb-filter-only":
+			filters, ok := sds.SplitArgs(val, nil)
+			if !ok {
+				c.Error("ERR Missing rdb-filter-only values")
+				return
+			}
+			for _, f := range filters {
+				if !strings.EqualFold(string(f), "functions") {
+					c.Error("ERR Unsupported rdb-filter-only option: " + string(f))
+					return
+				}
+			}
+			conf.Filtered = true
 		case "rdb-only":
 			v, ok := command.ParseInt(val)
 			if !ok {
@@ -307,6 +325,10 @@ func (m *Master) Sync(c *command.Ctx, conn net.Conn, id int64, conf Conf) *Repli
 			return nil
 		}
 		psyncOff = off
+	}
+	if conf.Filtered && !conf.CapaEOF {
+		c.Error("ERR Filtered replica requires EOF capability")
+		return nil
 	}
 	ip := conn.RemoteAddr().String()
 	if h, _, err := net.SplitHostPort(ip); err == nil {
@@ -468,10 +490,17 @@ func (m *Master) startSync() {
 	var waiting []*Replica
 	eof := true
 	for _, r := range m.replicas {
-		if r.state == WaitBgsaveStart && !r.closed {
+		// One snapshot serves replicas that want the same content: those
+		// that filter the data out wait for the next one, or the other
+		// way round.
+		if r.state == WaitBgsaveStart && !r.closed && (len(waiting) == 0 || r.conf.Filtered == waiting[0].conf.Filtered) {
 			waiting = append(waiting, r)
 			eof = eof && r.conf.CapaEOF
 		}
+	}
+	if len(waiting) > 0 && waiting[0].conf.Filtered && m.job == nil {
+		m.startFiltered(waiting)
+		return
 	}
 	if len(waiting) == 0 || m.job != nil || m.o.Snap.Busy() {
 		return
@@ -505,6 +534,36 @@ func (m *Master) startSync() {
 	for _, r := range waiting {
 		m.setupFullResync(r, j)
 	}
+}
+
+// startFiltered serves replicas that filter the data out: no snapshot of
+// the keyspace, an image without keys cut at the current offset, sent
+// diskless (they all have the EOF capability) from a goroutine. Under the
+// lock.
+func (m *Master) startFiltered(waiting []*Replica) {
+	cfg := m.o.Config
+	img, err := persist.EmptyImage(persist.SaveOptions{Compression: cfg.RDBCompression, Checksum: cfg.RDBChecksum, Repl: m.SaveInfo()})
+	var mark [20]byte
+	_, _ = rand.Read(mark[:])
+	j := &syncJob{mark: hex.EncodeToString(mark[:]), offset: m.o.Stream.Offset()}
+	m.job = j
+	m.o.Stream.ForgetDB()
+	m.backlog.forgetDB()
+	for _, r := range waiting {
+		m.setupFullResync(r, j)
+	}
+	m.o.Log.Info("Starting the transfer of an RDB without data for filtered replicas", "replicas", len(waiting))
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				m.o.Crashed("filtered replica transfer", v)
+			}
+		}()
+		if err == nil {
+			_, err = (&fanout{m: m, j: j}).Write(img)
+		}
+		m.disklessDone(j, err)
+	}()
 }
 
 // diskDone hands dump.rdb to the replicas of a disk snapshot. Under the

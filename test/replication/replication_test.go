@@ -10,6 +10,7 @@ package replication
 import (
 	"fmt"
 	"math/rand"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -407,6 +408,10 @@ func TestHandshakeErrors(t *testing.T) {
 		{"REPLCONF", "nosuch", "1"},
 		{"REPLCONF", "rdb-only", "2"},
 		{"REPLCONF", "rdb-only", "x"},
+		{"REPLCONF", "rdb-filter-only", ""},
+		{"REPLCONF", "rdb-filter-only", "functions"},
+		{"REPLCONF", "rdb-filter-only", "FUNCTIONS foo"},
+		{"REPLCONF", "rdb-filter-only", "\"unbalanced"},
 		{"PING"},
 		{"PSYNC", "?", "x"},
 		{"PSYNC", "?"},
@@ -533,5 +538,51 @@ func TestMasterRestartPartial(t *testing.T) {
 	}
 	if got := info(t, mc2, "stats", "sync_full"); got != "0" {
 		t.Errorf("sync_full = %s, want 0", got)
+	}
+}
+
+// TestRedisCliReplica: redis-cli --replica (REPLCONF rdb-filter-only "",
+// SYNC) gets an RDB without data and then the stream, without errors.
+func TestRedisCliReplica(t *testing.T) {
+	cli := testutil.RequireTool(t, "redis-cli")
+	m, mc := startMaster(t, "--repl-diskless-sync-delay", "0")
+	preload(t, mc, 50)
+	outPath := filepath.Join(t.TempDir(), "out")
+	f, err := os.Create(outPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cmd := exec.Command(cli, "-p", strconv.Itoa(m.Port), "--replica")
+	cmd.Stdout, cmd.Stderr = f, f
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	// Streaming starts at its first ACK; redis-cli reads one "reply" to
+	// that ACK, which eats whatever arrives first (Redis as master loses
+	// it too), so the command is sent once that is over.
+	waitFor(t, 10*time.Second, "redis-cli acknowledged", func() bool {
+		return strings.Contains(m.Log(), "Synchronization with replica succeeded")
+	})
+	time.Sleep(300 * time.Millisecond)
+	mc.Do("SELECT", "3")
+	mc.Do("SET", "hello", "world")
+	want := `"SELECT","3"` + "\n" + `"SET","hello","world"`
+	var o string
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(o, want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("redis-cli --replica did not print the command:\n%s", o)
+		}
+		time.Sleep(50 * time.Millisecond)
+		b, _ := os.ReadFile(outPath)
+		o = string(b)
+	}
+	if strings.Contains(o, "error") {
+		t.Fatalf("redis-cli --replica printed:\n%s", o)
+	}
+	if !strings.Contains(m.Log(), "without data for filtered replicas") {
+		t.Errorf("the data was not filtered out")
 	}
 }
