@@ -113,6 +113,7 @@ func (e *Engine) loadRDB() error {
 // fsync, rename, fsync the directory. Called under mu; clients wait, as
 // with Redis's SAVE.
 func (e *Engine) SaveSync() error {
+	e.stopSnapshotForSave()
 	start := time.Now()
 	err := e.writeRDBFile(e.rdbPath(), func(w io.Writer) error {
 		job := persist.StartSnapshot(e.mu, e.ks, w, e.saveOptions())
@@ -128,6 +129,27 @@ func (e *Engine) SaveSync() error {
 	e.rdb.lastOK = true
 	e.log.Info("DB saved on disk", "seconds", fmt.Sprintf("%.3f", time.Since(start).Seconds()))
 	return nil
+}
+
+// stopSnapshotForSave stops a background job whose snapshot is still
+// walking the keyspace (a rewrite, a BGSAVE, a transfer to replicas): one
+// snapshot runs at a time, and SAVE, DEBUG RELOAD and FLUSHALL's save must
+// not meet one (the keyspace refuses a second). A stopped rewrite is
+// scheduled again; replicas of a stopped transfer reconnect and sync
+// again. Called under mu.
+func (e *Engine) stopSnapshotForSave() {
+	bg := e.rdb.bg
+	if bg == nil || bg.aborted || e.ks.Running() == nil {
+		return
+	}
+	bg.aborted = true
+	bg.job.Abort()
+	if bg.kind == "aof" {
+		e.aof.rw.scheduled = true
+		e.log.Info("Background AOF rewrite stopped by a synchronous save; it will run again")
+	} else {
+		e.log.Info("Background saving stopped by a synchronous save")
+	}
 }
 
 // writeRDBFile writes path atomically through a temp file in the same

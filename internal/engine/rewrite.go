@@ -167,6 +167,14 @@ func (e *Engine) rewriteDone(bg *bgJob, rdbBase bool, err error) {
 	}
 	e.resumeFsync()
 	e.aof.rw.lastDuration = time.Since(bg.start)
+	if bg.aborted && errors.Is(err, persist.ErrAborted) {
+		// Stopped on purpose (a synchronous save, shutdown): not a
+		// failure; a save scheduled it again.
+		_ = e.fs.Remove(bg.tmp)
+		e.log.Info("Background AOF rewrite terminated by request")
+		e.startScheduledJobs()
+		return
+	}
 	if err == nil {
 		err = e.installBase(bg.tmp, rdbBase)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -41,5 +42,40 @@ func TestSaveDoesNotPropagate(t *testing.T) {
 	defer rec.mu.Unlock()
 	if got := strings.Join(rec.names, " "); got != "SET SET" {
 		t.Fatalf("propagated %q, want SET SET", got)
+	}
+}
+
+// TestSaveDuringBackgroundSnapshot: SAVE and DEBUG RELOAD while a
+// background snapshot walks the keyspace (a rewrite, a BGSAVE) stop it
+// instead of meeting it (the keyspace holds one snapshot at a time: this
+// was a crash); a stopped rewrite runs again.
+func TestSaveDuringBackgroundSnapshot(t *testing.T) {
+	ts := startServerFS(t, newDataFS(t), func(c *config.Config) {
+		aofConfig(true)(c)
+		c.RDBKeySaveDelay = 2000
+	})
+	c := ts.dial(t)
+	for i := 0; i < 300; i++ {
+		c.do("SET", "k"+strconv.Itoa(i), "v")
+	}
+	for _, tc := range [][]string{{"BGREWRITEAOF"}, {"BGSAVE"}} {
+		c.do(tc...)
+		if got := c.do("SAVE"); got != "+OK" && !strings.Contains(got, "already in progress") {
+			t.Fatalf("%v then SAVE = %q", tc, got)
+		}
+		if got := c.do("DEBUG", "RELOAD"); got != "+OK" {
+			t.Fatalf("%v then DEBUG RELOAD = %q", tc, got)
+		}
+		if got := c.do("DBSIZE"); got != ":300" {
+			t.Fatalf("DBSIZE = %q", got)
+		}
+	}
+	c.do("CONFIG", "SET", "rdb-key-save-delay", "0")
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(c.do("INFO", "persistence"), "aof_rewrites:1") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the stopped rewrite did not run again:\n%s", c.do("INFO", "persistence"))
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
