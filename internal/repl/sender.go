@@ -20,11 +20,6 @@ func (r *Replica) Done() <-chan struct{} { return r.done }
 const keepAlive = time.Second
 
 func (r *Replica) run() {
-	defer func() {
-		if v := recover(); v != nil {
-			r.m.o.Crashed("replica sender", v)
-		}
-	}()
 	m := r.m
 	defer func() {
 		m.o.Mu.Lock()
@@ -34,6 +29,13 @@ func (r *Replica) run() {
 			r.file = nil
 		}
 		m.o.Mu.Unlock()
+	}()
+	// Deferred last so that it runs first: a panic with the server lock
+	// held must reach the crash report, not wait for the lock above.
+	defer func() {
+		if v := recover(); v != nil {
+			r.m.o.Crashed("replica sender", v)
+		}
 	}()
 	tick := time.NewTicker(keepAlive)
 	defer tick.Stop()
