@@ -356,7 +356,7 @@ func (m *Master) Sync(c *command.Ctx, conn net.Conn, id int64, conf Conf) *Repli
 		m.createBacklog()
 		m.o.Log.Info("Replication backlog created, my new replication IDs are '" + m.replid + "' and '" + m.replid2 + "'")
 	}
-	if j := m.job; j != nil && j.disk {
+	if j := m.job; j != nil && j.disk && !conf.Filtered {
 		// A disk snapshot for other replicas is running: join it if the
 		// backlog still holds everything from its cut.
 		if conf.RDBOnly || m.backlog.holds(j.offset) {
