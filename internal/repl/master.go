@@ -169,6 +169,7 @@ type Replica struct {
 
 // syncJob is one snapshot feeding full synchronisations.
 type syncJob struct {
+	replid string // master_replid at the cut (read without the lock)
 	offset int64
 	disk   bool
 	mark   string // diskless EOF mark
@@ -525,7 +526,7 @@ func (m *Master) startSync() {
 		}
 		return
 	}
-	j.offset = off
+	j.offset, j.replid = off, m.replid
 	m.job = j
 	// The replicas' stream starts with a SELECT, whatever database the
 	// last command ran in.
@@ -545,7 +546,7 @@ func (m *Master) startFiltered(waiting []*Replica) {
 	img, err := persist.EmptyImage(persist.SaveOptions{Compression: cfg.RDBCompression, Checksum: cfg.RDBChecksum, Repl: m.SaveInfo()})
 	var mark [20]byte
 	_, _ = rand.Read(mark[:])
-	j := &syncJob{mark: hex.EncodeToString(mark[:]), offset: m.o.Stream.Offset()}
+	j := &syncJob{mark: hex.EncodeToString(mark[:]), offset: m.o.Stream.Offset(), replid: m.replid}
 	m.job = j
 	m.o.Stream.ForgetDB()
 	m.backlog.forgetDB()
@@ -695,7 +696,7 @@ func (r *Replica) preambleLocked() error {
 	j := r.job
 	var b []byte
 	if !r.prePsync {
-		b = append(b, "+FULLRESYNC "+r.m.replid+" "+strconv.FormatInt(j.offset, 10)+"\r\n"...)
+		b = append(b, "+FULLRESYNC "+j.replid+" "+strconv.FormatInt(j.offset, 10)+"\r\n"...)
 	}
 	b = append(b, "$EOF:"+j.mark+"\r\n"...)
 	return r.write(b)
