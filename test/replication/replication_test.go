@@ -586,3 +586,34 @@ func TestRedisCliReplica(t *testing.T) {
 		t.Errorf("the data was not filtered out")
 	}
 }
+
+// TestTwoReplicasOneSnapshot: two replicas arriving together share one
+// diskless snapshot (repl-diskless-sync-max-replicas starts it as soon as
+// both wait) and one backlog; both hold the dataset after WAIT 2.
+func TestTwoReplicasOneSnapshot(t *testing.T) {
+	m, mc := startMaster(t, "--repl-diskless-sync-delay", "30", "--repl-diskless-sync-max-replicas", "2")
+	preload(t, mc, 300)
+	_, r1 := startReplica(t, m)
+	_, r2 := startReplica(t, m)
+	waitLinkUp(t, r1)
+	waitLinkUp(t, r2)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var batches atomic.Int64
+	w := load(t, m.Addr, 4, stop, &wg, &batches)
+	defer w.Close()
+	time.Sleep(300 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	if got := w.DoValue("WAIT", "2", "5000"); got != int64(2) {
+		t.Fatalf("WAIT 2 5000 = %v", got)
+	}
+	digestsEqual(t, mc, r1)
+	digestsEqual(t, mc, r2)
+	if n := strings.Count(m.Log(), "Starting BGSAVE for SYNC"); n != 1 {
+		t.Errorf("%d snapshots for two replicas, want 1", n)
+	}
+	if got := info(t, mc, "stats", "sync_full"); got != "2" {
+		t.Errorf("sync_full = %s, want 2", got)
+	}
+}
