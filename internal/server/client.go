@@ -317,6 +317,7 @@ func (cl *client) handleInput() bool {
 			// Write the reply it was served with, then go on with what
 			// it sent meanwhile.
 			s.mu.Lock()
+			cl.writeWaitReply()
 			wait := s.eng.DurabilityWait()
 			if cl.async && cl.w.Len() > 0 {
 				cl.queueWait(cl.w.B, wait)

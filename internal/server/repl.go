@@ -21,6 +21,12 @@ type replClient struct {
 	replica *repl.Replica // set by SYNC/PSYNC (under mu)
 	started bool          // its sender runs: replies are dropped
 	woff    int64         // the stream offset after its last write (WAIT)
+	// The reply of a WAIT that ended, written by the client's own
+	// goroutine (writeWaitReply): another goroutine must not write into
+	// the client's buffer while it may be flushing the replies before
+	// WAIT outside the lock.
+	waitReply int64
+	waitDone  bool
 }
 
 // waitReq is a client blocked in WAIT.
@@ -114,7 +120,7 @@ func (s *Server) cmdWait(c *command.Ctx) {
 		deadline = now.Add(time.Duration(ms) * time.Millisecond)
 	}
 	s.Block(c, nil, deadline, false, nil)
-	cl.block.onTimeout = func() { cl.w.Int(int64(s.repl.CountAcks(off))) }
+	cl.block.onTimeout = func() { cl.rc.waitReply, cl.rc.waitDone = int64(s.repl.CountAcks(off)), true }
 	s.waiters[cl] = waitReq{offset: off, n: n}
 	s.repl.RequestAck()
 }
@@ -124,9 +130,18 @@ func (s *Server) cmdWait(c *command.Ctx) {
 func (s *Server) serveWaits() {
 	for cl, w := range s.waiters {
 		if acks := s.repl.CountAcks(w.offset); int64(acks) >= w.n {
-			cl.w.Int(int64(acks))
+			cl.rc.waitReply, cl.rc.waitDone = int64(acks), true
 			s.blockedDone(cl, 0, false, slowlogServed)
 			s.unblock(cl)
 		}
+	}
+}
+
+// writeWaitReply writes the reply of a WAIT that ended. The client's own
+// goroutine calls it under mu once it is no longer blocked.
+func (cl *client) writeWaitReply() {
+	if cl.rc.waitDone {
+		cl.w.Int(cl.rc.waitReply)
+		cl.rc.waitDone = false
 	}
 }
