@@ -44,6 +44,10 @@ type Limits struct {
 	// HLLSparseMaxBytes is hll-sparse-max-bytes: the largest sparse
 	// HyperLogLog, header included, before it turns dense.
 	HLLSparseMaxBytes   int
+	// StreamNodeMaxBytes and StreamNodeMaxEntries are
+	// stream-node-max-bytes and stream-node-max-entries.
+	StreamNodeMaxBytes   int64
+	StreamNodeMaxEntries int64
 	ProtoMaxBulkLen     int64
 	LazyfreeLazyUserDel bool
 	LazyfreeLazyExpire  bool

@@ -267,6 +267,11 @@ type Config struct {
 	// included, before it is converted to dense (hll-sparse-max-bytes).
 	// Default 3000.
 	HLLSparseMaxBytes int64
+	// StreamNodeMaxBytes and StreamNodeMaxEntries bound a stream node's
+	// listpack (stream-node-max-bytes, default 4096, and
+	// stream-node-max-entries, default 100; 0 is no limit).
+	StreamNodeMaxBytes   int64
+	StreamNodeMaxEntries int64
 
 	// stored holds the values of the directives that have no field of
 	// their own (Redis parameters Vesta accepts without acting on them), in

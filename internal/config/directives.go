@@ -116,6 +116,10 @@ var coreDirectives = []Directive{
 	intDirective("list-compress-depth", "", 0, 0, intMax, 0, func(c *Config) *int { return &c.ListCompressDepth }),
 	memoryDirective("hll-sparse-max-bytes", "", 0, 0, longMax, "3000",
 		func(c *Config) *int64 { return &c.HLLSparseMaxBytes }),
+	memoryDirective("stream-node-max-bytes", "", 0, 0, longMax, "4096",
+		func(c *Config) *int64 { return &c.StreamNodeMaxBytes }),
+	intDirective("stream-node-max-entries", "", 0, 0, longMax, 100,
+		func(c *Config) *int64 { return &c.StreamNodeMaxEntries }),
 }
 
 // deprecatedDirectives are accepted in a configuration text, with exactly

@@ -175,6 +175,8 @@ func (s *Server) applyConfig() {
 		ListMaxListpackSize:    c.ListMaxListpackSize,
 		ListCompressDepth:      c.ListCompressDepth,
 		HLLSparseMaxBytes:      int(c.HLLSparseMaxBytes),
+		StreamNodeMaxBytes:     c.StreamNodeMaxBytes,
+		StreamNodeMaxEntries:   c.StreamNodeMaxEntries,
 		ProtoMaxBulkLen:        c.ProtoMaxBulkLen,
 		LazyfreeLazyUserDel:    c.LazyfreeLazyUserDel,
 		LazyfreeLazyExpire:     c.LazyfreeLazyExpire,

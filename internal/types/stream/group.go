@@ -165,10 +165,13 @@ func removeNACK(pel []*NACK, id ID) []*NACK {
 }
 
 // AddPending adds a new NACK owned by c (the caller checked it is absent).
+// A nil c leaves it unowned until [Group.Transfer] (XCLAIM FORCE).
 func (g *Group) AddPending(id ID, c *Consumer, deliveryTime int64, count uint64) *NACK {
 	n := &NACK{ID: id, DeliveryTime: deliveryTime, DeliveryCount: count, Consumer: c}
 	g.PEL = insertNACK(g.PEL, n)
-	c.PEL = insertNACK(c.PEL, n)
+	if c != nil {
+		c.PEL = insertNACK(c.PEL, n)
+	}
 	return n
 }
 
@@ -182,7 +185,9 @@ func (g *Group) Ack(id ID) bool {
 		return false
 	}
 	g.PEL = removeNACK(g.PEL, id)
-	n.Consumer.PEL = removeNACK(n.Consumer.PEL, id)
+	if n.Consumer != nil {
+		n.Consumer.PEL = removeNACK(n.Consumer.PEL, id)
+	}
 	return true
 }
 
@@ -191,7 +196,9 @@ func (g *Group) Transfer(n *NACK, c *Consumer) {
 	if n.Consumer == c {
 		return
 	}
-	n.Consumer.PEL = removeNACK(n.Consumer.PEL, n.ID)
+	if n.Consumer != nil {
+		n.Consumer.PEL = removeNACK(n.Consumer.PEL, n.ID)
+	}
 	n.Consumer = c
 	c.PEL = insertNACK(c.PEL, n)
 }

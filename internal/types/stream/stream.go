@@ -530,3 +530,78 @@ func (s *Stream) nodeLastID(n *node) ID {
 	}
 	return last
 }
+
+// FirstEntryID is the ID of the first entry, deleted ones included, or
+// the largest ID when there is none (streamGetEdgeID without skipping
+// tombstones): what an approximate MINID trim is propagated with.
+func (s *Stream) FirstEntryID() ID {
+	if len(s.nodes) == 0 {
+		return MaxID
+	}
+	n := &s.nodes[0]
+	_, _, nm, p := nodeHeader(n.lp)
+	if p < 0 {
+		return MaxID
+	}
+	return readEntry(n.lp, p, n.master, nm).id
+}
+
+// LastEntryID is the ID of the last live entry, or 0-0 (streamLastValidID).
+func (s *Stream) LastEntryID() ID {
+	id, _ := s.edgeID(false)
+	return id
+}
+
+// HasTombstonesAfter is streamRangeHasTombstones(s, id, NULL): whether a
+// deleted entry may lie at or after id (judged by the max deleted ID, as
+// Redis does).
+func (s *Stream) HasTombstonesAfter(id ID) bool {
+	if s.length == 0 || s.maxDeletedID.IsZero() || s.maxDeletedID.Less(s.firstID) {
+		return false
+	}
+	return !s.maxDeletedID.Less(id)
+}
+
+// RaxNodes is the number of nodes a radix tree holding the node keys has
+// when built by insertion alone (a compressed node for each run without
+// branches, a node per branch, a leaf per key): what Redis's XINFO reports
+// as radix-tree-nodes. After deletions Redis's tree may keep a shape this
+// does not reproduce (docs/COMPATIBILITY.md).
+func (s *Stream) RaxNodes() int64 {
+	keys := make([][16]byte, len(s.nodes))
+	for i, n := range s.nodes {
+		var k [16]byte
+		for j := range 8 {
+			k[j] = byte(n.master.MS >> (56 - 8*j))
+			k[8+j] = byte(n.master.Seq >> (56 - 8*j))
+		}
+		keys[i] = k
+	}
+	if len(keys) == 0 {
+		return 1
+	}
+	var count func(lo, hi, d int) int64
+	count = func(lo, hi, d int) int64 {
+		e := d
+		for e < 16 && keys[lo][e] == keys[hi-1][e] {
+			e++
+		}
+		if e > d {
+			return 1 + count(lo, hi, e)
+		}
+		if d == 16 {
+			return 1
+		}
+		total := int64(1)
+		for i := lo; i < hi; {
+			j := i + 1
+			for j < hi && keys[j][d] == keys[i][d] {
+				j++
+			}
+			total += count(i, j, d+1)
+			i = j
+		}
+		return total
+	}
+	return count(0, len(keys), 0)
+}
