@@ -43,14 +43,14 @@ type Limits struct {
 	ListCompressDepth      int
 	// HLLSparseMaxBytes is hll-sparse-max-bytes: the largest sparse
 	// HyperLogLog, header included, before it turns dense.
-	HLLSparseMaxBytes   int
+	HLLSparseMaxBytes int
 	// StreamNodeMaxBytes and StreamNodeMaxEntries are
 	// stream-node-max-bytes and stream-node-max-entries.
 	StreamNodeMaxBytes   int64
 	StreamNodeMaxEntries int64
-	ProtoMaxBulkLen     int64
-	LazyfreeLazyUserDel bool
-	LazyfreeLazyExpire  bool
+	ProtoMaxBulkLen      int64
+	LazyfreeLazyUserDel  bool
+	LazyfreeLazyExpire   bool
 	// RDBCompression is rdbcompression: DUMP compresses strings with LZF
 	// as the RDB writer does.
 	RDBCompression bool

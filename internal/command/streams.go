@@ -358,7 +358,7 @@ func cmdXAdd(c *Ctx) {
 		id = a.id
 	case a.id.MS == last.MS:
 		if last.Seq == ^uint64(0) {
-			c.Error(ErrStreamIDSmall)
+			c.Error(ErrStreamTooLarge) // sic: Redis 7.0's errno for this case
 			return
 		}
 		id = stream.ID{MS: last.MS, Seq: last.Seq + 1}
@@ -568,10 +568,6 @@ func cmdXSetID(c *Ctx) {
 	}
 	if s == nil {
 		c.Error(ErrNoSuchKey)
-		return
-	}
-	if id.Less(s.MaxDeletedID()) {
-		c.Error("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id")
 		return
 	}
 	if s.Len() > 0 {

@@ -167,7 +167,7 @@ func xreadGeneric(c *Ctx, group bool) {
 			c.W.Array(2)
 		}
 		c.W.Bulk(keys[k])
-		start := stream.ID{MS: gt.MS, Seq: gt.Seq + 1}
+		start := nextID(gt)
 		if groups != nil {
 			consumer := streamConsumerFor(c, keys[k], groups[k], groupName, consumerName, noack)
 			if history {
@@ -222,7 +222,7 @@ func xreadGeneric(c *Ctx, group bool) {
 				return false
 			}
 			replyBlockedHeader(c, key)
-			replyRange(c, s, stream.ID{MS: gt.MS, Seq: gt.Seq + 1}, stream.MaxID, bcount, false)
+			replyRange(c, s, nextID(gt), stream.MaxID, bcount, false)
 			return true
 		}
 		c.NoPropagate()
@@ -242,7 +242,7 @@ func xreadGeneric(c *Ctx, group bool) {
 		last := g.LastID
 		replyBlockedHeader(c, key)
 		consumer := streamConsumerFor(c, key, g, groupName, consumerName, noack)
-		deliver(c, key, s, g, groupName, consumer, stream.ID{MS: last.MS, Seq: last.Seq + 1}, bcount, noack)
+		deliver(c, key, s, g, groupName, consumer, nextID(last), bcount, noack)
 		c.Dirty(1)
 		return true
 	})
@@ -371,4 +371,11 @@ func propagateGroupID(c *Ctx, key []byte, g *stream.Group, groupName []byte) {
 		[]byte("XGROUP"), []byte("SETID"), key, groupName, idArg(g.LastID),
 		[]byte("ENTRIESREAD"), itob(g.EntriesRead),
 	})
+}
+
+// nextID is the first ID after id (streamIncrID; id is never the largest
+// here).
+func nextID(id stream.ID) stream.ID {
+	n, _ := id.Incr()
+	return n
 }

@@ -44,8 +44,8 @@ const (
 type pendingKind uint8
 
 const (
-	pendingNone pendingKind = iota
-	pendingModule2 // module id already read
+	pendingNone    pendingKind = iota
+	pendingModule2             // module id already read
 	pendingModuleAux
 	pendingModule1 // cannot be skipped
 )

@@ -2,6 +2,7 @@ package compat
 
 import (
 	"strconv"
+	"strings"
 )
 
 // The "stream" family: XADD (explicit, partial and automatic IDs,
@@ -254,5 +255,42 @@ func init() {
 	Register(f, "OBJECT ENCODING", 1, true, func(g *Gen) Cmd { return C("OBJECT", "ENCODING", g.Key()) })
 	Register(f, "CONFIG SET stream-node-max-entries", 1, true, func(g *Gen) Cmd {
 		return C("CONFIG", "SET", "stream-node-max-entries", g.Pick("100", "100", "2", "3", "0"))
+	})
+}
+
+func init() {
+	RegisterKnownBug(KnownBug{
+		ID: "xadd-partial-id-errno",
+		What: "XADD <ms>-* when the stream's last ID is <ms>-18446744073709551615: Redis 7.0 replies with the " +
+			"error its errno happens to hold (\"equal or smaller\" after an earlier XADD ID error, else \"Elements are too large\"); " +
+			"Vesta always replies \"Elements are too large\"",
+		Match: func(prefix Script, c Cmd) bool {
+			if c.Name() != "XADD" {
+				return false
+			}
+			partial := false
+			for _, a := range c.Args {
+				if strings.HasSuffix(a, "-*") {
+					partial = true
+				}
+			}
+			if !partial {
+				return false
+			}
+			for _, st := range prefix {
+				for _, a := range st.Args {
+					if strings.HasSuffix(a, "-18446744073709551615") || strings.HasPrefix(a, "18446744073709551615") {
+						return true
+					}
+				}
+			}
+			return false
+		},
+		Script: Script{
+			C("XADD", "s", "1-0", "f", "v"),
+			C("XADD", "s", "2-18446744073709551615", "f", "v"),
+			C("XADD", "s", "1-*", "f", "v"),
+			C("XADD", "s", "2-*", "f", "v"),
+		},
 	})
 }

@@ -21,7 +21,7 @@ type NACK struct {
 // Consumer is a consumer of a group.
 type Consumer struct {
 	Name     []byte
-	SeenTime int64 // unix ms
+	SeenTime int64   // unix ms
 	PEL      []*NACK // ordered by ID
 }
 
