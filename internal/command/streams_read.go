@@ -313,12 +313,12 @@ func replyConsumerPEL(c *Ctx, s *stream.Stream, start stream.ID, count int64, co
 // deliver is streamReplyWithRange for a group reading new entries: it
 // replies with the entries from start, advances the group's last ID and
 // entries-read, adds them to the PELs (unless noack), and propagates each
-// delivery as XCLAIM and the group's position as XGROUP SETID.
+// delivery as XCLAIM … LASTID, or with NOACK the group's position as
+// XGROUP SETID … ENTRIESREAD (Redis 7.0 logs entries-read only then).
 func deliver(c *Ctx, key []byte, s *stream.Stream, g *stream.Group, groupName []byte, co *stream.Consumer, start stream.ID, count int64, noack bool) {
 	d := c.W.Defer()
 	n := 0
 	propagateLast := false
-	var ids []stream.ID
 	s.Range(start, stream.MaxID, false, func(id stream.ID, fields [][]byte) bool {
 		if g.LastID.Less(id) {
 			if g.EntriesRead != stream.InvalidEntriesRead && !s.HasTombstonesAfter(id) {
@@ -327,16 +327,11 @@ func deliver(c *Ctx, key []byte, s *stream.Stream, g *stream.Group, groupName []
 				g.EntriesRead = s.EstimateEntriesRead(id)
 			}
 			g.LastID = id
-			propagateLast = true
+			// Without NOACK the XCLAIMs carry the last ID (LASTID).
+			propagateLast = noack
 		}
 		replyEntry(c, id, fields)
-		ids = append(ids, id)
-		n++
-		return count <= 0 || int64(n) < count
-	})
-	c.W.ArrayAt(d, n)
-	if !noack {
-		for _, id := range ids {
+		if !noack {
 			nack := g.Pending(id)
 			if nack == nil {
 				nack = g.AddPending(id, co, c.KS.Now, 1)
@@ -347,7 +342,10 @@ func deliver(c *Ctx, key []byte, s *stream.Stream, g *stream.Group, groupName []
 			}
 			propagateXClaim(c, key, g, groupName, idArg(id), nack)
 		}
-	}
+		n++
+		return count <= 0 || int64(n) < count
+	})
+	c.W.ArrayAt(d, n)
 	if propagateLast {
 		propagateGroupID(c, key, g, groupName)
 	}
