@@ -106,7 +106,7 @@ func xreadGeneric(c *Ctx, group bool) {
 				g = s.Group(groupName)
 			}
 			if g == nil {
-				c.Error(fmt.Sprintf("NOGROUP No such key '%s' or consumer group '%s' in XREADGROUP with GROUP option", keys[k], groupName))
+				c.Error(fmt.Sprintf("NOGROUP No such key '%s' or consumer group '%s' in XREADGROUP with GROUP option", CString(keys[k]), CString(groupName)))
 				return
 			}
 			groups[k] = g

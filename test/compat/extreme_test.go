@@ -63,6 +63,8 @@ var extremeModes = map[string]extremeMode{
 	// Which client an id or address names depends on the connections
 	// each server has seen.
 	"client|kill": shapeReply,
+	// XADD * replies with an ID made of each server's clock.
+	"xadd": shapeReply,
 	// Sets of mixed members are hash tables in Redis 7.0: hash order.
 	"smembers": sortedReply, "sinter": sortedReply, "sunion": sortedReply, "sdiff": sortedReply,
 	// Vesta's HELP lists the subcommands it has (docs/COMPATIBILITY.md).
