@@ -218,7 +218,7 @@ func xreadGeneric(c *Ctx, group bool) {
 				return false
 			}
 			s := e.Obj().(*stream.Stream)
-			if s.Len() == 0 || !gt.Less(s.LastEntryID()) {
+			if !gt.Less(s.LastID()) {
 				return false
 			}
 			replyBlockedHeader(c, key)
@@ -236,7 +236,7 @@ func xreadGeneric(c *Ctx, group bool) {
 			c.Error("NOGROUP the consumer group this client was blocked on no longer exists")
 			return true
 		}
-		if s.Len() == 0 || !g.LastID.Less(s.LastEntryID()) {
+		if !g.LastID.Less(s.LastID()) {
 			return false
 		}
 		last := g.LastID

@@ -294,3 +294,58 @@ func init() {
 		},
 	})
 }
+
+// genStreamBlocking returns one to three clients blocked in XREAD or
+// XREADGROUP (BLOCK 0) on streams, the commands of connection 0 that may
+// serve them (XADD, XADD inside MULTI/EXEC, DEL, SET of another type,
+// XGROUP DESTROY, XGROUP SETID), and the reads of their replies.
+func genStreamBlocking(g *Gen) Script {
+	var s Script
+	key := g.Key()
+	if g.Chance(0.7) {
+		s = append(s, C("XGROUP", "CREATE", key, "g1", "$", "MKSTREAM"))
+	}
+	nb := g.Int(1, 3)
+	for conn := 1; conn <= nb; conn++ {
+		var c Cmd
+		if g.Chance(0.5) {
+			args := []string{"XREAD"}
+			if g.Chance(0.3) {
+				args = append(args, "COUNT", g.Pick("1", "2"))
+			}
+			c = C(append(args, "BLOCK", "0", "STREAMS", key, g.Pick("$", "$", "0", g.streamID()))...)
+		} else {
+			args := []string{"XREADGROUP", "GROUP", "g1", g.streamConsumer()}
+			if g.Chance(0.3) {
+				args = append(args, "COUNT", g.Pick("1", "2"))
+			}
+			if g.Chance(0.2) {
+				args = append(args, "NOACK")
+			}
+			c = C(append(args, "BLOCK", "0", "STREAMS", key, ">")...)
+		}
+		s = append(s, c.On(conn).Blocking())
+	}
+	for n := g.Int(1, 4); n > 0; n-- {
+		switch g.R.IntN(8) {
+		case 0:
+			s = append(s, C("DEL", key))
+		case 1:
+			s = append(s, C("XGROUP", "DESTROY", key, "g1"))
+		case 2:
+			s = append(s, C("MULTI"), C("XADD", key, g.streamMS()+"-*", "f", "m"), C("XADD", key, g.streamMS()+"-*", "f", "n"), C("EXEC"))
+		case 3:
+			s = append(s, C("XGROUP", "SETID", key, "g1", "0"))
+		default:
+			s = append(s, C(append([]string{"XADD", key, g.streamMS() + "-*"}, g.streamFields()...)...))
+		}
+	}
+	for _, conn := range g.R.Perm(nb) {
+		s = append(s, WaitReply(conn+1))
+	}
+	return s
+}
+
+func init() {
+	RegisterSeq("stream", "block and wake", 3, true, genStreamBlocking)
+}
