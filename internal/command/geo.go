@@ -431,6 +431,7 @@ func geoSearchGeneric(c *Ctx, srcIdx int, flags int) {
 		if storeKey != nil {
 			if c.DB.Unlink(storeKey) != nil {
 				c.Changed(storeKey)
+				c.Notify(NotifyGeneric, "del", storeKey)
 			}
 			c.W.Int(0)
 		} else {
@@ -513,6 +514,7 @@ func geoSearchGeneric(c *Ctx, srcIdx int, flags int) {
 	if len(points) == 0 {
 		if c.DB.Unlink(storeKey) != nil {
 			c.Changed(storeKey)
+			c.Notify(NotifyGeneric, "del", storeKey)
 		}
 		c.W.Int(0)
 		return
@@ -533,6 +535,11 @@ func geoSearchGeneric(c *Ctx, srcIdx int, flags int) {
 	c.DB.LookupWrite(storeKey) // expires a stale key first, as setKey does
 	c.DB.SetObject(storeKey, dst, false)
 	c.DB.Signal(storeKey)
+	if flags&geoSearch != 0 {
+		c.Notify(NotifyZSet, "geosearchstore", storeKey)
+	} else {
+		c.Notify(NotifyZSet, "georadiusstore", storeKey)
+	}
 	c.Dirty(len(points))
 	c.W.Int(int64(len(points)))
 }

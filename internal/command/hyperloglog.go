@@ -92,6 +92,7 @@ func cmdPFAdd(c *Ctx) {
 		hll.InvalidateCache(v)
 		hllStore(c, e, buf, v)
 		c.DB.Signal(key)
+		c.Notify(NotifyString, "pfadd", key)
 		c.Dirty(updated)
 		c.W.Int(1)
 		return
@@ -191,6 +192,8 @@ func cmdPFMerge(c *Ctx) {
 	hll.InvalidateCache(v)
 	hllStore(c, e, buf, v)
 	c.Changed(dst)
+	// Redis raises pfadd for PFMERGE too: a mass add of elements.
+	c.Notify(NotifyString, "pfadd", dst)
 	c.W.OK()
 }
 

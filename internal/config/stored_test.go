@@ -52,9 +52,6 @@ func TestRedisOnlyDirectives(t *testing.T) {
 		{"maxmemory-clients 0%", "", "0"},
 		{"maxmemory-clients 101%", "percentage argument must be less or equal to 100", ""},
 		{"maxmemory-clients x", "argument must be a memory or percent value", ""},
-		{"notify-keyspace-events \"\"", "", ""},
-		{"notify-keyspace-events KEA", "keyspace notifications is not available in Vesta yet: notify-keyspace-events accepts only its default, \"\"", ""},
-		{"notify-keyspace-events Q", "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.", ""},
 		{"latency-tracking no", "", "no"},
 		{"latency-tracking-info-percentiles 50 99 99.9", "", "50 99 99.9"},
 		{"latency-tracking-info-percentiles 50.0 99 99.90", "", "50 99 99.9"},
@@ -104,15 +101,15 @@ func TestRedisOnlyDirectives(t *testing.T) {
 // value alone.
 func TestUnbuiltConfigSet(t *testing.T) {
 	c := Default()
-	err := c.Set([][2]string{{"hz", "20"}, {"slowlog-max-len", "1000"}}, true)
-	want := "ERR CONFIG SET failed (possibly related to argument 'slowlog-max-len') - the slow log is not available in Vesta yet: slowlog-max-len accepts only its default, 128"
+	err := c.Set([][2]string{{"hz", "20"}, {"tracking-table-max-keys", "1000"}}, true)
+	want := "ERR CONFIG SET failed (possibly related to argument 'tracking-table-max-keys') - client-side caching is not available in Vesta yet: tracking-table-max-keys accepts only its default, 1000000"
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v, want %q", err, want)
 	}
 	if c.HZ != 10 {
 		t.Errorf("hz changed to %d despite the failed SET", c.HZ)
 	}
-	if err := c.Set([][2]string{{"jemalloc-bg-thread", "no"}, {"slowlog-max-len", "128"}}, true); err != nil {
+	if err := c.Set([][2]string{{"jemalloc-bg-thread", "no"}, {"tracking-table-max-keys", "1000000"}}, true); err != nil {
 		t.Fatal(err)
 	}
 	if got := c.Get("jemalloc-bg-thread")[0][1]; got != "no" {

@@ -21,6 +21,7 @@ func buildTable(s *Server) *command.Table {
 	s.registerMultiCommands(t)
 	s.registerPubSubCommands(t)
 	s.registerPersistCommands(t)
+	s.registerDiagCommands(t)
 	return t
 }
 
@@ -187,6 +188,7 @@ func (s *Server) resetStats() {
 	s.stats.netInput.Store(0)
 	s.stats.netOutput.Store(0)
 	s.ks.Stats = s.ks.Stats.Reset()
+	s.resetCallStats()
 }
 
 // cmdShutdown implements SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT].

@@ -605,3 +605,13 @@ func (s *Stream) RaxNodes() int64 {
 	}
 	return count(0, len(keys), 0)
 }
+
+// NodeBytes calls fn with each node's listpack size, in order, until fn
+// returns false (MEMORY USAGE).
+func (s *Stream) NodeBytes(fn func(n int) bool) {
+	for _, n := range s.nodes {
+		if !fn(len(n.lp)) {
+			return
+		}
+	}
+}
