@@ -297,8 +297,9 @@ func init() {
 
 // genStreamBlocking returns one to three clients blocked in XREAD or
 // XREADGROUP (BLOCK 0) on streams, the commands of connection 0 that may
-// serve them (XADD, XADD inside MULTI/EXEC, DEL, SET of another type,
-// XGROUP DESTROY, XGROUP SETID), and the reads of their replies.
+// serve them or end their wait with an error (XADD, XADD inside
+// MULTI/EXEC, DEL, SET of another type, XGROUP DESTROY, XGROUP SETID), and
+// the reads of their replies.
 func genStreamBlocking(g *Gen) Script {
 	var s Script
 	key := g.Key()
@@ -327,9 +328,11 @@ func genStreamBlocking(g *Gen) Script {
 		s = append(s, c.On(conn).Blocking())
 	}
 	for n := g.Int(1, 4); n > 0; n-- {
-		switch g.R.IntN(8) {
+		switch g.R.IntN(9) {
 		case 0:
 			s = append(s, C("DEL", key))
+		case 7:
+			s = append(s, C("SET", key, "x"))
 		case 1:
 			s = append(s, C("XGROUP", "DESTROY", key, "g1"))
 		case 2:
