@@ -139,3 +139,52 @@ func TestRestoreCorruptStreamAgainstRedis(t *testing.T) {
 	}
 	t.Logf("1500 damaged stream payloads: %d accepted by both, %d only by Redis", accepted, stricter)
 }
+
+// Ensure that STREAM_LISTPACKS (type 15, the format of Redis 5 and 6) is
+// read as Redis 7.0 reads it: payloads rewritten from Redis's own type 19
+// DUMPs into type 15 RESTORE on both servers to the same stream, whose
+// derived first ID, entries-added and groups' entries-read agree (XINFO)
+// and which DUMP to the same type 19 bytes.
+func TestStreamType15AgainstRedis(t *testing.T) {
+	redis, vesta := dial(t, startRedis(t, t.TempDir())), dial(t, startVesta(t, t.TempDir()))
+	redis.do(t, []string{"CONFIG", "SET", "stream-node-max-entries", "5"})
+	rnd := rand.New(rand.NewPCG(15, 15))
+	for round := range 20 {
+		redis.do(t, []string{"DEL", "s"})
+		n := 1 + rnd.IntN(40)
+		for i := range n {
+			redis.do(t, []string{"XADD", "s", strconv.Itoa(i+1) + "-" + strconv.Itoa(rnd.IntN(2)), "f", strconv.Itoa(i)})
+		}
+		for range rnd.IntN(5) {
+			redis.do(t, []string{"XDEL", "s", strconv.Itoa(1+rnd.IntN(n)) + "-0"})
+		}
+		for g := range rnd.IntN(3) {
+			redis.do(t, []string{"XGROUP", "CREATE", "s", "g" + strconv.Itoa(g), strconv.Itoa(rnd.IntN(n+3)) + "-0"})
+			redis.do(t, []string{"XREADGROUP", "GROUP", "g" + strconv.Itoa(g), "c", "COUNT", "2", "STREAMS", "s", ">"})
+		}
+		p19 := bulkOf(t, redis.do(t, []string{"DUMP", "s"}))
+		k, _, err := rdb.DecodeValue(p19)
+		if err != nil {
+			t.Fatal(err)
+		}
+		enc := rdb.NewEncoder(false)
+		enc.Type(rdb.TypeStreamListpacks)
+		enc.Stream(k.Value.Stream, false)
+		p := binary.LittleEndian.AppendUint16(enc.Bytes(), 10)
+		p = binary.LittleEndian.AppendUint64(p, rdb.CRC64(0, p))
+		var dumps, infos [2]string
+		for i, c := range []*conn{redis, vesta} {
+			if r := c.do(t, []string{"RESTORE", "v1", "0", string(p), "REPLACE"}); string(r.full()) != "+OK\r\n" {
+				t.Fatalf("round %d: RESTORE of a type 15 payload: %q", round, r.full())
+			}
+			dumps[i] = string(c.do(t, []string{"DUMP", "v1"}).full())
+			infos[i] = string(c.do(t, []string{"XINFO", "STREAM", "v1"}).full()) + string(c.do(t, []string{"XINFO", "GROUPS", "v1"}).full())
+		}
+		if infos[0] != infos[1] {
+			t.Fatalf("round %d: XINFO after a type 15 RESTORE:\nredis %q\nvesta %q", round, infos[0], infos[1])
+		}
+		if dumps[0] != dumps[1] {
+			t.Fatalf("round %d: DUMP after a type 15 RESTORE:\nredis %q\nvesta %q", round, dumps[0], dumps[1])
+		}
+	}
+}
