@@ -22,8 +22,13 @@
 //   - plain sets, hashes and sorted sets: no repeated member or field, and
 //     no NaN score.
 //
-// Streams and module values are stepped over by their framing and counted
-// as unsupported: the file is valid, but Vesta does not load such keys.
+//   - streams: every node in full (the master entry, each entry's flags,
+//     ID deltas, fields and lp-count, the live and deleted counts, IDs
+//     ascending), the length and last ID against the entries, groups,
+//     PELs and consumers (internal/types/stream's decoder);
+//
+// Module values are stepped over by their framing and counted as
+// unsupported: the file is valid, but Vesta does not load such keys.
 // An empty collection is valid too (loaders skip it with a warning) and is
 // counted apart.
 //
