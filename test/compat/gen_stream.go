@@ -250,6 +250,8 @@ func init() {
 	})
 	Register(f, "DUMP", 1, true, func(g *Gen) Cmd { return C("DUMP", g.Key()).With(Payload) })
 	Register(f, "TYPE", 1, true, func(g *Gen) Cmd { return C("TYPE", g.Key()) })
+	Register(f, "COPY", 1, true, func(g *Gen) Cmd { return C("COPY", g.Key(), g.Key(), "REPLACE") })
+	Register(f, "RENAME", 1, true, func(g *Gen) Cmd { return C("RENAME", g.Key(), g.Key()) })
 	Register(f, "SET", 1, true, func(g *Gen) Cmd { return C("SET", g.Key(), g.Value()) })
 	Register(f, "DEL", 1, true, func(g *Gen) Cmd { return C("DEL", g.Key()) })
 	Register(f, "OBJECT ENCODING", 1, true, func(g *Gen) Cmd { return C("OBJECT", "ENCODING", g.Key()) })

@@ -156,10 +156,18 @@ func insertNACK(pel []*NACK, n *NACK) []*NACK {
 	return pel
 }
 
+// removeNACK drops id from pel. The oldest entry, the one consumers
+// usually acknowledge first, goes without moving the others.
 func removeNACK(pel []*NACK, id ID) []*NACK {
 	i, ok := pelIndex(pel, id)
-	if ok {
+	switch {
+	case !ok:
+	case i == 0:
+		pel[0] = nil
+		pel = pel[1:]
+	default:
 		pel = append(pel[:i], pel[i+1:]...)
+		pel[len(pel):cap(pel)][0] = nil
 	}
 	return pel
 }
