@@ -224,31 +224,34 @@ func (s *Stream) Range(start, end ID, rev bool, fn func(id ID, fields [][]byte) 
 		}
 		return
 	}
-	var es []entry
+	// Backwards, as Redis walks: each entry ends with its lp-count, the
+	// number of elements before it back to its flags.
 	for i := s.findNode(end); i >= 0; i-- {
 		n := &s.nodes[i]
-		_, _, nm, p := nodeHeader(n.lp)
-		master = masterFields(n.lp, master[:0])
-		es = es[:0]
-		for p >= 0 {
-			e := readEntry(n.lp, p, n.master, nm)
-			p = e.next
-			if e.flags&flagDeleted == 0 {
-				es = append(es, e)
-			}
+		_, _, nm, first := nodeHeader(n.lp)
+		if first < 0 {
+			continue
 		}
-		for j := len(es) - 1; j >= 0; j-- {
-			e := &es[j]
-			if end.Less(e.id) {
-				continue
+		master = masterFields(n.lp, master[:0])
+		for p := n.lp.Last(); ; {
+			q := p
+			for range lpInt(n.lp, p) {
+				q = n.lp.Prev(q)
 			}
-			if e.id.Less(start) {
-				return
+			e := readEntry(n.lp, q, n.master, nm)
+			if e.flags&flagDeleted == 0 && !end.Less(e.id) {
+				if e.id.Less(start) {
+					return
+				}
+				fields = e.fields(n.lp, master, fields[:0])
+				if !fn(e.id, fields) {
+					return
+				}
 			}
-			fields = e.fields(n.lp, master, fields[:0])
-			if !fn(e.id, fields) {
-				return
+			if q <= first {
+				break
 			}
+			p = n.lp.Prev(q)
 		}
 	}
 }
