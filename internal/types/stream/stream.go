@@ -524,14 +524,15 @@ func (s *Stream) Trim(a TrimArgs) int64 {
 // nodeLastID is the ID of the last entry of a node, deleted or not
 // (lpGetEdgeStreamID).
 func (s *Stream) nodeLastID(n *node) ID {
-	_, _, nm, p := nodeHeader(n.lp)
-	var last ID
-	for p >= 0 {
-		e := readEntry(n.lp, p, n.master, nm)
-		last = e.id
-		p = e.next
+	_, _, nm, first := nodeHeader(n.lp)
+	if first < 0 {
+		return n.master
 	}
-	return last
+	q := n.lp.Last()
+	for range lpInt(n.lp, q) {
+		q = n.lp.Prev(q)
+	}
+	return readEntry(n.lp, q, n.master, nm).id
 }
 
 // FirstEntryID is the ID of the first entry, deleted ones included, or
