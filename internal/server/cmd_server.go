@@ -25,6 +25,18 @@ func buildTable(s *Server) *command.Table {
 	return t
 }
 
+// flushedBlocked marks the keys of a flushed database that clients block
+// on as ready, as Redis's signalFlushedDb does for streams: a consumer
+// blocked in XREADGROUP learns that its stream is gone; the others find
+// nothing to take and keep waiting.
+func (s *Server) flushedBlocked(db int) {
+	for bk := range s.blocking {
+		if bk.db == db {
+			s.markReady(bk.db, []byte(bk.key))
+		}
+	}
+}
+
 func (s *Server) registerServerCommands(t *command.Table) {
 	t.Define("dbsize", func(c *command.Ctx) { c.W.Int(int64(c.DB.Len())) })
 	t.Define("flushdb", func(c *command.Ctx) {
@@ -33,6 +45,7 @@ func (s *Server) registerServerCommands(t *command.Table) {
 		}
 		s.touchWatchedDB(c.DB, nil)
 		n := c.DB.Flush()
+		s.flushedBlocked(c.DB.ID)
 		c.Dirty(n)
 		c.ForcePropagate()
 		c.W.OK()
@@ -48,6 +61,7 @@ func (s *Server) registerServerCommands(t *command.Table) {
 		for _, db := range s.ks.DBs {
 			s.touchWatchedDB(db, nil)
 			n += db.Flush()
+			s.flushedBlocked(db.ID)
 		}
 		c.Dirty(n)
 		c.ForcePropagate()

@@ -300,7 +300,8 @@ func init() {
 // genStreamBlocking returns one to three clients blocked in XREAD or
 // XREADGROUP (BLOCK 0) on streams, the commands of connection 0 that may
 // serve them or end their wait with an error (XADD, XADD inside
-// MULTI/EXEC, DEL, SET of another type, XGROUP DESTROY, XGROUP SETID), and
+// MULTI/EXEC, DEL, FLUSHDB, SET of another type, XGROUP DESTROY, XGROUP
+// SETID), and
 // the reads of their replies.
 func genStreamBlocking(g *Gen) Script {
 	var s Script
@@ -330,9 +331,11 @@ func genStreamBlocking(g *Gen) Script {
 		s = append(s, c.On(conn).Blocking())
 	}
 	for n := g.Int(1, 4); n > 0; n-- {
-		switch g.R.IntN(9) {
+		switch g.R.IntN(10) {
 		case 0:
 			s = append(s, C("DEL", key))
+		case 8:
+			s = append(s, C("FLUSHDB"))
 		case 7:
 			s = append(s, C("SET", key, "x"))
 		case 1:
