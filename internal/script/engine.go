@@ -2,10 +2,10 @@ package script
 
 import (
 	"crypto/sha1"
-	"math"
-	"regexp"
 	"encoding/hex"
 	"fmt"
+	"math"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"sync/atomic"
@@ -273,9 +273,20 @@ func (e *Engine) Flush() {
 	old.Close()
 }
 
+// StateBytes is what one Lua state costs in memory, measured once with
+// runtime.MemStats (see docs/ARCHITECTURE.md); gopher-lua has no allocator
+// hook to count it live.
+const StateBytes = 180 << 10
+
 // Load compiles body and caches it; it returns the SHA1 or Redis's
 // compile error.
 func (e *Engine) Load(body string) (sha string, errMsg string) {
+	return e.LoadAs(body, body)
+}
+
+// LoadAs caches body under its SHA1 but compiles code (body with its
+// shebang line blanked).
+func (e *Engine) LoadAs(body, code string) (sha string, errMsg string) {
 	sha = SHA1Hex(body)
 	if _, ok := e.scripts[sha]; ok {
 		return sha, ""
@@ -288,12 +299,16 @@ func (e *Engine) Load(body string) (sha string, errMsg string) {
 				err = fmt.Errorf("%v", r)
 			}
 		}()
-		fn, err = e.L.Load(strings.NewReader(body), "@user_script")
+		if d := nesting(code); d > maxSyntaxNesting {
+			err = fmt.Errorf("user_script:1: chunk has too many syntax levels")
+			return
+		}
+		fn, err = e.L.Load(strings.NewReader(code), "@user_script")
 	}()
 	if err != nil {
 		msg := compileError(err)
 		if strings.Contains(msg, " at EOF:") {
-			msg = fmt.Sprintf("user_script:%d: unexpected symbol near '<eof>'", strings.Count(body, "\n")+1)
+			msg = fmt.Sprintf("user_script:%d: unexpected symbol near '<eof>'", strings.Count(code, "\n")+1)
 		}
 		return "", "ERR Error compiling script (new function): " + msg
 	}
@@ -552,4 +567,30 @@ func luaMessage(msg string) string {
 		}
 	}
 	return msg
+}
+
+// maxSyntaxNesting bounds how deeply brackets nest in a script: gopher-lua's
+// parser recurses on the Go stack, and Lua 5.1 itself stops at 200 levels
+// (LUAI_MAXCCALLS).
+const maxSyntaxNesting = 200
+
+// nesting is the deepest bracket nesting of code, counting (, { and [
+// outside strings and comments only roughly (brackets inside strings count
+// too; a script that trips on that has 200 unbalanced brackets in strings).
+func nesting(code string) int {
+	d, maxd := 0, 0
+	for i := 0; i < len(code); i++ {
+		switch code[i] {
+		case '(', '{', '[':
+			d++
+			if d > maxd {
+				maxd = d
+			}
+		case ')', '}', ']':
+			if d > 0 {
+				d--
+			}
+		}
+	}
+	return maxd
 }

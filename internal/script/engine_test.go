@@ -54,9 +54,9 @@ func (h *fakeHost) Call(args [][]byte, proto int) []byte {
 	}
 	return w.B
 }
-func (h *fakeHost) SetRepl(f int)            { h.repl = f }
-func (h *fakeHost) Log(level int, m string)  { h.logs = append(h.logs, strconv.Itoa(level)+":"+m) }
-func (h *fakeHost) Tick() string             { h.ticks++; return h.abort }
+func (h *fakeHost) SetRepl(f int)           { h.repl = f }
+func (h *fakeHost) Log(level int, m string) { h.logs = append(h.logs, strconv.Itoa(level)+":"+m) }
+func (h *fakeHost) Tick() string            { h.ticks++; return h.abort }
 
 func run(t *testing.T, e *Engine, body string, proto int, keys ...string) string {
 	t.Helper()

@@ -23,6 +23,7 @@ func buildTable(s *Server) *command.Table {
 	s.registerPubSubCommands(t)
 	s.registerPersistCommands(t)
 	s.registerRewriteCommands(t)
+	s.registerScriptCommands(t)
 	return t
 }
 

@@ -82,6 +82,9 @@ type Server struct {
 	// Propagation of the current top-level command (under mu).
 	prop propagation
 
+	// Lua scripts (scripting.go, under mu).
+	scripting scriptingState
+
 	start          time.Time
 	lastSecondTick time.Time
 	runID          string
