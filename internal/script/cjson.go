@@ -215,6 +215,15 @@ func (d *jsonDecoder) fail(what string, at int) {
 			found = "T_COLON"
 		case '"':
 			found = "T_STRING"
+		case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+			found = "T_NUMBER"
+		default:
+			switch {
+			case strings.HasPrefix(d.s[at:], "true"), strings.HasPrefix(d.s[at:], "false"):
+				found = "T_BOOLEAN"
+			case strings.HasPrefix(d.s[at:], "null"):
+				found = "T_NULL"
+			}
 		}
 	}
 	d.L.RaiseError("Expected %s but found %s at character %d", what, found, at+1)

@@ -91,6 +91,14 @@ type runState struct {
 
 // New builds an engine with Redis's libraries loaded and globals protected.
 func New() *Engine {
+	e := &Engine{}
+	e.init()
+	return e
+}
+
+// init (re)builds the interpreter and empties the cache. The library
+// closures capture e, so e keeps its address across SCRIPT FLUSH.
+func (e *Engine) init() {
 	L := lua.NewState(lua.Options{
 		SkipOpenLibs:        true,
 		CallStackSize:       1000,
@@ -98,7 +106,7 @@ func New() *Engine {
 		RegistryMaxSize:     1024 * 1024,
 		IncludeGoStackTrace: false,
 	})
-	e := &Engine{L: L, scripts: map[string]*cached{}}
+	e.L, e.scripts, e.memory, e.run = L, map[string]*cached{}, 0, nil
 	e.globals = L.G.Global
 	for _, lib := range []struct {
 		name string
@@ -114,12 +122,21 @@ func New() *Engine {
 		L.Push(lua.LString(lib.name))
 		L.Call(1, 0)
 	}
-	for _, name := range []string{"dofile", "loadfile", "print", "module", "require", "_printregs", "_GOPHER_LUA_VERSION"} {
+	for _, name := range []string{"dofile", "loadfile", "print", "module", "require", "_printregs", "_GOPHER_LUA_VERSION", "newproxy"} {
 		e.globals.RawSetString(name, lua.LNil)
 	}
 	e.globals.RawSetString("gcinfo", L.NewFunction(luaGCInfo))
 	e.globals.RawSetString("tostring", L.NewFunction(luaToString))
 	e.globals.RawSetString("pcall", L.NewFunction(e.luaPcall))
+	baseError := e.globals.RawGetString("error").(*lua.LFunction)
+	e.globals.RawSetString("error", L.NewFunction(func(L *lua.LState) int {
+		if L.GetTop() == 0 {
+			L.Error(lua.LNil, 0)
+		}
+		L.Insert(baseError, 1)
+		L.Call(L.GetTop()-1, 0)
+		return 0
+	}))
 	mathT := e.globals.RawGetString("math").(*lua.LTable)
 	mathT.RawSetString("random", L.NewFunction(e.mathRandom))
 	mathT.RawSetString("randomseed", L.NewFunction(e.mathRandomseed))
@@ -165,7 +182,6 @@ func New() *Engine {
 		proxies[p] = true
 	}
 	e.rand.seed(int32(time.Now().UnixNano()))
-	return e
 }
 
 // maxStringBytes bounds a string built by string.rep (512 MiB, Redis's
@@ -269,7 +285,7 @@ func (e *Engine) Body(sha string) (string, bool) {
 // SCRIPT FLUSH does.
 func (e *Engine) Flush() {
 	old := e.L
-	*e = *New()
+	e.init()
 	old.Close()
 }
 
@@ -303,7 +319,7 @@ func (e *Engine) LoadAs(body, code string) (sha string, errMsg string) {
 			err = fmt.Errorf("user_script:1: chunk has too many syntax levels")
 			return
 		}
-		fn, err = e.L.Load(strings.NewReader(code), "@user_script")
+		fn, err = e.L.Load(strings.NewReader(code), "user_script")
 	}()
 	if err != nil {
 		msg := compileError(err)
@@ -405,7 +421,7 @@ func (e *Engine) resetState() {
 		bodies = append(bodies, c.body)
 	}
 	old := e.L
-	*e = *New()
+	e.init()
 	old.Close()
 	for _, b := range bodies {
 		e.Load(b)
@@ -446,7 +462,7 @@ func (e *Engine) errorHandler(L *lua.LState) int {
 		if dbg.What == "G" || dbg.CurrentLine <= 0 {
 			continue
 		}
-		t.RawSetString("source", lua.LString(dbg.Source))
+		t.RawSetString("source", lua.LString("@"+dbg.Source))
 		t.RawSetString("line", lua.LNumber(dbg.CurrentLine))
 		break
 	}
