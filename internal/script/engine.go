@@ -157,6 +157,31 @@ func (e *Engine) init() {
 		L.Call(2, 1)
 		return 1
 	}))
+	// Coroutines run on threads of their own: give each the run's
+	// context, so the instruction hook (busy scripts, SCRIPT KILL) sees
+	// their instructions too. coroutine.wrap is rebuilt on create.
+	coT := e.globals.RawGetString("coroutine").(*lua.LTable)
+	coCreate := coT.RawGetString("create").(*lua.LFunction)
+	coT.RawSetString("create", L.NewFunction(func(L *lua.LState) int {
+		L.Insert(coCreate, 1)
+		L.Call(L.GetTop()-1, 1)
+		if th, ok := L.Get(-1).(*lua.LState); ok && e.run != nil {
+			th.SetContext(&e.run.ctx)
+		}
+		return 1
+	}))
+	if err := L.DoString(`
+local create, resume, err = coroutine.create, coroutine.resume, error
+local function pass(ok, ...)
+  if not ok then err((...), 0) end
+  return ...
+end
+coroutine.wrap = function(f)
+  local co = create(f)
+  return function(...) return pass(resume(co, ...)) end
+end`); err != nil {
+		panic(err)
+	}
 	e.globals.RawSetString("cjson", openCjson(L))
 	e.globals.RawSetString("bit", openBit(L))
 	e.globals.RawSetString("redis", e.openRedis())

@@ -157,6 +157,18 @@ func TestScriptAbort(t *testing.T) {
 	if !strings.HasPrefix(string(w.B), "-ERR Script killed") {
 		t.Fatalf("got %q", w.B)
 	}
+	// Nor can a coroutine hide from it.
+	for _, body := range []string{
+		"coroutine.wrap(function() while true do end end)()",
+		"local co = coroutine.create(function() while true do end end) while true do coroutine.resume(co) end",
+	} {
+		sha, _ = e.Load(body)
+		w.Reset()
+		e.Run(sha, nil, nil, h, &w)
+		if !strings.HasPrefix(string(w.B), "-ERR Script killed") {
+			t.Fatalf("%s: got %q", body, w.B)
+		}
+	}
 	// The engine still works.
 	if got := run(t, e, "return 1", 2); got != ":1\r\n" {
 		t.Fatalf("got %q", got)

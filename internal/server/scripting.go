@@ -111,6 +111,7 @@ type scriptHost struct {
 	timedOut bool   // past busy-reply-threshold: other clients get BUSY
 	yielding bool   // the lock is released inside Tick
 	lastTick time.Time
+	shutdown bool // aborted because the server shuts down
 	panicVal any // a panic of a command the script ran, re-raised after it
 	panicked bool
 }
@@ -226,6 +227,7 @@ func (h *scriptHost) Tick() string {
 	h.yielding = false
 	select {
 	case <-s.shutdown:
+		h.shutdown = true
 		if h.killMsg == "" {
 			h.killMsg = msgKilled
 		}
@@ -427,8 +429,14 @@ func (s *Server) cmdEval(c *command.Ctx, bySHA, ro bool) {
 	s.scripting.cur = h
 	keys := c.Args[3 : 3+numkeys]
 	argv := c.Args[3+numkeys:]
+	opsStart := len(s.prop.ops)
 	eng.Run(sha, keys, argv, h, c.W)
 	s.scripting.cur = nil
+	if h.shutdown {
+		// SHUTDOWN NOSAVE stopped the script: as in Redis, none of its
+		// writes reach the AOF (they were never acknowledged).
+		s.prop.ops = s.prop.ops[:opsStart]
+	}
 	// EVAL is not propagated: the commands it ran were.
 	c.NoPropagate()
 	if h.panicked {
