@@ -112,7 +112,7 @@ type scriptHost struct {
 	yielding bool   // the lock is released inside Tick
 	lastTick time.Time
 	shutdown bool // aborted because the server shuts down
-	panicVal any // a panic of a command the script ran, re-raised after it
+	panicVal any  // a panic of a command the script ran, re-raised after it
 	panicked bool
 }
 
