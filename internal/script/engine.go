@@ -7,6 +7,8 @@ import (
 	"math"
 	"regexp"
 	"runtime/debug"
+	"runtime/metrics"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -55,6 +57,24 @@ type Host interface {
 	Tick() string
 }
 
+// MaxHeapGrowth bounds how much a script may grow the heap: past it the
+// script is stopped with an error (checked every memCheckInstructions
+// instructions, so a few quick string doublings can still overshoot).
+const MaxHeapGrowth = 1 << 30
+
+const memCheckInstructions = 1024
+
+// heapBytes is the live heap as runtime/metrics reports it (no
+// stop-the-world, unlike ReadMemStats).
+func heapBytes() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
+
 // tickInstructions is how many Lua instructions run between Host.Tick
 // calls.
 const tickInstructions = 10000
@@ -72,6 +92,9 @@ type Engine struct {
 	run    *runState
 	rand   lrand48
 
+	// MaxHeapGrowth overrides the package's MaxHeapGrowth when not zero.
+	MaxHeapGrowth uint64
+
 	// Running is set while a script runs (read by other goroutines).
 	Running atomic.Bool
 }
@@ -83,10 +106,12 @@ type cached struct {
 
 // runState is the context of the script that runs.
 type runState struct {
-	host  Host
-	sha   string
-	proto int // redis.setresp: 2 or 3
-	ctx   tickContext
+	heapLimit  uint64 // heapBytes() beyond which the script is stopped
+	heapGrowth uint64
+	host       Host
+	sha        string
+	proto      int // redis.setresp: 2 or 3
+	ctx        tickContext
 }
 
 // New builds an engine with Redis's libraries loaded and globals protected.
@@ -107,6 +132,7 @@ func (e *Engine) init() {
 		IncludeGoStackTrace: false,
 	})
 	e.L, e.scripts, e.memory, e.run = L, map[string]*cached{}, 0, nil
+	e.Running.Store(false)
 	e.globals = L.G.Global
 	for _, lib := range []struct {
 		name string
@@ -410,6 +436,11 @@ func (e *Engine) Run(sha string, keys, argv [][]byte, host Host, w *resp.Writer)
 	e.globals.RawSetString("KEYS", byteTable(L, keys))
 	e.globals.RawSetString("ARGV", byteTable(L, argv))
 	rs := &runState{host: host, sha: strings.ToLower(sha), proto: 2}
+	rs.heapGrowth = e.MaxHeapGrowth
+	if rs.heapGrowth == 0 {
+		rs.heapGrowth = MaxHeapGrowth
+	}
+	rs.heapLimit = heapBytes() + rs.heapGrowth
 	rs.ctx.rs = rs
 	e.run = rs
 	e.Running.Store(true)
@@ -562,6 +593,10 @@ func (c *tickContext) Done() <-chan struct{} {
 		return closedCh
 	}
 	c.n++
+	if c.n&(memCheckInstructions-1) == 0 && heapBytes() > c.rs.heapLimit {
+		c.aborted = "ERR Script used too much memory (more than " + strconv.FormatUint(c.rs.heapGrowth>>20, 10) + " MiB) and was stopped"
+		return closedCh
+	}
 	if c.n < tickInstructions {
 		return nil
 	}

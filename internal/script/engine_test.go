@@ -186,6 +186,11 @@ func TestScriptRecursion(t *testing.T) {
 	if !strings.HasPrefix(got, "-ERR reached lua stack limit") && !strings.HasPrefix(got, "*1") {
 		t.Fatalf("got %q", got)
 	}
+	e.MaxHeapGrowth = 64 << 20
+	got = run(t, e, "local t = {} for i = 1, 100000 do t[i] = string.rep('x', 100000) .. i end return #t", 2)
+	if !strings.Contains(got, "too much memory") {
+		t.Fatalf("got %q", got)
+	}
 	got = run(t, e, "return string.rep('x', 1024*1024*1024)", 2)
 	if !strings.Contains(got, "too large") {
 		t.Fatalf("got %q", got)
