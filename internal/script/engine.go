@@ -85,6 +85,7 @@ type Engine struct {
 	L       *lua.LState
 	globals *lua.LTable // the real globals, behind the read-only proxy
 	proxy   *lua.LTable // what scripts see as _G
+	handler *lua.LFunction
 	scripts map[string]*cached
 	// Memory is an estimate of the cache's size in bytes (bodies and
 	// compiled code), INFO's used_memory_scripts_eval.
@@ -211,6 +212,7 @@ end`); err != nil {
 	e.globals.RawSetString("cjson", openCjson(L))
 	e.globals.RawSetString("bit", openBit(L))
 	e.globals.RawSetString("redis", e.openRedis())
+	e.handler = L.NewFunction(e.errorHandler)
 
 	proxies := map[*lua.LTable]bool{}
 	rawset := e.globals.RawGetString("rawset").(*lua.LFunction)
@@ -343,7 +345,11 @@ func (e *Engine) Flush() {
 // StateBytes is what one Lua state costs in memory, measured once with
 // runtime.MemStats (see docs/ARCHITECTURE.md); gopher-lua has no allocator
 // hook to count it live.
-const StateBytes = 180 << 10
+const StateBytes = 280 << 10
+
+// scriptOverhead is what a small cached script costs beyond its source
+// (compiled prototype, debug information), measured the same way.
+const scriptOverhead = 17 << 10
 
 // Load compiles body and caches it; it returns the SHA1 or Redis's
 // compile error.
@@ -381,7 +387,7 @@ func (e *Engine) LoadAs(body, code string) (sha string, errMsg string) {
 	}
 	fn.Env = e.proxy
 	e.scripts[sha] = &cached{body: body, fn: fn}
-	e.memory += int64(len(body)) + protoSize(fn.Proto)
+	e.memory += int64(len(body)) + scriptOverhead + protoSize(fn.Proto)
 	return sha, ""
 }
 
@@ -460,7 +466,7 @@ func (e *Engine) Run(sha string, keys, argv [][]byte, host Host, w *resp.Writer)
 		L.SetTop(top)
 	}()
 	L.Push(c.fn)
-	err := L.PCall(0, 1, L.NewFunction(e.errorHandler))
+	err := L.PCall(0, 1, e.handler)
 	if err != nil {
 		e.replyError(w, rs, err)
 		return
