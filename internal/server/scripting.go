@@ -371,6 +371,11 @@ func shebangCode(body string) string {
 // cmdEval runs EVAL/EVALSHA and their _RO forms.
 func (s *Server) cmdEval(c *command.Ctx, bySHA, ro bool) {
 	cl := clientOf(c)
+	if bySHA && len(c.Args[1]) != 40 {
+		// No SHA1 has another length: Redis answers before anything else.
+		c.Error("NOSCRIPT No matching script. Please use EVAL.")
+		return
+	}
 	numkeys, err := strconv.ParseInt(string(c.Args[2]), 10, 64)
 	if err != nil || !canonicalInt(c.Args[2]) {
 		c.Error("ERR value is not an integer or out of range")
@@ -457,7 +462,7 @@ func canonicalInt(b []byte) bool {
 			return false
 		}
 	}
-	if b[i] == '0' && len(b) > i+1 {
+	if b[i] == '0' && (len(b) > i+1 || i == 1) {
 		return false
 	}
 	for ; i < len(b); i++ {
