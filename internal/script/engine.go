@@ -211,6 +211,7 @@ end`); err != nil {
 	}
 	e.globals.RawSetString("cjson", openCjson(L))
 	e.globals.RawSetString("bit", openBit(L))
+	e.globals.RawSetString("cmsgpack", openCmsgpack(L))
 	e.globals.RawSetString("redis", e.openRedis())
 	e.handler = L.NewFunction(e.errorHandler)
 
@@ -637,6 +638,7 @@ var luaMessages = []struct {
 	{regexp.MustCompile(`attempt to index a non-table object\((\w+)\) with key '.*'`), "attempt to index a ${1} value"},
 	{regexp.MustCompile(`attempt to call a non-function object`), "attempt to call a nil value"},
 	{regexp.MustCompile(`attempt to compare (\w+) with (\w+)`), "attempt to compare ${1} with ${2}"},
+	{regexp.MustCompile(`bad argument #(-?\d+) to (\w+) \(`), "bad argument #${1} to '${2}' ("},
 }
 
 // luaMessage rewrites an error message of the interpreter: the chunk is
