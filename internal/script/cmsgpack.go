@@ -327,4 +327,3 @@ func (d *mpDecoder) pushOffset(vals []lua.LValue, limit int) int {
 	}
 	return 1
 }
-
