@@ -2,7 +2,8 @@
 // them, on github.com/yuin/gopher-lua (Lua 5.1).
 //
 // The engine owns one Lua state with the libraries Redis loads (base
-// without loadfile/dofile, table, string, math, cjson, bit) and the redis
+// without loadfile/dofile, table, string, math, cjson, cmsgpack, struct,
+// bit) and the redis
 // table. Globals are read-only: scripts see them through proxy tables whose
 // __index raises "Script attempted to access nonexistent global variable"
 // and whose __newindex raises "Attempt to modify a readonly table".

@@ -212,6 +212,7 @@ end`); err != nil {
 	e.globals.RawSetString("cjson", openCjson(L))
 	e.globals.RawSetString("bit", openBit(L))
 	e.globals.RawSetString("cmsgpack", openCmsgpack(L))
+	e.globals.RawSetString("struct", openStruct(L))
 	e.globals.RawSetString("redis", e.openRedis())
 	e.handler = L.NewFunction(e.errorHandler)
 

@@ -92,3 +92,47 @@ func plainValue(b []byte) (int, bool) {
 }
 
 func itoa(n int64) string { return string(resp.AppendDouble(nil, float64(n))) }
+
+// FuzzLibraryParsers feeds arbitrary bytes to the libraries that parse
+// (cjson.decode, cmsgpack.unpack, struct.unpack with the input as format
+// and as data) and to the compiler: every outcome must be a reply, never a
+// panic or a hang.
+func FuzzLibraryParsers(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2,{"b":null}]}`, "\x93\x01\x02\xa1x", "\xdc\xff\xff", ">i4", "!8 d c0", "\"\\ud83d\\ude00\"",
+		"return 1", "local t = {} for i = 1, 10 do t[i] = i end return t"} {
+		f.Add([]byte(s))
+	}
+	e := New()
+	defer e.Close()
+	e.MaxHeapGrowth = 64 << 20
+	h := &fakeHost{}
+	scripts := []string{
+		"return {pcall(cjson.decode, ARGV[1])}",
+		"return {pcall(cmsgpack.unpack, ARGV[1])}",
+		"return {pcall(struct.unpack, ARGV[1], 'abcdefghijklmnopqrstuvwxyz0123456789')}",
+		"return {pcall(struct.unpack, 'bhilBHILc3sfd', ARGV[1])}",
+		"return {pcall(struct.pack, ARGV[1], 1, 2, 3, 'x', 'y')}",
+		"return {pcall(cjson.encode, cjson.decode(ARGV[1]))}",
+		"return {pcall(loadstring, ARGV[1])}",
+	}
+	var shas []string
+	for _, s := range scripts {
+		sha, msg := e.Load(s)
+		if msg != "" {
+			f.Fatal(msg)
+		}
+		shas = append(shas, sha)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, sha := range shas {
+			w := resp.Writer{Proto: 2}
+			e.Run(sha, nil, [][]byte{b}, h, &w)
+			if len(w.B) == 0 {
+				t.Fatal("no reply")
+			}
+		}
+		if _, msg := e.Load(string(b)); msg == "" {
+			e.Flush()
+		}
+	})
+}
