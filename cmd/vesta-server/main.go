@@ -17,16 +17,19 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 
 	"github.com/vestadb/vesta/internal/config"
 	"github.com/vestadb/vesta/internal/server"
+	"github.com/vestadb/vesta/internal/supervise"
 )
 
 func main() { os.Exit(run()) }
 
 func run() int {
-	cfg, err := config.ParseArgs(os.Args[1:], os.Stdin)
+	stdin := &teeReader{r: os.Stdin}
+	cfg, err := config.ParseArgs(os.Args[1:], stdin)
 	switch {
 	case errors.Is(err, config.ErrVersion):
 		fmt.Printf("Vesta server v=%s redis_compat=%s go=%s bits=64\n", server.VestaVersion, server.Version, runtime.Version())
@@ -37,6 +40,22 @@ func run() int {
 	case err != nil:
 		fmt.Fprint(os.Stderr, config.FatalReport(err, server.VestaVersion))
 		return 1
+	}
+
+	sup, supWarning := supervise.Detect(cfg.Supervised, os.Getenv)
+	// As in Redis, a supervised server stays in the foreground whatever
+	// daemonize says.
+	background := cfg.Daemonize && !sup.Active()
+	var started *os.File // the daemonized child's line to its parent
+	if background {
+		if os.Getenv(daemonEnv) == "" {
+			return daemonize(stdin.data)
+		}
+		os.Unsetenv(daemonEnv)
+		started = childReportPipe()
+		if cfg.PidFile == "" {
+			cfg.PidFile = defaultPidFile // as Redis writes /var/run/redis.pid
+		}
 	}
 
 	var out io.Writer = os.Stdout
@@ -70,6 +89,32 @@ func run() int {
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
 	srv.HandleSignals(sigs)
 	logger.Info("Vesta is starting", "version", server.VestaVersion, "redis_compat", server.Version, "pid", os.Getpid())
+	logIneffective(logger, cfg)
+	switch {
+	case supWarning != "":
+		logger.Warn(supWarning)
+	case sup.Mode == supervise.Systemd:
+		logger.Info("Supervised by systemd. Please make sure you set appropriate values for TimeoutStartSec and TimeoutStopSec in your service unit.")
+	case sup.Mode == supervise.Upstart:
+		logger.Info("Supervised by upstart, will stop to signal readiness.")
+	}
+	srv.SetHooks(server.Hooks{
+		Loading: func() {
+			if err := sup.Status("Vesta is loading..."); err != nil {
+				logger.Warn("Could not notify the service manager", "err", err)
+			}
+		},
+		Ready: func() {
+			if err := sup.Ready("Ready to accept connections"); err != nil {
+				logger.Warn("Could not notify the service manager", "err", err)
+			}
+		},
+		Stopping: func() {
+			if err := sup.Stopping(); err != nil {
+				logger.Warn("Could not notify the service manager", "err", err)
+			}
+		},
+	})
 	if err := srv.Listen(); err != nil {
 		logger.Error("Failed listening", "err", err)
 		return 1
@@ -78,10 +123,37 @@ func run() int {
 		logger.Warn("Failed to write the pid file", "err", err)
 	}
 	defer srv.RemovePidFile()
+	if started != nil {
+		// The parent waits for this line to exit 0; a child that dies
+		// before it makes the parent exit 1.
+		fmt.Fprintf(started, "started %d\n", os.Getpid())
+		started.Close()
+	}
 
 	if err := srv.Run(context.Background()); err != nil {
 		logger.Error("Server stopped with an error", "err", err)
 		return 1
 	}
 	return 0
+}
+
+// logIneffective logs, once at startup and at notice level, the Redis
+// parameters the configuration set that mean nothing in Vesta: one line
+// naming them all, and one line with the reason for each value that differs
+// from Redis's default.
+func logIneffective(logger *slog.Logger, cfg *config.Config) {
+	list := cfg.Ineffective()
+	if len(list) == 0 {
+		return
+	}
+	names := make([]string, len(list))
+	for i, d := range list {
+		names[i] = d.Name
+	}
+	logger.Info("Redis parameters accepted without effect in Vesta (see docs/COMPATIBILITY.md): " + strings.Join(names, ", "))
+	for _, d := range list {
+		if d.Value != d.Default {
+			logger.Info(fmt.Sprintf("%s %q has no effect in Vesta: %s", d.Name, d.Value, d.Why))
+		}
+	}
 }

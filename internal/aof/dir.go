@@ -199,6 +199,44 @@ func (d *Dir) NewIncr() (vfs.File, string, int64, error) {
 	return f, inc.Name, 0, nil
 }
 
+// InstallBase installs the result of a rewrite. It renames the new base file
+// tmp (written and fsynced by the caller, in the server's dir) into the
+// directory as the next base and fsyncs the directory and its parent; when
+// tempIncr is not empty (AOF being switched on), it renames that file, which
+// holds the writes made during the rewrite, into the first incr file and
+// fsyncs the directory again; then it persists a manifest in which the old
+// base and every incr file (but the last, when keepLastIncr) are history.
+// It returns the name of the new base. Until the manifest is durable the
+// previous one describes everything, so a crash at any step is safe; on
+// error d.M is unchanged.
+func (d *Dir) InstallBase(tmp string, rdb, keepLastIncr bool, tempIncr string) (string, error) {
+	m := d.M.Clone()
+	base := m.InstallBase(d.Prefix, rdb, keepLastIncr)
+	if err := d.FS.Rename(tmp, d.File(base.Name)); err != nil {
+		return "", fmt.Errorf("aof: renaming the new base into place: %w", err)
+	}
+	if err := d.FS.SyncDir(d.Path()); err != nil {
+		return "", err
+	}
+	if err := d.FS.SyncDir(d.Root); err != nil {
+		return "", err
+	}
+	if tempIncr != "" {
+		inc := m.NewIncr(d.Prefix)
+		if err := d.FS.Rename(d.File(tempIncr), d.File(inc.Name)); err != nil {
+			return "", fmt.Errorf("aof: renaming the temporary incr file: %w", err)
+		}
+		if err := d.FS.SyncDir(d.Path()); err != nil {
+			return "", err
+		}
+	}
+	if err := manifest.Save(d.FS, d.Path(), d.Prefix, m); err != nil {
+		return "", err
+	}
+	d.M = m
+	return base.Name, nil
+}
+
 // DeleteHistory removes the history files and the manifest lines naming
 // them. A file that is already gone is fine.
 func (d *Dir) DeleteHistory() error {

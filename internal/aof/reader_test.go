@@ -9,7 +9,7 @@ import (
 	"testing/iotest"
 )
 
-func cmds(t *testing.T, data string, oneByte bool) ([]string, error, *Reader) {
+func cmds(t *testing.T, data string, oneByte bool) ([]string, *Reader, error) {
 	t.Helper()
 	var src io.Reader = strings.NewReader(data)
 	if oneByte {
@@ -21,9 +21,9 @@ func cmds(t *testing.T, data string, oneByte bool) ([]string, error, *Reader) {
 		args, err := r.Next()
 		if err != nil {
 			if err == io.EOF {
-				return out, nil, r
+				return out, r, nil
 			}
-			return out, err, r
+			return out, r, err
 		}
 		parts := make([]string, len(args))
 		for i, a := range args {
@@ -66,7 +66,7 @@ func TestReader(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for _, one := range []bool{false, true} {
-			got, err, _ := cmds(t, tt.in, one)
+			got, _, err := cmds(t, tt.in, one)
 			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
 				t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
 			}
@@ -93,7 +93,7 @@ func TestReaderEveryCut(t *testing.T) {
 		bounds = append(bounds, len(log))
 	}
 	for cut := 0; cut <= len(log); cut++ {
-		got, err, _ := cmds(t, log[:cut], false)
+		got, _, err := cmds(t, log[:cut], false)
 		whole := 0
 		for _, b := range bounds {
 			if b <= cut {

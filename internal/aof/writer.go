@@ -491,6 +491,16 @@ func (w *Writer) Close() error {
 	return err
 }
 
+// Sync writes and fdatasyncs everything appended so far, whatever the
+// policy. A rewrite calls it under the server lock before it lists a new
+// incr file in the manifest, so that a failure leaves the current file the
+// last one listed.
+func (w *Writer) Sync() error {
+	w.ioMu.Lock()
+	defer w.unlockIO()
+	return w.flushLocked(true)
+}
+
 // Switch writes and syncs what is buffered to the current file and makes f
 // the file further commands go to (a new incr file at a rewrite). It
 // returns the old file, which the caller closes. The next command starts

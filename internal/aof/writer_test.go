@@ -40,7 +40,7 @@ func readAll(t *testing.T, fs vfs.FS) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err, _ := cmds(t, string(data), false)
+	got, _, err := cmds(t, string(data), false)
 	if err != nil {
 		t.Fatalf("the AOF does not parse: %v", err)
 	}

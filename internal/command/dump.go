@@ -7,6 +7,8 @@ import (
 	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/persist"
 	"github.com/vestadb/vesta/internal/rdb"
+	"github.com/vestadb/vesta/internal/types/hash"
+	"github.com/vestadb/vesta/internal/types/zset"
 )
 
 // DUMP key and RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s]
@@ -232,4 +234,23 @@ func lruMinusIdle(clock uint32, idle int64) uint32 {
 		lru += clockMax
 	}
 	return uint32(lru) & clockMax
+}
+
+// LoadRDBObject returns the loader of collection values (RDB files, AOF
+// bases, RESTORE) with the encoding thresholds *l holds when it runs.
+func LoadRDBObject(l *Limits) persist.ObjectLoader {
+	return func(k *rdb.Key) (keyspace.Object, error) {
+		return persist.DecodeObject(k, persist.Limits{
+			Hash:                hash.Limits{MaxEntries: l.HashMaxListpackEntries, MaxValue: l.HashMaxListpackValue},
+			SetMaxIntsetEntries: l.SetMaxIntsetEntries,
+			ListFill:            l.ListMaxListpackSize,
+			ListCompressDepth:   l.ListCompressDepth,
+			ZSet:                zsetLimits(l),
+		})
+	}
+}
+
+// zsetLimits are the sorted-set encoding thresholds of l.
+func zsetLimits(l *Limits) zset.Limits {
+	return zset.Limits{MaxListpackEntries: l.ZSetMaxListpackEntries, MaxListpackValue: l.ZSetMaxListpackValue}
 }

@@ -337,7 +337,7 @@ func cmdAppend(c *Ctx) {
 		return
 	}
 	if e == nil {
-		e = c.DB.AddString(key, add)
+		c.DB.AddString(key, add)
 		c.Changed(key)
 		c.W.Int(int64(len(add)))
 		return

@@ -109,10 +109,7 @@ func ParseArgs(args []string, stdin io.Reader) (*Config, error) {
 		sources = append(sources, "(command line)")
 	}
 
-	if err := c.loadText(text.String(), strings.Join(sources, " + ")); err != nil {
-		return nil, err
-	}
-	if err := c.checkLoaded(); err != nil {
+	if err := c.loadAll(text.String(), strings.Join(sources, " + ")); err != nil {
 		return nil, err
 	}
 	return c, nil

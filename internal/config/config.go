@@ -33,12 +33,30 @@ type Config struct {
 	// (tcp-keepalive). Default 300.
 	TCPKeepAlive int
 
+	// UnixSocket is the path of a Unix domain socket to listen on besides
+	// TCP, "" for none (unixsocket, immutable). Clients on it count as
+	// local for protected mode. Default "".
+	UnixSocket string
+	// UnixSocketPerm is the permission bits given to the Unix socket, 0 to
+	// leave them to the umask (unixsocketperm, octal, 0..777, immutable).
+	// Default 0.
+	UnixSocketPerm uint32
+
 	// # GENERAL
 
-	// Daemonize is always false (daemonize, immutable): Vesta runs in the
-	// foreground and leaves detaching to the service manager, so "yes" is
-	// refused. Default no.
+	// Daemonize runs the server in the background (daemonize, immutable):
+	// vesta-server re-executes itself detached, in a new session with its
+	// standard streams on /dev/null, writes the pidfile (/var/run/vesta.pid
+	// when pidfile is not set) and logs to the logfile (nowhere when it is
+	// not set). Ignored when a service manager supervises the server.
+	// Default no.
 	Daemonize bool
+	// Supervised is how the server tells a service manager it is ready
+	// (supervised: upstart, systemd, auto, no; immutable). systemd sends
+	// READY=1 and STATUS lines to $NOTIFY_SOCKET; upstart stops the process
+	// with SIGSTOP once ready; auto picks systemd when NOTIFY_SOCKET is set
+	// and upstart when UPSTART_JOB is. Default no.
+	Supervised SupervisedMode
 	// PidFile is where the process id is written at startup, "" for no file
 	// (pidfile, immutable). Default "".
 	PidFile string
@@ -65,6 +83,10 @@ type Config struct {
 	// ActiveExpireEffort trades CPU for memory in the active expiry cycle
 	// (active-expire-effort, 1..10). Default 1.
 	ActiveExpireEffort int
+	// ActiveRehashing spends part of every background tick moving buckets
+	// of a growing or shrinking keyspace table, instead of only moving them
+	// as keys are touched (activerehashing). Default yes.
+	ActiveRehashing bool
 	// WatchdogPeriod, in milliseconds, makes the server log every
 	// goroutine's stack when one command (or other work) holds the server
 	// lock longer than that (watchdog-period, hidden; 0 = off). Default 0.
@@ -246,6 +268,14 @@ type Config struct {
 	// uncompressed, 0 for no compression (list-compress-depth). Default 0.
 	ListCompressDepth int
 
+	// stored holds the values of the directives that have no field of
+	// their own (Redis parameters Vesta accepts without acting on them), in
+	// CONFIG GET form, by canonical name.
+	stored map[string]string
+	// ignoredSet lists the Ignored directives the loaded configuration
+	// text set, for [Config.Ineffective].
+	ignoredSet []string
+
 	// path is the absolute path of the configuration file, "" when the
 	// server was started without one.
 	path string
@@ -280,8 +310,12 @@ func Default() *Config {
 
 // clone returns a copy of c that shares nothing mutable with it. Setters
 // always replace slices rather than writing into them, so copying the slice
-// headers is enough.
+// headers is enough; the map of stored values is copied.
 func (c *Config) clone() *Config {
 	cp := *c
+	cp.stored = make(map[string]string, len(c.stored))
+	for k, v := range c.stored {
+		cp.stored[k] = v
+	}
 	return &cp
 }

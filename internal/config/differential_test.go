@@ -25,9 +25,22 @@ func TestDefaultsMatchRedis(t *testing.T) {
 	for i := 0; i+1 < len(all); i += 2 {
 		real[all[i].(string)] = all[i+1].(string)
 	}
-	// The hidden directive is not in CONFIG GET *; ask for it by name.
-	if r, ok := rr.do(t, "CONFIG", "GET", "rdb-key-save-delay").([]any); ok && len(r) == 2 {
-		real["rdb-key-save-delay"] = r[1].(string)
+	if len(real) != 192 {
+		t.Errorf("Redis listed %d parameters, expected 7.0.15's 192", len(real))
+	}
+	// Hidden directives are not in CONFIG GET *; ask for them by name.
+	for i := range directives {
+		if d := &directives[i]; d.Flags&Hidden != 0 {
+			if r, ok := rr.do(t, "CONFIG", "GET", d.Name).([]any); ok && len(r) == 2 {
+				real[d.Name] = r[1].(string)
+			}
+		}
+	}
+	// Every name Redis lists is known here.
+	for name := range real {
+		if _, ok := lookup(name); !ok {
+			t.Errorf("%s: Redis has it, Vesta does not", name)
+		}
 	}
 	// What the test server had to change, and what Vesta changes on
 	// purpose; each is checked on its own below.
@@ -89,6 +102,15 @@ func TestFileErrorsMatchRedis(t *testing.T) {
 		"hash-max-ziplist-entries x", "zset-max-ziplist-value -1", "list-max-ziplist-entries 5 6",
 		"requirepass", "requirepass a b", "tcp-backlog -1", "rdbchecksum 1", "lazyfree-lazy-expire on",
 		"rdb-key-save-delay x", "appendonly ja",
+		// Parameters only the file and command line can set.
+		"io-threads 0", "io-threads 129", "io-threads-do-reads x", "unixsocketperm 1000", "unixsocketperm x",
+		"unixsocketperm -1", "unixsocketperm 8", "supervised x", "socket-mark-id -1", "socket-mark-id 4294967296",
+		"cluster-port 65536", "cluster-enabled x", "syslog-facility x", "syslog-enabled x", "replicaof a",
+		"replicaof a b", "replicaof a 70000", "replicaof a -1", "replicaof a b c", "always-show-logo x",
+		"set-proc-title x", "disable-thp x", "aclfile", "enable-module-command x", "tcp-backlog x",
+		"daemonize x", "oom-score-adj-values 1 2", "oom-score-adj-values 1 2 3000",
+		"latency-tracking-info-percentiles x", "notify-keyspace-events Z", "maxmemory-clients 200%",
+		"proc-title-template \"{x}\"", "cluster-announce-hostname a/b",
 	}
 	dir := t.TempDir()
 	for i, line := range lines {

@@ -65,6 +65,11 @@ type Directive struct {
 	Values []string
 	// Default is the built-in value in configuration-file syntax.
 	Default string
+	// Status says whether Vesta acts on the directive.
+	Status Status
+	// Note is, for an Ignored directive, why it means nothing in Vesta;
+	// for an Unbuilt one, the missing feature it belongs to.
+	Note string
 
 	// get formats the current value exactly as Redis's CONFIG GET does.
 	get func(c *Config) string

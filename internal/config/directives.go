@@ -2,6 +2,7 @@ package config
 
 import (
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -14,10 +15,14 @@ const (
 	mb      = 1 << 20
 )
 
-// directives is the table of every directive Vesta knows, grouped as in
-// vesta.conf. Bounds, flags and defaults are those of Redis 7.0.15 unless a
-// field comment in [Config] says otherwise.
-var directives = []Directive{
+// directives is the table of every directive Vesta knows: those it
+// implements, grouped as in vesta.conf, then the Redis parameters it accepts
+// without acting on them. Bounds, flags and defaults are those of Redis
+// 7.0.15 unless a field comment in [Config] says otherwise.
+var directives = group(coreDirectives, redisOnlyDirectives)
+
+// coreDirectives are the directives Vesta implements.
+var coreDirectives = []Directive{
 	// NETWORK
 	bindDirective(),
 	boolDirective("protected-mode", 0, true, func(c *Config) *bool { return &c.ProtectedMode }),
@@ -25,9 +30,12 @@ var directives = []Directive{
 	intDirective("tcp-backlog", "", Immutable, 0, intMax, 511, func(c *Config) *int { return &c.TCPBacklog }),
 	intDirective("timeout", "", 0, 0, intMax, 0, func(c *Config) *int { return &c.Timeout }),
 	intDirective("tcp-keepalive", "", 0, 0, intMax, 300, func(c *Config) *int { return &c.TCPKeepAlive }),
+	stringDirective("unixsocket", Immutable, "", true, nil, func(c *Config) *string { return &c.UnixSocket }),
+	unixSocketPermDirective(),
 
 	// GENERAL
-	daemonizeDirective(),
+	boolDirective("daemonize", Immutable, false, func(c *Config) *bool { return &c.Daemonize }),
+	enumDirective("supervised", Immutable, supervisedNames, SupervisedNo, func(c *Config) *SupervisedMode { return &c.Supervised }),
 	stringDirective("pidfile", Immutable, "", true, nil, func(c *Config) *string { return &c.PidFile }),
 	enumDirective("loglevel", 0, logLevelNames, LogNotice, func(c *Config) *LogLevel { return &c.LogLevel }),
 	stringDirective("logfile", Immutable, "", false, nil, func(c *Config) *string { return &c.LogFile }),
@@ -37,6 +45,7 @@ var directives = []Directive{
 	hzDirective(),
 	boolDirective("dynamic-hz", 0, true, func(c *Config) *bool { return &c.DynamicHZ }),
 	intDirective("active-expire-effort", "", 0, 1, 10, 1, func(c *Config) *int { return &c.ActiveExpireEffort }),
+	boolDirective("activerehashing", 0, true, func(c *Config) *bool { return &c.ActiveRehashing }),
 	intDirective("watchdog-period", "", Hidden, 0, intMax, 0, func(c *Config) *int { return &c.WatchdogPeriod }),
 	shutdownDirective("shutdown-on-sigterm", func(c *Config) *ShutdownFlags { return &c.ShutdownOnSigterm }),
 	shutdownDirective("shutdown-on-sigint", func(c *Config) *ShutdownFlags { return &c.ShutdownOnSigint }),
@@ -119,19 +128,6 @@ var deprecatedDirectives = map[string]bool{
 	"lua-replicate-commands":   true,
 }
 
-// daemonizeDirective is a yes/no directive that only accepts no.
-func daemonizeDirective() Directive {
-	d := boolDirective("daemonize", Immutable, false, func(c *Config) *bool { return &c.Daemonize })
-	set := d.set
-	d.set = func(c *Config, args []string) error {
-		if strings.EqualFold(args[0], "yes") {
-			return reason("daemonize yes is not supported: Vesta runs in the foreground, use a service manager to detach it")
-		}
-		return set(c, args)
-	}
-	return d
-}
-
 // hzDirective accepts any non-negative rate but clamps it to 1..500, as
 // Redis does after loading and on CONFIG SET.
 func hzDirective() Directive {
@@ -145,6 +141,42 @@ func hzDirective() Directive {
 		return nil
 	}
 	return d
+}
+
+// unixSocketPermDirective is unixsocketperm: permission bits in octal,
+// parsed like C's strtoll(s, &end, 8) and shown in octal.
+func unixSocketPermDirective() Directive {
+	const hi = 0o777
+	return Directive{
+		Name: "unixsocketperm", Kind: KindInt, Flags: Immutable, Min: 0, Max: hi, Default: "0",
+		get: func(c *Config) string { return strconv.FormatUint(uint64(c.UnixSocketPerm), 8) },
+		set: func(c *Config, args []string) error {
+			v, ok := parseCOctal(args[0])
+			if !ok {
+				return reason("argument couldn't be parsed as an octal number")
+			}
+			if uint64(v) > hi {
+				return reason("argument must be between 0 and 777 inclusive")
+			}
+			c.UnixSocketPerm = uint32(v)
+			return nil
+		},
+		rewrite: rewritePlain,
+	}
+}
+
+// parseCOctal is strtoll(s, &end, 8) with a check that all of s was used
+// and nothing overflowed; like strtoll, "" is 0.
+func parseCOctal(s string) (int64, bool) {
+	t := strings.TrimLeft(s, " \t\n\v\f\r")
+	if t == "" {
+		return 0, s == ""
+	}
+	v, err := strconv.ParseInt(t, 8, 64)
+	if err != nil {
+		return 0, false
+	}
+	return v, true
 }
 
 func validDBFilename(v string) error {

@@ -38,9 +38,24 @@
 // stdin, and "--name value..." options turned into extra lines after the
 // file, so they override it.
 //
+// # Redis's parameters
+//
+// The table holds every parameter of Redis 7.0.15 (the 192 names of CONFIG
+// GET *, aliases included, and the hidden ones). Each row has a [Status]:
+// Implemented rows have a field in [Config] and take effect; Ignored rows
+// (jemalloc, fork children, CPU pinning, I/O threads, ...) accept every value
+// Redis accepts and keep it for CONFIG GET, and [Config.Ineffective] lists
+// those a configuration set so that the server can log them; Unbuilt rows
+// (replication, cluster, TLS, ACL, eviction, ...) check values as Redis does
+// but refuse anything but the default with an error naming the missing
+// feature. Rows without a field keep their value, in CONFIG GET form, in a
+// map inside Config (see directives_redis.go and stored.go).
+//
 // # Errors
 //
-// A bad line stops loading with a [*ParseError]; its Err text is Redis's
+// A bad line is recorded in a [*ParseError] and loading goes on, so that
+// every bad line is reported at once ([ParseErrors] when there are
+// several; errors.As with a *ParseError finds the first). Its Err text is Redis's
 // reason (for example "argument couldn't be parsed into an integer"), and
 // [ParseError.Report] prints Redis's block:
 //
@@ -80,7 +95,9 @@
 // # Deliberate differences from Redis 7.0.15
 //
 //   - bind defaults to "127.0.0.1 -::1" (loopback) instead of "* -::*".
-//   - daemonize yes is refused: Vesta runs in the foreground.
+//   - daemonize yes without a pidfile writes /var/run/vesta.pid (Redis:
+//     /var/run/redis.pid), and the parent exits only once the background
+//     server listens, with status 1 if it died first.
 //   - loglevel also accepts "nothing" (Redis 7.2), so its error lists five
 //     words.
 //   - CONFIG REWRITE rewrites alias lines in place under the canonical name;
@@ -88,7 +105,10 @@
 //     Rewrite also fsyncs the directory after the rename, and keeps the
 //     old file's permission bits instead of applying the umask.
 //   - Include files nest at most 16 deep (Redis recurses until it crashes).
-//   - Directives outside Vesta's list (maxmemory, replication, cluster, TLS,
-//     modules, rename-command, user, ...) are "Bad directive" errors rather
-//     than silently stored settings.
+//   - Redis stops at the first bad line; Vesta reports them all.
+//   - Parameters of missing features refuse non-default values (see
+//     above); loadmodule, user, rename-command and sentinel lines are
+//     refused with the feature named.
+//   - activedefrag yes is accepted without effect (Debian's Redis, built
+//     without a defragmenting jemalloc, refuses it).
 package config

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // These errors can be returned while reading a configuration (Parse, Load,
@@ -21,6 +22,9 @@ var (
 	// ErrIncludeDepth is returned when include files nest too deeply,
 	// which also catches a file that includes itself.
 	ErrIncludeDepth = errors.New("config: include nesting too deep")
+	// ErrUnsupported is a Redis directive for a feature Vesta lacks
+	// (loadmodule, user, rename-command, sentinel).
+	ErrUnsupported = errors.New("config: unsupported directive")
 	// ErrLogFile is returned when logfile names a file that cannot be
 	// opened for appending.
 	ErrLogFile = errors.New("config: can't open the log file")
@@ -137,6 +141,49 @@ func (e *ParseError) Report(version string) string {
 	return string(b)
 }
 
+// ParseErrors reports several bad lines of one configuration, in the order
+// read. Loading reports every bad line at once rather than stopping at the
+// first, so that a configuration can be fixed in one pass.
+type ParseErrors []*ParseError
+
+func (e ParseErrors) Error() string {
+	parts := make([]string, len(e))
+	for i, pe := range e {
+		parts[i] = pe.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Unwrap gives each *ParseError to errors.Is and errors.As; errors.As with a
+// *ParseError target finds the first.
+func (e ParseErrors) Unwrap() []error {
+	out := make([]error, len(e))
+	for i, pe := range e {
+		out[i] = pe
+	}
+	return out
+}
+
+// Report prints Redis's fatal block once, then the file, line and reason of
+// each bad line, then the list of them all as file:line.
+func (e ParseErrors) Report(version string) string {
+	b := []byte("\n*** FATAL CONFIG FILE ERROR (Vesta " + version + ") ***\n")
+	var where []string
+	for _, pe := range e {
+		r := pe.Report(version)
+		b = append(b, r[strings.Index(r, "***\n")+4:]...)
+		if pe.Line > 0 {
+			src := pe.Source
+			if src == "" {
+				src = "configuration"
+			}
+			where = append(where, src+":"+strconv.Itoa(pe.Line))
+		}
+	}
+	b = append(b, fmt.Sprintf("%d errors in the configuration, at %s\n", len(e), strings.Join(where, ", "))...)
+	return string(b)
+}
+
 // FileError reports a configuration file (or stdin) that could not be read.
 type FileError struct {
 	Path string
@@ -159,6 +206,10 @@ func (e *FileError) Report() string {
 // reports a configuration failure, for the binary to print before exiting
 // with status 1.
 func FatalReport(err error, version string) string {
+	var pes ParseErrors
+	if errors.As(err, &pes) {
+		return pes.Report(version)
+	}
 	var pe *ParseError
 	if errors.As(err, &pe) {
 		return pe.Report(version)

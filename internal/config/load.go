@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,9 @@ type loadState struct {
 	saveSeen bool
 	// depth is the current include nesting.
 	depth int
+	// errs are the bad lines found so far: loading goes on after a bad
+	// line so that every one of them is reported at once.
+	errs []*ParseError
 }
 
 // Parse reads a configuration text on top of the built-in defaults and
@@ -25,13 +29,36 @@ type loadState struct {
 // as Redis does.
 func Parse(text, source string) (*Config, error) {
 	c := Default()
-	if err := c.loadText(text, source); err != nil {
-		return nil, err
-	}
-	if err := c.checkLoaded(); err != nil {
+	if err := c.loadAll(text, source); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// loadAll loads a whole configuration text and runs the final checks,
+// returning every bad line at once: a *ParseError for one, ParseErrors for
+// several. An unreadable include stops loading with a *FileError.
+func (c *Config) loadAll(text, source string) error {
+	c.load = &loadState{}
+	defer func() { c.load = nil }()
+	if err := c.loadText(text, source); err != nil {
+		return err
+	}
+	if err := c.checkLoaded(); err != nil {
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			c.load.errs = append(c.load.errs, pe)
+		} else {
+			return err
+		}
+	}
+	switch len(c.load.errs) {
+	case 0:
+		return nil
+	case 1:
+		return c.load.errs[0]
+	}
+	return ParseErrors(c.load.errs)
 }
 
 // Load reads the configuration file at path on top of the built-in defaults.
@@ -40,25 +67,23 @@ func Load(path string) (*Config, error) {
 	return ParseArgs([]string{path}, nil)
 }
 
-// loadText applies every line of text to c, in order, stopping at the first
-// bad line. It mirrors Redis's loadServerConfigFromString.
+// loadText applies every line of text to c, in order. It mirrors Redis's
+// loadServerConfigFromString, except that a bad line is recorded in c.load
+// and loading goes on, so that all of them are reported together. Only an
+// include that cannot be read stops it, with a *FileError.
 func (c *Config) loadText(text, source string) error {
-	top := c.load == nil
-	if top {
-		c.load = &loadState{}
-		defer func() { c.load = nil }()
-	}
 	for i, raw := range strings.Split(text, "\n") {
 		line := strings.Trim(raw, " \t\r\n")
 		if line == "" || line[0] == '#' {
 			continue
 		}
-		fail := func(err error) error {
-			return &ParseError{Source: source, Line: i + 1, Text: line, Err: err}
+		fail := func(err error) {
+			c.load.errs = append(c.load.errs, &ParseError{Source: source, Line: i + 1, Text: line, Err: err})
 		}
 		args, err := SplitArgs(line)
 		if err != nil {
-			return fail(&reasonError{"Unbalanced quotes in configuration line", ErrUnbalancedQuotes})
+			fail(&reasonError{"Unbalanced quotes in configuration line", ErrUnbalancedQuotes})
+			continue
 		}
 		if len(args) == 0 {
 			continue
@@ -66,11 +91,14 @@ func (c *Config) loadText(text, source string) error {
 		name := strings.ToLower(args[0])
 		if d, ok := lookup(name); ok {
 			if d.Flags&MultiArg == 0 && len(args) != 2 {
-				return fail(&reasonError{"wrong number of arguments", ErrWrongArgCount})
+				fail(&reasonError{"wrong number of arguments", ErrWrongArgCount})
+				continue
 			}
 			if err := d.set(c, args[1:]); err != nil {
-				return fail(err)
+				fail(err)
+				continue
 			}
+			c.noteIgnored(d)
 			continue
 		}
 		switch {
@@ -80,8 +108,16 @@ func (c *Config) loadText(text, source string) error {
 			if err := c.include(args[1]); err != nil {
 				return err
 			}
+		case name == "loadmodule" && len(args) >= 2:
+			fail(&reasonError{"modules are not available in Vesta: it cannot load Redis modules", ErrUnsupported})
+		case name == "user" && len(args) >= 2:
+			fail(&reasonError{"ACL is not available in Vesta yet: use requirepass for the default user", ErrUnsupported})
+		case name == "rename-command" && len(args) == 3:
+			fail(&reasonError{"rename-command is not available in Vesta yet", ErrUnsupported})
+		case name == "sentinel":
+			fail(&reasonError{"Sentinel mode is not available in Vesta", ErrUnsupported})
 		default:
-			return fail(&reasonError{"Bad directive or wrong number of arguments", ErrBadDirective})
+			fail(&reasonError{"Bad directive or wrong number of arguments", ErrBadDirective})
 		}
 	}
 	return nil

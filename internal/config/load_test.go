@@ -30,7 +30,6 @@ func TestParseErrors(t *testing.T) {
 		{"port '7790'x", 1, "Unbalanced quotes in configuration line", ErrUnbalancedQuotes},
 		{"protected-mode maybe", 1, "argument must be 'yes' or 'no'", ErrInvalidValue},
 		{"daemonize maybe", 1, "argument must be 'yes' or 'no'", ErrInvalidValue},
-		{"daemonize yes", 1, "daemonize yes is not supported: Vesta runs in the foreground, use a service manager to detach it", ErrInvalidValue},
 		{"loglevel loud", 1, "argument(s) must be one of the following: debug, verbose, notice, warning, nothing", ErrInvalidValue},
 		{"appendfsync sometimes", 1, "argument(s) must be one of the following: everysec, always, no", ErrInvalidValue},
 		{"enable-debug-command maybe", 1, "argument(s) must be one of the following: no, yes, local", ErrInvalidValue},
@@ -268,6 +267,9 @@ func FuzzParse(f *testing.F) {
 		"requirepass \"a\\x00b\"\n# comment\n\n",
 		"maxclients 99999999999\nproto-max-bulk-len 1gb\n",
 		"port \"unbalanced\n",
+		"unixsocketperm 0777\nmaxmemory-clients 10%\nlatency-tracking-info-percentiles 50 99.9\n",
+		"proc-title-template \"{title} {{x}} }\"\noom-score-adj-values -1 0 2000\nreplicaof no one\n",
+		"notify-keyspace-events \"\"\nmaxmemory 1gb\nslaveof a 1\nsupervised auto\n",
 	} {
 		f.Add(s)
 	}

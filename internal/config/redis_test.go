@@ -37,6 +37,14 @@ func redisServer(t *testing.T) string {
 // on a free loopback port.
 func startRedis(t *testing.T) *realRedis {
 	t.Helper()
+	return startRedisFile(t, "")
+}
+
+// startRedisFile starts the reference redis-server with a configuration
+// file (none when file is ""); the test's port, bind and dir options come
+// after it and win.
+func startRedisFile(t *testing.T, file string) *realRedis {
+	t.Helper()
 	bin := redisServer(t)
 	for attempt := 0; attempt < 5; attempt++ {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -48,7 +56,11 @@ func startRedis(t *testing.T) *realRedis {
 		dir := t.TempDir()
 		// Only what a test server needs: everything else keeps Redis's
 		// built-in defaults, which TestDefaultsMatchRedis compares.
-		cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir)
+		args := []string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--dir", dir}
+		if file != "" {
+			args = append([]string{file}, args...)
+		}
+		cmd := exec.Command(bin, args...)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}

@@ -36,9 +36,10 @@ func TestGet(t *testing.T) {
 			t.Errorf("Get(%q): got %q, want %q", tc.patterns, got, tc.want)
 		}
 	}
-	all := c.Get("*")
-	if want := len(directives) + 5 - 1; len(all) != want { // five aliases, one hidden
-		t.Errorf("Get(*): got %d entries, want %d", len(all), want)
+	// CONFIG GET * of Redis 7.0.15 lists 192 names, aliases included and
+	// hidden directives left out.
+	if all := c.Get("*"); len(all) != 192 {
+		t.Errorf("Get(*): got %d entries, want Redis's 192", len(all))
 	}
 }
 

@@ -176,3 +176,19 @@ func enumName(names []string, v int) string {
 	}
 	return "unknown"
 }
+
+// SupervisedMode is how the server talks to a service manager (supervised).
+type SupervisedMode int
+
+// The supervision modes, in Redis's order.
+const (
+	SupervisedUpstart SupervisedMode = iota
+	SupervisedSystemd
+	SupervisedAuto
+	SupervisedNo
+)
+
+var supervisedNames = []string{"upstart", "systemd", "auto", "no"}
+
+// String returns the directive spelling of the mode.
+func (m SupervisedMode) String() string { return enumName(supervisedNames, int(m)) }

@@ -46,15 +46,26 @@ func TestSampleConfigIsDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Implemented directives are set; the others are shown commented out
+	// ("# name value") at their defaults, hidden ones need not appear.
 	set := make(map[string]bool)
+	shown := make(map[string]bool)
 	for _, line := range strings.Split(string(data), "\n") {
 		if f := strings.Fields(line); len(f) > 0 && !strings.HasPrefix(f[0], "#") {
 			set[strings.ToLower(f[0])] = true
+		} else if len(f) > 2 && f[0] == "#" {
+			shown[f[1]] = true
 		}
 	}
 	for i := range directives {
-		if !set[directives[i].Name] {
-			t.Errorf("vesta.conf does not set %s", directives[i].Name)
+		d := &directives[i]
+		switch {
+		case d.Status == Implemented && !set[d.Name]:
+			t.Errorf("vesta.conf does not set %s", d.Name)
+		case d.Status != Implemented && set[d.Name]:
+			t.Errorf("vesta.conf sets %s, which is %s: show it commented out", d.Name, d.Status)
+		case d.Status != Implemented && d.Flags&Hidden == 0 && !shown[d.Name]:
+			t.Errorf("vesta.conf does not show %s", d.Name)
 		}
 	}
 }

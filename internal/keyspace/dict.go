@@ -19,9 +19,6 @@ func matches(e *Entry, key []byte, h uint64) bool {
 
 const (
 	initialSize = 4
-	// forceResizeRatio lets a table grow even while resizing is discouraged
-	// (Redis's dict_force_resize_ratio).
-	forceResizeRatio = 5
 	// rehashEmptyVisits bounds the empty buckets one rehash step may skip.
 	rehashEmptyVisits = 10
 )

@@ -7,12 +7,6 @@ import (
 	"testing"
 )
 
-type strObj struct{ t Type }
-
-func (o strObj) Type() Type       { return o.t }
-func (o strObj) Encoding() string { return "test" }
-func (o strObj) Clone() Object    { return o }
-
 func TestDictModel(t *testing.T) {
 	for seed := uint64(1); seed <= 5; seed++ {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {

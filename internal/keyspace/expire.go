@@ -15,10 +15,9 @@ const (
 
 // ExpireCycle is the state of the active expiry cycle between runs.
 type ExpireCycle struct {
-	nextDB      int
-	TimedOut    bool // the last run hit its time limit
-	StalePerc   float64
-	lastElapsed time.Duration
+	nextDB    int
+	TimedOut  bool // the last run hit its time limit
+	StalePerc float64
 }
 
 // ActiveExpire runs one slow expiry cycle over up to 16 databases, spending

@@ -46,7 +46,7 @@ func TestEmpty(t *testing.T) {
 		t.Fatalf("empty listpack: Len %d First %d Last %d", lp.Len(), lp.First(), lp.Last())
 	}
 	it := lp.Iter()
-	if it.Next() || it.Next() {
+	if first, second := it.Next(), it.Next(); first || second {
 		t.Fatal("Iterator.Next on empty listpack returned true")
 	}
 	if err := listpack.Validate(lp, true, true); err != nil {
@@ -162,7 +162,7 @@ func TestShrinkToFitAndClone(t *testing.T) {
 		t.Fatalf("ShrinkToFit: cap %d len %d", cap(s), len(s))
 	}
 	c := lp.Clone()
-	c = c.Append([]byte("d"))
+	_ = c.Append([]byte("d"))
 	if got := entries(lp); !equalStrings(got, []string{"a", "b", "c"}) {
 		t.Fatalf("Clone shares memory: original now %q", got)
 	}

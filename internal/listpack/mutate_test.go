@@ -73,7 +73,7 @@ func TestDeleteReturnsNext(t *testing.T) {
 	if got := string(lp.AppendGet(nil, next)); got != "b" {
 		t.Fatalf("next after Delete(first) = %q, want b", got)
 	}
-	lp, next = lp.Delete(lp.Last())
+	_, next = lp.Delete(lp.Last())
 	if next != -1 {
 		t.Fatalf("next after Delete(last) = %d, want -1", next)
 	}

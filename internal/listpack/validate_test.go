@@ -31,9 +31,9 @@ func TestValidateCorrupt(t *testing.T) {
 		{"first string too long", func(b []byte) []byte { b[6] = 0x80 | 63; return b }, true, false, listpack.ErrBounds, false},
 		{"backlen wrong", func(b []byte) []byte { b[12] = 5; return b }, true, false, listpack.ErrBacklen, false},
 		{"count wrong", func(b []byte) []byte { b[4] = 3; return b }, true, false, listpack.ErrCount, true},
-		{"odd pairs", func(b []byte) []byte { b = build("a", "b", "c"); return b }, true, true, listpack.ErrOddPairs, true},
-		{"early terminator", func(b []byte) []byte {
-			b = build("a")
+		{"odd pairs", func([]byte) []byte { return build("a", "b", "c") }, true, true, listpack.ErrOddPairs, true},
+		{"early terminator", func([]byte) []byte {
+			b := build("a")
 			b = append(b[:len(b)-1], 0xff, 0x01, 0xff)
 			setTotal(b, len(b))
 			return b

@@ -1,6 +1,10 @@
 package manifest
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/vestadb/vesta/internal/sds"
+)
 
 // Marshal returns the manifest in Redis's format: the base, then history
 // lines, then incr lines, each "file <name> seq <seq> type <t>\n". The type
@@ -46,9 +50,6 @@ func appendLine(b []byte, f File, t Type) []byte {
 	return append(b, byte(t), '\n')
 }
 
-// isPrint is C's isprint in the C locale.
-func isPrint(c byte) bool { return c >= 0x20 && c <= 0x7e }
-
 // needsQuotes reports whether Redis would quote name (sdsneedsrepr): any
 // byte that is a backslash, a double quote, not printable, or a blank. An
 // empty name and a single quote are quoted too (see Marshal).
@@ -58,7 +59,7 @@ func needsQuotes(name string) bool {
 	}
 	for i := range len(name) {
 		c := name[i]
-		if c == '\\' || c == '"' || c == '\'' || !isPrint(c) || isSpace(c) {
+		if c == '\\' || c == '"' || c == '\'' || !sds.IsPrint(c) || isSpace(c) {
 			return true
 		}
 	}
@@ -67,30 +68,4 @@ func needsQuotes(name string) bool {
 
 // appendQuoted appends name in double quotes with C escapes, as Redis's
 // sdscatrepr does.
-func appendQuoted(b []byte, name string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := range len(name) {
-		switch c := name[i]; c {
-		case '\\', '"':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\a':
-			b = append(b, '\\', 'a')
-		case '\b':
-			b = append(b, '\\', 'b')
-		default:
-			if isPrint(c) {
-				b = append(b, c)
-			} else {
-				b = append(b, '\\', 'x', hex[c>>4], hex[c&0xf])
-			}
-		}
-	}
-	return append(b, '"')
-}
+func appendQuoted(b []byte, name string) []byte { return sds.AppendRepr(b, name) }

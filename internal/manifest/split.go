@@ -1,116 +1,25 @@
 package manifest
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/vestadb/vesta/internal/sds"
+)
 
 // errQuotes is splitArgs' only error; Parse reports it as ErrQuotes.
 var errQuotes = errors.New("unbalanced quotes")
 
 // isSpace is C's isspace in the C locale.
-func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c >= 'a':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
-}
+func isSpace(c byte) bool { return sds.IsSpace(c) }
 
 // splitArgs splits line into tokens the way Redis splits a redis-cli or
-// config line (sdssplitargs), appending them to dst. line holds no NUL
-// byte; the end of line plays the part of C's terminating NUL.
+// config line (sdssplitargs), appending them to dst.
 func splitArgs(line []byte, dst [][]byte) ([][]byte, error) {
-	at := func(i int) byte {
-		if i < len(line) {
-			return line[i]
-		}
-		return 0
+	dst, ok := sds.SplitArgs(line, dst)
+	if !ok {
+		return dst, errQuotes
 	}
-	i := 0
-	for {
-		for i < len(line) && isSpace(line[i]) {
-			i++
-		}
-		if i >= len(line) {
-			return dst, nil
-		}
-		tok := []byte{}
-		inDouble, inSingle := false, false
-		for done := false; !done; {
-			c := at(i)
-			switch {
-			case inDouble:
-				switch {
-				case c == '\\' && at(i+1) == 'x' && isHex(at(i+2)) && isHex(at(i+3)):
-					tok = append(tok, unhex(at(i+2))<<4|unhex(at(i+3)))
-					i += 3
-				case c == '\\' && at(i+1) != 0:
-					i++
-					e := at(i)
-					switch e {
-					case 'n':
-						e = '\n'
-					case 'r':
-						e = '\r'
-					case 't':
-						e = '\t'
-					case 'b':
-						e = '\b'
-					case 'a':
-						e = '\a'
-					}
-					tok = append(tok, e)
-				case c == '"':
-					if n := at(i + 1); n != 0 && !isSpace(n) {
-						return dst, errQuotes
-					}
-					done = true
-				case c == 0:
-					return dst, errQuotes
-				default:
-					tok = append(tok, c)
-				}
-			case inSingle:
-				switch {
-				case c == '\\' && at(i+1) == '\'':
-					i++
-					tok = append(tok, '\'')
-				case c == '\'':
-					if n := at(i + 1); n != 0 && !isSpace(n) {
-						return dst, errQuotes
-					}
-					done = true
-				case c == 0:
-					return dst, errQuotes
-				default:
-					tok = append(tok, c)
-				}
-			default:
-				switch c {
-				case ' ', '\n', '\r', '\t', 0:
-					done = true
-				case '"':
-					inDouble = true
-				case '\'':
-					inSingle = true
-				default:
-					tok = append(tok, c)
-				}
-			}
-			if at(i) != 0 {
-				i++
-			}
-		}
-		dst = append(dst, tok)
-	}
+	return dst, nil
 }
 
 // cstr cuts b at its first NUL byte, as C string functions see it.

@@ -7,5 +7,8 @@
 // in-memory chunk; the goroutine that owns the file takes the chunks under the
 // server lock and writes them outside it. Loading streams through rdb.Reader
 // and aof.Reader and inserts directly into the keyspace, yielding the server
-// lock periodically so that clients get -LOADING instead of waiting.
+// lock periodically so that clients get -LOADING instead of waiting; values
+// of the collection types are built by the decoders of their type packages
+// (DecodeObject dispatches by RDB type). The lifecycle around these (which
+// file, when, in the background or not) is package engine's.
 package persist

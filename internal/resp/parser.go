@@ -3,6 +3,8 @@ package resp
 import (
 	"bytes"
 	"fmt"
+
+	"github.com/vestadb/vesta/internal/sds"
 )
 
 // Limits that Redis 7.0 applies to requests (networking.c).
@@ -143,7 +145,7 @@ func (p *Parser) inline() ([][]byte, error) {
 	if len(line) > 0 && line[len(line)-1] == '\r' {
 		line = line[:len(line)-1]
 	}
-	args, ok := SplitArgs(line, p.args[:0])
+	args, ok := sds.SplitArgs(line, p.args[:0])
 	if !ok {
 		return nil, &ProtocolError{"unbalanced quotes in request"}
 	}

@@ -158,44 +158,6 @@ func TestParseInt(t *testing.T) {
 	}
 }
 
-func TestSplitArgs(t *testing.T) {
-	tests := []struct {
-		in   string
-		want []string
-		ok   bool
-	}{
-		{`a b  c`, []string{"a", "b", "c"}, true},
-		{`"a b" c`, []string{"a b", "c"}, true},
-		{`"\x41\n\t\\\"" x`, []string{"A\n\t\\\"", "x"}, true},
-		{`'it\'s' x`, []string{"it's", "x"}, true},
-		{`'a\nb'`, []string{`a\nb`}, true},
-		{`a"b c"`, []string{"ab c"}, true},
-		{`""`, []string{""}, true},
-		{`"abc`, nil, false},
-		{`"abc"d`, nil, false},
-		{`'abc`, nil, false},
-		{"a\x00b c", []string{"a"}, true},
-		{"", nil, true},
-	}
-	for _, tt := range tests {
-		got, ok := SplitArgs([]byte(tt.in), nil)
-		if ok != tt.ok {
-			t.Errorf("SplitArgs(%q) ok = %v, want %v", tt.in, ok, tt.ok)
-			continue
-		}
-		if !ok {
-			continue
-		}
-		var gs []string
-		for _, g := range got {
-			gs = append(gs, string(g))
-		}
-		if strings.Join(gs, "|") != strings.Join(tt.want, "|") || len(gs) != len(tt.want) {
-			t.Errorf("SplitArgs(%q) = %q, want %q", tt.in, gs, tt.want)
-		}
-	}
-}
-
 // FuzzParser checks that arbitrary bytes never panic or hang the parser, that
 // chunking does not change the result, and that a well-formed re-encoding of
 // what was parsed parses back to the same commands.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/config"
+	"github.com/vestadb/vesta/internal/engine"
 	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/resp"
 )
@@ -27,7 +28,8 @@ type client struct {
 	conn   net.Conn
 	addr   string
 	laddr  string
-	local  bool // connected over loopback
+	local  bool // connected over loopback or the Unix socket
+	unix   bool // connected over the Unix socket
 	parser *resp.Parser
 	w      resp.Writer
 	ctx    command.Ctx
@@ -97,6 +99,11 @@ func (s *Server) newClient(conn net.Conn) *client {
 	cl.lastActive = cl.created
 	if ta, ok := conn.RemoteAddr().(*net.TCPAddr); ok {
 		cl.local = ta.IP.IsLoopback()
+	}
+	if _, ok := conn.(*net.UnixConn); ok {
+		cl.unix, cl.local = true, true
+		cl.addr = s.unixClientAddr()
+		cl.laddr = cl.addr
 	}
 	cl.ctx.W = &cl.w
 	cl.ctx.KS = s.ks
@@ -256,7 +263,7 @@ func (cl *client) handleInput() bool {
 		moreBuffered := more && cl.parser.Buffered() > 0 && !cl.closeAfterReply
 		cl.outLimit = s.cfg.ClientOutputBufferLimit[config.ClassNormal]
 		cl.idleTimeout = time.Duration(s.cfg.Timeout) * time.Second
-		wait := s.durabilityWait()
+		wait := s.eng.DurabilityWait()
 		s.stats.errorReplies += cl.w.Errors
 		cl.w.Errors = 0
 		if !cl.async && (cl.outLimit.Hard > 0 || cl.outLimit.Soft > 0) {
@@ -295,7 +302,7 @@ func (cl *client) handleInput() bool {
 			// Write the reply it was served with, then go on with what
 			// it sent meanwhile.
 			s.mu.Lock()
-			wait := s.durabilityWait()
+			wait := s.eng.DurabilityWait()
 			if cl.async && cl.w.Len() > 0 {
 				cl.queueWait(cl.w.B, wait)
 				cl.w.Reset()
@@ -304,7 +311,7 @@ func (cl *client) handleInput() bool {
 			s.mu.Unlock()
 			if err := wait(); err != nil {
 				cl.w.Reset()
-				cl.w.Error("MISCONF Errors writing to the AOF file: " + strerror(err))
+				cl.w.Error("MISCONF Errors writing to the AOF file: " + engine.Strerror(err))
 			}
 			if !cl.flush() {
 				return false
@@ -338,7 +345,7 @@ func (cl *client) failLogged(err error) {
 			end = cl.marks[i+1].start
 		}
 		if m.logged {
-			cl.w.Error("MISCONF Errors writing to the AOF file: " + strerror(err))
+			cl.w.Error("MISCONF Errors writing to the AOF file: " + engine.Strerror(err))
 		} else {
 			cl.w.B = append(cl.w.B, old[m.start:end]...)
 		}
@@ -562,6 +569,9 @@ func (cl *client) flagsString() string {
 	if cl.closeAfterReply {
 		b.WriteByte('c')
 	}
+	if cl.unix {
+		b.WriteByte('U')
+	}
 	if cl.noEvict {
 		b.WriteByte('e')
 	}
@@ -570,3 +580,5 @@ func (cl *client) flagsString() string {
 	}
 	return b.String()
 }
+
+func noWait() error { return nil }

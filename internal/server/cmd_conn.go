@@ -3,7 +3,6 @@ package server
 import (
 	"crypto/subtle"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -494,5 +493,3 @@ func replyBulkStrings(w *resp.Writer, ss ...string) {
 		w.BulkString(x)
 	}
 }
-
-var _ = strconv.Itoa

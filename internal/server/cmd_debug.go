@@ -1,12 +1,7 @@
 package server
 
 import (
-	"bufio"
 	"fmt"
-	"os"
-
-	"github.com/vestadb/vesta/internal/persist"
-	"math"
 	"strconv"
 	"time"
 
@@ -137,8 +132,8 @@ func (s *Server) cmdDebug(c *command.Ctx) {
 	}
 }
 
-// debugReload implements DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save
-// dump.rdb, empty the dataset, load dump.rdb back.
+// debugReload implements DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE] (see
+// engine.ReloadRDB).
 func (s *Server) debugReload(c *command.Ctx) {
 	merge, noflush, nosave := false, false, false
 	for _, a := range c.Args[2:] {
@@ -154,32 +149,10 @@ func (s *Server) debugReload(c *command.Ctx) {
 			return
 		}
 	}
-	if !nosave {
-		if err := s.rdbSaveSync(); err != nil {
-			c.Error("ERR Error trying to save the RDB: " + err.Error())
-			return
-		}
-	}
-	if !noflush {
-		for _, db := range s.ks.DBs {
-			db.Flush()
-		}
-	}
-	f, err := s.fs.Open(s.rdbPath())
-	if err == nil {
-		defer f.Close()
-		st, _ := f.Stat()
-		_, err = persist.LoadRDB(bufio.NewReader(f), s.ks, persist.LoadOptions{
-			Size: st.Size(), Now: time.Now().UnixMilli(), Merge: merge,
-			IgnoreChecksum: !s.cfg.RDBChecksum, Objects: s.objectLoader(),
-		})
-	}
-	if err != nil {
-		s.log.Warn("DEBUG RELOAD failed to load the RDB", "err", err)
-		c.Error("ERR Error trying to load the RDB dump, check server logs.")
+	if err := s.eng.ReloadRDB(merge, noflush, nosave); err != nil {
+		c.Error(err.Error())
 		return
 	}
-	s.log.Info("DB reloaded by DEBUG RELOAD")
 	c.W.OK()
 }
 
@@ -187,38 +160,10 @@ func (s *Server) debugReload(c *command.Ctx) {
 // and load the AOF directory again. As in Redis, the process exits if the
 // load fails: the dataset would be incomplete.
 func (s *Server) debugLoadAOF(c *command.Ctx) {
-	if s.aof.w == nil {
-		c.W.OK()
+	if err := s.eng.ReloadAOF(); err != nil {
+		c.Error(err.Error())
 		return
 	}
-	w := s.aof.w
-	s.mu.Unlock()
-	err := w.Flush(w.Offset())
-	s.mu.Lock()
-	if err != nil {
-		c.Error("ERR Error flushing the AOF: " + err.Error())
-		return
-	}
-	for _, db := range s.ks.DBs {
-		db.Flush()
-	}
-	if err := s.stopAOF(); err != nil {
-		s.log.Warn("Closing the AOF", "err", err)
-	}
-	s.aof.dir = nil
-	s.loading, s.ks.Loading = true, true
-	err = s.loadAOF()
-	s.loading, s.ks.Loading = false, false
-	if err != nil {
-		s.log.Error("Fatal error loading the AOF file after DEBUG LOADAOF; exiting", "err", err)
-		os.Exit(1)
-	}
-	if err := s.openAOF(); err != nil {
-		s.log.Error("Fatal error reopening the AOF after DEBUG LOADAOF; exiting", "err", err)
-		os.Exit(1)
-	}
-	s.ks.Dirty = 0
-	s.log.Info("Append Only File loaded by DEBUG LOADAOF")
 	c.W.OK()
 }
 
@@ -285,5 +230,3 @@ func zsetSeq(v keyspace.ZSetValue) func(func([]byte, float64) bool) {
 func hashSeq(v keyspace.HashValue) func(func([]byte, []byte) bool) {
 	return func(yield func([]byte, []byte) bool) { v.Each(yield) }
 }
-
-var _ = math.MaxInt

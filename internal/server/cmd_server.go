@@ -4,7 +4,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/vestadb/vesta/internal/aof"
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/config"
 )
@@ -22,7 +21,6 @@ func buildTable(s *Server) *command.Table {
 	s.registerMultiCommands(t)
 	s.registerPubSubCommands(t)
 	s.registerPersistCommands(t)
-	s.registerRewriteCommands(t)
 	s.registerScriptCommands(t)
 	return t
 }
@@ -45,7 +43,7 @@ func (s *Server) registerServerCommands(t *command.Table) {
 		}
 		// A running BGSAVE would write the old data over the empty
 		// dump.rdb below: stop it, as Redis kills its child.
-		s.killBgsave()
+		s.eng.KillBgsave()
 		n := 0
 		for _, db := range s.ks.DBs {
 			s.touchWatchedDB(db, nil)
@@ -54,7 +52,7 @@ func (s *Server) registerServerCommands(t *command.Table) {
 		c.Dirty(n)
 		c.ForcePropagate()
 		if len(s.cfg.Save) > 0 {
-			_ = s.rdbSaveSync() // a failure is logged and shows in INFO
+			_ = s.eng.SaveSync() // a failure is logged and shows in INFO
 		}
 		c.W.OK()
 	})
@@ -94,7 +92,7 @@ func (s *Server) registerServerCommands(t *command.Table) {
 		c.W.BulkInt(now.Unix())
 		c.W.BulkInt(int64(now.Nanosecond() / 1000))
 	})
-	t.Define("lastsave", func(c *command.Ctx) { c.W.Int(s.lastSave) })
+	t.Define("lastsave", func(c *command.Ctx) { c.W.Int(s.eng.LastSave()) })
 	t.Define("info", s.cmdInfo)
 	t.Define("monitor", func(c *command.Ctx) {
 		cl := clientOf(c)
@@ -237,37 +235,42 @@ func (s *Server) cmdShutdown(c *command.Ctx) {
 func (s *Server) prepareShutdown(flags config.ShutdownFlags) error {
 	s.log.Info("User requested shutdown...")
 	force := flags&config.ShutdownForce != 0
-	if s.aof.rw.switchingOn && !force {
-		s.log.Warn("Writing the initial AOF, can't exit.")
-		return errors.New("the AOF is being switched on")
-	}
-	s.killBgsave()
-	if bg := s.rdb.bg; bg != nil && bg.kind == "aof" {
-		bg.aborted = true
-		bg.job.Abort()
-		_ = s.fs.Remove(bg.tmp)
-	}
-	if w := s.aof.w; w != nil {
-		s.log.Info("Calling fsync() on the AOF file.")
-		s.mu.Unlock()
-		err := w.Flush(w.Offset())
-		if err == nil && w.Policy() != aof.Always {
-			err = w.Retry()
-		}
-		s.mu.Lock()
-		if err != nil {
-			// Redis logs this and exits anyway: what was acknowledged is
-			// already as durable as the policy promised.
-			s.log.Warn("Fail to fsync the AOF file", "err", err)
-		}
-	}
 	save := (len(s.cfg.Save) > 0 && flags&config.ShutdownNoSave == 0) || flags&config.ShutdownSave != 0
-	if save {
-		s.log.Info("Saving the final RDB snapshot before exiting.")
-		if err := s.rdbSaveSync(); err != nil && !force {
-			s.log.Warn("Error trying to save the DB, can't exit.")
-			return err
+	return s.eng.Shutdown(save, force)
+}
+
+// The persistence commands are thin shells over the engine.
+func (s *Server) registerPersistCommands(t *command.Table) {
+	t.Define("save", func(c *command.Ctx) {
+		if err := s.eng.Save(); err != nil {
+			c.Error(err.Error())
+			return
 		}
+		c.W.OK()
+	})
+	t.Define("bgsave", func(c *command.Ctx) {
+		schedule := false
+		if len(c.Args) > 1 {
+			if len(c.Args) == 2 && command.EqFold(c.Args[1], "SCHEDULE") {
+				schedule = true
+			} else {
+				c.SyntaxError()
+				return
+			}
+		}
+		reply(c, func() (string, error) { return s.eng.BGSave(schedule, s.InExec(c)) })
+	})
+	t.Define("bgrewriteaof", func(c *command.Ctx) {
+		reply(c, func() (string, error) { return s.eng.BGRewriteAOF(s.InExec(c)) })
+	})
+}
+
+// reply writes the status or the error an engine call returns.
+func reply(c *command.Ctx, f func() (string, error)) {
+	status, err := f()
+	if err != nil {
+		c.Error(err.Error())
+		return
 	}
-	return nil
+	c.W.Simple(status)
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/vestadb/vesta/internal/sds"
 )
 
 // What happens when something panics (docs/ARCHITECTURE.md, "Crashes"):
@@ -94,7 +96,7 @@ func (s *Server) crash(where string, cl *client, r any) {
 				fmt.Fprintf(&b, "... %d more arguments\n", len(cl.ctx.Args)-i)
 				break
 			}
-			q := appendRepr(nil, clipArg(a))
+			q := sds.AppendRepr(nil, clipArg(a))
 			fmt.Fprintf(&b, "argv[%d]: '%s'\n", i, q)
 		}
 	}

@@ -1,11 +1,10 @@
 package server
 
 import (
-	"github.com/vestadb/vesta/internal/config"
 	"os"
 	"time"
 
-	"github.com/vestadb/vesta/internal/keyspace"
+	"github.com/vestadb/vesta/internal/config"
 )
 
 // The server's periodic work, Redis's serverCron: runs hz times a second.
@@ -55,20 +54,23 @@ func (s *Server) cron(hz int) {
 		s.stats.lastOpsCount = s.stats.commandsProcessed
 		s.stats.lastOpsTime = now
 	}
-	s.ks.Cron(rehashStepsPerTick)
+	steps := 0 // activerehashing no: buckets move only as keys are touched
+	if s.cfg.ActiveRehashing {
+		steps = rehashStepsPerTick
+	}
+	s.ks.Cron(steps)
 	s.watchdogNs.Store(int64(s.watchdogPeriod()))
-	s.saveCron()
-	s.rewriteCron()
+	s.eng.Cron()
 	secondTick := now.Sub(s.lastSecondTick) >= time.Second
 	if secondTick {
 		s.lastSecondTick = now
 	}
-	active := s.activeExp && !s.loading
+	active := s.activeExp && !s.eng.Loading()
 	effort := s.cfg.ActiveExpireEffort
 	s.mu.Unlock()
 
 	if secondTick {
-		s.aofCron()
+		s.eng.SecondCron()
 	}
 	if active {
 		// Redis's slow cycle: up to 25% (+2% per effort step) of a tick.
@@ -100,11 +102,7 @@ func (s *Server) registerConfigHooks() {
 			s.log.Warn("Failed to listen", "err", err)
 			return errString("Unable to listen on this port. Check server logs.")
 		}
-		s.lnMu.Lock()
-		old := s.listeners
-		s.listeners = lns
-		s.lnMu.Unlock()
-		for _, ln := range old {
+		for _, ln := range s.replaceTCPListeners(lns) {
 			ln.Close()
 		}
 		for _, ln := range lns {
@@ -114,17 +112,13 @@ func (s *Server) registerConfigHooks() {
 	}
 	s.cfg.OnApply("port", func(_ *config.Config) error { return relisten() })
 	s.cfg.OnApply("bind", func(_ *config.Config) error { return relisten() })
-	s.cfg.OnApply("appendonly", func(c *config.Config) error { return s.setAppendOnly(c.AppendOnly) })
+	s.cfg.OnApply("appendonly", func(c *config.Config) error { return s.eng.SetAppendOnly(c.AppendOnly) })
 	s.cfg.OnApply("appendfsync", func(c *config.Config) error {
-		if s.aof.w != nil {
-			s.aof.w.SetPolicy(aofPolicy(c.AppendFsync))
-		}
+		s.eng.SetFsyncPolicy(c.AppendFsync)
 		return nil
 	})
 	s.cfg.OnApply("aof-timestamp-enabled", func(c *config.Config) error {
-		if s.aof.w != nil {
-			s.aof.w.SetTimestamps(c.AOFTimestampEnabled)
-		}
+		s.eng.SetTimestamps(c.AOFTimestampEnabled)
 		return nil
 	})
 	s.cfg.OnApply("dir", func(c *config.Config) error {
@@ -138,5 +132,3 @@ func (s *Server) registerConfigHooks() {
 type errString string
 
 func (e errString) Error() string { return string(e) }
-
-var _ = keyspace.TypeString

@@ -7,40 +7,29 @@ import (
 
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/keyspace"
+	"github.com/vestadb/vesta/internal/sds"
+	"github.com/vestadb/vesta/internal/stream"
 )
 
-// op is one operation queued for the AOF (and, one day, replicas).
-type op struct {
-	db   int // -1: emit no SELECT before it
-	args [][]byte
-}
-
 // propagation collects what the current top-level command propagates,
-// Redis's server.also_propagate.
+// Redis's server.also_propagate, until it is appended to the stream.
 type propagation struct {
-	depth int  // nesting of call(): EXEC runs commands inside a command
-	ops   []op // queued operations
-	// emitted counts operations handed to feed.
-	emitted int64
-	// Feed receives the operations to log, in order, with one time for the
-	// whole group (so a #TS annotation never falls inside MULTI/EXEC); nil
-	// when nothing consumes them (no AOF).
-	feed func(db int, args [][]byte, now time.Time)
+	depth int         // nesting of call(): EXEC runs commands inside a command
+	ops   []stream.Op // queued operations
 }
 
 var (
-	argMULTI = []byte("MULTI")
-	argEXEC  = []byte("EXEC")
 	argDEL   = []byte("DEL")
 	argUNLNK = []byte("UNLINK")
 )
 
-// AlsoPropagate implements command.Env.
+// AlsoPropagate implements command.Env. Nothing is collected while no
+// consumer listens to the stream, nor while the dataset is loading.
 func (s *Server) AlsoPropagate(db int, args [][]byte) {
-	if s.prop.feed == nil {
+	if s.eng.Loading() || !s.stream.Active() {
 		return
 	}
-	s.prop.ops = append(s.prop.ops, op{db, cloneArgs(args)})
+	s.prop.ops = append(s.prop.ops, stream.Op{DB: db, Args: cloneArgs(args)})
 }
 
 // cloneArgs copies arguments into one allocation. An empty argument stays
@@ -64,29 +53,15 @@ func cloneArgs(args [][]byte) [][]byte {
 // Limits implements command.Env.
 func (s *Server) Limits() *command.Limits { return &s.limits }
 
-// propagatePending emits the queued operations: one alone as is, several
-// wrapped in MULTI/EXEC (with the SELECT of the first one before MULTI).
+// propagatePending appends the queued operations to the stream (several
+// are wrapped in MULTI/EXEC there).
 func (s *Server) propagatePending() {
 	ops := s.prop.ops
 	if len(ops) == 0 {
 		return
 	}
 	s.prop.ops = ops[:0]
-	s.prop.emitted += int64(len(ops))
-	feed := s.prop.feed
-	if feed == nil {
-		return
-	}
-	now := time.Now()
-	if len(ops) == 1 {
-		feed(ops[0].db, ops[0].args, now)
-		return
-	}
-	feed(ops[0].db, [][]byte{argMULTI}, now)
-	for _, o := range ops {
-		feed(o.db, o.args, now)
-	}
-	feed(-1, [][]byte{argEXEC}, now)
+	s.stream.Propagate(ops, time.Now())
 }
 
 // keyExpired is the keyspace hook for a key deleted because its TTL passed:
@@ -117,20 +92,17 @@ func (s *Server) keyModified(db *keyspace.DB, key []byte) {
 	}
 }
 
-// dbFlushed is the keyspace hook for FLUSHDB/SWAPDB of a database.
-func (s *Server) dbFlushed(db *keyspace.DB) {}
-
 // processCommand checks a request the way Redis's processCommand does and
 // executes it. Called under mu.
 func (s *Server) processCommand(cl *client, args [][]byte) {
 	s.ks.Now = s.batchNow
-	if s.aof.w != nil {
+	if s.eng.AOFOn() {
 		// Remember where this reply starts and whether the command was
 		// logged, so that a failed AOF write can turn its reply into an
 		// error (see client.handleInput).
-		emitted := s.prop.emitted
+		offset := s.stream.Offset()
 		cl.marks = append(cl.marks, replyMark{start: cl.w.Len()})
-		defer func() { cl.marks[len(cl.marks)-1].logged = s.prop.emitted != emitted }()
+		defer func() { cl.marks[len(cl.marks)-1].logged = s.stream.Offset() != offset }()
 	}
 	if cl.replyMode == replySkip {
 		cl.replyMode = replySkipThis
@@ -180,16 +152,12 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 		return
 	}
 	if spec.Has(command.Write) || spec.Name == "ping" || (spec.Name == "exec" && cl.multi.hasWrite()) {
-		if msg := s.aofMisconf(); msg != "" {
-			reject(msg)
-			return
-		}
-		if msg := s.bgsaveMisconf(); msg != "" {
+		if msg := s.eng.WriteRefusal(); msg != "" {
 			reject(msg)
 			return
 		}
 	}
-	if s.loading && !spec.Has(command.Loading) {
+	if s.eng.Loading() && !spec.Has(command.Loading) {
 		reject("LOADING Redis is loading the dataset in memory")
 		return
 	}
@@ -237,7 +205,6 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 	db := cl.db.ID
 	cl.lastCmd = spec.Name
 	dirty := s.ks.Dirty
-	start := time.Now()
 	if s.prop.depth == 0 {
 		s.executing.Store(cl)
 	}
@@ -247,7 +214,6 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 	if s.prop.depth == 0 {
 		s.executing.Store(nil)
 	}
-	_ = start
 	if pargs, ok, force := c.Propagated(); ok && (s.ks.Dirty != dirty || force) {
 		s.AlsoPropagate(db, pargs)
 	}
@@ -282,7 +248,7 @@ func (s *Server) feedMonitors(cl *client, db int, args [][]byte) {
 	b = append(b, ']')
 	for _, a := range args {
 		b = append(b, ' ')
-		b = appendRepr(b, a)
+		b = sds.AppendRepr(b, a)
 	}
 	b = append(b, "\r\n"...)
 	for m := range s.monitors {
@@ -296,32 +262,4 @@ func (s *Server) feedMonitors(cl *client, db int, args [][]byte) {
 			cl.w.Raw(b)
 		}
 	}
-}
-
-// appendRepr quotes s like Redis's sdscatrepr.
-func appendRepr(b, s []byte) []byte {
-	b = append(b, '"')
-	for _, c := range s {
-		switch c {
-		case '\\', '"':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\a':
-			b = append(b, '\\', 'a')
-		case '\b':
-			b = append(b, '\\', 'b')
-		default:
-			if c >= 0x20 && c < 0x7f {
-				b = append(b, c)
-			} else {
-				b = append(b, '\\', 'x', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
-			}
-		}
-	}
-	return append(b, '"')
 }

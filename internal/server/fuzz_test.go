@@ -24,7 +24,7 @@ func fuzzServer(fs vfs.FS) *Server {
 	cfg.Save = nil
 	cfg.AppendOnly = true
 	s := New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
-	s.fs = fs
+	s.eng.SetFS(fs)
 	return s
 }
 
@@ -135,11 +135,19 @@ func FuzzLoadAOF(f *testing.F) {
 		s := fuzzServer(mem)
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		s.loading, s.ks.Loading = true, true
-		if err := s.loadAOF(); err != nil {
+		plan, _, err := d.Plan()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.eng.SetLoading(true)
+		_, err = persist.LoadAOF(d, plan, s.ks, host{s}.AOFExec(), persist.AOFOptions{
+			LoadTruncated: s.cfg.AOFLoadTruncated,
+			RDB:           persist.LoadOptions{IgnoreChecksum: !s.cfg.RDBChecksum, Objects: s.objectLoader()},
+		})
+		if err != nil {
 			return
 		}
-		s.loading, s.ks.Loading = false, false
+		s.eng.SetLoading(false)
 		var out bytes.Buffer
 		var mu sync.Mutex
 		mu.Lock()

@@ -135,12 +135,12 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		field(b, "maxmemory_human", "0B")
 		field(b, "maxmemory_policy", "noeviction")
 		field(b, "mem_fragmentation_ratio", fmt.Sprintf("%.2f", float64(rss)/float64(max(used, 1))))
-		field(b, "mem_aof_buffer", s.aofBuffered())
+		field(b, "mem_aof_buffer", s.eng.AOFBuffered())
 		field(b, "mem_allocator", "go-"+runtime.Version())
 		field(b, "lazyfree_pending_objects", 0)
 		field(b, "lazyfreed_objects", 0)
 	case "persistence":
-		s.infoPersistence(b)
+		s.eng.Info(b)
 	case "stats":
 		ks := &s.ks.Stats
 		b.WriteString("# Stats\r\n")
@@ -172,8 +172,9 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		field(b, "pubsub_channels", len(s.channels))
 		field(b, "pubsub_patterns", len(s.patterns))
 		field(b, "pubsubshard_channels", len(s.shardChannels))
-		field(b, "latest_fork_usec", s.rdb.latestCut.Microseconds())
-		field(b, "total_forks", s.rdb.totalCuts)
+		cut, cuts := s.eng.ForkStats()
+		field(b, "latest_fork_usec", cut.Microseconds())
+		field(b, "total_forks", cuts)
 		field(b, "migrate_cached_sockets", 0)
 		field(b, "slave_expires_tracked_keys", 0)
 		field(b, "active_defrag_hits", 0)

@@ -1,102 +1,78 @@
 package server
 
 import (
-	"bufio"
-	"path/filepath"
+	"fmt"
 	"strings"
 	"time"
 
-	"github.com/vestadb/vesta/internal/aofcheck"
-	"github.com/vestadb/vesta/internal/rdbcheck"
-
 	"github.com/vestadb/vesta/internal/command"
-	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/persist"
 )
 
-// Loading the dataset at startup, with progress for INFO.
+// What the persistence engine needs from execution to load files: the
+// commands of an AOF run through a connection-less client, and RDB values
+// of the collection types are built with the configured limits.
 
-type loadingState struct {
-	start  time.Time
-	total  int64
-	loaded int64
+// host implements engine.Host.
+type host struct{ s *Server }
+
+func (h host) AOFExec() persist.Executor {
+	return &loaderExec{s: h.s, cl: h.s.fakeClient()}
 }
 
-// loadData loads the dataset as Redis 7.0 does: the AOF when appendonly is
-// on (dump.rdb is then ignored), else dump.rdb; then opens the AOF for
-// appending. Clients connecting meanwhile get -LOADING. Called with mu
-// held. After a failure the server stays loading until it exits, so that
-// the commands waiting for the lock get -LOADING, not a partial dataset.
-func (s *Server) loadData() (err error) {
-	s.loading = true
-	s.ks.Loading = true
-	feed := s.prop.feed
-	s.prop.feed = nil
-	defer func() {
-		if err != nil {
-			s.loading = true
-			return
-		}
-		s.loading = false
-		s.ks.Loading = false
-		if s.prop.feed == nil {
-			s.prop.feed = feed
-		}
-	}()
-	if s.cfg.AppendOnly {
-		if err := s.loadAOF(); err != nil {
-			for _, line := range aofcheck.Diagnose(s.fs, filepath.Join(s.cfg.Dir, s.cfg.AppendDirname), s.cfg.AppendFilename) {
-				s.log.Warn(line)
-			}
-			return err
-		}
-		s.loading = false
-		s.ks.Loading = false
-		return s.openAOF()
+func (h host) Objects() persist.ObjectLoader { return h.s.objectLoader() }
+
+func (h host) Crashed(where string, r any) { h.s.crash(where, nil, r) }
+
+// loaderExec runs AOF commands through a connection-less client.
+type loaderExec struct {
+	s  *Server
+	cl *client
+}
+
+func (l *loaderExec) Exec(args [][]byte) error {
+	s, cl := l.s, l.cl
+	defer cl.w.Reset()
+	spec, msg := s.table.Lookup(args)
+	if spec == nil {
+		return fmt.Errorf("Unknown command '%s' reading the append only file", args[0])
 	}
-	if err := s.loadRDB(); err != nil {
-		s.diagnoseRDB()
-		return err
+	if msg != "" {
+		return fmt.Errorf("bad command in the append only file: %s", msg)
+	}
+	if cl.multi != nil {
+		switch spec.Name {
+		case "exec", "discard", "multi":
+		default:
+			s.queueCommand(cl, spec, args)
+			return nil
+		}
+	}
+	s.ks.Now = time.Now().UnixMilli()
+	s.call(cl, spec, args)
+	if cl.w.Len() > 0 && cl.w.B[0] == '-' && spec.Name != "exec" {
+		// Redis ignores a failing command's reply here; we log it, since
+		// it means the file and the dataset disagree about something.
+		s.log.Debug("Command from the AOF replied with an error", "cmd", spec.Name,
+			"reply", strings.TrimSpace(string(cl.w.B)))
 	}
 	return nil
 }
 
-// diagnoseRDB logs what the RDB checker finds in dump.rdb after a failed
-// load, as Redis runs redis-check-rdb.
-func (s *Server) diagnoseRDB() {
-	f, err := s.fs.Open(s.rdbPath())
-	if err != nil {
-		return
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return
-	}
-	rep, _ := rdbcheck.Check(bufio.NewReader(f), st.Size(), rdbcheck.Options{
-		Name: s.cfg.DBFilename, Databases: s.cfg.Databases, IgnoreChecksum: !s.cfg.RDBChecksum,
-	})
-	var b strings.Builder
-	rep.WriteTo(&b)
-	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
-		s.log.Warn(line)
-	}
+func (l *loaderExec) DiscardMulti() { l.cl.multi = nil }
+
+// fakeClient is the connection-less client the loader uses.
+func (s *Server) fakeClient() *client {
+	cl := &client{s: s, id: -1, authenticated: true, created: time.Now()}
+	cl.db = s.ks.DBs[0]
+	cl.ctx.W = &cl.w
+	cl.ctx.KS = s.ks
+	cl.ctx.Env = s
+	cl.ctx.Client = cl
+	cl.ctx.DB = cl.db
+	cl.w.Proto = 2
+	return cl
 }
 
-func (s *Server) startLoading(total int64) {
-	s.load = loadingState{start: time.Now(), total: total}
-}
-
-// loadingProgress records progress and lets waiting clients in (they get
-// -LOADING). Called under mu by the loaders.
-func (s *Server) loadingProgress(loaded int64) {
-	s.load.loaded = loaded
-	s.mu.Unlock()
-	s.mu.Lock()
-}
-
-// loadObject converts RDB values of the collection types. The types are
-// being built; until they land, such files cannot be loaded.
-func loadObject(l *command.Limits) persist.ObjectLoader { return command.LoadRDBObject(l) }
-
-var _ keyspace.Type
+// objectLoader builds values of the collection types from RDB values.
+func (s *Server) objectLoader() persist.ObjectLoader { return command.LoadRDBObject(&s.limits) }

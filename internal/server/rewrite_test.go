@@ -1,11 +1,12 @@
 package server
 
 import (
-	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/vestadb/vesta/internal/config"
 	"github.com/vestadb/vesta/internal/vfs"
@@ -157,4 +158,84 @@ func TestRewriteFailureAtEveryStep(t *testing.T) {
 	}
 }
 
-var _ = errors.New
+// syncFailer fails, while armed, every fsync of the files whose name ends
+// with suffix.
+type syncFailer struct {
+	mu     sync.Mutex
+	armed  bool
+	suffix string
+	failed int
+}
+
+func (f *syncFailer) MaybeError(op errorfs.Op) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.armed && op.Kind == errorfs.OpSync && strings.HasSuffix(op.Path, f.suffix) {
+		f.failed++
+		return syscall.EIO
+	}
+	return nil
+}
+
+func (f *syncFailer) arm(on bool) {
+	f.mu.Lock()
+	f.armed = on
+	f.mu.Unlock()
+}
+
+// Ensure that a rewrite that cannot flush the current incr file does not
+// leave a manifest whose last incr file is not the one the writer keeps
+// appending to: a torn tail of the file being written must remain a
+// tolerated torn tail of the last file, not a refused torn middle file.
+func TestRewriteFlushFailureKeepsLastIncr(t *testing.T) {
+	mem := newDataFS(t)
+	inj := &syncFailer{suffix: ".1.incr.aof"}
+	ts := startServerFS(t, errorfs.New(mem, inj), func(c *config.Config) {
+		aofConfig(true)(c)
+		c.AppendFsync = config.FsyncEverySec
+	})
+	c := ts.dial(t)
+	fillData(t, ts)
+	inj.arm(true)
+	// Written but not fsynced (the background fsync fails too).
+	c.expect("+OK", "SET", "unsynced", "1")
+	reply := c.do("BGREWRITEAOF")
+	ts.waitBackground(t)
+	inj.arm(false)
+	inj.mu.Lock()
+	failed := inj.failed
+	inj.mu.Unlock()
+	if failed == 0 {
+		t.Fatalf("no fsync of the incr file failed (BGREWRITEAOF replied %s)", reply)
+	}
+	// The cron retries the failed fsync; writes are refused until then.
+	deadline := time.Now().Add(10 * time.Second)
+	for c.do("SET", "after", "failure") != "+OK" {
+		if time.Now().After(deadline) {
+			t.Fatal("writes still refused after the fsync failure was cleared")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	c.expect("+OK", "SET", "last", "x")
+	ts.stop()
+
+	// Tear the last command off the file the writer appended to.
+	path := "/data/appendonlydir/appendonly.aof.1.incr.aof"
+	st, err := mem.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mem.Truncate(path, st.Size()-3); err != nil {
+		t.Fatal(err)
+	}
+	ts = startServerFS(t, mem, aofConfig(true))
+	select {
+	case <-ts.done:
+		t.Fatalf("a torn tail of the incr file being written was refused: %v", ts.runErr)
+	default:
+	}
+	c = ts.dial(t)
+	c.expect("$1", "GET", "unsynced")
+	c.expect("$failure", "GET", "after")
+	c.expect("nil", "GET", "last")
+}

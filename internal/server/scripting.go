@@ -265,12 +265,7 @@ func (s *Server) scriptYielding() bool {
 
 // writeDenied is the error of a write command refused because the disk
 // fails (MISCONF), or "".
-func (s *Server) writeDenied() string {
-	if msg := s.aofMisconf(); msg != "" {
-		return msg
-	}
-	return s.bgsaveMisconf()
-}
+func (s *Server) writeDenied() string { return s.eng.WriteRefusal() }
 
 func (s *Server) registerScriptCommands(t *command.Table) {
 	t.Define("eval", func(c *command.Ctx) { s.cmdEval(c, false, false) })

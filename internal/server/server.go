@@ -5,13 +5,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -19,8 +17,9 @@ import (
 
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/config"
+	"github.com/vestadb/vesta/internal/engine"
 	"github.com/vestadb/vesta/internal/keyspace"
-	"github.com/vestadb/vesta/internal/vfs"
+	"github.com/vestadb/vesta/internal/stream"
 )
 
 // Version is the Redis version Vesta reports (INFO, HELLO): tools and
@@ -66,21 +65,23 @@ type Server struct {
 	channels       map[string]map[*client]struct{}
 	patterns       map[string]map[*client]struct{}
 	shardChannels  map[string]map[*client]struct{}
-	listeners      []net.Listener
+	listeners      []net.Listener // TCP and Unix, under lnMu (see listen.go)
+	unixName       string         // unixsocket as configured, under lnMu
 	lnMu           sync.Mutex
 	connWG         sync.WaitGroup
 
-	loading     bool  // under mu: -LOADING for commands without the loading flag
 	batchNow    int64 // under mu: unix ms at the start of the current batch
-	load        loadingState
-	fs          vfs.FS
-	aof         aofState
-	rdb         rdbState
-	activeExp   bool // DEBUG SET-ACTIVE-EXPIRE
+	activeExp   bool  // DEBUG SET-ACTIVE-EXPIRE
 	expireCycle keyspace.ExpireCycle
 
-	// Propagation of the current top-level command (under mu).
-	prop propagation
+	// Propagation of the current top-level command (under mu), and the
+	// stream it goes to: the AOF consumes it.
+	prop   propagation
+	stream stream.Stream
+
+	// eng is the persistence engine: AOF, RDB, background jobs, loading
+	// (under mu unless its methods say otherwise).
+	eng *engine.Engine
 
 	// Lua scripts (scripting.go, under mu).
 	scripting scriptingState
@@ -89,12 +90,13 @@ type Server struct {
 	lastSecondTick time.Time
 	runID          string
 	stats          stats
-	lastSave       int64 // unix seconds
 	shutdown       chan struct{}
 	stopOnce       sync.Once
 	stopped        chan struct{}
 	signals        chan os.Signal
 
+	// hooks are the lifecycle callbacks of the binary (see SetHooks).
+	hooks Hooks
 	// testHookBeforeLoad, when set, runs in Run after the accept loops
 	// have started and before the dataset is loaded, with mu held.
 	testHookBeforeLoad func()
@@ -115,7 +117,6 @@ type stats struct {
 	lastOpsCount        int64
 	lastOpsTime         time.Time
 	peakMemory          uint64
-	usedMemory          uint64
 }
 
 // HandleSignals makes Run shut down on SIGTERM and SIGINT with the
@@ -148,22 +149,18 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 		start:         time.Now(),
 		shutdown:      make(chan struct{}),
 		stopped:       make(chan struct{}),
-		fs:            vfs.Default,
 	}
-	s.rdb.lastOK = true
-	s.rdb.lastDuration = -1
-	s.aof.lastStatus = true
-	s.aof.rw.lastDuration = -1
+	s.eng = engine.New(engine.Options{
+		Mu: &s.mu, KS: s.ks, Config: cfg, Log: logger, Stream: &s.stream, Host: host{s},
+	})
 	var id [20]byte
 	_, _ = rand.Read(id[:])
 	s.runID = hex.EncodeToString(id[:])
-	s.lastSave = time.Now().Unix()
 	s.applyConfig()
 	s.table = buildTable(s)
 	s.ks.Hooks = keyspace.Hooks{
 		Expired:  s.keyExpired,
 		Modified: s.keyModified,
-		Flushed:  s.dbFlushed,
 	}
 	s.registerConfigHooks()
 	return s
@@ -188,65 +185,6 @@ func (s *Server) applyConfig() {
 	s.level.Set(slogLevel(c.LogLevel))
 }
 
-// Listen opens the configured TCP listeners. An address prefixed with '-'
-// may fail without failing the server, as in Redis.
-func (s *Server) Listen() error {
-	s.mu.Lock()
-	binds, port, backlog := append([]string(nil), s.cfg.Bind...), s.cfg.Port, s.cfg.TCPBacklog
-	s.mu.Unlock()
-	_ = backlog // the Go runtime uses the kernel's somaxconn
-	lns, err := listenAll(binds, port)
-	if err != nil {
-		return err
-	}
-	s.lnMu.Lock()
-	s.listeners = lns
-	s.lnMu.Unlock()
-	for _, ln := range lns {
-		s.log.Info("Ready to accept connections", "addr", ln.Addr().String())
-	}
-	return nil
-}
-
-func listenAll(binds []string, port int) ([]net.Listener, error) {
-	if port == 0 {
-		return nil, nil
-	}
-	var lns []net.Listener
-	for _, b := range binds {
-		optional := strings.HasPrefix(b, "-")
-		addr := strings.TrimPrefix(b, "-")
-		if addr == "*" {
-			addr = "0.0.0.0"
-		} else if addr == "::*" {
-			addr = "::"
-		}
-		ln, err := net.Listen("tcp", net.JoinHostPort(addr, strconv.Itoa(port)))
-		if err != nil {
-			if optional {
-				continue
-			}
-			for _, l := range lns {
-				l.Close()
-			}
-			return nil, fmt.Errorf("server: could not create server TCP listening socket %s: %w", net.JoinHostPort(addr, strconv.Itoa(port)), err)
-		}
-		lns = append(lns, ln)
-	}
-	return lns, nil
-}
-
-// Addrs returns the listening addresses.
-func (s *Server) Addrs() []net.Addr {
-	s.lnMu.Lock()
-	defer s.lnMu.Unlock()
-	var out []net.Addr
-	for _, ln := range s.listeners {
-		out = append(out, ln.Addr())
-	}
-	return out
-}
-
 // Run serves clients until ctx is cancelled or SHUTDOWN succeeds, then
 // shuts down gracefully.
 func (s *Server) Run(ctx context.Context) error {
@@ -254,6 +192,7 @@ func (s *Server) Run(ctx context.Context) error {
 	s.lnMu.Lock()
 	lns := append([]net.Listener(nil), s.listeners...)
 	s.lnMu.Unlock()
+	s.runHook(s.hooks.Loading)
 	// The lock is taken before clients are accepted and held by the load
 	// (it lets them in only to reply -LOADING): no command may read or
 	// change the empty dataset before the load has even begun.
@@ -264,7 +203,7 @@ func (s *Server) Run(ctx context.Context) error {
 	if s.testHookBeforeLoad != nil {
 		s.testHookBeforeLoad()
 	}
-	err := s.loadData()
+	err := s.eng.Load()
 	s.mu.Unlock()
 	if err != nil {
 		s.log.Error("Fatal error loading the dataset", "err", err)
@@ -273,6 +212,7 @@ func (s *Server) Run(ctx context.Context) error {
 		s.connWG.Wait()
 		return err
 	}
+	s.runHook(s.hooks.Ready)
 	cronDone := make(chan struct{})
 	go func() {
 		defer close(cronDone)
@@ -311,8 +251,9 @@ loop:
 		}
 	}
 	<-cronDone
+	s.runHook(s.hooks.Stopping)
 	s.mu.Lock()
-	if err := s.stopAOF(); err != nil {
+	if err := s.eng.Close(); err != nil {
 		s.log.Warn("Error closing the AOF", "err", err)
 	}
 	s.mu.Unlock()

@@ -52,7 +52,7 @@ func startServerFS(t *testing.T, fsys vfs.FS, mutate func(c *config.Config)) *te
 	ts := &testServer{s: New(cfg, logger, nil), addr: ln.Addr().String()}
 	ts.s.listeners = []net.Listener{ln}
 	if fsys != nil {
-		ts.s.fs = fsys
+		ts.s.eng.SetFS(fsys)
 	}
 	if cfg.AppendOnly {
 		ts.done = make(chan struct{})
@@ -66,18 +66,7 @@ func startServerFS(t *testing.T, fsys vfs.FS, mutate func(c *config.Config)) *te
 		ts.waitReady(t)
 		return ts
 	}
-	ts.s.prop.feed = func(db int, args [][]byte, _ time.Time) {
-		ts.mu.Lock()
-		defer ts.mu.Unlock()
-		parts := []string{}
-		if db >= 0 {
-			parts = append(parts, fmt.Sprintf("[%d]", db))
-		}
-		for _, a := range args {
-			parts = append(parts, string(a))
-		}
-		ts.props = append(ts.props, strings.Join(parts, " "))
-	}
+	ts.s.stream.Attach(propRecorder{ts})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -89,6 +78,23 @@ func startServerFS(t *testing.T, fsys vfs.FS, mutate func(c *config.Config)) *te
 		<-done
 	})
 	return ts
+}
+
+// propRecorder records what the stream propagates.
+type propRecorder struct{ ts *testServer }
+
+func (p propRecorder) Feed(db int, args [][]byte, _ time.Time) {
+	ts := p.ts
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	parts := []string{}
+	if db >= 0 {
+		parts = append(parts, fmt.Sprintf("[%d]", db))
+	}
+	for _, a := range args {
+		parts = append(parts, string(a))
+	}
+	ts.props = append(ts.props, strings.Join(parts, " "))
 }
 
 // stop shuts the server down (idempotent).
@@ -110,7 +116,7 @@ func (ts *testServer) waitReady(t *testing.T) {
 		default:
 		}
 		ts.s.mu.Lock()
-		ready := !ts.s.loading && (!ts.s.cfg.AppendOnly || ts.s.aof.w != nil)
+		ready := !ts.s.eng.Loading() && (!ts.s.cfg.AppendOnly || ts.s.eng.AOFOn())
 		ts.s.mu.Unlock()
 		if ready {
 			return
@@ -126,7 +132,7 @@ func (ts *testServer) waitBackground(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		ts.s.mu.Lock()
-		busy := ts.s.rdb.bg != nil || ts.s.aof.rw.scheduled
+		busy := ts.s.eng.Busy()
 		ts.s.mu.Unlock()
 		if !busy {
 			return

@@ -47,46 +47,86 @@ func WriteFileAtomic(fsys FS, name string, data []byte) error {
 // write receives the unbuffered file; callers that write in small pieces
 // should wrap it in a bufio.Writer and flush before returning.
 func WriteFileAtomicFunc(fsys FS, name, tempName string, write func(w io.Writer) error) error {
+	a, err := CreateAtomic(fsys, name, tempName)
+	if err != nil {
+		return err
+	}
+	if err := write(a.f); err != nil {
+		return a.fail("write", err)
+	}
+	return a.Commit()
+}
+
+// AtomicFile is a file being written to replace another durably: the
+// steps of WriteFileAtomicFunc for a writer that creates the file in one
+// place and writes it in another (BGSAVE creates it when the command runs,
+// and its background goroutine writes and commits it).
+type AtomicFile struct {
+	fsys      FS
+	f         File
+	tmp, name string
+	dir       string
+}
+
+// CreateAtomic is step 1 of WriteFileAtomicFunc: it creates tempName
+// (default "temp-<base of name>") in name's directory. Write to File, then
+// call Commit, or Abort to give up.
+func CreateAtomic(fsys FS, name, tempName string) (*AtomicFile, error) {
 	dir, base := filepath.Split(name)
 	if tempName == "" {
 		tempName = TempPrefix + base
 	}
 	if tempName == base || strings.ContainsRune(tempName, filepath.Separator) || strings.ContainsRune(tempName, '/') {
-		return fmt.Errorf("%w: %q", ErrBadTempName, tempName)
+		return nil, fmt.Errorf("%w: %q", ErrBadTempName, tempName)
 	}
 	tmp := dir + tempName
 	if dir == "" {
 		dir = "."
 	}
-
 	f, err := fsys.Create(tmp)
 	if err != nil {
-		return fmt.Errorf("vfs: create %s: %w", tmp, err)
+		return nil, fmt.Errorf("vfs: create %s: %w", tmp, err)
 	}
-	fail := func(step string, err error) error {
-		if f != nil {
-			_ = f.Close()
-		}
-		_ = fsys.Remove(tmp)
-		return fmt.Errorf("vfs: %s %s: %w", step, tmp, err)
+	return &AtomicFile{fsys: fsys, f: f, tmp: tmp, name: name, dir: dir}, nil
+}
+
+// File is the temporary file to write.
+func (a *AtomicFile) File() File { return a.f }
+
+// fail closes and removes the temporary file after step failed.
+func (a *AtomicFile) fail(step string, err error) error {
+	a.Abort()
+	return fmt.Errorf("vfs: %s %s: %w", step, a.tmp, err)
+}
+
+// Abort closes and removes the temporary file (errors are ignored: a
+// leftover is truncated by the next attempt).
+func (a *AtomicFile) Abort() {
+	if a.f != nil {
+		_ = a.f.Close()
+		a.f = nil
 	}
-	if err := write(f); err != nil {
-		return fail("write", err)
+	_ = a.fsys.Remove(a.tmp)
+}
+
+// Commit is steps 3 to 6 of WriteFileAtomicFunc: sync the temporary file,
+// close it, rename it over the target, sync the directory. A failure before
+// the rename removes the temporary file.
+func (a *AtomicFile) Commit() error {
+	if err := a.f.Sync(); err != nil {
+		return a.fail("sync", err)
 	}
-	if err := f.Sync(); err != nil {
-		return fail("sync", err)
-	}
-	err = f.Close()
-	f = nil
+	err := a.f.Close()
+	a.f = nil
 	if err != nil {
-		return fail("close", err)
+		return a.fail("close", err)
 	}
-	if err := fsys.Rename(tmp, name); err != nil {
-		_ = fsys.Remove(tmp)
-		return fmt.Errorf("vfs: rename %s to %s: %w", tmp, name, err)
+	if err := a.fsys.Rename(a.tmp, a.name); err != nil {
+		_ = a.fsys.Remove(a.tmp)
+		return fmt.Errorf("vfs: rename %s to %s: %w", a.tmp, a.name, err)
 	}
-	if err := fsys.SyncDir(filepath.Clean(dir)); err != nil {
-		return fmt.Errorf("vfs: sync dir %s: %w", filepath.Clean(dir), err)
+	if err := a.fsys.SyncDir(filepath.Clean(a.dir)); err != nil {
+		return fmt.Errorf("vfs: sync dir %s: %w", filepath.Clean(a.dir), err)
 	}
 	return nil
 }

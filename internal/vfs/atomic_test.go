@@ -193,3 +193,37 @@ func BenchmarkOSFileSync(b *testing.B) {
 		}
 	}
 }
+
+// Ensure that CreateAtomic creates the temporary file at once, that Abort
+// removes it and leaves the target as it was, and that Commit replaces the
+// target.
+func TestCreateAtomic(t *testing.T) {
+	m := memfs.New()
+	must(t, m.MkdirAll("/d", 0o755))
+	must(t, vfs.WriteFileAtomic(m, "/d/dump.rdb", []byte("old")))
+	a, err := vfs.CreateAtomic(m, "/d/dump.rdb", "temp-bg-1.rdb")
+	must(t, err)
+	if _, err := m.Stat("/d/temp-bg-1.rdb"); err != nil {
+		t.Fatalf("temporary file not created: %v", err)
+	}
+	_, err = a.File().Write([]byte("half"))
+	must(t, err)
+	a.Abort()
+	if _, err := m.Stat("/d/temp-bg-1.rdb"); err == nil {
+		t.Fatal("Abort left the temporary file")
+	}
+	wantContents(t, m, "/d/dump.rdb", "old")
+
+	a, err = vfs.CreateAtomic(m, "/d/dump.rdb", "temp-bg-1.rdb")
+	must(t, err)
+	_, err = a.File().Write([]byte("new"))
+	must(t, err)
+	must(t, a.Commit())
+	wantContents(t, m, "/d/dump.rdb", "new")
+	if _, err := vfs.CreateAtomic(m, "/d/dump.rdb", "dump.rdb"); !errors.Is(err, vfs.ErrBadTempName) {
+		t.Fatalf("temporary name equal to the target: got %v", err)
+	}
+	if _, err := vfs.CreateAtomic(m, "/nodir/dump.rdb", ""); err == nil {
+		t.Fatal("CreateAtomic in a missing directory succeeded")
+	}
+}

@@ -16,7 +16,9 @@ import (
 // default call (required arguments only, first choice of each oneof) and
 // once more for each deviation (one optional argument present, or one
 // other choice of a oneof), so that every documented position appears in
-// some call. Each position is varied in the first call it appears in.
+// some call. Each position is varied in the first call it appears in, and
+// in calls with several numeric positions all of them also take each value
+// together.
 
 // ExtremeNumbers are the values tried at every numeric position (integer,
 // double, unix-time) and, apart from the huge one, at every other
@@ -190,6 +192,24 @@ func ExtremeCalls(spec *command.Spec, values map[string]string, maxVariants int)
 			base = append(base, s.val)
 		}
 		out = append(out, ExtremeCall{Args: base, Varied: -1})
+		// All numeric positions of the call at once take each value
+		// (start and end of a range both at -2^63, say): arithmetic on
+		// two client numbers overflows where one alone does not.
+		var numeric []int
+		for i, s := range v {
+			if s.typ == "integer" || s.typ == "double" || s.typ == "unix-time" {
+				numeric = append(numeric, len(prefix)+i)
+			}
+		}
+		if len(numeric) >= 2 {
+			for _, x := range ExtremeNumbers {
+				args := append([]string(nil), base...)
+				for _, i := range numeric {
+					args[i] = x
+				}
+				out = append(out, ExtremeCall{Args: args, Varied: numeric[0]})
+			}
+		}
 		for i, s := range v {
 			if seen[s.id] {
 				continue

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vestadb/vesta/internal/command"
+	"github.com/vestadb/vesta/internal/config"
 	"github.com/vestadb/vesta/internal/testutil"
 )
 
@@ -68,6 +69,11 @@ var extremeModes = map[string]extremeMode{
 	"client|help": anyReply, "command|help": anyReply, "object|help": anyReply, "config|help": anyReply,
 	"debug|help": anyReply, "pubsub|help": anyReply, "xinfo|help": anyReply, "memory|help": anyReply,
 }
+
+// extremeNumericFixtures are run for the string commands in addition to
+// the default fixture, so that INCRBY, DECRBY, INCRBYFLOAT and friends
+// reach their overflow checks instead of "not an integer".
+var extremeNumericFixtures = [][][]string{{{"SET", "k", "10"}}, {{"SET", "k", "-10"}}}
 
 // extremeFixtures create key k with a value of the command group's type
 // before each call that may have changed the dataset.
@@ -139,6 +145,17 @@ func extremeDebugCalls() []ExtremeCall {
 func configSetCalls(t *testing.T, v, r *conn) (calls []ExtremeCall, restore map[string]string) {
 	t.Helper()
 	skip := map[string]bool{"port": true, "maxclients": true, "timeout": true, "tls-port": true}
+	// Parameters of features Vesta lacks refuse every value but their
+	// default (a documented difference); internal/config's
+	// TestEveryParameterMatchesRedis compares their error texts with Redis.
+	for _, d := range config.Directives() {
+		if d.Status == config.Unbuilt {
+			skip[d.Name] = true
+			if d.Alias != "" {
+				skip[d.Alias] = true
+			}
+		}
+	}
 	get := func(c *conn) map[string]string {
 		b, err := c.do("CONFIG", "GET", "*")
 		if err != nil {
@@ -262,7 +279,10 @@ func showArgs(args []string) string {
 // reset restores database 0 with the fixture on both servers.
 func (e *extremeRun) reset() {
 	e.t.Helper()
-	cmds := append([][]string{{"SELECT", "0"}, {"FLUSHALL"}}, e.fixture...)
+	// Active expiry off: whether the cycle removed a key that a call set
+	// in the past before the digest is read is a matter of timing (DEBUG
+	// SET-ACTIVE-EXPIRE is among the calls, so it is switched off again).
+	cmds := append([][]string{{"SELECT", "0"}, {"FLUSHALL"}, {"DEBUG", "SET-ACTIVE-EXPIRE", "0"}}, e.fixture...)
 	for _, c := range []*conn{e.v, e.r} {
 		for _, cmd := range cmds {
 			b, err := c.do(cmd...)
@@ -281,9 +301,6 @@ func (e *extremeRun) call(name string, spec *command.Spec, c ExtremeCall) {
 		e.reset()
 	}
 	e.calls++
-	if c.Varied < 0 || e.calls%500 == 0 {
-		// progress for -v runs
-	}
 	e.dirty = spec == nil || !spec.Has(command.ReadOnly)
 	vb, verr := e.v.do(c.Args...)
 	rb, rerr := e.r.do(c.Args...)
@@ -422,21 +439,27 @@ func TestExtremeArguments(t *testing.T) {
 			continue
 		}
 		commands++
-		e.fixture = defaultFixture
+		fixtures := [][][]string{defaultFixture}
 		if f, ok := extremeFixtures[spec.Group]; ok {
-			e.fixture = f
+			fixtures = [][][]string{f}
 		}
-		e.dirty = true
+		if spec.Group == "string" {
+			fixtures = append(fixtures, extremeNumericFixtures...)
+		}
 		began, rss0 := time.Now(), peakRSS(t, p.Vesta.PID)
-		for _, c := range ExtremeCalls(spec, values, 40) {
-			if c.Varied < 0 {
-				positions++
+		for _, f := range fixtures {
+			e.fixture = f
+			e.dirty = true
+			for _, c := range ExtremeCalls(spec, values, 40) {
+				if c.Varied < 0 {
+					positions++
+				}
+				if extremeKnown(name, c.Args, c.Varied) {
+					e.skipped++
+					continue
+				}
+				e.call(name, spec, c)
 			}
-			if extremeKnown(name, c.Args, c.Varied) {
-				e.skipped++
-				continue
-			}
-			e.call(name, spec, c)
 		}
 		if d, rss := time.Since(began), peakRSS(t, p.Vesta.PID); d > 2*time.Second || rss > rss0+64<<20 {
 			t.Logf("%s: %v, peak RSS %d -> %d MiB", name, d.Round(time.Millisecond), rss0>>20, rss>>20)
@@ -463,7 +486,7 @@ func TestExtremeArguments(t *testing.T) {
 	claims := e.lengthClaims(names)
 
 	hwm, redisHWM := peakRSS(t, p.Vesta.PID), peakRSS(t, p.Redis.PID)
-	t.Logf("%d commands, %d argument-tree variants, %d calls (%d values per numeric position, %d skipped as documented differences, %d blocked on both), %d length claims; peak RSS: Vesta %d MiB, Redis %d MiB",
+	t.Logf("%d commands, %d argument-tree variants (over their fixtures), %d calls (%d values per numeric position, %d skipped as documented differences, %d blocked on both), %d length claims; peak RSS: Vesta %d MiB, Redis %d MiB",
 		commands, positions, e.calls, len(ExtremeNumbers)+1, e.skipped, e.timeouts, claims, hwm>>20, redisHWM>>20)
 	// Both hold the largest strings the calls may build (SETBIT at bit
 	// 2^32-1 makes 512 MiB); Vesta's garbage collector lets the heap reach

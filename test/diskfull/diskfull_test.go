@@ -32,15 +32,6 @@ import (
 
 func TestMain(m *testing.M) { testutil.Main(m) }
 
-// knownBug skips a test that reproduces a known, reported bug in Vesta, so
-// that CI stays green; VESTA_RUN_KNOWN_BUGS=1 runs it.
-func knownBug(t *testing.T, id string) {
-	t.Helper()
-	if os.Getenv("VESTA_RUN_KNOWN_BUGS") != "1" {
-		t.Skipf("known bug %s (VESTA_RUN_KNOWN_BUGS=1 runs it)", id)
-	}
-}
-
 // requireRoot skips unless the test can mount file systems.
 func requireRoot(t *testing.T) {
 	t.Helper()

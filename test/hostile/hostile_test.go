@@ -125,11 +125,10 @@ func (w *watcher) fail(msg string) {
 
 // result is what a watcher saw.
 type result struct {
-	pings         int
-	p99, maxPing  time.Duration
-	base, peak    int64
-	rssGrowth     int64
-	failureSample []string
+	pings        int
+	p99, maxPing time.Duration
+	base, peak   int64
+	rssGrowth    int64
 }
 
 func (r result) String() string {

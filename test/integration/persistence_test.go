@@ -59,12 +59,12 @@ func digest(t *testing.T, c *testutil.Conn) string {
 func TestRDBSurvivesRestart(t *testing.T) {
 	s := testutil.StartVesta(t, "--save", "3600", "1", "--enable-debug-command", "yes")
 	c := testutil.Dial(t, s.Addr)
-	want := populate(t, c)
+	populate(t, c)
 	if got := string(c.Do("SAVE")); got != "+OK\r\n" {
 		t.Fatalf("SAVE: got %q", got)
 	}
 	c.Do("SET", "after-save", "1") // saved by the shutdown, not by SAVE
-	want = digest(t, c)
+	want := digest(t, c)
 	s.Restart()
 	c = testutil.Dial(t, s.Addr)
 	if got := digest(t, c); got != want {
@@ -80,11 +80,11 @@ func TestRDBSurvivesRestart(t *testing.T) {
 func TestAOFSurvivesKill(t *testing.T) {
 	s := testutil.StartVesta(t, "--appendonly", "yes", "--appendfsync", "always", "--enable-debug-command", "yes")
 	c := testutil.Dial(t, s.Addr)
-	want := populate(t, c)
+	populate(t, c)
 	for i := 0; i < 100; i++ {
 		c.Do("INCR", "counter")
 	}
-	want = digest(t, c)
+	want := digest(t, c)
 	s.Kill()
 	s.StartAgain()
 	c = testutil.Dial(t, s.Addr)

@@ -341,11 +341,6 @@ func recordEndingAt(recs []record, off int64) int {
 	return -1
 }
 
-// recordAt returns the index of the record holding byte off.
-func recordAt(recs []record, off int64) int {
-	return sort.Search(len(recs), func(i int) bool { return recs[i].end > off })
-}
-
 // safeCut returns the largest offset ≤ off where a loader may cut the log:
 // the end of a whole command outside MULTI … EXEC (the start of a MULTI is
 // such an end).

@@ -105,7 +105,9 @@ func specLit(info []any, docs map[string]any) string {
 	fmt.Fprintf(&b, "{Name: %q, Arity: %d", nm, info[1].(int64))
 	var flags []string
 	for _, f := range strs(info[2]) {
-		flags = append(flags, flagConst(f))
+		if c := flagConst(f); c != "" {
+			flags = append(flags, c)
+		}
 	}
 	if len(flags) > 0 {
 		fmt.Fprintf(&b, ", Flags: %s", strings.Join(flags, "|"))
@@ -247,7 +249,7 @@ func flagConst(f string) string {
 	c, ok := flagConsts[f]
 	if !ok {
 		// Flags Vesta does not model (module, sentinel, …) are dropped.
-		return "0"
+		return ""
 	}
 	return c
 }

@@ -64,7 +64,9 @@ func (n *node) setSpan(i, v int) {
 // K+1, where F is [K]*node and S is [K]uint32.
 type links[F, S any] struct {
 	node
-	fwd  F
+	//lint:ignore U1000 reached through node's pointers, never by name
+	fwd F
+	//lint:ignore U1000 reached through node's pointers, never by name
 	span S
 }
 

@@ -7,11 +7,6 @@ import (
 	"github.com/vestadb/vesta/internal/cfloat"
 )
 
-var (
-	posInf = math.Inf(1)
-	nan    = math.NaN()
-)
-
 // ParseScore parses a score argument the way Redis 7.0's getDoubleFromObject
 // does: the whole argument must be a number strtod accepts, with no leading
 // white space; NaN, an overflow and an underflow to zero are refused; "inf",

@@ -1,4 +1,4 @@
-package command
+package list_test
 
 import (
 	"bytes"
@@ -8,14 +8,22 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/listpack"
 	"github.com/vestadb/vesta/internal/rdb"
 	"github.com/vestadb/vesta/internal/types/list"
 )
 
-// readListKeys loads every list key of an RDB file with LoadRDBObject and
+// limits are the list directives the decoder takes.
+type limits struct{ fill, depth int }
+
+func decoder(l *limits) func(k *rdb.Key) (keyspace.Object, error) {
+	return func(k *rdb.Key) (keyspace.Object, error) { return list.DecodeRDB(k, l.fill, l.depth) }
+}
+
+// readListKeys loads every list key of an RDB file with DecodeRDB and
 // returns the loaded lists and the nodes the file held for each.
-func readListKeys(t *testing.T, path string, lim *Limits) (map[string]*list.List, map[string][][]byte) {
+func readListKeys(t *testing.T, path string, lim *limits) (map[string]*list.List, map[string][][]byte) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -26,7 +34,7 @@ func readListKeys(t *testing.T, path string, lim *Limits) (map[string]*list.List
 	if err != nil {
 		t.Fatal(err)
 	}
-	load := LoadRDBObject(lim)
+	load := decoder(lim)
 	lists, nodes := map[string]*list.List{}, map[string][][]byte{}
 	for {
 		it, err := rd.Next()
@@ -77,17 +85,17 @@ func TestLoadRedisLists(t *testing.T) {
 	}
 	tests := []struct {
 		file, key string
-		lim       Limits
+		lim       limits
 		want      []string
 	}{
-		{"small.rdb", "list", Limits{ListMaxListpackSize: -2}, []string{"a", "b", "c", "1", "2", "3"}},
-		{"big.rdb", "biglist", Limits{ListMaxListpackSize: -2}, seq("e%d", 2000)},
-		{"listcompress.rdb", "clist", Limits{ListMaxListpackSize: 16, ListCompressDepth: 1}, seq("element-padding-padding-%d", 100)},
-		{"plain.rdb", "plist", Limits{ListMaxListpackSize: -2}, []string{"small", strings.Repeat("p", 200), "small2"}},
+		{"small.rdb", "list", limits{fill: -2}, []string{"a", "b", "c", "1", "2", "3"}},
+		{"big.rdb", "biglist", limits{fill: -2}, seq("e%d", 2000)},
+		{"listcompress.rdb", "clist", limits{fill: 16, depth: 1}, seq("element-padding-padding-%d", 100)},
+		{"plain.rdb", "plist", limits{fill: -2}, []string{"small", strings.Repeat("p", 200), "small2"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			lists, fileNodes := readListKeys(t, "../rdb/testdata/"+tc.file, &tc.lim)
+			lists, fileNodes := readListKeys(t, "../../rdb/testdata/"+tc.file, &tc.lim)
 			l := lists[tc.key]
 			if l == nil {
 				t.Fatalf("no list %q in %s", tc.key, tc.file)
@@ -122,7 +130,7 @@ func TestLoadRedisLists(t *testing.T) {
 }
 
 // roundTrip writes l in an RDB file and loads it back.
-func roundTrip(t *testing.T, l *list.List, lim *Limits) *list.List {
+func roundTrip(t *testing.T, l *list.List, lim *limits) *list.List {
 	t.Helper()
 	for _, compress := range []bool{false, true} {
 		enc := rdb.NewEncoder(compress)
@@ -150,8 +158,8 @@ func roundTrip(t *testing.T, l *list.List, lim *Limits) *list.List {
 // configured fill, that QUICKLIST (ziplist nodes) keeps its nodes, and that
 // an empty list yields no object.
 func TestLoadOldListTypes(t *testing.T) {
-	lim := &Limits{ListMaxListpackSize: 2}
-	load := LoadRDBObject(lim)
+	lim := &limits{fill: 2}
+	load := decoder(lim)
 	obj, err := load(&rdb.Key{Type: rdb.TypeList, Value: rdb.Value{Elems: [][]byte{[]byte("a"), []byte("b"), []byte("12")}}})
 	if err != nil {
 		t.Fatal(err)
