@@ -263,6 +263,27 @@ func (s *Server) scriptYielding() bool {
 	return s.scripting.cur != nil && s.scripting.cur.yielding
 }
 
+// lockOutsideScript takes the lock at a moment no script is half-way
+// through: a signal's shutdown saves the dataset, which must not hold half
+// of a script's writes (Redis defers SIGTERM until the script ends; SCRIPT
+// KILL or SHUTDOWN NOSAVE end a runaway one). It returns false, without
+// the lock, when a SHUTDOWN ran meanwhile: the server is already stopping.
+func (s *Server) lockOutsideScript() bool {
+	s.mu.Lock()
+	for s.scriptYielding() {
+		s.mu.Unlock()
+		time.Sleep(10 * time.Millisecond)
+		s.mu.Lock()
+	}
+	select {
+	case <-s.shutdown:
+		s.mu.Unlock()
+		return false
+	default:
+		return true
+	}
+}
+
 // writeDenied is the error of a write command refused because the disk
 // fails (MISCONF), or "".
 func (s *Server) writeDenied() string { return s.eng.WriteRefusal() }
@@ -366,6 +387,11 @@ func shebangCode(body string) string {
 // cmdEval runs EVAL/EVALSHA and their _RO forms.
 func (s *Server) cmdEval(c *command.Ctx, bySHA, ro bool) {
 	cl := clientOf(c)
+	if len(s.monitors) > 0 {
+		// EVAL is flagged skip-monitor so that call() does not show it
+		// after the commands it ran; Redis shows it first.
+		s.feedMonitors(cl, cl.db.ID, c.Args)
+	}
 	if bySHA && len(c.Args[1]) != 40 {
 		// No SHA1 has another length: Redis answers before anything else.
 		c.Error("NOSCRIPT No matching script. Please use EVAL.")

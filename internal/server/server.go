@@ -223,7 +223,9 @@ loop:
 	for {
 		select {
 		case <-ctx.Done():
-			s.mu.Lock()
+			if !s.lockOutsideScript() {
+				break loop
+			}
 			err := s.prepareShutdown(s.cfg.ShutdownOnSigterm | config.ShutdownForce)
 			s.mu.Unlock()
 			if err != nil {
@@ -232,7 +234,9 @@ loop:
 			s.stop()
 			break loop
 		case sig := <-s.signals:
-			s.mu.Lock()
+			if !s.lockOutsideScript() {
+				break loop
+			}
 			flags := s.cfg.ShutdownOnSigterm
 			if sig == syscall.SIGINT {
 				flags = s.cfg.ShutdownOnSigint

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -210,5 +211,32 @@ func TestHostileScripts(t *testing.T) {
 	}
 	if !s.Running() {
 		t.Fatal("the server died")
+	}
+}
+
+// SIGTERM during a busy script waits for the script to end (as Redis
+// defers it), so the final save never holds half of a script; SCRIPT KILL
+// ends the script and the shutdown proceeds.
+func TestSigtermDuringBusyScript(t *testing.T) {
+	s := testutil.StartVesta(t, "--busy-reply-threshold", "100")
+	a := testutil.Dial(t, s.Addr)
+	b := testutil.Dial(t, s.Addr)
+	a.Send("EVAL", "local i = 0 while true do i = i + 1 end", "0")
+	time.Sleep(300 * time.Millisecond)
+	if err := s.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if !s.Running() {
+		t.Fatal("the server stopped in the middle of a script")
+	}
+	if got := string(b.Do("SCRIPT", "KILL")); got != "+OK\r\n" {
+		t.Fatalf("SCRIPT KILL: %q", got)
+	}
+	if !s.Wait(10 * time.Second) {
+		t.Fatal("the deferred SIGTERM did not stop the server")
+	}
+	if code := s.ExitCode(); code != 0 {
+		t.Fatalf("exit code %d", code)
 	}
 }
