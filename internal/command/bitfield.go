@@ -186,6 +186,7 @@ func bitfieldGeneric(c *Ctx, readOnly bool) {
 	}
 	if changes > 0 {
 		c.DB.Signal(key)
+		c.Notify(NotifyString, "setbit", key)
 		c.Dirty(changes)
 	}
 }

@@ -60,6 +60,7 @@ func cmdBitOp(c *Ctx) {
 		if c.DB.Find(dst) != nil {
 			c.DB.Unlink(dst)
 			c.Changed(dst)
+			c.Notify(NotifyGeneric, "del", dst)
 		}
 		c.W.Int(0)
 		return
@@ -70,6 +71,7 @@ func cmdBitOp(c *Ctx) {
 	e := c.DB.SetString(dst, nil, false)
 	c.DB.UpdateString(e, res, keyspace.EncRaw)
 	c.Changed(dst)
+	c.Notify(NotifyString, "set", dst)
 	c.W.Int(int64(maxLen))
 }
 

@@ -84,6 +84,7 @@ func cmdSetBit(c *Ctx) {
 			*p &^= mask
 		}
 		c.Changed(key)
+		c.Notify(NotifyString, "setbit", key)
 	}
 	c.W.Int(b2i(old))
 }

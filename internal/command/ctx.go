@@ -41,9 +41,12 @@ type Limits struct {
 	SetMaxIntsetEntries    int
 	ListMaxListpackSize    int
 	ListCompressDepth      int
-	ProtoMaxBulkLen        int64
-	LazyfreeLazyUserDel    bool
-	LazyfreeLazyExpire     bool
+	// HLLSparseMaxBytes is hll-sparse-max-bytes: the largest sparse
+	// HyperLogLog, header included, before it turns dense.
+	HLLSparseMaxBytes   int
+	ProtoMaxBulkLen     int64
+	LazyfreeLazyUserDel bool
+	LazyfreeLazyExpire  bool
 	// RDBCompression is rdbcompression: DUMP compresses strings with LZF
 	// as the RDB writer does.
 	RDBCompression bool

@@ -194,6 +194,7 @@ func cmdRestore(c *Ctx) {
 	if ttl != 0 && ttl <= c.KS.Now && !c.KS.Loading {
 		if deleted {
 			c.Changed(key)
+			c.Notify(NotifyGeneric, "del", key)
 			c.Rewrite(argDEL, key)
 		}
 		c.W.OK()
@@ -217,6 +218,7 @@ func cmdRestore(c *Ctx) {
 		e.SetLRU(lruMinusIdle(c.KS.LRUClock, o.idle))
 	}
 	c.Changed(key)
+	c.Notify(NotifyGeneric, "restore", key)
 	c.W.OK()
 }
 

@@ -91,6 +91,7 @@ func cmdHSet(c *Ctx) {
 		}
 	}
 	c.DB.Signal(key)
+	c.Notify(NotifyHash, "hset", key)
 	c.Dirty((len(c.Args) - 2) / 2)
 	if c.Spec.Name == "hmset" {
 		c.W.OK()
@@ -111,6 +112,7 @@ func cmdHSetNX(c *Ctx) {
 	}
 	h.Set(c.Args[2], c.Args[3], hashLimits(c))
 	c.Changed(key)
+	c.Notify(NotifyHash, "hset", key)
 	c.W.Int(1)
 }
 
@@ -158,12 +160,13 @@ func cmdHDel(c *Ctx) {
 		c.W.Int(0)
 		return
 	}
-	deleted := 0
+	deleted, removed := 0, false
 	for _, f := range c.Args[2:] {
 		if h.Delete(f) {
 			deleted++
 			if h.Len() == 0 {
 				c.DB.Unlink(key)
+				removed = true
 				break
 			}
 		}
@@ -171,6 +174,10 @@ func cmdHDel(c *Ctx) {
 	if deleted > 0 {
 		c.DB.Signal(key)
 		c.Dirty(deleted)
+		c.Notify(NotifyHash, "hdel", key)
+		if removed {
+			c.Notify(NotifyGeneric, "del", key)
+		}
 	}
 	c.W.Int(int64(deleted))
 }
@@ -269,6 +276,7 @@ func cmdHIncrBy(c *Ctx) {
 	cur += incr
 	h.Set(field, strconv.AppendInt(buf[:0], cur, 10), hashLimits(c))
 	c.Changed(key)
+	c.Notify(NotifyHash, "hincrby", key)
 	c.W.Int(cur)
 }
 
@@ -303,6 +311,7 @@ func cmdHIncrByFloat(c *Ctx) {
 	val := []byte(sum.Format())
 	h.Set(field, val, hashLimits(c))
 	c.Changed(key)
+	c.Notify(NotifyHash, "hincrbyfloat", key)
 	c.W.Bulk(val)
 	c.Rewrite(argHSET, key, field, val)
 }

@@ -47,6 +47,7 @@ func delGeneric(c *Ctx, lazy bool) {
 	for _, key := range c.Args[1:] {
 		if c.DB.Delete(key) {
 			c.Changed(key)
+			c.Notify(NotifyGeneric, "del", key)
 			n++
 		}
 	}
@@ -56,7 +57,7 @@ func delGeneric(c *Ctx, lazy bool) {
 func cmdExists(c *Ctx) {
 	n := 0
 	for _, key := range c.Args[1:] {
-		if c.DB.Peek(key) != nil {
+		if c.peekRead(key) != nil {
 			n++
 		}
 	}
@@ -74,7 +75,7 @@ func cmdTouch(c *Ctx) {
 }
 
 func cmdType(c *Ctx) {
-	e := c.DB.Peek(c.Args[1])
+	e := c.peekRead(c.Args[1])
 	if e == nil {
 		c.W.Simple("none")
 		return
@@ -274,6 +275,8 @@ func renameGeneric(c *Ctx, nx bool) {
 	c.DB.Unlink(src)
 	c.DB.Signal(src)
 	c.DB.Signal(dst)
+	c.Notify(NotifyGeneric, "rename_from", src)
+	c.Notify(NotifyGeneric, "rename_to", dst)
 	c.Dirty(1)
 	if nx {
 		c.W.Int(1)
@@ -314,6 +317,8 @@ func cmdMove(c *Ctx) {
 	c.DB.Unlink(key)
 	c.DB.Signal(key)
 	dst.Signal(key)
+	c.Notify(NotifyGeneric, "move_from", key)
+	c.NotifyIn(dst.ID, NotifyGeneric, "move_to", key)
 	c.Dirty(1)
 	c.W.Int(1)
 }
@@ -357,6 +362,7 @@ func cmdCopy(c *Ctx) {
 	e = c.DB.Find(key)
 	moveEntry(dst, newKey, c.DB, e, true)
 	dst.Signal(newKey)
+	c.NotifyIn(dst.ID, NotifyGeneric, "copy_to", newKey)
 	c.Dirty(1)
 	c.W.Int(1)
 }
@@ -430,11 +436,13 @@ func expireGeneric(c *Ctx, base int64, unit int) {
 	if when <= c.KS.Now && !c.KS.Loading {
 		c.DB.Unlink(key)
 		c.Changed(key)
+		c.Notify(NotifyGeneric, "del", key)
 		c.Rewrite(c.delArg(c.Env.Limits().LazyfreeLazyExpire), key)
 		c.W.Int(1)
 		return
 	}
 	c.DB.SetExpire(e, when)
+	c.Notify(NotifyGeneric, "expire", key)
 	c.W.Int(1)
 	if c.Spec.Name != "pexpireat" || base != 0 || unit == unitSeconds {
 		args := append([][]byte{argPEXPIREAT, key, itob(when)}, c.Args[3:]...)
@@ -444,7 +452,7 @@ func expireGeneric(c *Ctx, base int64, unit int) {
 }
 
 func ttlGeneric(c *Ctx, ms, abs bool) {
-	e := c.DB.Peek(c.Args[1])
+	e := c.peekRead(c.Args[1])
 	if e == nil {
 		c.W.Int(-2)
 		return
@@ -475,6 +483,7 @@ func cmdPersist(c *Ctx) {
 		return
 	}
 	c.Changed(c.Args[1])
+	c.Notify(NotifyGeneric, "persist", c.Args[1])
 	c.W.Int(1)
 }
 

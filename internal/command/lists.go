@@ -58,11 +58,13 @@ func writeListEntry(c *Ctx, it *list.Iterator) {
 }
 
 // listRemoved finishes a command that took n elements out of key's list:
-// it deletes the key when the list is empty, signals the key and counts n
-// changes.
-func listRemoved(c *Ctx, key []byte, l *list.List, n int) {
+// it raises event, deletes the key when the list is empty (raising "del"),
+// signals the key and counts n changes.
+func listRemoved(c *Ctx, key []byte, l *list.List, n int, event string) {
+	c.Notify(NotifyList, event, key)
 	if l.Len() == 0 {
 		c.DB.Unlink(key)
+		c.Notify(NotifyGeneric, "del", key)
 	}
 	c.DB.Signal(key)
 	c.Dirty(n)
@@ -90,6 +92,7 @@ func pushGeneric(c *Ctx, head, onlyExisting bool) {
 	}
 	c.W.Int(int64(l.Len()))
 	c.DB.Signal(key)
+	c.Notify(NotifyList, pushEvent(head), key)
 	c.Dirty(len(c.Args) - 2)
 }
 
@@ -141,7 +144,7 @@ func popGeneric(c *Ctx, head bool) {
 		var buf [64]byte
 		v, _ := l.Pop(buf[:0], head)
 		c.W.Bulk(v)
-		listRemoved(c, key, l, 1)
+		listRemoved(c, key, l, 1, popEvent(head))
 		return
 	}
 	if count == 0 {
@@ -150,7 +153,7 @@ func popGeneric(c *Ctx, head bool) {
 	}
 	n := int(min(count, int64(l.Len())))
 	popRange(c, l, head, n)
-	listRemoved(c, key, l, n)
+	listRemoved(c, key, l, n, popEvent(head))
 }
 
 // popRange replies with the n elements at one end of l, in the order they
@@ -255,6 +258,7 @@ func cmdLSet(c *Ctx) {
 	}
 	c.W.OK()
 	c.Changed(key)
+	c.Notify(NotifyList, "lset", key)
 }
 
 func cmdLInsert(c *Ctx) {
@@ -282,6 +286,7 @@ func cmdLInsert(c *Ctx) {
 		return
 	}
 	c.Changed(key)
+	c.Notify(NotifyList, "linsert", key)
 	c.W.Int(int64(l.Len()))
 }
 
@@ -304,9 +309,11 @@ func cmdLRem(c *Ctx) {
 	if removed > 0 {
 		c.DB.Signal(key)
 		c.Dirty(removed)
+		c.Notify(NotifyList, "lrem", key)
 	}
 	if l.Len() == 0 {
 		c.DB.Unlink(key)
+		c.Notify(NotifyGeneric, "del", key)
 	}
 	c.W.Int(int64(removed))
 }
@@ -334,7 +341,7 @@ func cmdLTrim(c *Ctx) {
 	// Clamp before converting so that huge indexes behave as in Redis.
 	start, end = max(start, -n-1), min(end, n)
 	removed := l.Trim(int(start), int(end))
-	listRemoved(c, key, l, removed)
+	listRemoved(c, key, l, removed, "ltrim")
 	c.W.OK()
 }
 

@@ -67,7 +67,7 @@ func servePop(c *Ctx, key []byte, l *list.List, head bool) {
 	c.W.Bulk(key)
 	c.W.Bulk(v)
 	c.Rewrite(popArg(head), key)
-	listRemoved(c, key, l, 1)
+	listRemoved(c, key, l, 1, popEvent(head))
 }
 
 // blockingPop is BLMPOP after its arguments were parsed; the timeout is at

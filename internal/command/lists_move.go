@@ -100,12 +100,31 @@ func moveElement(c *Ctx, l *list.List, src, dst []byte, from, to bool) bool {
 	}
 	c.DB.Signal(dst)
 	dl.Push(v, to)
+	c.Notify(NotifyList, pushEvent(to), dst)
 	c.W.Bulk(v)
+	c.Notify(NotifyList, popEvent(from), src)
 	if l.Len() == 0 {
 		c.DB.Unlink(src)
+		c.Notify(NotifyGeneric, "del", src)
 	}
 	c.DB.Signal(src)
 	return true
+}
+
+// popEvent and pushEvent name the keyspace events of popping and pushing
+// at the head (true) or the tail.
+func popEvent(head bool) string {
+	if head {
+		return "lpop"
+	}
+	return "rpop"
+}
+
+func pushEvent(head bool) string {
+	if head {
+		return "lpush"
+	}
+	return "rpush"
 }
 
 // lmpopGeneric is LMPOP (block false) and BLMPOP: numkeys at argument
@@ -173,5 +192,5 @@ func mpopList(c *Ctx, key []byte, l *list.List, head bool, count int64) {
 	c.W.Bulk(key)
 	popRange(c, l, head, n)
 	c.Rewrite(popArg(head), key, itob(int64(n)))
-	listRemoved(c, key, l, n)
+	listRemoved(c, key, l, n, popEvent(head))
 }

@@ -13,4 +13,6 @@ func RegisterData(t *Table) {
 	registerLCS(t)
 	registerSort(t)
 	registerDump(t)
+	registerHyperLogLog(t)
+	registerGeo(t)
 }

@@ -41,6 +41,7 @@ func storeSet(c *Ctx, dst []byte, result *set.Set) {
 	if result.Len() > 0 {
 		c.DB.SetObject(dst, result, false)
 		c.Changed(dst)
+		c.Notify(NotifySet, c.Spec.Name, dst)
 		c.W.Int(int64(result.Len()))
 		return
 	}
@@ -48,6 +49,7 @@ func storeSet(c *Ctx, dst []byte, result *set.Set) {
 	if c.DB.LookupWrite(dst) != nil {
 		c.DB.Unlink(dst)
 		c.Changed(dst)
+		c.Notify(NotifyGeneric, "del", dst)
 	}
 }
 
@@ -65,6 +67,7 @@ func sinterGeneric(c *Ctx, keys [][]byte, dst []byte, cardOnly bool, limit int64
 			if c.DB.LookupWrite(dst) != nil {
 				c.DB.Unlink(dst)
 				c.Changed(dst)
+				c.Notify(NotifyGeneric, "del", dst)
 			}
 		case cardOnly:
 			c.W.Int(0)

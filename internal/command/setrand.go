@@ -32,8 +32,10 @@ func cmdSPop(c *Ctx) {
 	s.Remove(member)
 	c.Rewrite(argSREM, key, member)
 	c.W.Bulk(member)
+	c.Notify(NotifySet, "spop", key)
 	if s.Len() == 0 {
 		c.DB.Unlink(key)
+		c.Notify(NotifyGeneric, "del", key)
 	}
 	c.Changed(key)
 }
@@ -58,12 +60,14 @@ func spopCount(c *Ctx) {
 	}
 	count := uint64(n)
 	size := uint64(s.Len())
+	c.Notify(NotifySet, "spop", key)
 	if count >= size {
 		// Redis replies with the union of the one set, which has the
 		// member order of a freshly built set (sorted when it fits an
 		// intset).
 		replySetMembers(c, buildSet(c, []*set.Set{s}, opUnion))
 		c.DB.Unlink(key)
+		c.Notify(NotifyGeneric, "del", key)
 		c.Rewrite(argDEL, key)
 		c.DB.Signal(key)
 		c.Dirty(int(size))

@@ -72,6 +72,7 @@ func cmdSAdd(c *Ctx) {
 	if added > 0 {
 		c.DB.Signal(key)
 		c.Dirty(added)
+		c.Notify(NotifySet, "sadd", key)
 	}
 	c.W.Int(int64(added))
 }
@@ -86,12 +87,13 @@ func cmdSRem(c *Ctx) {
 		c.W.Int(0)
 		return
 	}
-	deleted := 0
+	deleted, removed := 0, false
 	for _, m := range c.Args[2:] {
 		if s.Remove(m) {
 			deleted++
 			if s.Len() == 0 {
 				c.DB.Unlink(key)
+				removed = true
 				break
 			}
 		}
@@ -99,6 +101,10 @@ func cmdSRem(c *Ctx) {
 	if deleted > 0 {
 		c.DB.Signal(key)
 		c.Dirty(deleted)
+		c.Notify(NotifySet, "srem", key)
+		if removed {
+			c.Notify(NotifyGeneric, "del", key)
+		}
 	}
 	c.W.Int(int64(deleted))
 }
@@ -166,8 +172,10 @@ func cmdSMove(c *Ctx) {
 		c.W.Int(0)
 		return
 	}
+	c.Notify(NotifySet, "srem", srcKey)
 	if src.Len() == 0 {
 		c.DB.Unlink(srcKey)
+		c.Notify(NotifyGeneric, "del", srcKey)
 	}
 	if dst == nil {
 		dst = set.New(member)
@@ -178,6 +186,7 @@ func cmdSMove(c *Ctx) {
 	c.Dirty(1)
 	if dst.Add(member, maxIntset(c)) {
 		c.Dirty(1)
+		c.Notify(NotifySet, "sadd", dstKey)
 	}
 	c.W.Int(1)
 }

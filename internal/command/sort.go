@@ -355,6 +355,7 @@ func storeSorted(c *Ctx, o sortOptions, items []sortItem, outLen int64) {
 		if c.DB.Find(dst) != nil {
 			c.DB.Unlink(dst)
 			c.Changed(dst)
+			c.Notify(NotifyGeneric, "del", dst)
 		}
 		c.W.Int(0)
 		return
@@ -372,6 +373,7 @@ func storeSorted(c *Ctx, o sortOptions, items []sortItem, outLen int64) {
 	c.DB.LookupWrite(dst) // an expired destination goes first, as in setKey
 	c.DB.SetObject(dst, l, false)
 	c.DB.Signal(dst)
+	c.Notify(NotifyList, "sortstore", dst)
 	c.Dirty(int(outLen))
 	c.W.Int(outLen)
 }

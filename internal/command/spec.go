@@ -131,6 +131,17 @@ type Spec struct {
 	GetKeys func(args [][]byte) []KeyRef
 
 	Run func(c *Ctx)
+
+	// Stats are the INFO commandstats counters of this command in the
+	// server that owns the table (each table holds its own copies).
+	Stats CallStats
+}
+
+// CallStats are a command's INFO commandstats counters: calls, their total
+// execution time, and the calls refused before running (Rejected) or that
+// replied an error while running (Failed), as Redis 7.0 counts them.
+type CallStats struct {
+	Calls, Usec, Rejected, Failed int64
 }
 
 // FullName is the name as Redis prints it in errors: "config|get" becomes

@@ -192,8 +192,10 @@ func setGeneric(c *Ctx, flags int, key, val []byte, hasExpire bool, when int64, 
 	}
 	e := c.DB.SetStringAt(cur, key, val, flags&setKeepTTL != 0)
 	c.Changed(key)
+	c.Notify(NotifyString, "set", key)
 	if hasExpire {
 		c.DB.SetExpire(e, when)
+		c.Notify(NotifyGeneric, "expire", key)
 		c.Rewrite(argSET, key, val, argPXAT, itob(when))
 	} else if flags&setGet != 0 {
 		// Propagate without GET.
@@ -235,6 +237,7 @@ func cmdGetSet(c *Ctx) {
 	}
 	c.DB.SetString(c.Args[1], c.Args[2], false)
 	c.Changed(c.Args[1])
+	c.Notify(NotifyString, "set", c.Args[1])
 	c.Rewrite(argSET, c.Args[1], c.Args[2])
 }
 
@@ -251,6 +254,7 @@ func cmdGetDel(c *Ctx) {
 	c.W.Bulk(e.Str())
 	c.DB.Unlink(key)
 	c.Changed(key)
+	c.Notify(NotifyGeneric, "del", key)
 	c.Rewrite(c.delArg(c.Env.Limits().LazyfreeLazyUserDel), key)
 }
 
@@ -279,14 +283,17 @@ func cmdGetEx(c *Ctx) {
 	case expArg != nil && when <= c.KS.Now && !c.KS.Loading:
 		c.DB.Unlink(key)
 		c.Changed(key)
+		c.Notify(NotifyGeneric, "del", key)
 		c.Rewrite(c.delArg(c.Env.Limits().LazyfreeLazyExpire), key)
 	case expArg != nil:
 		c.DB.SetExpire(c.DB.LookupWrite(key), when)
 		c.Changed(key)
+		c.Notify(NotifyGeneric, "expire", key)
 		c.Rewrite(argPEXPIREAT, key, itob(when))
 	case flags&setPersist != 0:
 		if c.DB.Persist(c.DB.LookupWrite(key)) {
 			c.Changed(key)
+			c.Notify(NotifyGeneric, "persist", key)
 			c.Rewrite(argPERSIST, key)
 		}
 	}
@@ -321,6 +328,7 @@ func msetGeneric(c *Ctx, nx bool) {
 		e := c.DB.LookupWrite(c.Args[i]) // expires first, as setKey's lookup does
 		c.DB.SetStringAt(e, c.Args[i], c.Args[i+1], false)
 		c.DB.Signal(c.Args[i])
+		c.Notify(NotifyString, "set", c.Args[i])
 	}
 	c.Dirty((len(c.Args) - 1) / 2)
 	if nx {
@@ -339,6 +347,7 @@ func cmdAppend(c *Ctx) {
 	if e == nil {
 		c.DB.AddString(key, add)
 		c.Changed(key)
+		c.Notify(NotifyString, "append", key)
 		c.W.Int(int64(len(add)))
 		return
 	}
@@ -353,6 +362,7 @@ func cmdAppend(c *Ctx) {
 		c.DB.UpdateString(e, buf, keyspace.EncRaw)
 	}
 	c.Changed(key)
+	c.Notify(NotifyString, "append", key)
 	c.W.Int(n)
 }
 
@@ -394,6 +404,7 @@ func incrBy(c *Ctx, by int64) {
 		c.DB.UpdateString(e, val, keyspace.EncAuto)
 	}
 	c.Changed(key)
+	c.Notify(NotifyString, "incrby", key)
 	c.W.Int(cur)
 }
 
@@ -426,6 +437,7 @@ func cmdIncrByFloat(c *Ctx) {
 	}
 	c.DB.UpdateString(e, val, keyspace.EncNoInt)
 	c.Changed(key)
+	c.Notify(NotifyString, "incrbyfloat", key)
 	c.W.Bulk(val)
 	// Propagate the result, so that float formatting differences between
 	// machines cannot make a replayed AOF diverge.
@@ -508,5 +520,6 @@ func cmdSetRange(c *Ctx) {
 	}
 	c.DB.UpdateString(e, buf, keyspace.EncRaw)
 	c.Changed(key)
+	c.Notify(NotifyString, "setrange", key)
 	c.W.Int(int64(size))
 }

@@ -88,7 +88,11 @@ func zpop(c *Ctx, keys [][]byte, max bool, count int64, shape popShape) ([]byte,
 		c.W.Bulk(member)
 		c.W.Double(score)
 	})
-	zsetChanged(c, key, z, n)
+	event := "zpopmin"
+	if max {
+		event = "zpopmax"
+	}
+	zsetChanged(c, key, z, n, event)
 	return key, n
 }
 

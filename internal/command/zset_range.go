@@ -202,12 +202,14 @@ func zsetStore(c *Ctx, dst []byte, z *zset.ZSet, n int) {
 		c.DB.LookupWrite(dst) // expires a stale dst first, as setKey does
 		c.DB.SetObject(dst, z, false)
 		c.Changed(dst)
+		c.Notify(NotifyZSet, c.Spec.Name, dst)
 		c.W.Int(int64(n))
 		return
 	}
 	c.W.Int(0)
 	if c.DB.Unlink(dst) != nil {
 		c.Changed(dst)
+		c.Notify(NotifyGeneric, "del", dst)
 	}
 }
 
@@ -289,6 +291,6 @@ func zremrangeGeneric(c *Ctx, by int) {
 	case byLex:
 		deleted = z.DeleteRangeByLex(&lr)
 	}
-	zsetChanged(c, key, z, deleted)
+	zsetChanged(c, key, z, deleted, c.Spec.Name)
 	c.W.Int(int64(deleted))
 }

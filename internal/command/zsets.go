@@ -48,14 +48,16 @@ func zsetWrite(c *Ctx, key []byte) (z *zset.ZSet, ok bool) {
 }
 
 // zsetChanged records n changes to key (Redis adds the number of changed
-// members to the dirty counter) and deletes the key if the set became
-// empty.
-func zsetChanged(c *Ctx, key []byte, z *zset.ZSet, n int) {
+// members to the dirty counter), raises event and deletes the key if the
+// set became empty (raising "del").
+func zsetChanged(c *Ctx, key []byte, z *zset.ZSet, n int, event string) {
 	if n == 0 {
 		return
 	}
+	c.Notify(NotifyZSet, event, key)
 	if z.Len() == 0 {
 		c.DB.Unlink(key)
+		c.Notify(NotifyGeneric, "del", key)
 	}
 	c.Dirty(n)
 	c.DB.Signal(key)
@@ -133,7 +135,7 @@ options:
 			switch res {
 			case zset.NaN:
 				c.Error(ErrZAddNaN)
-				zsetChanged(c, key, z, added+updated)
+				zsetChanged(c, key, z, added+updated, zaddEvent(incr))
 				return
 			case zset.Added:
 				added++
@@ -145,7 +147,7 @@ options:
 			}
 			score = newScore
 		}
-		zsetChanged(c, key, z, added+updated)
+		zsetChanged(c, key, z, added+updated, zaddEvent(incr))
 	}
 	switch {
 	case !incr && ch:
@@ -178,8 +180,16 @@ func cmdZRem(c *Ctx) {
 			break
 		}
 	}
-	zsetChanged(c, key, z, deleted)
+	zsetChanged(c, key, z, deleted, "zrem")
 	c.W.Int(int64(deleted))
+}
+
+// zaddEvent is the keyspace event of ZADD, or of ZINCRBY and ZADD INCR.
+func zaddEvent(incr bool) string {
+	if incr {
+		return "zincr"
+	}
+	return "zadd"
 }
 
 func cmdZCard(c *Ctx) {

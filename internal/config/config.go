@@ -267,6 +267,23 @@ type Config struct {
 	// ListCompressDepth is how many quicklist nodes at each end stay
 	// uncompressed, 0 for no compression (list-compress-depth). Default 0.
 	ListCompressDepth int
+	// HLLSparseMaxBytes is the largest a sparse HyperLogLog grows, header
+	// included, before it is converted to dense (hll-sparse-max-bytes).
+	// Default 3000.
+	HLLSparseMaxBytes int64
+
+	// # EVENT NOTIFICATION, SLOW LOG
+
+	// NotifyKeyspaceEvents are the keyspace notification classes published
+	// (notify-keyspace-events, letters Ag$lshzxeKEtmdn). Default "": none.
+	NotifyKeyspaceEvents NotifyFlags
+	// SlowlogLogSlowerThan is the execution time, in microseconds, from
+	// which a command enters the slow log; negative disables the log, 0
+	// logs every command (slowlog-log-slower-than). Default 10000.
+	SlowlogLogSlowerThan int64
+	// SlowlogMaxLen is how many entries the slow log keeps
+	// (slowlog-max-len). Default 128.
+	SlowlogMaxLen int64
 
 	// stored holds the values of the directives that have no field of
 	// their own (Redis parameters Vesta accepts without acting on them), in

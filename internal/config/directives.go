@@ -105,6 +105,12 @@ var coreDirectives = []Directive{
 	boolDirective("lazyfree-lazy-user-del", 0, false, func(c *Config) *bool { return &c.LazyfreeLazyUserDel }),
 	boolDirective("lazyfree-lazy-user-flush", 0, false, func(c *Config) *bool { return &c.LazyfreeLazyUserFlush }),
 
+	// EVENT NOTIFICATION, SLOW LOG
+	notifyDirective(),
+	intDirective("slowlog-log-slower-than", "", 0, -1, math.MaxInt64, 10000,
+		func(c *Config) *int64 { return &c.SlowlogLogSlowerThan }),
+	intDirective("slowlog-max-len", "", 0, 0, longMax, 128, func(c *Config) *int64 { return &c.SlowlogMaxLen }),
+
 	// ADVANCED CONFIG
 	intDirective("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, 0, longMax, 512,
 		func(c *Config) *int64 { return &c.HashMaxListpackEntries }),
@@ -118,6 +124,8 @@ var coreDirectives = []Directive{
 	intDirective("list-max-listpack-size", "list-max-ziplist-size", 0, intMin, intMax, -2,
 		func(c *Config) *int { return &c.ListMaxListpackSize }),
 	intDirective("list-compress-depth", "", 0, 0, intMax, 0, func(c *Config) *int { return &c.ListCompressDepth }),
+	memoryDirective("hll-sparse-max-bytes", "", 0, 0, longMax, "3000",
+		func(c *Config) *int64 { return &c.HLLSparseMaxBytes }),
 }
 
 // deprecatedDirectives are accepted in a configuration text, with exactly

@@ -88,9 +88,6 @@ var redisOnlyDirectives = group(
 		xEnum("propagation-error-behavior", 0, []string{"ignore", "panic", "panic-on-replicas"}, "ignore"),
 		xInt("shutdown-timeout", "", 0, 0, intMax, 10),
 	),
-	unbuilt("HyperLogLog", nil,
-		xMemory("hll-sparse-max-bytes", "", 0, 0, longMax, "3000"),
-	),
 	unbuilt("streams", nil,
 		xMemory("stream-node-max-bytes", "", 0, 0, longMax, "4096"),
 		xInt("stream-node-max-entries", "", 0, 0, longMax, 100),
@@ -154,13 +151,6 @@ var redisOnlyDirectives = group(
 		xInt("lfu-log-factor", "", 0, 0, intMax, 10),
 		xInt("lfu-decay-time", "", 0, 0, intMax, 1),
 		maxmemoryClientsDirective(),
-	),
-	unbuilt("keyspace notifications", nil,
-		notifyKeyspaceEventsDirective(),
-	),
-	unbuilt("the slow log", nil,
-		xInt("slowlog-log-slower-than", "", 0, -1, longMax, 10000),
-		xInt("slowlog-max-len", "", 0, 0, longMax, 128),
 	),
 	unbuilt("latency monitoring", map[string][]string{"latency-tracking": {"no"}},
 		xInt("latency-monitor-threshold", "", 0, 0, longMax, 0),
@@ -227,49 +217,6 @@ func replicaofDirective() Directive {
 		}
 		return args[0] + " " + strconv.FormatInt(port, 10), nil
 	})
-}
-
-// notifyKeyspaceEventsDirective is notify-keyspace-events: a string of
-// event class characters. Its value here is always "" (the feature is not
-// built), so only the character check and the empty value matter.
-func notifyKeyspaceEventsDirective() Directive {
-	return stored("notify-keyspace-events", "", KindString, 0, "", rwString, func(args []string) (string, error) {
-		if len(args) != 1 {
-			return "", reason("wrong number of arguments")
-		}
-		for i := 0; i < len(args[0]); i++ {
-			if !strings.ContainsRune("Ag$lshzxeKEtmdn", rune(args[0][i])) {
-				return "", reason("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.")
-			}
-		}
-		return normalizeEvents(args[0]), nil
-	})
-}
-
-// normalizeEvents returns the flags of an event class string in Redis's
-// canonical order, as CONFIG GET shows them.
-func normalizeEvents(s string) string {
-	has := func(c byte) bool { return strings.IndexByte(s, c) >= 0 }
-	var b []byte
-	all := true
-	for _, c := range []byte("g$lshzxetd") {
-		all = all && has(c)
-	}
-	if all || has('A') {
-		b = append(b, 'A')
-	} else {
-		for _, c := range []byte("g$lshzxetd") {
-			if has(c) {
-				b = append(b, c)
-			}
-		}
-	}
-	for _, c := range []byte("KEmn") {
-		if has(c) {
-			b = append(b, c)
-		}
-	}
-	return string(b)
 }
 
 // maxmemoryClientsDirective is maxmemory-clients: bytes, or a percentage of

@@ -286,8 +286,6 @@ func group(parts ...[]Directive) []Directive {
 	return out
 }
 
-func one(ds ...Directive) []Directive { return ds }
-
 // Ineffective is a directive that the loaded configuration set although it
 // has no effect in Vesta.
 type Ineffective struct {

@@ -30,8 +30,9 @@ func TestRedisOnlyDirectives(t *testing.T) {
 		{"proc-title-template \"{title} {bogus}\"", "template format is invalid or contains unknown variables", ""},
 		{"proc-title-template \" \"", "template format is invalid or contains unknown variables", ""},
 		{"server_cpulist 0-3", "", "0-3"},
-		{"hll-sparse-max-bytes 3000", "", "3000"},
-		{"hll-sparse-max-bytes 1kb", "HyperLogLog is not available in Vesta yet: hll-sparse-max-bytes accepts only its default, 3000", ""},
+		{"stream-node-max-bytes 4096", "", "4096"},
+		{"stream-node-max-bytes 1kb", "streams is not available in Vesta yet: stream-node-max-bytes accepts only its default, 4096", ""},
+		{"hll-sparse-max-bytes 1kb", "", "1024"},
 
 		{"replica-read-only yes", "", "yes"},
 		{"slave-read-only no", "replication is not available in Vesta yet: replica-read-only accepts only its default, yes", ""},
@@ -51,9 +52,6 @@ func TestRedisOnlyDirectives(t *testing.T) {
 		{"maxmemory-clients 0%", "", "0"},
 		{"maxmemory-clients 101%", "percentage argument must be less or equal to 100", ""},
 		{"maxmemory-clients x", "argument must be a memory or percent value", ""},
-		{"notify-keyspace-events \"\"", "", ""},
-		{"notify-keyspace-events KEA", "keyspace notifications is not available in Vesta yet: notify-keyspace-events accepts only its default, \"\"", ""},
-		{"notify-keyspace-events Q", "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.", ""},
 		{"latency-tracking no", "", "no"},
 		{"latency-tracking-info-percentiles 50 99 99.9", "", "50 99 99.9"},
 		{"latency-tracking-info-percentiles 50.0 99 99.90", "", "50 99 99.9"},
@@ -103,15 +101,15 @@ func TestRedisOnlyDirectives(t *testing.T) {
 // value alone.
 func TestUnbuiltConfigSet(t *testing.T) {
 	c := Default()
-	err := c.Set([][2]string{{"hz", "20"}, {"slowlog-max-len", "1000"}}, true)
-	want := "ERR CONFIG SET failed (possibly related to argument 'slowlog-max-len') - the slow log is not available in Vesta yet: slowlog-max-len accepts only its default, 128"
+	err := c.Set([][2]string{{"hz", "20"}, {"tracking-table-max-keys", "1000"}}, true)
+	want := "ERR CONFIG SET failed (possibly related to argument 'tracking-table-max-keys') - client-side caching is not available in Vesta yet: tracking-table-max-keys accepts only its default, 1000000"
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v, want %q", err, want)
 	}
 	if c.HZ != 10 {
 		t.Errorf("hz changed to %d despite the failed SET", c.HZ)
 	}
-	if err := c.Set([][2]string{{"jemalloc-bg-thread", "no"}, {"slowlog-max-len", "128"}}, true); err != nil {
+	if err := c.Set([][2]string{{"jemalloc-bg-thread", "no"}, {"tracking-table-max-keys", "1000000"}}, true); err != nil {
 		t.Fatal(err)
 	}
 	if got := c.Get("jemalloc-bg-thread")[0][1]; got != "no" {

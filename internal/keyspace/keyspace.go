@@ -15,12 +15,18 @@ type Hooks struct {
 	Modified func(db *DB, key []byte)
 	// Flushed runs when a whole database was emptied or swapped.
 	Flushed func(db *DB)
+	// Notify publishes a keyspace notification (event of class about key
+	// in db). It runs only for the classes set in Keyspace.Notify.
+	Notify func(db *DB, class int, event string, key []byte)
 }
 
 // Keyspace is the whole dataset: the databases and the state shared by them.
 type Keyspace struct {
 	DBs   []*DB
 	Hooks Hooks
+	// Notify is the mask of keyspace notification classes that are on
+	// (config.NotifyFlags bits), zero when notifications are off.
+	Notify int
 
 	// Now is the time, in unix ms, that commands see; the server sets it
 	// before each command so that one command sees one instant.
@@ -85,6 +91,7 @@ func (db *DB) Lookup(key []byte) *Entry {
 	e := db.lookup(key)
 	if e == nil {
 		db.ks.Stats.KeyspaceMisses++
+		db.notify(NotifyKeyMiss, "keymiss", key)
 	} else {
 		db.ks.Stats.KeyspaceHits++
 	}
@@ -145,7 +152,7 @@ func (db *DB) SetStringAt(e *Entry, key, val []byte, keepTTL bool) *Entry {
 	if e == nil {
 		e = newStringEntry(key, val)
 		e.setLRU(db.ks.LRUClock)
-		db.insert(e)
+		db.add(e)
 		return e
 	}
 	e.setString(val)
@@ -165,6 +172,7 @@ func (db *DB) expire(key []byte) {
 // expired1 does the bookkeeping of a key deleted because it expired.
 func (db *DB) expired1(k []byte) {
 	db.ks.Stats.ExpiredKeys++
+	db.notify(NotifyExpired, "expired", k)
 	if h := db.ks.Hooks.Expired; h != nil {
 		h(db, k)
 	}
@@ -180,7 +188,7 @@ func (db *DB) SetString(key, val []byte, keepTTL bool) *Entry {
 	if e == nil {
 		e = newStringEntry(key, val)
 		e.setLRU(db.ks.LRUClock)
-		db.insert(e)
+		db.add(e)
 		return e
 	}
 	e.setString(val)
@@ -221,7 +229,7 @@ func (db *DB) SetObject(key []byte, obj Object, keepTTL bool) *Entry {
 	if e == nil {
 		e = newObjectEntry(key, obj)
 		e.setLRU(db.ks.LRUClock)
-		db.insert(e)
+		db.add(e)
 		return e
 	}
 	e.kv = e.kv[:e.klen]
@@ -242,7 +250,7 @@ func (db *DB) Add(key []byte, obj Object) *Entry {
 		e = newObjectEntry(key, obj)
 	}
 	e.setLRU(db.ks.LRUClock)
-	db.insert(e)
+	db.add(e)
 	return e
 }
 
@@ -260,7 +268,7 @@ func (db *DB) TryAddString(key, val []byte) bool {
 func (db *DB) AddString(key, val []byte) *Entry {
 	e := newStringEntry(key, val)
 	e.setLRU(db.ks.LRUClock)
-	db.insert(e)
+	db.add(e)
 	return e
 }
 
@@ -276,7 +284,7 @@ func (db *DB) AddValueOf(key []byte, src *Entry, obj Object) *Entry {
 		e = newObjectEntry(key, obj)
 	}
 	e.setLRU(db.ks.LRUClock)
-	db.insert(e)
+	db.add(e)
 	return e
 }
 

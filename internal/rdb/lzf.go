@@ -47,9 +47,12 @@ func LZFCompress(dst, src []byte) []byte {
 	return out
 }
 
-// lzfHash maps a 24-bit prefix to a table slot.
+// lzfHash maps a 24-bit prefix to a table slot. It is liblzf's IDX (in
+// its VERY_FAST configuration, which Redis builds): which earlier position
+// a slot remembers decides which matches are found, so the compressed
+// bytes equal Redis's only with the same hash.
 func lzfHash(v uint32) uint32 {
-	return (v * 2654435761) >> (32 - lzfHashLog)
+	return ((v >> (3*8 - lzfHashLog)) - v*5) & (1<<lzfHashLog - 1)
 }
 
 // bytestring is a string or a byte slice: the compressor reads either
@@ -90,8 +93,15 @@ func lzfCompress[T bytestring](c *lzfCompressor, dst []byte, src T, limit int) [
 		if e > base {
 			ref := int(e - base - 1)
 			off := ip - ref - 1
-			if off < lzfMaxOff && src[ref] == src[ip] && src[ref+1] == src[ip+1] && src[ref+2] == src[ip+2] {
+			// liblzf never refers back to the first byte of the input.
+			if off < lzfMaxOff && ref > 0 && src[ref] == src[ip] && src[ref+1] == src[ip+1] && src[ref+2] == src[ip+2] {
 				l := matchLen(src, ref, ip)
+				// liblzf's room check, which decides when compression
+				// fails: room for the longest reference and the next
+				// control byte, and one byte more.
+				if lit > 0 && op+4 >= limit || lit == 0 && op+3 >= limit {
+					return nil
+				}
 				// Close the pending literal run, or drop its unused
 				// control byte.
 				if lit > 0 {
@@ -101,16 +111,10 @@ func lzfCompress[T bytestring](c *lzfCompressor, dst []byte, src T, limit int) [
 				}
 				enc := l - 2
 				if enc < 7 {
-					if op+2 > limit {
-						return nil
-					}
 					out[op] = byte(off>>8 | enc<<5)
 					out[op+1] = byte(off)
 					op += 2
 				} else {
-					if op+3 > limit {
-						return nil
-					}
 					out[op] = byte(off>>8 | 7<<5)
 					out[op+1] = byte(enc - 7)
 					out[op+2] = byte(off)
@@ -143,10 +147,12 @@ func lzfCompress[T bytestring](c *lzfCompressor, dst []byte, src T, limit int) [
 			op++
 		}
 	}
+	// At most the last two bytes are left, which liblzf copies after
+	// checking for three bytes of room.
+	if op+3 > limit {
+		return nil
+	}
 	for ; ip < n; ip++ {
-		if op >= limit {
-			return nil
-		}
 		out[op] = src[ip]
 		op++
 		lit++
@@ -165,19 +171,35 @@ func lzfCompress[T bytestring](c *lzfCompressor, dst []byte, src T, limit int) [
 }
 
 // matchLen returns how many bytes from src[ip:] equal those from src[ref:]
-// (ref < ip), at least 3 (the caller checked them) and at most the LZF
-// maximum or what is left of src.
+// (ref < ip; the caller checked the first 3), bounded as liblzf bounds
+// them, since the bound changes the bytes written: at most the LZF maximum
+// and what is left of src but its last two bytes, except that when that
+// bound is above 16 liblzf first compares 16 more bytes unconditionally
+// and, if they all match, takes one byte more without comparing it to the
+// bound, so a match may then reach one byte further.
 func matchLen[T bytestring](src T, ref, ip int) int {
-	maxLen := min(len(src)-ip, lzfMaxRef)
-	l := 3
-	for l+8 <= maxLen {
-		x := load64(src, ip+l) ^ load64(src, ref+l)
-		if x != 0 {
-			return l + bits.TrailingZeros64(x)/8
+	maxLen := min(len(src)-ip-2, lzfMaxRef)
+	l := 2
+	if maxLen > 16 {
+		for range 16 {
+			l++
+			if src[ref+l] != src[ip+l] {
+				return l
+			}
 		}
-		l += 8
 	}
-	for l < maxLen && src[ref+l] == src[ip+l] {
+	l++
+	for l < maxLen {
+		if l+8 <= maxLen {
+			if x := load64(src, ip+l) ^ load64(src, ref+l); x != 0 {
+				return l + bits.TrailingZeros64(x)/8
+			}
+			l += 8
+			continue
+		}
+		if src[ref+l] != src[ip+l] {
+			break
+		}
 		l++
 	}
 	return l

@@ -14,6 +14,10 @@ type Writer struct {
 	Errors int64
 	// LastError is the code of the last error reply (ERR, WRONGTYPE, …).
 	LastError string
+	// OnError, when set, is told the code of every error reply as INFO
+	// errorstats names it: the first word, or ERR when the message has no
+	// space within its first 31 bytes (as Redis's afterErrorReply).
+	OnError func(code string)
 }
 
 var crlf = []byte("\r\n")
@@ -59,6 +63,13 @@ func (w *Writer) Error(msg string) {
 		}
 	}
 	w.LastError = code
+	if w.OnError != nil {
+		if len(code) == len(msg) || len(code) >= 31 {
+			w.OnError("ERR")
+		} else {
+			w.OnError(code)
+		}
+	}
 	w.B = append(w.B, crlf...)
 }
 

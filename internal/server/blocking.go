@@ -29,12 +29,17 @@ type blockState struct {
 	deadline time.Time
 	nullBulk bool
 	serve    func(c *command.Ctx, key []byte) bool
+	// The blocked command, its arguments and the time its first run took,
+	// for commandstats and the slow log when it is served (stats_cmd.go).
+	spec *command.Spec
+	args [][]byte
+	usec int64
 }
 
 // Block implements command.Env.
 func (s *Server) Block(c *command.Ctx, keys [][]byte, deadline time.Time, nullBulk bool, serve func(c *command.Ctx, key []byte) bool) {
 	cl := clientOf(c)
-	b := &blockState{deadline: deadline, nullBulk: nullBulk, serve: serve}
+	b := &blockState{deadline: deadline, nullBulk: nullBulk, serve: serve, spec: c.Spec, args: cloneArgs(c.Args)}
 	seen := map[string]bool{}
 	for _, k := range keys {
 		if seen[string(k)] {
@@ -82,6 +87,7 @@ func (s *Server) serveBlocked() {
 				c.Spec = nil
 				c.DB = s.ks.DBs[bk.db]
 				dirty := s.ks.Dirty
+				errs, start := s.errs.total, time.Now()
 				s.prop.depth++
 				served := cl.block.serve(c, []byte(bk.key))
 				s.prop.depth--
@@ -89,6 +95,8 @@ func (s *Server) serveBlocked() {
 					i++
 					continue
 				}
+				s.blockedDone(cl, time.Since(start).Microseconds(), s.errs.total > errs, slowlogServed)
+				s.errs.seen = s.errs.total
 				if args, ok, force := c.Propagated(); ok && len(args) > 0 && (s.ks.Dirty != dirty || force) {
 					s.AlsoPropagate(bk.db, args)
 				}
@@ -134,6 +142,7 @@ func (s *Server) timeoutBlocked(cl *client) {
 	} else {
 		cl.w.NullArray()
 	}
+	s.blockedDone(cl, 0, false, slowlogNone)
 	s.unblock(cl)
 }
 
@@ -209,12 +218,16 @@ func (s *Server) cmdClientUnblock(c *command.Ctx) {
 		c.W.Int(0)
 		return
 	}
+	// Redis 7.0 counts the unblocked command as failed either way.
 	if asError {
 		target.w.Error("UNBLOCKED client unblocked via CLIENT UNBLOCK")
-		s.unblock(target)
+	} else if target.block.nullBulk {
+		target.w.Null()
 	} else {
-		s.timeoutBlocked(target)
+		target.w.NullArray()
 	}
+	s.blockedDone(target, 0, true, slowlogNoArgs)
+	s.unblock(target)
 	c.W.Int(1)
 }
 

@@ -110,6 +110,7 @@ func (s *Server) newClient(conn net.Conn) *client {
 	cl.ctx.Env = s
 	cl.ctx.Client = cl
 	cl.w.Proto = 2
+	cl.w.OnError = s.countError
 	return cl
 }
 

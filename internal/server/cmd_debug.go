@@ -66,7 +66,7 @@ func (s *Server) cmdDebug(c *command.Ctx) {
 			return
 		}
 		enc := command.StringEncoding(e)
-		size := len(e.Str())
+		size := command.SerializedLength(e, s.cfg.RDBCompression)
 		if e.Type() != keyspace.TypeString {
 			enc = e.Obj().Encoding()
 		}

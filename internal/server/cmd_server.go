@@ -22,6 +22,7 @@ func buildTable(s *Server) *command.Table {
 	s.registerPubSubCommands(t)
 	s.registerPersistCommands(t)
 	s.registerScriptCommands(t)
+	s.registerDiagCommands(t)
 	return t
 }
 
@@ -188,6 +189,7 @@ func (s *Server) resetStats() {
 	s.stats.netInput.Store(0)
 	s.stats.netOutput.Store(0)
 	s.ks.Stats = s.ks.Stats.Reset()
+	s.resetCallStats()
 }
 
 // cmdShutdown implements SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT].

@@ -118,6 +118,7 @@ func (s *Server) crash(where string, cl *client, r any) {
 		fmt.Fprintf(os.Stderr, "Vesta crashed in %s: %v (crash report in the log file)\n", where, r)
 	}
 	crashExit()
+	crashOnce.Unlock() // reached only when a test replaced crashExit
 }
 
 // clipArg shortens an argument for the report, as Redis prints at most 128

@@ -128,12 +128,14 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 			s.unwatchAll(cl)
 			// Redis words its own checks without the ERR prefix here.
 			cl.w.Error("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR "))
+			s.rejected(spec)
 			return
 		}
 		cl.w.Error(msg)
 		if cl.multi != nil {
 			cl.multi.aborted = true
 		}
+		s.rejected(spec)
 	}
 	if msg != "" {
 		reject(msg)
@@ -205,6 +207,7 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 	db := cl.db.ID
 	cl.lastCmd = spec.Name
 	dirty := s.ks.Dirty
+	start := time.Now()
 	if s.prop.depth == 0 {
 		s.executing.Store(cl)
 	}
@@ -214,6 +217,7 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 	if s.prop.depth == 0 {
 		s.executing.Store(nil)
 	}
+	s.afterCall(cl, spec, args, start)
 	if pargs, ok, force := c.Propagated(); ok && (s.ks.Dirty != dirty || force) {
 		s.AlsoPropagate(db, pargs)
 	}

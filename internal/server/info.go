@@ -220,8 +220,10 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		b.WriteString("# Modules\r\n")
 	case "commandstats":
 		b.WriteString("# Commandstats\r\n")
+		s.infoCommandStats(b)
 	case "errorstats":
 		b.WriteString("# Errorstats\r\n")
+		s.infoErrorStats(b)
 	case "cluster":
 		b.WriteString("# Cluster\r\n")
 		field(b, "cluster_enabled", 0)

@@ -90,6 +90,9 @@ type Server struct {
 	lastSecondTick time.Time
 	runID          string
 	stats          stats
+	errs           errorStats // INFO errorstats, failed/rejected calls (under mu)
+	slow           slowlog    // SLOWLOG (under mu)
+	memStartup     uint64     // heap in use when the server was built (MEMORY STATS)
 	shutdown       chan struct{}
 	stopOnce       sync.Once
 	stopped        chan struct{}
@@ -161,6 +164,7 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 	s.ks.Hooks = keyspace.Hooks{
 		Expired:  s.keyExpired,
 		Modified: s.keyModified,
+		Notify:   s.notify,
 	}
 	s.registerConfigHooks()
 	return s
@@ -177,12 +181,14 @@ func (s *Server) applyConfig() {
 		SetMaxIntsetEntries:    int(c.SetMaxIntsetEntries),
 		ListMaxListpackSize:    c.ListMaxListpackSize,
 		ListCompressDepth:      c.ListCompressDepth,
+		HLLSparseMaxBytes:      int(c.HLLSparseMaxBytes),
 		ProtoMaxBulkLen:        c.ProtoMaxBulkLen,
 		LazyfreeLazyUserDel:    c.LazyfreeLazyUserDel,
 		LazyfreeLazyExpire:     c.LazyfreeLazyExpire,
 		RDBCompression:         c.RDBCompression,
 	}
 	s.level.Set(slogLevel(c.LogLevel))
+	s.ks.Notify = int(c.NotifyKeyspaceEvents)
 }
 
 // Run serves clients until ctx is cancelled or SHUTDOWN succeeds, then

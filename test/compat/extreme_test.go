@@ -63,6 +63,11 @@ var extremeModes = map[string]extremeMode{
 	// Which client an id or address names depends on the connections
 	// each server has seen.
 	"client|kill": shapeReply,
+	// Which commands ran slower than slowlog-log-slower-than is timing.
+	"slowlog|get": anyReply, "slowlog|len": anyReply,
+	// Allocator figures; MEMORY USAGE of hash tables is an estimate
+	// (docs/COMPATIBILITY.md).
+	"memory|doctor": anyReply, "memory|malloc-stats": anyReply, "memory|stats": anyReply, "memory|usage": shapeReply,
 	// Sets of mixed members are hash tables in Redis 7.0: hash order.
 	"smembers": sortedReply, "sinter": sortedReply, "sunion": sortedReply, "sdiff": sortedReply,
 	// Vesta's HELP lists the subcommands it has (docs/COMPATIBILITY.md).

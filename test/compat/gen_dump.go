@@ -12,7 +12,7 @@ import (
 
 // The "dump" family: DUMP and RESTORE. DUMP replies are compared by what
 // they hold (mode Payload: same value type and digest), since the bytes
-// differ where hash order or LZF choices do. RESTORE gets payloads built
+// differ where hash order does. RESTORE gets payloads built
 // here in every type and encoding Redis 7.0 writes or still reads (strings
 // raw, int-encoded and LZF; plain, intset and listpack sets, hashes and
 // sorted sets; quicklists with packed and plain nodes; the old list and

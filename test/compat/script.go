@@ -39,7 +39,7 @@ const (
 	AnyOrder
 	// Payload compares DUMP replies by what they hold: both null, or two
 	// payloads that decode to values of the same type and digest (the
-	// bytes may differ: hash order, LZF choices).
+	// bytes may differ: hash order).
 	Payload
 )
 

@@ -109,6 +109,25 @@ func load(t *testing.T, addr string, id, round int, w *writer, stop <-chan struc
 	}
 }
 
+// startLoad starts the writing clients of one round; stop ends them and
+// waits for them.
+func startLoad(t *testing.T, addr string, round int) (w *writer, stop func()) {
+	w = &writer{}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for id := 0; id < *clients; id++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			load(t, addr, id, round, w, done)
+		}()
+	}
+	return w, func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
 // verify checks the restarted server against the writes: for each key,
 // the value must be the last acknowledged one or a later attempted one; a
 // transaction's keys are both present with its value or both absent (or
@@ -198,16 +217,7 @@ func TestKillDuringWrites(t *testing.T) {
 			var all []write
 			total := 0
 			for round := 0; round < *rounds; round++ {
-				w := &writer{}
-				stop := make(chan struct{})
-				var wg sync.WaitGroup
-				for id := 0; id < *clients; id++ {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						load(t, srv.Addr, id, round, w, stop)
-					}()
-				}
+				w, stopLoad := startLoad(t, srv.Addr, round)
 				if sc.background != nil {
 					time.Sleep(50 * time.Millisecond)
 					if c, err := testutil.DialErr(t, srv.Addr); err == nil {
@@ -217,8 +227,7 @@ func TestKillDuringWrites(t *testing.T) {
 				}
 				time.Sleep(time.Duration(100+rand.IntN(400)) * time.Millisecond)
 				srv.Kill()
-				close(stop)
-				wg.Wait()
+				stopLoad()
 				srv.StartAgain()
 				all = append(all, w.writes...)
 				n := verify(t, srv.Addr, all)
@@ -247,16 +256,7 @@ func TestPanicDuringWrites(t *testing.T) {
 			srv := testutil.StartVesta(t, "--appendonly", "yes", "--appendfsync", "always", "--enable-debug-command", "yes")
 			var all []write
 			for round := 0; round < 2; round++ {
-				w := &writer{}
-				stop := make(chan struct{})
-				var wg sync.WaitGroup
-				for id := 0; id < *clients; id++ {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						load(t, srv.Addr, id, round, w, stop)
-					}()
-				}
+				w, stopLoad := startLoad(t, srv.Addr, round)
 				time.Sleep(time.Duration(100+rand.IntN(300)) * time.Millisecond)
 				c := testutil.Dial(t, srv.Addr)
 				if _, err := c.DoErr(how...); err == nil {
@@ -266,8 +266,7 @@ func TestPanicDuringWrites(t *testing.T) {
 				if !srv.Wait(10 * time.Second) {
 					t.Fatalf("%v: the server did not exit within 10s (hung?)", how)
 				}
-				close(stop)
-				wg.Wait()
+				stopLoad()
 				if code := srv.ExitCode(); code != 1 {
 					t.Fatalf("%v: exit code %d, want 1", how, code)
 				}

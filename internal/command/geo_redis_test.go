@@ -1,0 +1,150 @@
+package command_test
+
+import "testing"
+
+// geoScripts compare the geo commands with Redis: replies in both
+// protocols, dirty counts, the values stored (digests, and DEBUG LOADAOF
+// replaying what each server propagated: GEOADD as ZADD, the stores as
+// themselves), errors in Redis's order, and extreme arguments.
+var geoScripts = []extrasScript{
+	{"basics", `
+= GEOADD Sicily 13.361389 38.115556 Palermo 15.087269 37.502669 Catania
+D
+= GEOADD Sicily 13.361389 38.115556 Palermo
+D
+= GEOADD Sicily CH 13.361390 38.115556 Palermo
+D
+= GEOADD Sicily XX CH 1 1 newone 13.361389 38.115556 Palermo
+= GEOADD Sicily NX CH 1 1 newone 10 10 Palermo
+D
+= ZRANGE Sicily 0 -1 WITHSCORES
+= GEODIST Sicily Palermo Catania
+= GEODIST Sicily Palermo Catania km
+= GEODIST Sicily Palermo Catania MI
+= GEODIST Sicily Palermo Catania ft
+= GEODIST Sicily Palermo nope
+= GEODIST nokey a b
+= GEOHASH Sicily Palermo Catania nope
+= GEOHASH nokey a
+= GEOPOS Sicily Palermo Catania nope
+= GEOPOS nokey a b
+= GEOPOS Sicily
+= GEORADIUS Sicily 15 37 200 km WITHDIST WITHCOORD WITHHASH ASC
+= GEORADIUS Sicily 15 37 200 km WITHDIST DESC COUNT 1
+= GEORADIUS_RO Sicily 15 37 200 km WITHDIST COUNT 1 ANY
+= GEORADIUSBYMEMBER Sicily Palermo 500 km WITHDIST
+= GEORADIUSBYMEMBER_RO Sicily Palermo 500 km WITHCOORD
+= GEOSEARCH Sicily FROMLONLAT 15 37 BYRADIUS 200 km ASC WITHCOORD WITHDIST
+= GEOSEARCH Sicily FROMMEMBER Palermo BYBOX 400 400 km DESC WITHHASH
+= GEOSEARCHSTORE dst Sicily FROMMEMBER Palermo BYRADIUS 1000 km
+D
+= ZRANGE dst 0 -1 WITHSCORES
+= GEOSEARCHSTORE dst Sicily FROMMEMBER Palermo BYRADIUS 1000 km STOREDIST COUNT 1
+D
+= ZRANGE dst 0 -1 WITHSCORES
+= GEORADIUS Sicily 15 37 200 km STORE dst2
+D
+= GEORADIUS Sicily 15 37 200 km STOREDIST dst3
+D
+= GEORADIUS Sicily 0 0 1 m STORE dst2
+D
+= EXISTS dst2
+= GEOSEARCHSTORE dst nokey FROMMEMBER Palermo BYRADIUS 1000 km
+D
+= EXISTS dst
+! DEBUG LOADAOF
+= ZRANGE Sicily 0 -1 WITHSCORES
+= ZRANGE dst3 0 -1 WITHSCORES
+`},
+	{"errors", `
+= GEOADD g 1 2
+= GEOADD g NX XX 1 2 m
+= GEOADD g GT 1 2 m
+= GEOADD g 181 2 m
+= GEOADD g 1 85.06 m
+= GEOADD g -inf 0 m
+= GEOADD g 1e400 0 m
+= GEOADD g nan 0 m
+= GEOADD g 0 x m
+= GEOADD g 1 1 a 200 1 b
+= EXISTS g
+= GEODIST g a b parsec
+= GEODIST g a b km extra
+= SET s x
+= GEOADD s 1 1 a
+= GEODIST s a b
+= GEOPOS s a
+= GEOHASH s a
+= GEORADIUS s 1 1 1 km
+= GEOSEARCH s FROMLONLAT 1 1 BYRADIUS 1 km
+= GEOSEARCHSTORE d s FROMLONLAT 1 1 BYRADIUS 1 km
+= GEOADD g 1 1 a
+= GEORADIUS g 1 1 x km
+= GEORADIUS g 1 1 -1 km
+= GEORADIUS g 1 1 1 parsec
+= GEORADIUS g 200 1 1 km
+= GEORADIUS g x 1 1 km
+= GEORADIUS g 1 1 1 km COUNT 0
+= GEORADIUS g 1 1 1 km COUNT -1
+= GEORADIUS g 1 1 1 km COUNT x
+= GEORADIUS g 1 1 1 km COUNT
+= GEORADIUS g 1 1 1 km ANY
+= GEORADIUS g 1 1 1 km STORE
+= GEORADIUS g 1 1 1 km STORE d WITHDIST
+= GEORADIUS g 1 1 1 km FOO
+= GEORADIUS_RO g 1 1 1 km STORE d
+= GEORADIUSBYMEMBER g nope 1 km
+= GEORADIUSBYMEMBER nokey nope 1 parsec
+= GEORADIUSBYMEMBER nokey nope 1 parsec STORE d
+= GEOSEARCH g BYRADIUS 1 km
+= geosearch g FROMLONLAT 1 1
+= GEOSEARCH g FROMMEMBER a FROMLONLAT 1 1 BYRADIUS 1 km
+= GEOSEARCH g FROMMEMBER a BYRADIUS 1 km BYBOX 1 1 km
+= GEOSEARCH g FROMMEMBER nope BYRADIUS 1 km
+= GEOSEARCH nokey FROMMEMBER nope BYRADIUS 1 km
+= GEOSEARCH g FROMMEMBER a BYBOX -1 1 km
+= GEOSEARCH g FROMMEMBER a BYBOX x 1 km
+= GEOSEARCH g FROMMEMBER a BYBOX 1 x km
+= GEOSEARCH g FROMMEMBER a BYBOX 1 1 parsec
+= GEOSEARCH g FROMMEMBER a BYRADIUS 1 km STORE d
+= GEOSEARCH g FROMMEMBER a BYRADIUS 1 km STOREDIST
+= GEOSEARCHSTORE d g FROMMEMBER a BYRADIUS 1 km WITHCOORD
+D
+`},
+	{"extremes", `
+= GEOADD g 180 85.05112878 ne -180 -85.05112878 sw 0 0 origin -0 -0 negzero 179.99999999 0 east -179.99999999 0 west
+= ZRANGE g 0 -1 WITHSCORES
+= GEOPOS g ne sw origin negzero east west
+= GEOHASH g ne sw origin negzero east west
+= ZADD g inf posinf -inf neginf 4503599627370496 big 9007199254740993 bigger -5 neg 1e300 huge
+= GEOPOS g posinf neginf big bigger neg huge
+= GEOHASH g posinf neginf big bigger neg huge
+= GEODIST g posinf neginf
+= GEODIST g east west km
+= GEORADIUS g 0 0 0 m WITHDIST WITHHASH WITHCOORD
+= GEORADIUS g 0 0 inf m WITHDIST ASC
+= GEORADIUS g 0 0 1e308 km WITHDIST ASC
+= GEORADIUS g 0 0 5e-324 m WITHDIST
+= GEORADIUS g 0 0 1e400 m WITHDIST
+= GEORADIUS g 0 0 20000 km COUNT 9223372036854775807 WITHDIST
+= GEORADIUS g 0 0 20000 km COUNT 9223372036854775808
+= GEORADIUS g 0 0 20000 km COUNT -9223372036854775808
+= GEOSEARCH g FROMLONLAT 179.999 0 BYBOX 1000 1000 km WITHDIST ASC
+= GEOSEARCH g FROMLONLAT 0 85 BYBOX 40000 40000 km WITHDIST ASC
+= GEOSEARCH g FROMLONLAT 0 -85.05112878 BYRADIUS 20000 km DESC COUNT 3
+= GEOSEARCH g FROMLONLAT 0 0 BYBOX inf inf m WITHDIST
+= GEOSEARCH g FROMLONLAT 0 0 BYBOX 0 0 m WITHDIST
+= GEOSEARCH g FROMMEMBER posinf BYRADIUS 100 km WITHDIST
+= GEORADIUSBYMEMBER g huge 20000 km WITHDIST
+P 3
+= GEOPOS g ne sw origin
+= GEORADIUS g 0 0 20000 km WITHCOORD WITHDIST ASC COUNT 4
+= GEODIST g ne sw
+`},
+}
+
+// Ensure that the geo commands answer, change and propagate as Redis's
+// do, over RESP2 and RESP3.
+func TestGeoAgainstRedis(t *testing.T) {
+	runExtrasScripts(t, geoScripts)
+}
