@@ -10,7 +10,6 @@ import (
 	"runtime/metrics"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -95,9 +94,6 @@ type Engine struct {
 
 	// MaxHeapGrowth overrides the package's MaxHeapGrowth when not zero.
 	MaxHeapGrowth uint64
-
-	// Running is set while a script runs (read by other goroutines).
-	Running atomic.Bool
 }
 
 type cached struct {
@@ -133,7 +129,6 @@ func (e *Engine) init() {
 		IncludeGoStackTrace: false,
 	})
 	e.L, e.scripts, e.memory, e.run = L, map[string]*cached{}, 0, nil
-	e.Running.Store(false)
 	e.globals = L.G.Global
 	for _, lib := range []struct {
 		name string
@@ -451,12 +446,10 @@ func (e *Engine) Run(sha string, keys, argv [][]byte, host Host, w *resp.Writer)
 	rs.heapLimit = heapBytes() + rs.heapGrowth
 	rs.ctx.rs = rs
 	e.run = rs
-	e.Running.Store(true)
 	L.SetContext(&rs.ctx)
 	top := L.GetTop()
 	defer func() {
-		e.Running.Store(false)
-		e.run = nil
+			e.run = nil
 		L.RemoveContext()
 		if r := recover(); r != nil {
 			// A panic outside PCall's protection (should not happen):
