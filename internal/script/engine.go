@@ -449,7 +449,7 @@ func (e *Engine) Run(sha string, keys, argv [][]byte, host Host, w *resp.Writer)
 	L.SetContext(&rs.ctx)
 	top := L.GetTop()
 	defer func() {
-			e.run = nil
+		e.run = nil
 		L.RemoveContext()
 		if r := recover(); r != nil {
 			// A panic outside PCall's protection (should not happen):
