@@ -74,7 +74,12 @@ func parseReply(L *lua.LState, b []byte, depth int) (lua.LValue, int, error) {
 		t.RawSetString("ok", lua.LString(line))
 		return t, n, nil
 	case '-':
-		return errorTable(L, "-"+string(line)), n, nil
+		// Already counted in the error statistics when the command
+		// replied: the script's final error, if it is this one, is not
+		// counted again (Redis's ignore_error_stats_update).
+		t := errorTable(L, "-"+string(line))
+		t.RawSetString("ignore_error_stats_update", lua.LTrue)
+		return t, n, nil
 	case '_':
 		return lua.LNil, n, nil
 	case '#':
@@ -246,6 +251,10 @@ func luaToReply(w *resp.Writer, v lua.LValue, resp3 bool, depth int) {
 		w.Int(truncate(float64(v)))
 	case *lua.LTable:
 		if s, ok := v.RawGetString("err").(lua.LString); ok {
+			if lua.LVAsBool(v.RawGetString("ignore_error_stats_update")) {
+				errorNoStats(w, string(s))
+				return
+			}
 			w.Error(string(s))
 			return
 		}
@@ -339,4 +348,14 @@ func formatArg(f float64) string {
 		return "nan"
 	}
 	return strconv.FormatFloat(f, 'g', 17, 64)
+}
+
+// errorNoStats writes an error reply that the statistics already counted
+// (the reply of a command the script ran).
+func errorNoStats(w *resp.Writer, msg string) {
+	cb := w.OnError
+	w.OnError = nil
+	w.Error(msg)
+	w.OnError = cb
+	w.Errors--
 }

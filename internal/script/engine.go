@@ -564,6 +564,10 @@ func (e *Engine) replyError(w *resp.Writer, rs *runState, err error) {
 	if sok && lok {
 		msg = fmt.Sprintf("%s script: %s, on %s:%d.", msg, rs.sha, string(src), int64(line))
 	}
+	if lua.LVAsBool(t.RawGetString("ignore_error_stats_update")) {
+		errorNoStats(w, msg)
+		return
+	}
 	w.Error(msg)
 }
 

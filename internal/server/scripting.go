@@ -136,15 +136,21 @@ func (h *scriptHost) Call(args [][]byte, proto int) []byte {
 		cl.w.Error("ERR Unknown Redis command called from script")
 	case msg != "":
 		cl.w.Error("ERR Wrong number of args calling Redis command from script")
+		s.rejected(spec)
 	case spec.Has(command.NoScript):
 		cl.w.Error("ERR This Redis command is not allowed from script")
+		s.rejected(spec)
 	case spec.Has(command.Write) && h.readOnly:
 		cl.w.Error("ERR Write commands are not allowed from read-only scripts.")
+		s.rejected(spec)
 	case spec.Has(command.Write) && s.writeDenied() != "":
 		cl.w.Error(s.writeDenied())
+		s.rejected(spec)
 	default:
 		h.run(spec, args)
 	}
+	s.stats.errorReplies += cl.w.Errors
+	cl.w.Errors = 0
 	return cl.w.B
 }
 
@@ -456,7 +462,13 @@ func (s *Server) cmdEval(c *command.Ctx, bySHA, ro bool) {
 	keys := c.Args[3 : 3+numkeys]
 	argv := c.Args[3+numkeys:]
 	opsStart := len(s.prop.ops)
+	replyStart := c.W.Len()
 	eng.Run(sha, keys, argv, h, c.W)
+	if c.W.Len() > replyStart && c.W.B[replyStart] == '-' && s.errs.total == s.errs.seen {
+		// The script failed with an error its command already counted
+		// (not counted twice in errorstats); EVAL still failed.
+		c.Spec.Stats.Failed++
+	}
 	s.scripting.cur = nil
 	if h.shutdown {
 		// SHUTDOWN NOSAVE stopped the script: as in Redis, none of its
@@ -497,7 +509,10 @@ func canonicalInt(b []byte) bool {
 // scriptClient is the connection-less client a script's commands run as:
 // in the caller's database, with its own reply buffer, never blocking.
 func (s *Server) scriptClient(caller *client) *client {
-	cl := &client{s: s, id: -1, addr: "lua", created: time.Now(), authenticated: true}
+	// Id 0, not the AOF loader's -1: its commands count in commandstats,
+	// errorstats and the slow log, as a script's do in Redis.
+	cl := &client{s: s, id: 0, addr: "lua", created: time.Now(), authenticated: true}
+	cl.w.OnError = s.countError
 	cl.ctx.W = &cl.w
 	cl.ctx.KS = s.ks
 	cl.ctx.Env = s

@@ -77,3 +77,40 @@ func TestBusyScriptConcurrency(t *testing.T) {
 		t.Fatalf("SCRIPT KILL without a script: %q", got)
 	}
 }
+
+// Commands run by scripts count in commandstats and errorstats as in Redis
+// 7.0.15 (figures taken from redis-server): a command's error is counted
+// once, not again when the script fails with it or returns it, and EVAL
+// counts as failed whenever it replies an error.
+func TestScriptStats(t *testing.T) {
+	ts := startServer(t, nil)
+	c := ts.dial(t)
+	for _, args := range [][]string{
+		{"EVAL", "redis.call('set','cs','1') redis.pcall('incr','cs','x')", "0"},
+		{"EVAL", "return redis.call('nosuch')", "0"},
+		{"EVAL", "return redis.call('incr', 'cs', 'x')", "0"},
+		{"EVAL", "error('x')", "0"},
+		{"SET", "s", "a"},
+		{"EVAL", "return redis.call('incr', 's')", "0"},
+		{"EVAL", "return redis.pcall('incr', 's')", "0"},
+		{"EVAL", "return {err='own'}", "0"},
+	} {
+		c.send(args...)
+		c.read()
+	}
+	c.send("INFO", "commandstats")
+	stats := c.read()
+	for _, want := range []string{
+		"cmdstat_eval:calls=7,", "rejected_calls=0,failed_calls=6",
+		"cmdstat_incr:calls=2,", "rejected_calls=2,failed_calls=2",
+		"cmdstat_set:calls=2,",
+	} {
+		if !strings.Contains(stats, want) {
+			t.Errorf("commandstats lack %q:\n%s", want, stats)
+		}
+	}
+	c.send("INFO", "stats")
+	if got := c.read(); !strings.Contains(got, "total_error_replies:7") {
+		t.Errorf("total_error_replies: %s", got)
+	}
+}
