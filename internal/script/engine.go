@@ -395,27 +395,20 @@ func compileError(err error) string {
 	if ae, ok := err.(*lua.ApiError); ok {
 		msg = ae.Object.String()
 	}
-	msg = strings.TrimPrefix(msg, "@")
-	// gopher-lua: "user_script line:1(column:5) near 'x':   syntax error"
-	if i := strings.Index(msg, " line:"); i >= 0 && strings.HasPrefix(msg, "user_script") {
-		rest := msg[i+len(" line:"):]
-		j := 0
-		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
-			j++
+	msg = strings.TrimSpace(strings.TrimPrefix(msg, "@"))
+	// gopher-lua: "user_script line:1(column:5) near 'x':   syntax error";
+	// Lua 5.1 says "user_script:1: unexpected symbol near 'x'" for most.
+	if m := compileErrRe.FindStringSubmatch(msg); m != nil {
+		what := strings.TrimSpace(m[3])
+		if what == "syntax error" {
+			what = "unexpected symbol"
 		}
-		line := rest[:j]
-		detail := rest[j:]
-		if k := strings.Index(detail, ":"); k >= 0 {
-			near := strings.TrimSpace(detail[:k])
-			what := strings.TrimSpace(detail[k+1:])
-			if p := strings.Index(near, "near "); p >= 0 {
-				return "user_script:" + line + ": " + what + " " + near[p:]
-			}
-			return "user_script:" + line + ": " + what
-		}
+		return "user_script:" + m[1] + ": " + what + " near '" + m[2] + "'"
 	}
 	return msg
 }
+
+var compileErrRe = regexp.MustCompile(`(?s)^user_script line:(\d+)\(column:\d+\) near '(.*)':\s+(.*)$`)
 
 func protoSize(p *lua.FunctionProto) int64 {
 	n := int64(len(p.Code))*4 + int64(len(p.Constants))*16 + 256
