@@ -68,6 +68,10 @@ type Ctx struct {
 	// Client is the connection state, opaque to data commands; nil for the
 	// AOF loader's connection-less client.
 	Client any
+	// Obey marks the AOF loader's client (Redis's mustObeyClient): what
+	// was logged is replayed as it is, without the limits a client's
+	// command gets (XADD/XTRIM's LIMIT).
+	Obey bool
 
 	// Propagation decisions made by the handler; the server reads and
 	// resets them around each call.

@@ -277,7 +277,7 @@ done:
 		c.Error("ERR syntax error, XTRIM must be called with a trimming strategy")
 		return a, 0, false
 	}
-	if c.Client == nil {
+	if c.Obey {
 		// The AOF loader obeys whatever was logged: no work limit.
 		a.Limit = 0
 	} else if a.limitGiven {

@@ -62,6 +62,10 @@ var coreDirectives = []Directive{
 		func(c *Config) *int64 { return &c.ClientQueryBufferLimit }),
 	outputBufferDirective(),
 
+	// LUA SCRIPTING
+	intDirective("busy-reply-threshold", "lua-time-limit", 0, 0, longMax, 5000,
+		func(c *Config) *int64 { return &c.BusyReplyThreshold }),
+
 	// SNAPSHOTTING
 	saveDirective(),
 	boolDirective("stop-writes-on-bgsave-error", 0, true, func(c *Config) *bool { return &c.StopWritesOnBgsaveError }),

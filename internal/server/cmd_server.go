@@ -21,6 +21,7 @@ func buildTable(s *Server) *command.Table {
 	s.registerMultiCommands(t)
 	s.registerPubSubCommands(t)
 	s.registerPersistCommands(t)
+	s.registerScriptCommands(t)
 	s.registerDiagCommands(t)
 	return t
 }

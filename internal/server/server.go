@@ -83,6 +83,9 @@ type Server struct {
 	// (under mu unless its methods say otherwise).
 	eng *engine.Engine
 
+	// Lua scripts (scripting.go, under mu).
+	scripting scriptingState
+
 	start          time.Time
 	lastSecondTick time.Time
 	runID          string
@@ -228,7 +231,9 @@ loop:
 	for {
 		select {
 		case <-ctx.Done():
-			s.mu.Lock()
+			if !s.lockOutsideScript() {
+				break loop
+			}
 			err := s.prepareShutdown(s.cfg.ShutdownOnSigterm | config.ShutdownForce)
 			s.mu.Unlock()
 			if err != nil {
@@ -237,7 +242,9 @@ loop:
 			s.stop()
 			break loop
 		case sig := <-s.signals:
-			s.mu.Lock()
+			if !s.lockOutsideScript() {
+				break loop
+			}
 			flags := s.cfg.ShutdownOnSigterm
 			if sig == syscall.SIGINT {
 				flags = s.cfg.ShutdownOnSigint

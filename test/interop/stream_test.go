@@ -47,7 +47,11 @@ func streamWorkload(seed uint64, n int) [][]string {
 		case 7:
 			out = append(out, []string{"XDEL", k, id(), id()})
 		case 8:
-			out = append(out, []string{"XTRIM", k, "MAXLEN", "~", strconv.Itoa(20 + r.IntN(20))})
+			if r.IntN(2) == 0 {
+				out = append(out, []string{"XTRIM", k, "MAXLEN", "~", strconv.Itoa(20 + r.IntN(20))})
+			} else {
+				out = append(out, []string{"XTRIM", k, "MINID", "~", strconv.FormatInt(ms-20, 10), "LIMIT", "10"})
+			}
 		case 9:
 			out = append(out, []string{"XTRIM", k, "MINID", strconv.FormatInt(ms-30, 10)})
 		case 10:
@@ -76,7 +80,7 @@ func streamWorkload(seed uint64, n int) [][]string {
 			if r.IntN(3) == 0 {
 				out = append(out, []string{"XGROUP", "SETID", k, g, id()})
 			} else {
-				out = append(out, []string{"XADD", k, "MAXLEN", "~", "25", strconv.FormatInt(ms, 10) + "-*", "t", "1"})
+				out = append(out, []string{"XADD", k, "MAXLEN", "~", "25", "LIMIT", strconv.Itoa(5 + r.IntN(20)), strconv.FormatInt(ms, 10) + "-*", "t", "1"})
 			}
 		}
 	}
@@ -224,5 +228,40 @@ func TestStreamIncrFileIdentical(t *testing.T) {
 		}
 		lo := max(0, i-300)
 		t.Fatalf("incr files differ at byte %d:\nvesta: %q\nredis: %q", i, a[lo:min(len(a), i+300)], b[lo:min(len(b), i+300)])
+	}
+}
+
+// Ensure that approximate trims with LIMIT, logged as exact ones that keep
+// their LIMIT (as Redis logs them), replay from the AOF: the loader obeys
+// what was logged instead of refusing LIMIT without "~". Both servers load
+// each other's files to the source's digest.
+func TestStreamTrimLimitReplay(t *testing.T) {
+	start := map[string]func(testing.TB, ...string) *testutil.Server{"vesta": testutil.StartVesta, "redis": testutil.StartRedis}
+	for _, from := range []string{"vesta", "redis"} {
+		for _, to := range []string{"vesta", "redis"} {
+			t.Run(from+"->"+to, func(t *testing.T) {
+				src := start[from](t, common...)
+				var cmds [][]string
+				for i := 1; i <= 300; i++ {
+					cmds = append(cmds, []string{"XADD", "s", "MAXLEN", "~", "50", "LIMIT", "30", strconv.Itoa(i) + "-1", "f", "v"})
+					if i%50 == 0 {
+						cmds = append(cmds, []string{"XTRIM", "s", "MINID", "~", strconv.Itoa(i-40) + "-0", "LIMIT", "20"})
+					}
+				}
+				run(t, src, cmds)
+				want := digest(t, src)
+				src.Stop()
+				dst := start[to](t, common...)
+				dst.Stop()
+				if err := os.RemoveAll(filepath.Join(dst.Dir, "appendonlydir")); err != nil {
+					t.Fatal(err)
+				}
+				copyDir(t, src.Dir, dst.Dir)
+				dst.StartAgain()
+				if got := digest(t, dst); got != want {
+					t.Fatalf("%s replayed %s's AOF to digest %s, want %s\n%s", to, from, got, want, dst.Log())
+				}
+			})
+		}
 	}
 }
