@@ -43,10 +43,14 @@ type Limits struct {
 	ListCompressDepth      int
 	// HLLSparseMaxBytes is hll-sparse-max-bytes: the largest sparse
 	// HyperLogLog, header included, before it turns dense.
-	HLLSparseMaxBytes   int
-	ProtoMaxBulkLen     int64
-	LazyfreeLazyUserDel bool
-	LazyfreeLazyExpire  bool
+	HLLSparseMaxBytes int
+	// StreamNodeMaxBytes and StreamNodeMaxEntries are
+	// stream-node-max-bytes and stream-node-max-entries.
+	StreamNodeMaxBytes   int64
+	StreamNodeMaxEntries int64
+	ProtoMaxBulkLen      int64
+	LazyfreeLazyUserDel  bool
+	LazyfreeLazyExpire   bool
 	// RDBCompression is rdbcompression: DUMP compresses strings with LZF
 	// as the RDB writer does.
 	RDBCompression bool
@@ -64,6 +68,10 @@ type Ctx struct {
 	// Client is the connection state, opaque to data commands; nil for the
 	// AOF loader's connection-less client.
 	Client any
+	// Obey marks the AOF loader's client (Redis's mustObeyClient): what
+	// was logged is replayed as it is, without the limits a client's
+	// command gets (XADD/XTRIM's LIMIT).
+	Obey bool
 
 	// Propagation decisions made by the handler; the server reads and
 	// resets them around each call.

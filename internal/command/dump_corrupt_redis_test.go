@@ -94,8 +94,9 @@ func hugeCount(body []byte) bool {
 	return false
 }
 
-// unsupportedType reports a payload of a type Vesta does not hold (streams,
-// modules), which it always refuses.
+// unsupportedType reports a payload of a type Vesta does not hold
+// (modules), which it always refuses, or a stream, which it checks more
+// strictly than Redis (TestRestoreCorruptStreamAgainstRedis).
 func unsupportedType(body []byte) bool {
 	switch body[0] {
 	case rdb.TypeStreamListpacks, rdb.TypeStreamListpacks2, rdb.TypeModule, rdb.TypeModule2:

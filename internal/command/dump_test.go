@@ -11,6 +11,7 @@ import (
 	"github.com/vestadb/vesta/internal/digest"
 	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/rdb"
+	"github.com/vestadb/vesta/internal/types/stream"
 )
 
 // withFooter appends the DUMP footer (version, CRC64) to a value body.
@@ -32,6 +33,10 @@ func entryDigest(e *keyspace.Entry) string {
 		return digest.ZSetValue(func(y func([]byte, float64) bool) { o.(keyspace.ZSetValue).Each(y) }, -1).String()
 	case keyspace.TypeHash:
 		return digest.HashValue(func(y func([]byte, []byte) bool) { o.(keyspace.HashValue).Each(y) }, -1).String()
+	case keyspace.TypeStream:
+		return digest.StreamValue(func(y func(digest.StreamID, [][]byte) bool) {
+			o.(*stream.Stream).Each(func(id stream.ID, f [][]byte) bool { return y(digest.StreamID{MS: id.MS, Seq: id.Seq}, f) })
+		}, -1).String()
 	}
 	return "?"
 }
@@ -44,6 +49,7 @@ var dumpFixtureCommands = []string{
 	"HSET h:lp f1 v1 f2 2", "HSET h:ht " + strings.Repeat("f v ", 1) + manyFields(200),
 	"SADD set:int 1 2 3 -7", "SADD set:ht a b c", "SADD set:big " + manyFields(300),
 	"ZADD z:lp 1 a 2.5 b -inf c", "ZADD z:sl " + manyScores(200),
+	"XADD x:st 1-1 f v g w", "XADD x:st 2-0 f v2 g 12", "XADD x:st 3-5 other 1", "XDEL x:st 2-0",
 }
 
 func manyFields(n int) string {
@@ -211,6 +217,8 @@ func FuzzRestore(f *testing.F) {
 	for _, c := range dumpFixtureCommands {
 		tt.doArgs(quotedFields(&testing.T{}, c)...)
 	}
+	tt.doArgs("XGROUP", "CREATE", "x:st", "g", "0")
+	tt.doArgs("XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "x:st", ">")
 	tt.ks.DBs[0].Each(func(e *keyspace.Entry) bool {
 		p, _ := DumpPayload(e, true)
 		f.Add(p, false)

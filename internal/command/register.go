@@ -15,4 +15,5 @@ func RegisterData(t *Table) {
 	registerDump(t)
 	registerHyperLogLog(t)
 	registerGeo(t)
+	registerStreams(t)
 }

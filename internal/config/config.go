@@ -91,6 +91,10 @@ type Config struct {
 	// goroutine's stack when one command (or other work) holds the server
 	// lock longer than that (watchdog-period, hidden; 0 = off). Default 0.
 	WatchdogPeriod int
+	// BusyReplyThreshold, in milliseconds, is how long a script runs
+	// before other clients get -BUSY and SCRIPT KILL may stop it
+	// (busy-reply-threshold, alias lua-time-limit). Default 5000.
+	BusyReplyThreshold int64
 	// ShutdownOnSigterm is what SIGTERM does (shutdown-on-sigterm: default,
 	// or a combination of save/nosave, now, force). Default "default".
 	ShutdownOnSigterm ShutdownFlags
@@ -302,6 +306,11 @@ type Config struct {
 	// included, before it is converted to dense (hll-sparse-max-bytes).
 	// Default 3000.
 	HLLSparseMaxBytes int64
+	// StreamNodeMaxBytes and StreamNodeMaxEntries bound a stream node's
+	// listpack (stream-node-max-bytes, default 4096, and
+	// stream-node-max-entries, default 100; 0 is no limit).
+	StreamNodeMaxBytes   int64
+	StreamNodeMaxEntries int64
 
 	// # EVENT NOTIFICATION, SLOW LOG
 

@@ -62,6 +62,10 @@ var coreDirectives = []Directive{
 		func(c *Config) *int64 { return &c.ClientQueryBufferLimit }),
 	outputBufferDirective(),
 
+	// LUA SCRIPTING
+	intDirective("busy-reply-threshold", "lua-time-limit", 0, 0, longMax, 5000,
+		func(c *Config) *int64 { return &c.BusyReplyThreshold }),
+
 	// SNAPSHOTTING
 	saveDirective(),
 	boolDirective("stop-writes-on-bgsave-error", 0, true, func(c *Config) *bool { return &c.StopWritesOnBgsaveError }),
@@ -137,6 +141,10 @@ var coreDirectives = []Directive{
 	intDirective("list-compress-depth", "", 0, 0, intMax, 0, func(c *Config) *int { return &c.ListCompressDepth }),
 	memoryDirective("hll-sparse-max-bytes", "", 0, 0, longMax, "3000",
 		func(c *Config) *int64 { return &c.HLLSparseMaxBytes }),
+	memoryDirective("stream-node-max-bytes", "", 0, 0, longMax, "4096",
+		func(c *Config) *int64 { return &c.StreamNodeMaxBytes }),
+	intDirective("stream-node-max-entries", "", 0, 0, longMax, 100,
+		func(c *Config) *int64 { return &c.StreamNodeMaxEntries }),
 }
 
 // deprecatedDirectives are accepted in a configuration text, with exactly

@@ -31,7 +31,7 @@ func TestRedisOnlyDirectives(t *testing.T) {
 		{"proc-title-template \" \"", "template format is invalid or contains unknown variables", ""},
 		{"server_cpulist 0-3", "", "0-3"},
 		{"stream-node-max-bytes 4096", "", "4096"},
-		{"stream-node-max-bytes 1kb", "streams is not available in Vesta yet: stream-node-max-bytes accepts only its default, 4096", ""},
+		{"stream-node-max-bytes 1kb", "", "1024"},
 		{"hll-sparse-max-bytes 1kb", "", "1024"},
 
 		{"replica-read-only yes", "", "yes"},

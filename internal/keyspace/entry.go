@@ -10,9 +10,10 @@ const (
 	TypeSet
 	TypeZSet
 	TypeHash
+	TypeStream
 )
 
-var typeNames = [...]string{"string", "list", "set", "zset", "hash"}
+var typeNames = [...]string{"string", "list", "set", "zset", "hash", "stream"}
 
 func (t Type) String() string { return typeNames[t] }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/vestadb/vesta/internal/types/hash"
 	"github.com/vestadb/vesta/internal/types/list"
 	"github.com/vestadb/vesta/internal/types/set"
+	"github.com/vestadb/vesta/internal/types/stream"
 	"github.com/vestadb/vesta/internal/types/zset"
 )
 
@@ -35,6 +36,8 @@ func DecodeObject(k *rdb.Key, l Limits) (keyspace.Object, error) {
 		return list.DecodeRDB(k, l.ListFill, l.ListCompressDepth)
 	case rdb.TypeZSet, rdb.TypeZSet2, rdb.TypeZSetZiplist, rdb.TypeZSetListpack:
 		return zset.DecodeRDB(k, l.ZSet)
+	case rdb.TypeStreamListpacks, rdb.TypeStreamListpacks2:
+		return stream.DecodeRDB(k)
 	}
 	return nil, fmt.Errorf("%w: %s", rdb.ErrUnsupportedType, rdb.TypeName(k.Type))
 }

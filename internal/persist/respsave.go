@@ -6,6 +6,7 @@ import (
 	"github.com/vestadb/vesta/internal/aof"
 	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/resp"
+	"github.com/vestadb/vesta/internal/types/stream"
 )
 
 // itemsPerCommand is AOF_REWRITE_ITEMS_PER_CMD: big collections are written
@@ -75,6 +76,8 @@ func (s *RESPSink) Entry(db int, e *keyspace.Entry, expireAt int64) {
 		s.chunked("HMSET", key, v.Len(), func(add func(...[]byte)) {
 			v.Each(func(f, val []byte) bool { add(f, val); return true })
 		})
+	case keyspace.TypeStream:
+		s.stream(key, o.(*stream.Stream))
 	default:
 		if s.err == nil {
 			s.err = errUnsupported(e)
@@ -118,3 +121,39 @@ type nopLocker struct{}
 
 func (nopLocker) Lock()   {}
 func (nopLocker) Unlock() {}
+
+// stream writes a stream as Redis 7.0's rewriteStreamObject does: one XADD
+// per entry (or XADD MAXLEN 0 0-1 x y for an empty stream), XSETID with
+// ENTRIESADDED and MAXDELETEDID, then for each group XGROUP CREATE …
+// ENTRIESREAD, an XCLAIM … FORCE per pending entry of each consumer and
+// XGROUP CREATECONSUMER for a consumer with none.
+func (s *RESPSink) stream(key []byte, v *stream.Stream) {
+	b := func(str string) []byte { return []byte(str) }
+	id := func(x stream.ID) []byte { return x.Append(nil) }
+	num := func(n int64) []byte { return strconv.AppendInt(nil, n, 10) }
+	if v.Len() > 0 {
+		v.Each(func(x stream.ID, fields [][]byte) bool {
+			s.args = append(s.args[:0], b("XADD"), key, id(x))
+			s.args = append(s.args, fields...)
+			s.buf = aof.AppendCommand(s.buf, s.args)
+			return true
+		})
+	} else {
+		s.cmd(b("XADD"), key, b("MAXLEN"), b("0"), b("0-1"), b("x"), b("y"))
+	}
+	s.cmd(b("XSETID"), key, id(v.LastID()), b("ENTRIESADDED"), num(int64(v.EntriesAdded())),
+		b("MAXDELETEDID"), id(v.MaxDeletedID()))
+	for _, g := range v.Groups() {
+		s.cmd(b("XGROUP"), b("CREATE"), key, g.Name, id(g.LastID), b("ENTRIESREAD"), num(g.EntriesRead))
+		for _, c := range g.Consumers {
+			if len(c.PEL) == 0 {
+				s.cmd(b("XGROUP"), b("CREATECONSUMER"), key, g.Name, c.Name)
+				continue
+			}
+			for _, n := range c.PEL {
+				s.cmd(b("XCLAIM"), key, g.Name, c.Name, b("0"), id(n.ID), b("TIME"), num(n.DeliveryTime),
+					b("RETRYCOUNT"), num(int64(n.DeliveryCount)), b("JUSTID"), b("FORCE"))
+			}
+		}
+	}
+}

@@ -104,9 +104,10 @@
 // [Function], [ModuleAux], *[Key] (its value decoded to the neutral
 // [Value]) and finally [EOF] once the CRC matched. Errors are *[Error]
 // values with the stream offset, wrapping [ErrCorrupt], [ErrTruncated],
-// [ErrChecksum], [ErrVersion] or [ErrUnsupportedType]. Streams and module
-// values are reported with ErrUnsupportedType and can be stepped over with
-// [Reader.SkipValue]. No input makes the Reader panic, and a claimed length
+// [ErrChecksum], [ErrVersion] or [ErrUnsupportedType]. Streams (types 15
+// and 19) are decoded to [Stream] (nodes as they are, groups, PELs,
+// consumers); module values are reported with ErrUnsupportedType and can
+// be stepped over with [Reader.SkipValue]. No input makes the Reader panic, and a claimed length
 // never causes an allocation of that size before the bytes arrive: buffers
 // grow as data is read, and an optional total-size hint refuses
 // impossible claims at once. LZF output is allocated only after the

@@ -111,6 +111,9 @@ func digest(it Item) string {
 	add(v.Elems...)
 	add(v.Values...)
 	add(v.Nodes...)
+	if v.Stream != nil {
+		b = fmt.Appendf(b, "%+v|", *v.Stream)
+	}
 	for _, f := range v.Scores {
 		b = AppendDouble(b, f+0) // -0 prints as "0" in text doubles, as in Redis
 	}
@@ -194,6 +197,8 @@ func encodeKey(e *Encoder, k *Key) {
 			}
 			e.Blob(n)
 		}
+	case TypeStreamListpacks, TypeStreamListpacks2:
+		e.Stream(v.Stream, k.Type == TypeStreamListpacks2)
 	default:
 		e.Blob(v.Blob)
 	}

@@ -66,6 +66,8 @@ type Key struct {
 //	TypeListQuicklist            Nodes (ziplists)
 //	TypeListQuicklist2           Nodes, Containers (ContainerPacked: a
 //	                             listpack; ContainerPlain: one element)
+//	TypeStreamListpacks, TypeStreamListpacks2
+//	                             Stream
 //
 // Collections may be empty (Redis skips such keys with a warning);
 // duplicate members are not detected here.
@@ -77,6 +79,7 @@ type Value struct {
 	Blob       []byte
 	Nodes      [][]byte
 	Containers []byte
+	Stream     *Stream
 }
 
 func (Aux) isItem()       {}

@@ -44,10 +44,8 @@ const (
 type pendingKind uint8
 
 const (
-	pendingNone pendingKind = iota
-	pendingStream
-	pendingStream2
-	pendingModule2 // module id already read
+	pendingNone    pendingKind = iota
+	pendingModule2             // module id already read
 	pendingModuleAux
 	pendingModule1 // cannot be skipped
 )
@@ -160,7 +158,7 @@ func (r *Reader) Offset() int64 { return r.base + int64(r.pos) }
 // folded into the *Key they precede. After the [EOF] item, Next returns
 // io.EOF.
 //
-// For a stream or module value, or module AUX data, Next returns the item
+// For a module value, or module AUX data, Next returns the item
 // (a *Key without a value, or a [ModuleAux]) together with an error
 // wrapping [ErrUnsupportedType]; call [Reader.SkipValue] to step over it
 // and go on.

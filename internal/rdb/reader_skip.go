@@ -11,8 +11,7 @@ var errNothingToSkip = errors.New("rdb: SkipValue called with no unsupported val
 
 // SkipValue consumes the value that Next reported with an error wrapping
 // [ErrUnsupportedType], without decoding it, so that reading can go on:
-// stream values (types 15 and 19, walked per their layout), MODULE_2
-// values and module AUX data (walked through their typed opcodes, as
+// MODULE_2 values and module AUX data (walked through their typed opcodes, as
 // redis-check-rdb does). A pre-GA MODULE (type 6) value has no framing and
 // cannot be skipped: that is an error, and the Reader is spent.
 func (r *Reader) SkipValue() error {
@@ -29,8 +28,6 @@ func (r *Reader) SkipValue() error {
 	}
 	var err error
 	switch kind {
-	case pendingStream, pendingStream2:
-		err = r.skipStream(kind == pendingStream2)
 	case pendingModule2, pendingModuleAux:
 		err = r.skipModuleOpcodes()
 	case pendingModule1:
@@ -41,92 +38,6 @@ func (r *Reader) SkipValue() error {
 			err = fmt.Errorf("skipping value of key %q: %w", key, err)
 		}
 		return r.fail(err)
-	}
-	return nil
-}
-
-// skipStream consumes a STREAM_LISTPACKS (v1) or STREAM_LISTPACKS_2 value.
-func (r *Reader) skipStream(v2 bool) error {
-	nodes, _, err := r.readCount(2)
-	if err != nil {
-		return err
-	}
-	for range nodes {
-		id, err := r.readString()
-		if err != nil {
-			return err
-		}
-		if len(id) != 16 {
-			return fmt.Errorf("%w: stream node key of %d bytes, want 16", ErrCorrupt, len(id))
-		}
-		if err := r.skipString(); err != nil {
-			return err
-		}
-	}
-	// length, last id (ms, seq); v2 adds first id, max deleted id and
-	// entries added.
-	fields := 3
-	if v2 {
-		fields = 8
-	}
-	for range fields {
-		if _, err := r.readLen(); err != nil {
-			return err
-		}
-	}
-	groups, _, err := r.readCount(3)
-	if err != nil {
-		return err
-	}
-	for range groups {
-		if err := r.skipString(); err != nil { // name
-			return err
-		}
-		lens := 2 // last id
-		if v2 {
-			lens = 3 // and entries read
-		}
-		for range lens {
-			if _, err := r.readLen(); err != nil {
-				return err
-			}
-		}
-		pel, _, err := r.readCount(16 + 8 + 1)
-		if err != nil {
-			return err
-		}
-		for range pel {
-			if err := r.skip(16 + 8); err != nil { // raw id, delivery time
-				return err
-			}
-			if _, err := r.readLen(); err != nil { // delivery count
-				return err
-			}
-		}
-		consumers, _, err := r.readCount(1 + 8 + 1)
-		if err != nil {
-			return err
-		}
-		for range consumers {
-			if err := r.skipString(); err != nil { // name
-				return err
-			}
-			if err := r.skip(8); err != nil { // seen time
-				return err
-			}
-			ids, _, err := r.readCount(16)
-			if err != nil {
-				return err
-			}
-			if ids > 0 {
-				if ids > 1<<58 {
-					return fmt.Errorf("%w: %d consumer PEL entries", ErrCorrupt, ids)
-				}
-				if err := r.skip(16 * ids); err != nil {
-					return err
-				}
-			}
-		}
 	}
 	return nil
 }

@@ -155,12 +155,10 @@ func (r *Reader) readValue(k *Key) error {
 			v.Nodes = append(v.Nodes, node)
 		}
 
-	case TypeStreamListpacks:
-		r.pending, r.pendKey = pendingStream, k.Key
-		return fmt.Errorf("%w: %s value", ErrUnsupportedType, TypeName(k.Type))
-	case TypeStreamListpacks2:
-		r.pending, r.pendKey = pendingStream2, k.Key
-		return fmt.Errorf("%w: %s value", ErrUnsupportedType, TypeName(k.Type))
+	case TypeStreamListpacks, TypeStreamListpacks2:
+		s, err := r.readStream(k.Type == TypeStreamListpacks2)
+		v.Stream = s
+		return err
 	case TypeModule, TypeModule2:
 		id, err := r.readLen()
 		if err != nil {

@@ -13,7 +13,7 @@ import (
 // a DUMP payload goes on with its version and CRC, and a value that claims
 // more bytes than it has may read into them, as in Redis.
 //
-// Errors are *[Error] values as from [Reader]; a stream or module value
+// Errors are *[Error] values as from [Reader]; a module value
 // gives one wrapping [ErrUnsupportedType]. No input makes DecodeValue
 // panic, and no claimed length or count makes it allocate more than the
 // input can back: p is the size hint.

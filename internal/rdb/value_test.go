@@ -22,7 +22,8 @@ func TestDecodeValue(t *testing.T) {
 		{"opcode", "\xff", 0, 0, ErrCorrupt},
 		{"unknown", "\x08\x00", 0, 0, ErrCorrupt},
 		{"truncated", "\x00\x05hel", 0, 0, ErrTruncated},
-		{"stream", "\x13\x00", 0, 0, ErrUnsupportedType},
+		{"stream", "\x13\x00", 0, 0, ErrTruncated},
+		{"empty stream", "\x13\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00", TypeStreamListpacks2, 11, nil},
 		{"huge count", "\x02\x81\xff\xff\xff\xff\xff\xff\xff\xff", 0, 0, ErrTruncated},
 	}
 	for _, tc := range tests {

@@ -139,7 +139,7 @@ func (c *checker) run(r io.Reader) *Error {
 	}
 }
 
-// unsupported counts a stream or module value, or module AUX data, and
+// unsupported counts a module value, or module AUX data, and
 // steps over it.
 func (c *checker) unsupported(rd *rdb.Reader, it rdb.Item, start int64) *Error {
 	var e *Error

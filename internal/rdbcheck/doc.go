@@ -20,10 +20,14 @@
 //   - ziplists and zipmaps of old files: every entry, prevlen and count,
 //     pairs and uniqueness for hashes and sorted sets;
 //   - plain sets, hashes and sorted sets: no repeated member or field, and
-//     no NaN score.
+//     no NaN score;
+//   - streams: every node in full (the master entry, each entry's flags,
+//     ID deltas, fields and lp-count, the live and deleted counts, IDs
+//     ascending), the length and last ID against the entries, groups,
+//     PELs and consumers (internal/types/stream's decoder).
 //
-// Streams and module values are stepped over by their framing and counted
-// as unsupported: the file is valid, but Vesta does not load such keys.
+// Module values are stepped over by their framing and counted as
+// unsupported: the file is valid, but Vesta does not load such keys.
 // An empty collection is valid too (loaders skip it with a warning) and is
 // counted apart.
 //

@@ -105,7 +105,7 @@ type Report struct {
 	Functions int
 	// ModuleAux counts module AUX records (Vesta cannot load them).
 	ModuleAux int
-	// Unsupported counts stream and module keys: checked for framing
+	// Unsupported counts module keys: checked for framing
 	// only, valid for Redis, not loadable by Vesta.
 	Unsupported int64
 	// EmptyKeys counts empty collections, which loaders skip.
@@ -264,7 +264,7 @@ func (r *Report) writeSummary(b *bufio.Writer) {
 		fmt.Fprintf(b, "[info] %d bytes follow the RDB checksum at offset %d (the AOF part of an RDB-preamble file; check it with vesta-check-aof)\n", r.Trailing, r.End)
 	}
 	if r.Unsupported > 0 {
-		fmt.Fprintf(b, "[warning] %d stream or module keys: valid for Redis, but Vesta cannot load them\n", r.Unsupported)
+		fmt.Fprintf(b, "[warning] %d module keys: valid for Redis, but Vesta cannot load them\n", r.Unsupported)
 	}
 	if r.ModuleAux > 0 {
 		fmt.Fprintf(b, "[warning] %d module AUX records: valid for Redis, but Vesta cannot load them\n", r.ModuleAux)

@@ -7,6 +7,7 @@ import (
 	"github.com/vestadb/vesta/internal/intset"
 	"github.com/vestadb/vesta/internal/listpack"
 	"github.com/vestadb/vesta/internal/rdb"
+	"github.com/vestadb/vesta/internal/types/stream"
 	"github.com/vestadb/vesta/internal/ziplist"
 )
 
@@ -30,6 +31,12 @@ func (c *checker) checkValue(k *rdb.Key) (empty bool, err error) {
 
 	case rdb.TypeHash:
 		return len(v.Elems) == 0, c.unique(v.Elems, "hash field")
+
+	case rdb.TypeStreamListpacks, rdb.TypeStreamListpacks2:
+		if _, err := stream.DecodeRDB(k); err != nil {
+			return false, err
+		}
+		return false, nil
 
 	case rdb.TypeSetIntset:
 		if err := intset.Validate(v.Blob, true); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/vestadb/vesta/internal/digest"
 	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/types/list"
+	"github.com/vestadb/vesta/internal/types/stream"
 )
 
 // DEBUG: the subcommands tests and tools rely on. Gated by
@@ -190,6 +191,8 @@ func (s *Server) datasetDigest() digest.Sum {
 				d.ZSet(e.Key(), zsetSeq(o.(keyspace.ZSetValue)), at)
 			case keyspace.TypeHash:
 				d.Hash(e.Key(), hashSeq(o.(keyspace.HashValue)), at)
+			case keyspace.TypeStream:
+				d.Stream(e.Key(), streamSeq(o.(*stream.Stream)), at)
 			}
 			return true
 		})
@@ -211,6 +214,8 @@ func valueDigest(db *keyspace.DB, e *keyspace.Entry) digest.Sum {
 		return digest.ZSetValue(zsetSeq(o.(keyspace.ZSetValue)), at)
 	case keyspace.TypeHash:
 		return digest.HashValue(hashSeq(o.(keyspace.HashValue)), at)
+	case keyspace.TypeStream:
+		return digest.StreamValue(streamSeq(o.(*stream.Stream)), at)
 	}
 	return digest.Sum{}
 }
@@ -229,4 +234,12 @@ func zsetSeq(v keyspace.ZSetValue) func(func([]byte, float64) bool) {
 
 func hashSeq(v keyspace.HashValue) func(func([]byte, []byte) bool) {
 	return func(yield func([]byte, []byte) bool) { v.Each(yield) }
+}
+
+func streamSeq(v *stream.Stream) func(func(digest.StreamID, [][]byte) bool) {
+	return func(yield func(digest.StreamID, [][]byte) bool) {
+		v.Each(func(id stream.ID, fields [][]byte) bool {
+			return yield(digest.StreamID{MS: id.MS, Seq: id.Seq}, fields)
+		})
+	}
 }

@@ -22,8 +22,21 @@ func buildTable(s *Server) *command.Table {
 	s.registerPubSubCommands(t)
 	s.registerPersistCommands(t)
 	s.registerReplCommands(t)
+	s.registerScriptCommands(t)
 	s.registerDiagCommands(t)
 	return t
+}
+
+// flushedBlocked marks the keys of a flushed database that clients block
+// on as ready, as Redis's signalFlushedDb does for streams: a consumer
+// blocked in XREADGROUP learns that its stream is gone; the others find
+// nothing to take and keep waiting.
+func (s *Server) flushedBlocked(db int) {
+	for bk := range s.blocking {
+		if bk.db == db {
+			s.markReady(bk.db, []byte(bk.key))
+		}
+	}
 }
 
 func (s *Server) registerServerCommands(t *command.Table) {
@@ -34,6 +47,7 @@ func (s *Server) registerServerCommands(t *command.Table) {
 		}
 		s.touchWatchedDB(c.DB, nil)
 		n := c.DB.Flush()
+		s.flushedBlocked(c.DB.ID)
 		c.Dirty(n)
 		c.ForcePropagate()
 		c.W.OK()
@@ -49,6 +63,7 @@ func (s *Server) registerServerCommands(t *command.Table) {
 		for _, db := range s.ks.DBs {
 			s.touchWatchedDB(db, nil)
 			n += db.Flush()
+			s.flushedBlocked(db.ID)
 		}
 		c.Dirty(n)
 		c.ForcePropagate()

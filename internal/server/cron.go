@@ -38,6 +38,12 @@ func (s *Server) cronLoop() {
 func (s *Server) cron(hz int) {
 	now := time.Now()
 	s.mu.Lock()
+	if s.scriptYielding() {
+		// A script is running (it released the lock to answer -BUSY):
+		// nothing may see or change the keyspace half-way through it.
+		s.mu.Unlock()
+		return
+	}
 	s.ks.LRUClock = uint32(now.Unix()) & (1<<24 - 1)
 	s.ks.Now = now.UnixMilli()
 	if now.Sub(s.stats.lastOpsTime) >= 100*time.Millisecond {
@@ -73,6 +79,10 @@ func (s *Server) cron(hz int) {
 		deadline := now.Add(budget)
 		for time.Now().Before(deadline) {
 			s.mu.Lock()
+			if s.scriptYielding() {
+				s.mu.Unlock()
+				break
+			}
 			s.ks.Now = time.Now().UnixMilli()
 			s.ks.ActiveExpire(&s.expireCycle, expireSlice, effort)
 			more := s.expireCycle.TimedOut

@@ -175,6 +175,10 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 		reject("ERR Replica can't interact with the keyspace")
 		return
 	}
+	if msg := s.scriptBusyReject(cl, spec, args); msg != "" {
+		reject(msg)
+		return
+	}
 	if cl.multi != nil {
 		switch spec.Name {
 		case "exec", "discard", "multi", "watch", "quit", "reset":

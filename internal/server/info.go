@@ -130,6 +130,7 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		field(b, "allocator_resident", ms.HeapSys-ms.HeapReleased)
 		field(b, "total_system_memory", totalSystemMemory())
 		field(b, "total_system_memory_human", human(totalSystemMemory()))
+		s.infoScripts(b)
 		field(b, "maxmemory", 0)
 		field(b, "maxmemory_human", "0B")
 		field(b, "maxmemory_policy", "noeviction")

@@ -69,6 +69,7 @@ func (s *Server) fakeClient() *client {
 	cl.ctx.KS = s.ks
 	cl.ctx.Env = s
 	cl.ctx.Client = cl
+	cl.ctx.Obey = true
 	cl.ctx.DB = cl.db
 	cl.w.Proto = 2
 	return cl

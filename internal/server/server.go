@@ -90,6 +90,9 @@ type Server struct {
 	// (under mu unless its methods say otherwise).
 	eng *engine.Engine
 
+	// Lua scripts (scripting.go, under mu).
+	scripting scriptingState
+
 	start          time.Time
 	lastSecondTick time.Time
 	runID          string
@@ -190,6 +193,8 @@ func (s *Server) applyConfig() {
 		ListMaxListpackSize:    c.ListMaxListpackSize,
 		ListCompressDepth:      c.ListCompressDepth,
 		HLLSparseMaxBytes:      int(c.HLLSparseMaxBytes),
+		StreamNodeMaxBytes:     c.StreamNodeMaxBytes,
+		StreamNodeMaxEntries:   c.StreamNodeMaxEntries,
 		ProtoMaxBulkLen:        c.ProtoMaxBulkLen,
 		LazyfreeLazyUserDel:    c.LazyfreeLazyUserDel,
 		LazyfreeLazyExpire:     c.LazyfreeLazyExpire,
@@ -237,7 +242,9 @@ loop:
 	for {
 		select {
 		case <-ctx.Done():
-			s.mu.Lock()
+			if !s.lockOutsideScript() {
+				break loop
+			}
 			err := s.prepareShutdown(s.cfg.ShutdownOnSigterm | config.ShutdownForce)
 			s.mu.Unlock()
 			if err != nil {
@@ -246,7 +253,9 @@ loop:
 			s.stop()
 			break loop
 		case sig := <-s.signals:
-			s.mu.Lock()
+			if !s.lockOutsideScript() {
+				break loop
+			}
 			flags := s.cfg.ShutdownOnSigterm
 			if sig == syscall.SIGINT {
 				flags = s.cfg.ShutdownOnSigint

@@ -2,11 +2,13 @@ package compat
 
 import (
 	"bytes"
+	"fmt"
 
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/digest"
 	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/testutil"
+	"github.com/vestadb/vesta/internal/types/stream"
 )
 
 // payloadLimits are Redis's default encoding thresholds, used to decode
@@ -37,6 +39,25 @@ func samePayload(a, b []byte) bool {
 	return oka && okb && da == db
 }
 
+// streamSummary is a stream's entries digest and everything else it holds
+// but the clock's readings (consumers' seen times, delivery times).
+func streamSummary(s *stream.Stream) string {
+	d := digest.StreamValue(func(y func(digest.StreamID, [][]byte) bool) {
+		s.Each(func(id stream.ID, f [][]byte) bool { return y(digest.StreamID{MS: id.MS, Seq: id.Seq}, f) })
+	}, -1)
+	out := fmt.Sprintf("%s len=%d last=%s first=%s maxdel=%s added=%d", d, s.Len(), s.LastID(), s.FirstID(), s.MaxDeletedID(), s.EntriesAdded())
+	for _, g := range s.Groups() {
+		out += fmt.Sprintf(" group %q last=%s read=%d", g.Name, g.LastID, g.EntriesRead)
+		for _, n := range g.PEL {
+			out += fmt.Sprintf(" nack %s %q %d", n.ID, n.Consumer.Name, n.DeliveryCount)
+		}
+		for _, c := range g.Consumers {
+			out += fmt.Sprintf(" consumer %q %d", c.Name, len(c.PEL))
+		}
+	}
+	return out
+}
+
 // payloadDigest decodes a DUMP payload and returns its value's digest.
 func payloadDigest(p []byte) (string, bool) {
 	str, obj, err := command.DecodeDumpPayload(p, &payloadLimits)
@@ -46,6 +67,8 @@ func payloadDigest(p []byte) (string, bool) {
 	switch o := obj.(type) {
 	case nil:
 		return digest.StringValue(str, -1).String(), true
+	case *stream.Stream:
+		return streamSummary(o), true
 	case keyspace.ZSetValue:
 		return digest.ZSetValue(func(y func([]byte, float64) bool) { o.Each(y) }, -1).String(), true
 	case keyspace.HashValue:

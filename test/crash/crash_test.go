@@ -1,7 +1,7 @@
 // Package crash holds process-level crash tests: many clients write unique
 // values, the server is killed with SIGKILL at a random moment, restarted on
 // the same directory, and every acknowledged write must be there; writes of
-// a MULTI/EXEC must be all there or all absent.
+// a MULTI/EXEC or of a script must be all there or all absent.
 package crash
 
 import (
@@ -74,6 +74,22 @@ func load(t *testing.T, addr string, id, round int, w *writer, stop <-chan struc
 				last = r
 			}
 			if string(last) == "*2\r\n+OK\r\n+OK\r\n" {
+				x.acked = true
+				w.add(x)
+			}
+			continue
+		}
+		if rnd.IntN(5) == 0 {
+			// A script's two writes: all-or-nothing after recovery, like
+			// a transaction's (they reach the AOF as MULTI/EXEC).
+			k1, k2 := "tx:a:"+v, "tx:b:"+v
+			x := write{keys: []string{k1, k2}, value: v}
+			w.add(x)
+			r, err := c.DoErr("EVAL", "redis.call('SET', KEYS[1], ARGV[1]) redis.call('SET', KEYS[2], ARGV[1]) return 'ok'", "2", k1, k2, v)
+			if err != nil {
+				return
+			}
+			if string(r) == "$2\r\nok\r\n" {
 				x.acked = true
 				w.add(x)
 			}

@@ -26,7 +26,9 @@ var (
 	reHeader     = regexp.MustCompile(`^====== (.+) ======$`)
 	reCompleted  = regexp.MustCompile(`^\s*(\d+) requests completed in`)
 	rePercentile = regexp.MustCompile(`^\s*([0-9.]+)% <= ([0-9.]+) milliseconds`)
-	reThroughput = regexp.MustCompile(`throughput summary: ([0-9.]+) requests per second`)
+	// A run shorter than a millisecond (the small fills of -quick runs)
+	// reports "inf".
+	reThroughput = regexp.MustCompile(`throughput summary: ([0-9.]+|inf) requests per second`)
 )
 
 // parseBenchOutput parses redis-benchmark 7.0's default (not --csv, not
