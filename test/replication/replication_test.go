@@ -617,3 +617,23 @@ func TestTwoReplicasOneSnapshot(t *testing.T) {
 		t.Errorf("sync_full = %s, want 2", got)
 	}
 }
+
+// TestScriptsReplicate: the effects of EVAL reach the replica (several
+// writes of one script arrive wrapped in MULTI/EXEC).
+func TestScriptsReplicate(t *testing.T) {
+	m, mc := startMaster(t, "--repl-diskless-sync-delay", "0")
+	_, rc := startReplica(t, m)
+	waitLinkUp(t, rc)
+	mc.Do("SELECT", "4")
+	for i := 0; i < 20; i++ {
+		got := mc.Do("EVAL", "redis.call('incr', KEYS[1]); redis.call('rpush', KEYS[2], ARGV[1]); return redis.call('get', KEYS[1])",
+			"2", "n", "l", strconv.Itoa(i))
+		if len(got) == 0 || got[0] == '-' {
+			t.Fatalf("EVAL: %q", got)
+		}
+	}
+	if got := mc.DoValue("WAIT", "1", "5000"); got != int64(1) {
+		t.Fatalf("WAIT = %v", got)
+	}
+	digestsEqual(t, mc, rc)
+}
