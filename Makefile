@@ -36,11 +36,7 @@ fmt:
 # e.g. make fuzz FUZZTIME=5m).
 FUZZTIME ?= 10s
 fuzz:
-	@for pkg in $$($(GO) list ./...); do \
-	  for t in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
-	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
-	  done; \
-	done
+	@GO=$(GO) FUZZTIME=$(FUZZTIME) bash tools/fuzz/run.sh
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
