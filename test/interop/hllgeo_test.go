@@ -100,20 +100,7 @@ func TestHLLGeoFilesBothWays(t *testing.T) {
 
 				dst := start[to](t, args...)
 				dst.Stop()
-				if kind == "rdb" {
-					data, err := os.ReadFile(filepath.Join(src.Dir, "dump.rdb"))
-					if err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(filepath.Join(dst.Dir, "dump.rdb"), data, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				} else {
-					if err := os.RemoveAll(filepath.Join(dst.Dir, "appendonlydir")); err != nil {
-						t.Fatal(err)
-					}
-					copyDir(t, src.Dir, dst.Dir)
-				}
+				installData(t, kind, src, dst)
 				dst.StartAgain()
 				if got := digest(t, dst); got != want {
 					t.Fatalf("%s loaded %s's files with digest %s, want %s\n%s", to, from, got, want, dst.Log())

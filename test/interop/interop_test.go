@@ -92,6 +92,26 @@ func digest(t *testing.T, s *testutil.Server) string {
 	return string(c.Do("DEBUG", "DIGEST"))
 }
 
+// installData gives the stopped dst src's data files: its dump.rdb (kind
+// "rdb"), or its appendonlydir in place of dst's own (any other kind).
+func installData(t *testing.T, kind string, src, dst *testutil.Server) {
+	t.Helper()
+	if kind == "rdb" {
+		data, err := os.ReadFile(filepath.Join(src.Dir, "dump.rdb"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst.Dir, "dump.rdb"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if err := os.RemoveAll(filepath.Join(dst.Dir, "appendonlydir")); err != nil {
+		t.Fatal(err)
+	}
+	copyDir(t, src.Dir, dst.Dir)
+}
+
 // copyDir copies a data directory (dump.rdb and appendonlydir).
 func copyDir(t *testing.T, from, to string) {
 	t.Helper()
@@ -136,10 +156,7 @@ func TestAOFDirectoryBothWays(t *testing.T) {
 
 				dst := start[to](t, args...)
 				dst.Stop()
-				if err := os.RemoveAll(filepath.Join(dst.Dir, "appendonlydir")); err != nil {
-					t.Fatal(err)
-				}
-				copyDir(t, src.Dir, dst.Dir)
+				installData(t, "aof", src, dst)
 				dst.StartAgain()
 				if got := digest(t, dst); got != want {
 					t.Fatalf("%s loaded %s's AOF directory with digest %s, want %s\n%s", to, from, got, want, dst.Log())
@@ -206,13 +223,7 @@ func TestRDBBothWays(t *testing.T) {
 			src.Stop()
 			dst := start[to](t, args...)
 			dst.Stop()
-			data, err := os.ReadFile(filepath.Join(src.Dir, "dump.rdb"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dst.Dir, "dump.rdb"), data, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			installData(t, "rdb", src, dst)
 			dst.StartAgain()
 			if got := digest(t, dst); got != want {
 				t.Fatalf("%s loaded %s's dump.rdb with digest %s, want %s", to, from, got, want)

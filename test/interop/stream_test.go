@@ -161,20 +161,7 @@ func TestStreamFilesBothWays(t *testing.T) {
 				for _, to := range []string{"vesta", "redis"} {
 					dst := start[to](t, args...)
 					dst.Stop()
-					if kind == "rdb" {
-						data, err := os.ReadFile(filepath.Join(src.Dir, "dump.rdb"))
-						if err != nil {
-							t.Fatal(err)
-						}
-						if err := os.WriteFile(filepath.Join(dst.Dir, "dump.rdb"), data, 0o644); err != nil {
-							t.Fatal(err)
-						}
-					} else {
-						if err := os.RemoveAll(filepath.Join(dst.Dir, "appendonlydir")); err != nil {
-							t.Fatal(err)
-						}
-						copyDir(t, src.Dir, dst.Dir)
-					}
+					installData(t, kind, src, dst)
 					dst.StartAgain()
 					if got := digest(t, dst); got != want {
 						t.Fatalf("%s loaded %s's files with digest %s, want %s\n%s", to, from, got, want, dst.Log())
@@ -253,10 +240,7 @@ func TestStreamTrimLimitReplay(t *testing.T) {
 				src.Stop()
 				dst := start[to](t, common...)
 				dst.Stop()
-				if err := os.RemoveAll(filepath.Join(dst.Dir, "appendonlydir")); err != nil {
-					t.Fatal(err)
-				}
-				copyDir(t, src.Dir, dst.Dir)
+				installData(t, "aof", src, dst)
 				dst.StartAgain()
 				if got := digest(t, dst); got != want {
 					t.Fatalf("%s replayed %s's AOF to digest %s, want %s\n%s", to, from, got, want, dst.Log())
