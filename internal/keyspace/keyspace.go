@@ -33,6 +33,11 @@ type Keyspace struct {
 	Now int64
 	// Loading disables expiry while a file is being replayed, as in Redis.
 	Loading bool
+	// KeepExpired is set while clients are paused (CLIENT PAUSE): reads
+	// see an expired key as gone but do not delete it, so the dataset
+	// stays still, as in Redis. Writes still delete (none run while
+	// writes are paused).
+	KeepExpired bool
 	// LRUClock is the current 24-bit LRU clock (seconds).
 	LRUClock uint32
 	// Dirty counts changes since the last successful save.
@@ -104,7 +109,9 @@ func (db *DB) lookup(key []byte) *Entry {
 		return nil
 	}
 	if db.expired(e) {
-		db.expire(key)
+		if !db.ks.KeepExpired {
+			db.expire(key)
+		}
 		return nil
 	}
 	e.setLRU(db.ks.LRUClock)
@@ -115,7 +122,9 @@ func (db *DB) lookup(key []byte) *Entry {
 func (db *DB) Peek(key []byte) *Entry {
 	e := db.Find(key)
 	if e != nil && db.expired(e) {
-		db.expire(key)
+		if !db.ks.KeepExpired {
+			db.expire(key)
+		}
 		return nil
 	}
 	return e

@@ -36,6 +36,9 @@ type blockState struct {
 	spec *command.Spec
 	args [][]byte
 	usec int64
+	// held is the command a client pause holds (pause.go); such a
+	// client waits on no key.
+	held [][]byte
 }
 
 // Block implements command.Env.
@@ -129,6 +132,9 @@ func (s *Server) unblock(cl *client) {
 			s.blocking[bk] = list
 		}
 	}
+	if b.held != nil {
+		s.dropHeld(cl)
+	}
 	cl.block = nil
 	delete(s.waiters, cl)
 	s.blockedClients--
@@ -219,7 +225,7 @@ func (s *Server) cmdClientUnblock(c *command.Ctx) {
 		}
 	}
 	target := s.clients[id]
-	if target == nil || target.block == nil {
+	if target == nil || target.block == nil || target.block.held != nil {
 		c.W.Int(0)
 		return
 	}

@@ -60,6 +60,8 @@ type client struct {
 
 	marks []replyMark // per command of the batch, while the AOF is on
 
+	resume [][]byte // a command a client pause held, to process now (pause.go)
+
 	rc replClient // replication: REPLCONF, the replica it became (repl.go)
 
 	// Read under mu at the end of each batch, for flush.
@@ -318,6 +320,7 @@ func (cl *client) handleInput() bool {
 			// it sent meanwhile.
 			s.mu.Lock()
 			cl.writeWaitReply()
+			s.resumeHeld(cl)
 			wait := s.eng.DurabilityWait()
 			if cl.async && cl.w.Len() > 0 {
 				cl.queueWait(cl.w.B, wait)

@@ -77,6 +77,8 @@ func (s *Server) registerConnCommands(t *command.Table) {
 	})
 	t.Define("client|list", s.cmdClientList)
 	t.Define("client|unblock", s.cmdClientUnblock)
+	t.Define("client|pause", s.cmdClientPause)
+	t.Define("client|unpause", s.cmdClientUnpause)
 	t.Define("reset", func(c *command.Ctx) {
 		cl := clientOf(c)
 		cl.multi = nil

@@ -66,7 +66,7 @@ func (s *Server) cron(hz int) {
 	if secondTick {
 		s.lastSecondTick = now
 	}
-	active := s.activeExp && !s.eng.Loading()
+	active := s.activeExp && !s.eng.Loading() && !s.clientsPaused()
 	effort := s.cfg.ActiveExpireEffort
 	s.mu.Unlock()
 

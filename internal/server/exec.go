@@ -179,6 +179,9 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 		reject(msg)
 		return
 	}
+	if s.pauseHold(cl, spec, args) {
+		return
+	}
 	if cl.multi != nil {
 		switch spec.Name {
 		case "exec", "discard", "multi", "watch", "quit", "reset":
@@ -196,7 +199,9 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 
 // mayReplicate are the commands Redis 7.0 flags may_replicate internally
 // without COMMAND INFO showing it (a replica may not run them).
-var mayReplicate = map[string]bool{"publish": true, "spublish": true}
+var mayReplicate = map[string]bool{
+	"publish": true, "spublish": true, "pfcount": true, "eval": true, "evalsha": true, "fcall": true,
+}
 
 var allowedWhileSubscribed = map[string]bool{
 	"subscribe": true, "psubscribe": true, "unsubscribe": true, "punsubscribe": true,

@@ -76,6 +76,8 @@ type Server struct {
 	activeExp   bool  // DEBUG SET-ACTIVE-EXPIRE
 	expireCycle keyspace.ExpireCycle
 
+	pause pauseState // CLIENT PAUSE (pause.go, under mu)
+
 	// Propagation of the current top-level command (under mu), and the
 	// stream it goes to: the AOF consumes it.
 	prop   propagation
