@@ -94,8 +94,13 @@ type Writer struct {
 	lastFsync atomic.Int64
 	// OnSlowOp, if set, hears about fsyncs slower than a second.
 	OnSlowOp func(op string, d time.Duration)
-	stopBG   chan struct{}
-	bgDone   chan struct{}
+	// OnLatency, if set, hears how long each write and each fsync of the
+	// always policy took, for the latency monitor: "aof-write" and
+	// "aof-write-alone" (or "aof-write-pending-fsync" while a background
+	// fsync runs), "aof-fsync-always".
+	OnLatency func(event string, d time.Duration)
+	stopBG    chan struct{}
+	bgDone    chan struct{}
 }
 
 // NewWriter starts appending to f, an open incr file whose current size is
@@ -280,9 +285,19 @@ func (w *Writer) flushLocked(sync bool) error {
 	w.mu.Unlock()
 
 	if len(data) > 0 {
+		start := time.Now()
 		if err := w.writeAll(data); err != nil {
 			w.requeue(data)
 			return err
+		}
+		if w.OnLatency != nil {
+			d := time.Since(start)
+			w.OnLatency("aof-write", d)
+			if w.syncing.Load() != 0 {
+				w.OnLatency("aof-write-pending-fsync", d)
+			} else {
+				w.OnLatency("aof-write-alone", d)
+			}
 		}
 		w.retain(data)
 		w.written.Store(end)
@@ -296,7 +311,12 @@ func (w *Writer) flushLocked(sync bool) error {
 		w.spare = data[:0]
 	}
 	if sync && w.synced.Load() < w.written.Load() {
-		if err := w.syncLocked(); err != nil {
+		start := time.Now()
+		err := w.syncLocked()
+		if w.OnLatency != nil {
+			w.OnLatency("aof-fsync-always", time.Since(start))
+		}
+		if err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,10 @@
 package command
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/vestadb/vesta/internal/latency"
+)
 
 // Flag is a command flag, as COMMAND reports it.
 type Flag uint32
@@ -142,6 +146,9 @@ type Spec struct {
 // replied an error while running (Failed), as Redis 7.0 counts them.
 type CallStats struct {
 	Calls, Usec, Rejected, Failed int64
+	// Latency is the command's latency histogram (INFO latencystats,
+	// LATENCY HISTOGRAM), in nanoseconds.
+	Latency latency.Histogram
 }
 
 // FullName is the name as Redis prints it in errors: "config|get" becomes

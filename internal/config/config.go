@@ -325,6 +325,22 @@ type Config struct {
 	// (slowlog-max-len). Default 128.
 	SlowlogMaxLen int64
 
+	// # LATENCY MONITOR, CLIENT-SIDE CACHING
+
+	// LatencyMonitorThreshold is the latency, in milliseconds, from which
+	// an event is recorded by the latency monitor; 0 turns it off
+	// (latency-monitor-threshold). Default 0.
+	LatencyMonitorThreshold int64
+	// LatencyTracking keeps per-command latency histograms for INFO
+	// latencystats and LATENCY HISTOGRAM (latency-tracking). Default yes.
+	// The percentiles INFO shows are latency-tracking-info-percentiles,
+	// see [Config.LatencyPercentiles].
+	LatencyTracking bool
+	// TrackingTableMaxKeys bounds the keys client-side caching tracks;
+	// past it, tracked keys are evicted with an invalidation
+	// (tracking-table-max-keys; 0 is no limit). Default 1000000.
+	TrackingTableMaxKeys int64
+
 	// stored holds the values of the directives that have no field of
 	// their own (Redis parameters Vesta accepts without acting on them), in
 	// CONFIG GET form, by canonical name.

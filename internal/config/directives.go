@@ -126,6 +126,14 @@ var coreDirectives = []Directive{
 		func(c *Config) *int64 { return &c.SlowlogLogSlowerThan }),
 	intDirective("slowlog-max-len", "", 0, 0, longMax, 128, func(c *Config) *int64 { return &c.SlowlogMaxLen }),
 
+	// LATENCY MONITOR, CLIENT-SIDE CACHING
+	intDirective("latency-monitor-threshold", "", 0, 0, longMax, 0,
+		func(c *Config) *int64 { return &c.LatencyMonitorThreshold }),
+	boolDirective("latency-tracking", 0, true, func(c *Config) *bool { return &c.LatencyTracking }),
+	percentilesDirective(),
+	intDirective("tracking-table-max-keys", "", 0, 0, longMax, 1000000,
+		func(c *Config) *int64 { return &c.TrackingTableMaxKeys }),
+
 	// ADVANCED CONFIG
 	intDirective("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, 0, longMax, 512,
 		func(c *Config) *int64 { return &c.HashMaxListpackEntries }),

@@ -139,14 +139,6 @@ var redisOnlyDirectives = group(
 		xInt("lfu-decay-time", "", 0, 0, intMax, 1),
 		maxmemoryClientsDirective(),
 	),
-	unbuilt("latency monitoring", map[string][]string{"latency-tracking": {"no"}},
-		xInt("latency-monitor-threshold", "", 0, 0, longMax, 0),
-		xBool("latency-tracking", "", 0, true),
-		percentilesDirective(),
-	),
-	unbuilt("client-side caching", nil,
-		xInt("tracking-table-max-keys", "", 0, 0, longMax, 1000000),
-	),
 	unbuilt("syslog logging", nil,
 		xBool("syslog-enabled", "", Immutable, false),
 		xString("syslog-ident", "", Immutable, "redis", false, nil),
@@ -303,4 +295,15 @@ func validProcTitle(v string) error {
 		return bad
 	}
 	return nil
+}
+
+// LatencyPercentiles returns latency-tracking-info-percentiles as numbers.
+func (c *Config) LatencyPercentiles() []float64 {
+	var out []float64
+	for _, w := range strings.Fields(c.stored["latency-tracking-info-percentiles"]) {
+		if f, err := strconv.ParseFloat(w, 64); err == nil {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -103,15 +103,15 @@ func TestRedisOnlyDirectives(t *testing.T) {
 // value alone.
 func TestUnbuiltConfigSet(t *testing.T) {
 	c := Default()
-	err := c.Set([][2]string{{"hz", "20"}, {"tracking-table-max-keys", "1000"}}, true)
-	want := "ERR CONFIG SET failed (possibly related to argument 'tracking-table-max-keys') - client-side caching is not available in Vesta yet: tracking-table-max-keys accepts only its default, 1000000"
+	err := c.Set([][2]string{{"hz", "20"}, {"acllog-max-len", "1000"}}, true)
+	want := "ERR CONFIG SET failed (possibly related to argument 'acllog-max-len') - ACL is not available in Vesta yet: acllog-max-len accepts only its default, 128"
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v, want %q", err, want)
 	}
 	if c.HZ != 10 {
 		t.Errorf("hz changed to %d despite the failed SET", c.HZ)
 	}
-	if err := c.Set([][2]string{{"jemalloc-bg-thread", "no"}, {"tracking-table-max-keys", "1000000"}}, true); err != nil {
+	if err := c.Set([][2]string{{"jemalloc-bg-thread", "no"}, {"acllog-max-len", "128"}}, true); err != nil {
 		t.Fatal(err)
 	}
 	if got := c.Get("jemalloc-bg-thread")[0][1]; got != "no" {

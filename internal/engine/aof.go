@@ -124,6 +124,7 @@ func (e *Engine) openAOF() error {
 	}
 	w := aof.NewWriter(e.fs, f, name, size, aofPolicy(e.cfg.AppendFsync))
 	w.SetTimestamps(e.cfg.AOFTimestampEnabled)
+	w.OnLatency = e.o.Latency
 	w.OnSlowOp = func(op string, d time.Duration) {
 		e.log.Warn("Slow AOF "+op+": the disk is busy, writes may be delayed", "duration", d)
 	}

@@ -105,6 +105,7 @@ func (e *Engine) startRewrite() error {
 		}
 		w := aof.NewWriter(e.fs, f, name, 0, aofPolicy(e.cfg.AppendFsync))
 		w.SetTimestamps(e.cfg.AOFTimestampEnabled)
+		w.OnLatency = e.o.Latency
 		w.StartBackgroundSync()
 		e.aof.w = w
 		e.aof.rw.tempIncr = name

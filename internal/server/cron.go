@@ -77,20 +77,24 @@ func (s *Server) cron(hz int) {
 		// Redis's slow cycle: up to 25% (+2% per effort step) of a tick.
 		budget := time.Second / time.Duration(hz) * time.Duration(25+2*(effort-1)) / 100
 		deadline := now.Add(budget)
+		var spent time.Duration // under the lock, for the latency monitor
 		for time.Now().Before(deadline) {
 			s.mu.Lock()
 			if s.scriptYielding() {
 				s.mu.Unlock()
 				break
 			}
-			s.ks.Now = time.Now().UnixMilli()
+			sliceStart := time.Now()
+			s.ks.Now = sliceStart.UnixMilli()
 			s.ks.ActiveExpire(&s.expireCycle, expireSlice, effort)
 			more := s.expireCycle.TimedOut
 			s.mu.Unlock()
+			spent += time.Since(sliceStart)
 			if !more {
 				break
 			}
 		}
+		s.latencyEvent("expire-cycle", spent)
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 // that machinery is unused.
 
 var defaultSections = []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace"}
-var allSections = []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace"}
+var allSections = []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace"}
 
 func (s *Server) cmdInfo(c *command.Ctx) {
 	want := map[string]bool{}
@@ -214,6 +214,9 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 	case "errorstats":
 		b.WriteString("# Errorstats\r\n")
 		s.infoErrorStats(b)
+	case "latencystats":
+		b.WriteString("# Latencystats\r\n")
+		s.infoLatencyStats(b)
 	case "cluster":
 		b.WriteString("# Cluster\r\n")
 		field(b, "cluster_enabled", 0)

@@ -76,7 +76,8 @@ type Server struct {
 	activeExp   bool  // DEBUG SET-ACTIVE-EXPIRE
 	expireCycle keyspace.ExpireCycle
 
-	pause pauseState // CLIENT PAUSE (pause.go, under mu)
+	pause pauseState   // CLIENT PAUSE (pause.go, under mu)
+	lat   latencyState // LATENCY, INFO latencystats (cmd_latency.go)
 
 	// Propagation of the current top-level command (under mu), and the
 	// stream it goes to: the AOF consumes it.
@@ -166,6 +167,7 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 		Mu: &s.mu, KS: s.ks, Config: cfg, Log: logger, Stream: &s.stream, Host: host{s},
 		ReplInfo:    func() *persist.ReplInfo { return s.repl.SaveInfo() },
 		ReplRestore: func(info persist.ReplInfo) { s.repl.Restore(info) },
+		Latency:     s.latencyEvent,
 	})
 	s.waiters = map[*client]waitReq{}
 	s.repl = s.newRepl()
@@ -204,6 +206,7 @@ func (s *Server) applyConfig() {
 	}
 	s.level.Set(slogLevel(c.LogLevel))
 	s.ks.Notify = int(c.NotifyKeyspaceEvents)
+	s.applyLatencyConfig(c)
 }
 
 // Run serves clients until ctx is cancelled or SHUTDOWN succeeds, then

@@ -73,6 +73,7 @@ func (s *Server) afterCall(cl *client, spec *command.Spec, args [][]byte, start 
 	}
 	st.Calls++
 	st.Usec += dur
+	s.commandLatency(spec, dur)
 	if spec.Flags&command.SkipSlowlog == 0 {
 		s.slowlogPush(cl, args, dur, start)
 	}
@@ -103,6 +104,7 @@ func (s *Server) blockedDone(cl *client, usec int64, failed bool, slowlog int) {
 	if failed {
 		st.Failed++
 	}
+	s.unblockedLatency(b.spec, total, usec)
 	if b.spec.Flags&command.SkipSlowlog == 0 && slowlog != slowlogNone {
 		args := b.args
 		if slowlog == slowlogNoArgs {
