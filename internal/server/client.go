@@ -5,6 +5,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vestadb/vesta/internal/command"
@@ -61,6 +62,9 @@ type client struct {
 	marks []replyMark // per command of the batch, while the AOF is on
 
 	resume [][]byte // a command a client pause held, to process now (pause.go)
+
+	trk       *clientTracking // CLIENT TRACKING, nil while off (tracking.go, under mu)
+	wantAsync atomic.Bool     // switch to async output at the next wake (tracking.go)
 
 	rc replClient // replication: REPLCONF, the replica it became (repl.go)
 
@@ -201,6 +205,9 @@ func (s *Server) serveConn(conn net.Conn) {
 			_ = conn.SetReadDeadline(time.Time{})
 			deadline = false
 		}
+		if cl.takeWake() {
+			continue
+		}
 		n, err := conn.Read(cl.parser.Space())
 		if n > 0 {
 			cl.parser.Advance(n)
@@ -211,6 +218,9 @@ func (s *Server) serveConn(conn net.Conn) {
 		}
 		if err != nil {
 			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() && cl.takeWake() {
+				continue // woken to receive messages (tracking.go)
+			}
 			if errors.As(err, &ne) && ne.Timeout() {
 				// Redis frees an idle client with whatever output it
 				// still has: nothing is drained.
@@ -257,6 +267,9 @@ func (cl *client) handleInput() bool {
 			}
 			more = true
 			s.processCommand(cl, args)
+		}
+		if s.track.clients > 0 {
+			s.trackingBroadcast(cl)
 		}
 		if cl.closeAfterReply {
 			// The client leaves the server now, as Redis frees it right
@@ -542,6 +555,7 @@ func (s *Server) detach(cl *client) {
 	s.unblock(cl)
 	s.unwatchAll(cl)
 	s.unsubscribeAll(cl)
+	s.trackingDetach(cl)
 	if cl.rc.replica != nil {
 		s.repl.Drop(cl.rc.replica)
 	}
@@ -591,6 +605,7 @@ func (cl *client) flagsString() string {
 	if cl.multi != nil {
 		b.WriteByte('x')
 	}
+	b.WriteString(cl.trackingFlags())
 	if cl.closeAfterReply {
 		b.WriteByte('c')
 	}

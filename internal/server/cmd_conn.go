@@ -84,6 +84,7 @@ func (s *Server) registerConnCommands(t *command.Table) {
 		cl.multi = nil
 		s.unwatchAll(cl)
 		s.unsubscribeAll(cl)
+		s.trackingOff(cl)
 		if cl.monitor {
 			cl.monitor = false
 			delete(s.monitors, cl)
@@ -294,11 +295,11 @@ func (s *Server) clientInfoString(cl *client) string {
 	omem := int64(cl.pendingBytes()) // the writer goroutine updates it
 	var b strings.Builder
 	fmt.Fprintf(&b, "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=%d psub=%d ssub=%d multi=-1 "+
-		"qbuf=%d qbuf-free=%d argv-mem=0 multi-mem=0 rbs=%d rbp=%d obl=%d oll=0 omem=%d tot-mem=%d events=r cmd=%s user=default redir=-1 resp=%d",
+		"qbuf=%d qbuf-free=%d argv-mem=0 multi-mem=0 rbs=%d rbp=%d obl=%d oll=0 omem=%d tot-mem=%d events=r cmd=%s user=default redir=%d resp=%d",
 		cl.id, cl.addr, cl.laddr, 8, cl.name,
 		int64(now.Sub(cl.created).Seconds()), int64(now.Sub(cl.lastActive).Seconds()),
 		cl.flagsString(), cl.db.ID, len(cl.subs), len(cl.psubs), len(cl.ssubs), qbuf, 0, cap(cl.w.B), cl.w.Len(), cl.w.Len(), omem,
-		int64(qbuf+cap(cl.w.B))+omem, cmd, cl.w.Proto)
+		int64(qbuf+cap(cl.w.B))+omem, cmd, cl.trackingRedir(), cl.w.Proto)
 	if cl.libName != "" || cl.libVer != "" {
 		fmt.Fprintf(&b, " lib-name=%s lib-ver=%s", cl.libName, cl.libVer)
 	}

@@ -25,6 +25,7 @@ func buildTable(s *Server) *command.Table {
 	s.registerScriptCommands(t)
 	s.registerDiagCommands(t)
 	s.registerLatencyCommands(t)
+	s.registerTrackingCommands(t)
 	return t
 }
 
@@ -49,6 +50,7 @@ func (s *Server) registerServerCommands(t *command.Table) {
 		s.touchWatchedDB(c.DB, nil)
 		n := c.DB.Flush()
 		s.flushedBlocked(c.DB.ID)
+		s.trackingFlushed()
 		c.Dirty(n)
 		c.ForcePropagate()
 		c.W.OK()
@@ -66,6 +68,7 @@ func (s *Server) registerServerCommands(t *command.Table) {
 			n += db.Flush()
 			s.flushedBlocked(db.ID)
 		}
+		s.trackingFlushed()
 		c.Dirty(n)
 		c.ForcePropagate()
 		if len(s.cfg.Save) > 0 {

@@ -95,6 +95,9 @@ func (s *Server) cron(hz int) {
 			}
 		}
 		s.latencyEvent("expire-cycle", spent)
+		s.mu.Lock()
+		s.trackingBroadcast(nil) // keys the cycle expired
+		s.mu.Unlock()
 	}
 }
 

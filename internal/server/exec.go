@@ -90,6 +90,9 @@ func (s *Server) keyModified(db *keyspace.DB, key []byte) {
 	if len(s.blocking) > 0 {
 		s.markReady(db.ID, key)
 	}
+	if len(s.track.table) > 0 || len(s.track.prefixes) > 0 {
+		s.trackingInvalidate(key, true)
+	}
 }
 
 // processCommand checks a request the way Redis's processCommand does and
@@ -106,6 +109,9 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 	}
 	if cl.replyMode == replySkip {
 		cl.replyMode = replySkipThis
+	}
+	if cl.trk != nil {
+		defer s.trackingAfterProcess(cl, args[0])
 	}
 	mark := cl.w.Len()
 	defer func() {
@@ -179,6 +185,7 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 		reject(msg)
 		return
 	}
+	s.trackingLimit()
 	if s.pauseHold(cl, spec, args) {
 		return
 	}
@@ -224,6 +231,7 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 	}
 	s.prop.depth++
 	spec.Run(c)
+	s.trackingRemember(spec, args)
 	s.prop.depth--
 	if s.prop.depth == 0 {
 		s.executing.Store(nil)
@@ -248,6 +256,9 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 		}
 		if len(s.ready) > 0 {
 			s.serveBlocked()
+		}
+		if len(s.track.pending) > 0 {
+			s.trackingAfterCommand(cl)
 		}
 	}
 }

@@ -103,7 +103,7 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		field(b, "client_recent_max_input_buffer", 0)
 		field(b, "client_recent_max_output_buffer", 0)
 		field(b, "blocked_clients", s.blockedClients)
-		field(b, "tracking_clients", 0)
+		field(b, "tracking_clients", s.track.clients)
 		field(b, "clients_in_timeout_table", 0)
 	case "memory":
 		var ms runtime.MemStats
@@ -183,9 +183,10 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		field(b, "active_defrag_key_misses", 0)
 		field(b, "total_active_defrag_time", 0)
 		field(b, "current_active_defrag_time", 0)
-		field(b, "tracking_total_keys", 0)
-		field(b, "tracking_total_items", 0)
-		field(b, "tracking_total_prefixes", 0)
+		tkeys, titems, tprefixes := s.infoTrackingTotals()
+		field(b, "tracking_total_keys", tkeys)
+		field(b, "tracking_total_items", titems)
+		field(b, "tracking_total_prefixes", tprefixes)
 		field(b, "unexpected_error_replies", 0)
 		field(b, "total_error_replies", s.stats.errorReplies)
 		field(b, "dump_payload_sanitizations", 0)

@@ -76,8 +76,9 @@ type Server struct {
 	activeExp   bool  // DEBUG SET-ACTIVE-EXPIRE
 	expireCycle keyspace.ExpireCycle
 
-	pause pauseState   // CLIENT PAUSE (pause.go, under mu)
-	lat   latencyState // LATENCY, INFO latencystats (cmd_latency.go)
+	pause pauseState    // CLIENT PAUSE (pause.go, under mu)
+	lat   latencyState  // LATENCY, INFO latencystats (cmd_latency.go)
+	track trackingState // CLIENT TRACKING (tracking.go, under mu)
 
 	// Propagation of the current top-level command (under mu), and the
 	// stream it goes to: the AOF consumes it.
