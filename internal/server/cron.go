@@ -68,6 +68,7 @@ func (s *Server) cron(hz int) {
 	}
 	active := s.activeExp && !s.eng.Loading() && !s.clientsPaused()
 	effort := s.cfg.ActiveExpireEffort
+	s.trackingCron()
 	s.mu.Unlock()
 
 	if secondTick {
@@ -95,9 +96,6 @@ func (s *Server) cron(hz int) {
 			}
 		}
 		s.latencyEvent("expire-cycle", spent)
-		s.mu.Lock()
-		s.trackingBroadcast(nil) // keys the cycle expired
-		s.mu.Unlock()
 	}
 }
 

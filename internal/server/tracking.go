@@ -118,7 +118,7 @@ func (s *Server) cmdClientTracking(c *command.Ctx) {
 			c.Error("ERR OPTIN and OPTOUT are not compatible with BCAST")
 			return
 		case optin && optout:
-			c.Error("ERR You can't use both OPTIN and OPTOUT")
+			c.Error("ERR You can't specify both OPTIN mode and OPTOUT mode")
 			return
 		case t != nil && (optin && t.optout || optout && t.optin):
 			c.Error("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.")
@@ -547,6 +547,7 @@ func (cl *client) takeWake() bool {
 	cl.s.mu.Lock()
 	defer cl.s.mu.Unlock()
 	cl.wantAsync.Store(false)
+	_ = cl.conn.SetReadDeadline(time.Time{}) // the wake's; serveConn sets its own
 	cl.startAsync()
 	cl.kickWriter()
 	return true
@@ -562,6 +563,13 @@ func (cl *client) kickWriter() {
 		default:
 		}
 	}
+}
+
+// trackingCron is the cron's share: the table's bound, in case CONFIG
+// SET lowered it while idle, and the BCAST keys of expired keys.
+func (s *Server) trackingCron() {
+	s.trackingLimit()
+	s.trackingBroadcast(nil)
 }
 
 // trackingDetach turns tracking off for a client that leaves.
