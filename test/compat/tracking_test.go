@@ -295,4 +295,3 @@ func TestTracking(t *testing.T) {
 		})
 	}
 }
-
