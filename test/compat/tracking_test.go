@@ -114,6 +114,7 @@ func TestTracking(t *testing.T) {
 	listMask := regexp.MustCompile(`(^\$\d+)|(addr=\S+ laddr=\S+ fd=\d+ name=\S* age=\d+ idle=\d+)|( db=.* cmd=)`)
 	scenarios := map[string][]trackStep{
 		"errors": {
+			{c: 0, cmd: "CLIENT HELP"},
 			{c: 0, cmd: "CLIENT TRACKING"},
 			{c: 0, cmd: "CLIENT TRACKING maybe"},
 			{c: 0, cmd: "CLIENT TRACKING on foo"},
