@@ -93,16 +93,16 @@ func TestHistogramPrecision(t *testing.T) {
 
 func TestMonitor(t *testing.T) {
 	var m Monitor
-	m.AddIfNeeded("command", 50, 100) // off: threshold 0
+	m.AddIfNeededAt("command", 50, 100) // off: threshold 0
 	if m.Len() != 0 {
 		t.Fatal("sample kept with the monitor off")
 	}
 	m.SetThreshold(10)
-	m.AddIfNeeded("command", 5, 100) // under the threshold
-	m.AddIfNeeded("command", 50, 100)
-	m.AddIfNeeded("command", 20, 100) // same second: the worst stays
-	m.AddIfNeeded("command", 30, 101)
-	m.AddIfNeeded("fast-command", 12, 101)
+	m.AddIfNeededAt("command", 5, 100) // under the threshold
+	m.AddIfNeededAt("command", 50, 100)
+	m.AddIfNeededAt("command", 20, 100) // same second: the worst stays
+	m.AddIfNeededAt("command", 30, 101)
+	m.AddIfNeededAt("fast-command", 12, 101)
 	if got := m.History("command"); !slices.Equal(got, []Sample{{100, 50}, {101, 30}}) {
 		t.Fatalf("history %v", got)
 	}
@@ -110,7 +110,7 @@ func TestMonitor(t *testing.T) {
 		t.Fatalf("latest %v", got)
 	}
 	for i := int64(0); i < SeriesLen+5; i++ {
-		m.AddIfNeeded("expire-cycle", 10+i, 1000+i)
+		m.AddIfNeededAt("expire-cycle", 10+i, 1000+i)
 	}
 	h := m.History("expire-cycle")
 	if len(h) != SeriesLen || h[0].Time != 1005 || h[len(h)-1].Time != 1000+SeriesLen+4 {
@@ -128,7 +128,7 @@ func TestMonitor(t *testing.T) {
 func TestGraph(t *testing.T) {
 	var m Monitor
 	m.SetThreshold(1)
-	m.AddIfNeeded("command", 50, 1000)
+	m.AddIfNeededAt("command", 50, 1000)
 	got, ok := m.Graph("command", 1000)
 	want := "command - high 50 ms, low 50 ms (all time high 50 ms)\n" + strings.Repeat("-", 80) + "\n" +
 		" \n \n \n_\n \n0\ns\n"
@@ -139,8 +139,8 @@ func TestGraph(t *testing.T) {
 		t.Fatal("graph of an unknown event")
 	}
 	// Three samples: the highest reaches the top row, labels in minutes.
-	m.AddIfNeeded("command", 10, 1001)
-	m.AddIfNeeded("command", 100, 1002)
+	m.AddIfNeededAt("command", 10, 1001)
+	m.AddIfNeededAt("command", 100, 1002)
 	got, _ = m.Graph("command", 1002+120)
 	lines := strings.Split(got, "\n")
 	if strings.Join(lines[2:], "/") != "  #/  |/# |/|_|/   /222/mmm/" {
@@ -159,7 +159,7 @@ func TestDoctor(t *testing.T) {
 	if got := m.Doctor(cfg, 1000); !strings.HasPrefix(got, "Dave, no latency spike") {
 		t.Fatal(got)
 	}
-	m.AddIfNeeded("command", 50, 1000)
+	m.AddIfNeededAt("command", 50, 1000)
 	want := "Dave, I have observed latency spikes in this Redis instance. You don't mind talking about it, do you Dave?\n\n" +
 		"1. command: 1 latency spikes (average 50ms, mean deviation 0ms, period 1.00 sec). Worst all time event 50ms.\n" +
 		"\nI have a few advices for you:\n\n" +

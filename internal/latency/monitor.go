@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // SeriesLen is how many samples an event keeps (Redis's LATENCY_TS_LEN).
@@ -32,34 +34,35 @@ type Monitor struct {
 	mu     sync.Mutex
 	events map[string]*series
 	order  []string
-	// Threshold is latency-monitor-threshold in milliseconds; 0 turns
-	// the monitor off. Set it through SetThreshold.
-	threshold int64
+	// threshold is latency-monitor-threshold in milliseconds; 0 turns
+	// the monitor off. Read without the lock: the check costs every
+	// command one atomic load.
+	threshold atomic.Int64
 }
 
 // SetThreshold sets latency-monitor-threshold (ms).
-func (m *Monitor) SetThreshold(ms int64) {
-	m.mu.Lock()
-	m.threshold = ms
-	m.mu.Unlock()
-}
+func (m *Monitor) SetThreshold(ms int64) { m.threshold.Store(ms) }
 
 // Threshold returns latency-monitor-threshold (ms).
-func (m *Monitor) Threshold() int64 {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.threshold
-}
+func (m *Monitor) Threshold() int64 { return m.threshold.Load() }
 
-// AddIfNeeded records a latency of ms milliseconds for event at unix
-// second now when the monitor is on and ms reaches the threshold
-// (Redis's latencyAddSampleIfNeeded).
-func (m *Monitor) AddIfNeeded(event string, ms, now int64) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.threshold == 0 || ms < m.threshold {
+// AddIfNeeded records a latency of ms milliseconds for event, now, when
+// the monitor is on and ms reaches the threshold (Redis's
+// latencyAddSampleIfNeeded).
+func (m *Monitor) AddIfNeeded(event string, ms int64) {
+	if t := m.threshold.Load(); t == 0 || ms < t {
 		return
 	}
+	m.AddIfNeededAt(event, ms, time.Now().Unix())
+}
+
+// AddIfNeededAt is AddIfNeeded at unix second now.
+func (m *Monitor) AddIfNeededAt(event string, ms, now int64) {
+	if t := m.threshold.Load(); t == 0 || ms < t {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.add(event, ms, now)
 }
 

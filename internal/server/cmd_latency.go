@@ -38,21 +38,23 @@ func (s *Server) applyLatencyConfig(c *config.Config) {
 // latencyEvent reports an event's latency to the monitor (Redis's
 // latencyAddSampleIfNeeded). Safe without mu.
 func (s *Server) latencyEvent(event string, d time.Duration) {
-	s.lat.mon.AddIfNeeded(event, d.Milliseconds(), time.Now().Unix())
+	s.lat.mon.AddIfNeeded(event, d.Milliseconds())
 }
 
-// commandLatency records one executed command's latency, in
-// microseconds: its histogram when latency-tracking is on, and the
-// "command" or "fast-command" event. Called under mu by afterCall.
-func (s *Server) commandLatency(spec *command.Spec, usec int64) {
+// commandLatency records one executed command's latency: its histogram
+// when latency-tracking is on, and the "command" or "fast-command"
+// event. Called under mu by afterCall. Redis records whole microseconds
+// (a command under 1 µs counts as 1 ns); Vesta records the nanoseconds
+// it measured, in the same histogram layout.
+func (s *Server) commandLatency(spec *command.Spec, d time.Duration) {
 	if s.lat.tracking {
-		spec.Stats.Latency.Record(usec * 1000)
+		spec.Stats.Latency.Record(int64(d))
 	}
 	event := "command"
-	if spec.Has(command.Fast) {
+	if spec.Flags&command.Fast != 0 {
 		event = "fast-command"
 	}
-	s.lat.mon.AddIfNeeded(event, usec/1000, time.Now().Unix())
+	s.lat.mon.AddIfNeeded(event, d.Milliseconds())
 }
 
 // unblockedLatency records a blocked command that ended (blockedDone):
@@ -62,7 +64,7 @@ func (s *Server) unblockedLatency(spec *command.Spec, totalUsec, replyUsec int64
 	if s.lat.tracking {
 		spec.Stats.Latency.Record(totalUsec * 1000)
 	}
-	s.lat.mon.AddIfNeeded("command-unblocking", replyUsec/1000, time.Now().Unix())
+	s.lat.mon.AddIfNeeded("command-unblocking", replyUsec/1000)
 }
 
 // infoLatencyStats writes INFO latencystats: the configured percentiles,

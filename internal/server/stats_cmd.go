@@ -60,7 +60,8 @@ func (s *Server) afterCall(cl *client, spec *command.Spec, args [][]byte, start 
 	if cl.id < 0 {
 		return
 	}
-	dur := time.Since(start).Microseconds()
+	elapsed := time.Since(start)
+	dur := elapsed.Microseconds()
 	st := &spec.Stats
 	if s.errs.total > s.errs.seen {
 		st.Failed++
@@ -73,7 +74,7 @@ func (s *Server) afterCall(cl *client, spec *command.Spec, args [][]byte, start 
 	}
 	st.Calls++
 	st.Usec += dur
-	s.commandLatency(spec, dur)
+	s.commandLatency(spec, elapsed)
 	if spec.Flags&command.SkipSlowlog == 0 {
 		s.slowlogPush(cl, args, dur, start)
 	}
