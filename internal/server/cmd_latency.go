@@ -133,7 +133,8 @@ func (s *Server) registerLatencyCommands(t *command.Table) {
 	t.Define("latency|graph", func(c *command.Ctx) {
 		g, ok := s.lat.mon.Graph(string(c.Args[2]), time.Now().Unix())
 		if !ok {
-			c.Error("ERR No samples available for event '" + string(c.Args[2]) + "'")
+			// The event name as C's %s prints it: up to a NUL.
+			c.Error("ERR No samples available for event '" + cString(string(c.Args[2])) + "'")
 			return
 		}
 		c.W.Verbatim(g, "txt")

@@ -75,6 +75,10 @@ var extremeModes = map[string]extremeMode{
 	// Vesta's HELP lists the subcommands it has (docs/COMPATIBILITY.md).
 	"client|help": anyReply, "command|help": anyReply, "object|help": anyReply, "config|help": anyReply,
 	"debug|help": anyReply, "pubsub|help": anyReply, "xinfo|help": anyReply, "memory|help": anyReply,
+	// Latency histograms and events are timing; histograms are listed in
+	// name order where Redis uses its hash order (docs/COMPATIBILITY.md).
+	"latency|histogram": anyReply, "latency|latest": anyReply, "latency|history": anyReply,
+	"latency|doctor": anyReply,
 }
 
 // extremeNumericFixtures are run for the string commands in addition to
