@@ -11,9 +11,9 @@ import (
 type nopHost struct{}
 
 func (nopHost) Call(args [][]byte, proto int) []byte { return []byte("+OK\r\n") }
-func (nopHost) SetRepl(int)                         {}
-func (nopHost) Log(int, string)                     {}
-func (nopHost) Tick() string                        { return "" }
+func (nopHost) SetRepl(int)                          {}
+func (nopHost) Log(int, string)                      {}
+func (nopHost) Tick() string                         { return "" }
 
 func TestFunctionsLoadErrors(t *testing.T) {
 	f := NewFunctions()

@@ -130,7 +130,7 @@ func (h *scriptHost) busyMsg() string {
 const (
 	msgBusy         = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
 	msgBusyFunction = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
-	msgKilled = "ERR Script killed by user with SCRIPT KILL..."
+	msgKilled       = "ERR Script killed by user with SCRIPT KILL..."
 )
 
 // Call implements script.Host: Redis's scriptCall.
