@@ -98,3 +98,59 @@ func TestFunctionsLoadTimeout(t *testing.T) {
 		t.Fatal(msg)
 	}
 }
+
+// FuzzFunctionLoad loads arbitrary library sources: Load never panics,
+// leaves the set unchanged on failure, and what loads registered at least
+// one function under a valid name, and can be called.
+func FuzzFunctionLoad(f *testing.F) {
+	for _, s := range []string{
+		"#!lua name=a\nredis.register_function('f', function() return 1 end)",
+		"#!lua name=a\nredis.register_function{function_name='f', callback=function(k, a) return {k, a} end, flags={'no-writes'}}",
+		"#!lua name=a\nredis.register_function('f', function() error('x') end)",
+		"#!lua name=a\nlocal t = {} for i = 1, 100 do t[i] = i end redis.register_function('f', function() return t end)",
+		"#!lua name=a\nwhile true do end",
+		"#!lua name=\"a b\"\n", "#!lua", "return 1",
+	} {
+		f.Add(s)
+	}
+	fns := NewFunctions()
+	defer fns.Close()
+	fns.SetTimeout(20 * time.Millisecond)
+	fns.e.MaxHeapGrowth = 64 << 20
+	f.Fuzz(func(t *testing.T, code string) {
+		set := NewLibSet()
+		name, msg := fns.Load(set, code, false)
+		if msg != "" {
+			if set.Len() != 0 || set.Funcs() != 0 {
+				t.Fatalf("failed load left %d libraries", set.Len())
+			}
+			if !strings.HasPrefix(msg, "ERR ") {
+				t.Fatalf("error without ERR: %q", msg)
+			}
+			return
+		}
+		lib := set.Library(name)
+		if lib == nil || len(lib.Funcs) == 0 || !validName(name) {
+			t.Fatalf("loaded %q without functions", name)
+		}
+		var w resp.Writer
+		w.Proto = 2
+		fns.Call(lib.Funcs[0], nil, nil, tickHost{deadline: time.Now().Add(20 * time.Millisecond)}, &w)
+		if len(w.B) == 0 {
+			t.Fatal("no reply")
+		}
+	})
+}
+
+// tickHost stops a script at its deadline.
+type tickHost struct {
+	nopHost
+	deadline time.Time
+}
+
+func (h tickHost) Tick() string {
+	if time.Now().After(h.deadline) {
+		return "ERR timeout"
+	}
+	return ""
+}
