@@ -113,6 +113,9 @@ type benchSpec struct {
 	Clients  int
 	Pipeline int
 	Keyspace int // -r
+	// Cmd, if set, is sent instead of the -t test (scripts, functions);
+	// redis-benchmark titles its result with the command line.
+	Cmd []string
 }
 
 // runBench runs spec against addr and returns the result of its test. The
@@ -122,9 +125,14 @@ func runBench(ctx context.Context, bin, addr string, spec benchSpec, timeout tim
 	host, port, _ := strings.Cut(addr, ":")
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "-h", host, "-p", port, "-t", spec.Test,
-		"-n", strconv.Itoa(spec.N), "-c", strconv.Itoa(spec.Clients), "-P", strconv.Itoa(spec.Pipeline),
+	args := []string{"-h", host, "-p", port}
+	if len(spec.Cmd) == 0 {
+		args = append(args, "-t", spec.Test)
+	}
+	args = append(args, "-n", strconv.Itoa(spec.N), "-c", strconv.Itoa(spec.Clients), "-P", strconv.Itoa(spec.Pipeline),
 		"-r", strconv.Itoa(spec.Keyspace), "--precision", "3")
+	args = append(args, spec.Cmd...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return benchResult{}, fmt.Errorf("vbench: redis-benchmark -t %s: %w: %.300s", spec.Test, err, out)
@@ -134,6 +142,9 @@ func runBench(ctx context.Context, bin, addr string, spec benchSpec, timeout tim
 		return benchResult{}, err
 	}
 	want := strings.ToUpper(spec.Test)
+	if len(spec.Cmd) > 0 {
+		want = strings.ToUpper(spec.Cmd[0])
+	}
 	for _, r := range res {
 		if r.Test == want && !strings.Contains(r.Title, "needed to") {
 			return r, nil
