@@ -80,3 +80,32 @@ func TestBusyFunction(t *testing.T) {
 	// Only SHUTDOWN NOSAVE ends it (the connection closes).
 	k.send("SHUTDOWN", "NOSAVE")
 }
+
+// Libraries are dataset: DEBUG RELOAD saves and loads them back (flushed
+// first), DEBUG RELOAD NOFLUSH refuses the duplicate library as Redis does,
+// MERGE replaces it.
+func TestFunctionsDebugReload(t *testing.T) {
+	dir := t.TempDir()
+	ts := startServer(t, func(c *config.Config) { c.Dir = dir })
+	c := ts.dial(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"FUNCTION", "LOAD", busyLib}, "busy"},
+		{[]string{"DEBUG", "RELOAD"}, "+OK"},
+		{[]string{"FCALL", "w2", "1", "a"}, ":1"},
+		{[]string{"DEBUG", "RELOAD", "NOFLUSH"}, "-ERR Error trying to load the RDB dump"},
+		{[]string{"FUNCTION", "FLUSH"}, "+OK"},
+		{[]string{"FLUSHALL"}, "+OK"},
+		{[]string{"FUNCTION", "LOAD", busyLib}, "busy"},
+		{[]string{"DEBUG", "RELOAD", "MERGE", "NOFLUSH"}, "+OK"},
+		{[]string{"FUNCTION", "STATS"}, "functions_count"},
+		{[]string{"FCALL", "w2", "1", "a"}, ":1"}, // FLUSHALL emptied n, not the library
+	} {
+		c.send(tc.args...)
+		if got := c.read(); !strings.HasPrefix(got, tc.want) && !strings.Contains(got, tc.want) {
+			t.Fatalf("%v: %q, want %q", tc.args, got, tc.want)
+		}
+	}
+}
