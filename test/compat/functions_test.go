@@ -43,6 +43,11 @@ redis.register_function{function_name='rw', callback=function(keys, args) return
 redis.register_function{function_name='r3', callback=function(keys, args) redis.setresp(3) return redis.call('hgetall', keys[1]) end, flags={'no-writes'}}
 redis.register_function('t', function(keys, args) return {1, 'two', {3}, true, false, 3.7, {ok='fine'}} end)
 redis.register_function('sel', function(keys, args) redis.call('select', 1) return redis.call('set', 'in1', 'v') end)
+redis.register_function('nest', function(keys, args) return redis.pcall('fcall', 'g', '0') end)
+redis.register_function('nest2', function(keys, args) return redis.pcall('function', 'list') end)
+redis.register_function('pc', function(keys, args) return redis.pcall('incr', keys[1]) end)
+redis.register_function('big', function(keys, args) return {big_number='123456789012345678901234567890'} end)
+redis.register_function('dbl', function(keys, args) return {double=3.25} end)
 `
 
 var functionScenarios = []scenario{
@@ -102,7 +107,14 @@ var functionScenarios = []scenario{
 		C("FCALL", "nosuch", "0"), C("FCALL_RO", "nosuch", "0"), C("FCALL", "g", "x"), C("FCALL", "g", "-1"),
 		C("FCALL", "g", "2", "a"), C("FCALL", "g", "99999999999999999999"), C("FCALL", "g", "01", "a"), C("FCALL", "g", " 1", "a"),
 		C("FCALL", "g", "9223372036854775807"), C("FCALL", "g", "-9223372036854775808"),
+		F("nest", nil), F("nest2", nil), F("pc", []string{"k"}), F("big", nil), F("dbl", nil),
+		E("return redis.pcall('fcall', 'g', '0')", nil), E("return redis.pcall('function', 'stats')", nil),
 		C("FUNCTION", "STATS"),
+	)},
+	{name: "in a transaction", script: fscript(
+		C("MULTI"), fload("tx", "redis.register_function('txf', function(keys) return redis.call('incr', keys[1]) end)"),
+		F("txf", []string{"c"}), F("txf", []string{"c"}), C("FUNCTION", "DELETE", "tx"), F("txf", []string{"c"}), C("EXEC"),
+		C("MULTI"), F("nosuch", nil), C("EXEC"), C("GET", "c"),
 	)},
 	{name: "dump and restore", script: fscript(
 		fload("d1", "redis.register_function('d1f', function() return 'one' end)"),
