@@ -246,53 +246,47 @@ func cmdXPending(c *Ctx) {
 	}
 	if justInfo {
 		c.W.Array(4)
-		c.W.Int(int64(len(g.PEL)))
-		if len(g.PEL) == 0 {
+		c.W.Int(int64(g.PEL.Len()))
+		if g.PEL.Len() == 0 {
 			c.W.Null()
 			c.W.Null()
 			c.W.NullArray()
 			return
 		}
-		bulkID(c, g.PEL[0].ID)
-		bulkID(c, g.PEL[len(g.PEL)-1].ID)
+		bulkID(c, g.PEL.First().ID)
+		bulkID(c, g.PEL.Last().ID)
 		d := c.W.Defer()
 		k := 0
 		for _, co := range g.Consumers {
-			if len(co.PEL) == 0 {
+			if co.PEL.Len() == 0 {
 				continue
 			}
 			c.W.Array(2)
 			c.W.Bulk(co.Name)
-			c.W.BulkInt(int64(len(co.PEL)))
+			c.W.BulkInt(int64(co.PEL.Len()))
 			k++
 		}
 		c.W.ArrayAt(d, k)
 		return
 	}
-	pel := g.PEL
+	pel := &g.PEL
 	if consumerName != nil {
 		co := g.Consumer(consumerName)
 		if co == nil {
 			c.W.Array(0)
 			return
 		}
-		pel = co.PEL
+		pel = &co.PEL
 	}
 	now := c.KS.Now
 	d := c.W.Defer()
 	k := 0
-	for _, nack := range pel {
-		if count == 0 {
-			break
-		}
-		if nack.ID.Less(start) {
-			continue
-		}
-		if end.Less(nack.ID) {
-			break
+	pel.Ascend(start, func(nack *stream.NACK) bool {
+		if count == 0 || end.Less(nack.ID) {
+			return false
 		}
 		if minIdle != 0 && now-nack.DeliveryTime < minIdle {
-			continue
+			return true
 		}
 		k++
 		count--
@@ -301,7 +295,8 @@ func cmdXPending(c *Ctx) {
 		c.W.Bulk(nack.Consumer.Name)
 		c.W.Int(max(now-nack.DeliveryTime, 0))
 		c.W.Int(int64(nack.DeliveryCount))
-	}
+		return true
+	})
 	c.W.ArrayAt(d, k)
 }
 
@@ -512,11 +507,16 @@ func cmdXAutoClaim(c *Ctx) {
 	saved := c.W.B
 	c.W.B = nil
 	n := 0
-	i, _ := pelIndexOf(g, start)
-	for attempts > 0 && count > 0 && i < len(g.PEL) {
+	// cur is the next entry to look at, nil past the end of the PEL.
+	cur := g.PEL.Ceil(start)
+	for attempts > 0 && count > 0 && cur != nil {
 		attempts--
-		nack := g.PEL[i]
+		nack := cur
 		id := nack.ID
+		cur = nil
+		if after, ok := id.Incr(); ok {
+			cur = g.PEL.Ceil(after)
+		}
 		fields, exists := s.Get(id)
 		if !exists {
 			propagateXClaim(c, key, g, c.Args[2], idArg(id), nack)
@@ -524,9 +524,8 @@ func cmdXAutoClaim(c *Ctx) {
 			g.Ack(id)
 			deleted = append(deleted, id)
 			count--
-			continue // the next entry moved to index i
+			continue
 		}
-		i++
 		if minIdle != 0 && now-nack.DeliveryTime < minIdle {
 			continue
 		}
@@ -551,8 +550,8 @@ func cmdXAutoClaim(c *Ctx) {
 	body = c.W.B
 	c.W.B = saved
 	var next stream.ID
-	if i < len(g.PEL) {
-		next = g.PEL[i].ID
+	if cur != nil {
+		next = cur.ID
 	}
 	bulkID(c, next)
 	c.W.Array(n)
@@ -562,18 +561,4 @@ func cmdXAutoClaim(c *Ctx) {
 		bulkID(c, id)
 	}
 	c.NoPropagate()
-}
-
-// pelIndexOf is the index of the first PEL entry >= id.
-func pelIndexOf(g *stream.Group, id stream.ID) (int, bool) {
-	lo, hi := 0, len(g.PEL)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if g.PEL[m].ID.Less(id) {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo, lo < len(g.PEL) && g.PEL[lo].ID == id
 }

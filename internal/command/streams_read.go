@@ -289,12 +289,9 @@ func streamConsumerFor(c *Ctx, key []byte, g *stream.Group, groupName, name []by
 func replyConsumerPEL(c *Ctx, s *stream.Stream, start stream.ID, count int64, co *stream.Consumer) {
 	d := c.W.Defer()
 	n := 0
-	for _, nack := range co.PEL {
-		if nack.ID.Less(start) {
-			continue
-		}
+	co.PEL.Ascend(start, func(nack *stream.NACK) bool {
 		if count > 0 && int64(n) >= count {
-			break
+			return false
 		}
 		if fields, ok := s.Get(nack.ID); ok {
 			replyEntry(c, nack.ID, fields)
@@ -306,7 +303,8 @@ func replyConsumerPEL(c *Ctx, s *stream.Stream, start stream.ID, count int64, co
 			c.W.NullArray()
 		}
 		n++
-	}
+		return true
+	})
 	c.W.ArrayAt(d, n)
 }
 
