@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/types/stream"
 )
 
@@ -105,6 +106,7 @@ func cmdXGroup(c *Ctx) {
 		}
 		c.W.OK()
 		c.Dirty(1)
+		c.Notify(NotifyStream, "xgroup-create", key)
 	case setid:
 		var id stream.ID
 		if a := c.Args[4]; len(a) == 1 && a[0] == '$' {
@@ -119,6 +121,7 @@ func cmdXGroup(c *Ctx) {
 		g.LastID, g.EntriesRead = id, entriesRead
 		c.W.OK()
 		c.Dirty(1)
+		c.Notify(NotifyStream, "xgroup-setid", key)
 	case eq(sub, "DESTROY"):
 		if g == nil {
 			c.W.Int(0)
@@ -127,6 +130,7 @@ func cmdXGroup(c *Ctx) {
 		s.DestroyGroup(name)
 		c.W.Int(1)
 		c.Changed(key) // wakes XREADGROUP readers of the group with -NOGROUP
+		c.Notify(NotifyStream, "xgroup-destroy", key)
 	case eq(sub, "CREATECONSUMER"):
 		if g.CreateConsumer(c.Args[4], c.KS.Now) == nil {
 			c.W.Int(0)
@@ -134,6 +138,7 @@ func cmdXGroup(c *Ctx) {
 		}
 		c.W.Int(1)
 		c.Dirty(1)
+		c.Notify(NotifyStream, "xgroup-createconsumer", key)
 	case eq(sub, "DELCONSUMER"):
 		n := g.DeleteConsumer(c.Args[4])
 		if n < 0 {
@@ -142,6 +147,7 @@ func cmdXGroup(c *Ctx) {
 		}
 		c.W.Int(int64(n))
 		c.Dirty(1)
+		c.Notify(NotifyStream, "xgroup-delconsumer", key)
 	}
 }
 
@@ -301,13 +307,15 @@ func cmdXPending(c *Ctx) {
 }
 
 // consumerOf looks a consumer up (refreshing its seen time) or creates it.
-func consumerOf(c *Ctx, g *stream.Group, name []byte) *stream.Consumer {
+func consumerOf(c *Ctx, key []byte, g *stream.Group, name []byte) *stream.Consumer {
 	if co := g.Consumer(name); co != nil {
 		co.SeenTime = c.KS.Now
 		return co
 	}
 	c.Dirty(1)
-	return g.CreateConsumer(name, c.KS.Now)
+	co := g.CreateConsumer(name, c.KS.Now)
+	c.Notify(NotifyStream, "xgroup-createconsumer", key)
+	return co
 }
 
 func cmdXClaim(c *Ctx) {
@@ -419,7 +427,7 @@ func cmdXClaim(c *Ctx) {
 			continue
 		}
 		if co == nil {
-			co = consumerOf(c, g, c.Args[3])
+			co = consumerOf(c, key, g, c.Args[3])
 		}
 		g.Transfer(nack, co)
 		nack.DeliveryTime = deliveryTime
@@ -448,6 +456,9 @@ func cmdXClaim(c *Ctx) {
 
 func cmdXAutoClaim(c *Ctx) {
 	key := c.Args[1]
+	// Redis looks the key up first (a miss raises keymiss, an expired key
+	// goes) but checks its type only after the arguments.
+	e := c.DB.Lookup(key)
 	minIdle, ok := ParseInt(c.Args[4])
 	if !ok {
 		c.Error("ERR Invalid min-idle-time argument for XAUTOCLAIM")
@@ -484,12 +495,14 @@ func cmdXAutoClaim(c *Ctx) {
 			return
 		}
 	}
-	s, ok := readStream(c, key)
-	if !ok {
-		return
-	}
+	var s *stream.Stream
 	var g *stream.Group
-	if s != nil {
+	if e != nil {
+		if e.Type() != keyspace.TypeStream {
+			c.W.Error(ErrWrongType)
+			return
+		}
+		s = e.Obj().(*stream.Stream)
 		g = s.Group(c.Args[2])
 	}
 	if g == nil {
@@ -530,7 +543,7 @@ func cmdXAutoClaim(c *Ctx) {
 			continue
 		}
 		if co == nil {
-			co = consumerOf(c, g, c.Args[3])
+			co = consumerOf(c, key, g, c.Args[3])
 		}
 		g.Transfer(nack, co)
 		nack.DeliveryTime = now

@@ -277,6 +277,7 @@ func streamConsumerFor(c *Ctx, key []byte, g *stream.Group, groupName, name []by
 	}
 	co := g.CreateConsumer(name, c.KS.Now)
 	c.Dirty(1)
+	c.Notify(NotifyStream, "xgroup-createconsumer", key)
 	if noack {
 		c.Env.AlsoPropagate(c.DB.ID, [][]byte{[]byte("XGROUP"), []byte("CREATECONSUMER"), key, groupName, name})
 	}
