@@ -25,11 +25,7 @@
 //   - throughput: redis-benchmark with 50 clients at -P 1 and -P 16 for SET,
 //     GET, INCR, LPUSH, RPOP, SADD, HSET, ZADD, LRANGE_100 and MSET, with
 //     persistence off, appendfsync everysec and appendfsync always, plus
-//     RPUSH, LPOP, SPOP and ZPOPMIN with persistence off. Scripting: EVALSHA
-//     of a one-call script (`return redis.call('INCR', KEYS[1])`) and FCALL
-//     of the same as a function in every mode, EVALSHA of a ten-call script
-//     with persistence off (redis-benchmark's custom-command form; each
-//     server gets SCRIPT LOAD / FUNCTION LOAD first). The same runs give
+//     RPUSH, LPOP, SPOP and ZPOPMIN with persistence off. The same runs give
 //     the latency percentiles (p50, p99, p99.9, max).
 //   - snapshot: 2M keys, a Go load generator writing at full speed, then
 //     BGSAVE and BGREWRITEAOF: latency and throughput during the snapshot

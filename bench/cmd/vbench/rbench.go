@@ -113,8 +113,9 @@ type benchSpec struct {
 	Clients  int
 	Pipeline int
 	Keyspace int // -r
-	// Cmd, if set, is sent instead of the -t test (scripts, functions);
-	// redis-benchmark titles its result with the command line.
+	// Cmd, when set, is a command line redis-benchmark runs instead of its
+	// built-in test (it substitutes __rand_int__ in it); Test is then its
+	// first word in lower case.
 	Cmd []string
 }
 
@@ -125,13 +126,13 @@ func runBench(ctx context.Context, bin, addr string, spec benchSpec, timeout tim
 	host, port, _ := strings.Cut(addr, ":")
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	args := []string{"-h", host, "-p", port}
-	if len(spec.Cmd) == 0 {
+	args := []string{"-h", host, "-p", port, "-n", strconv.Itoa(spec.N), "-c", strconv.Itoa(spec.Clients),
+		"-P", strconv.Itoa(spec.Pipeline), "-r", strconv.Itoa(spec.Keyspace), "--precision", "3"}
+	if spec.Cmd != nil {
+		args = append(args, spec.Cmd...)
+	} else {
 		args = append(args, "-t", spec.Test)
 	}
-	args = append(args, "-n", strconv.Itoa(spec.N), "-c", strconv.Itoa(spec.Clients), "-P", strconv.Itoa(spec.Pipeline),
-		"-r", strconv.Itoa(spec.Keyspace), "--precision", "3")
-	args = append(args, spec.Cmd...)
 	cmd := exec.CommandContext(ctx, bin, args...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -142,9 +143,6 @@ func runBench(ctx context.Context, bin, addr string, spec benchSpec, timeout tim
 		return benchResult{}, err
 	}
 	want := strings.ToUpper(spec.Test)
-	if len(spec.Cmd) > 0 {
-		want = strings.ToUpper(spec.Cmd[0])
-	}
 	for _, r := range res {
 		if r.Test == want && !strings.Contains(r.Title, "needed to") {
 			return r, nil

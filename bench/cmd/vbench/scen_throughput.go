@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/sha1"
-	"encoding/hex"
 	"fmt"
 	"math"
 	"strings"
@@ -17,74 +15,23 @@ type thrTest struct {
 	// offOnly runs the test with persistence off only: the commands the
 	// data-types work is compared on, which the AOF modes need not repeat.
 	offOnly bool
-	// cmd, if set, is the command redis-benchmark sends instead of a -t
-	// test (__rand_int__ is replaced by a random number), and setup the
-	// commands each freshly started server gets first (loading a script
-	// or a library).
-	cmd   []string
-	setup [][]string
-}
-
-// The scripting tests: EVALSHA of a script making one call and of one
-// making ten, and FCALL of a one-call function.
-const (
-	luaIncr1  = "return redis.call('INCR', KEYS[1])"
-	luaIncr10 = "local n for i = 1, 10 do n = redis.call('INCR', KEYS[1]) end return n"
-	libIncr   = "#!lua name=vbench\nredis.register_function('vbench_incr', function(keys) return redis.call('INCR', keys[1]) end)"
-)
-
-func sha1Hex(s string) string {
-	h := sha1.Sum([]byte(s))
-	return hex.EncodeToString(h[:])
-}
-
-var scriptTests = []thrTest{
-	{name: "evalsha", probe: []string{"EVALSHA", sha1Hex(luaIncr1), "1", "probe:n"},
-		cmd: []string{"EVALSHA", sha1Hex(luaIncr1), "1", "vbench:ctr:__rand_int__"}, setup: [][]string{{"SCRIPT", "LOAD", luaIncr1}}},
-	{name: "evalsha_10", probe: []string{"EVALSHA", sha1Hex(luaIncr10), "1", "probe:n"}, offOnly: true,
-		cmd: []string{"EVALSHA", sha1Hex(luaIncr10), "1", "vbench:ctr:__rand_int__"}, setup: [][]string{{"SCRIPT", "LOAD", luaIncr10}}},
-	{name: "fcall", probe: []string{"FCALL", "vbench_incr", "1", "probe:n"},
-		cmd: []string{"FCALL", "vbench_incr", "1", "vbench:ctr:__rand_int__"}, setup: [][]string{{"FUNCTION", "LOAD", "REPLACE", libIncr}}},
-}
-
-func init() { thrTests = append(thrTests, scriptTests...) }
-
-// spec is the redis-benchmark invocation of t.
-func (t thrTest) spec(n, clients, p, keyspace int) benchSpec {
-	return benchSpec{Test: t.name, N: n, Clients: clients, Pipeline: p, Keyspace: keyspace, Cmd: t.cmd}
-}
-
-// setupAll runs the setup commands of tests on sv.
-func setupAll(sv *server, tests []thrTest) error {
-	for _, t := range tests {
-		for _, c := range t.setup {
-			r, err := sv.do(c...)
-			if err != nil {
-				return err
-			}
-			if r.isError() {
-				return fmt.Errorf("vbench: %s setup %s: %s", t.name, c[0], r.Str)
-			}
-		}
-	}
-	return nil
 }
 
 var thrTests = []thrTest{
-	{name: "set", probe: []string{"SET", "probe:str", "v"}, offOnly: false},
-	{name: "get", probe: []string{"GET", "probe:str"}, offOnly: false},
-	{name: "incr", probe: []string{"INCR", "probe:n"}, offOnly: false},
-	{name: "lpush", probe: []string{"LPUSH", "probe:list", "v"}, offOnly: false},
-	{name: "rpop", probe: []string{"RPOP", "probe:list"}, offOnly: false},
-	{name: "sadd", probe: []string{"SADD", "probe:set", "v"}, offOnly: false},
-	{name: "hset", probe: []string{"HSET", "probe:hash", "f", "v"}, offOnly: false},
-	{name: "zadd", probe: []string{"ZADD", "probe:zset", "1", "m"}, offOnly: false},
-	{name: "lrange_100", probe: []string{"LRANGE", "probe:list", "0", "99"}, offOnly: false},
-	{name: "mset", probe: []string{"MSET", "probe:a", "1", "probe:b", "2"}, offOnly: false},
-	{name: "rpush", probe: []string{"RPUSH", "probe:list", "v"}, offOnly: true},
-	{name: "lpop", probe: []string{"LPOP", "probe:list"}, offOnly: true},
-	{name: "spop", probe: []string{"SPOP", "probe:set"}, offOnly: true},
-	{name: "zpopmin", probe: []string{"ZPOPMIN", "probe:zset"}, offOnly: true},
+	{"set", []string{"SET", "probe:str", "v"}, false},
+	{"get", []string{"GET", "probe:str"}, false},
+	{"incr", []string{"INCR", "probe:n"}, false},
+	{"lpush", []string{"LPUSH", "probe:list", "v"}, false},
+	{"rpop", []string{"RPOP", "probe:list"}, false},
+	{"sadd", []string{"SADD", "probe:set", "v"}, false},
+	{"hset", []string{"HSET", "probe:hash", "f", "v"}, false},
+	{"zadd", []string{"ZADD", "probe:zset", "1", "m"}, false},
+	{"lrange_100", []string{"LRANGE", "probe:list", "0", "99"}, false},
+	{"mset", []string{"MSET", "probe:a", "1", "probe:b", "2"}, false},
+	{"rpush", []string{"RPUSH", "probe:list", "v"}, true},
+	{"lpop", []string{"LPOP", "probe:list"}, true},
+	{"spop", []string{"SPOP", "probe:set"}, true},
+	{"zpopmin", []string{"ZPOPMIN", "probe:zset"}, true},
 }
 
 // inMode reports whether test t runs in mode m.
@@ -141,14 +88,9 @@ func runThroughput(e *runEnv, s *section) error {
 			chosen = append(chosen, *findThrTest(name))
 		}
 	}
-	// The setups (loading scripts) first, then one probe per test.
-	var cmds [][]string
-	for _, t := range chosen {
-		cmds = append(cmds, t.setup...)
-	}
-	nsetup := len(cmds)
-	for _, t := range chosen {
-		cmds = append(cmds, t.probe)
+	cmds := make([][]string, len(chosen))
+	for i, t := range chosen {
+		cmds[i] = t.probe
 	}
 	vwhy, err := probeCommands(e, e.vesta, cmds)
 	if err != nil {
@@ -158,7 +100,6 @@ func runThroughput(e *runEnv, s *section) error {
 	if err != nil {
 		return err
 	}
-	vwhy, rwhy = vwhy[nsetup:], rwhy[nsetup:]
 	var tests []thrTest
 	for i, t := range chosen {
 		switch {
@@ -234,9 +175,6 @@ func throughputBlock(e *runEnv, s *section, m mode, p int, all []thrTest, secs f
 		}
 		defer done()
 		srv[t.Name] = sv
-		if err := setupAll(sv, tests); err != nil {
-			return err
-		}
 	}
 	// Calibrate: size every test so that the slower server needs about
 	// secs for it. The calibration runs double as a warm-up.
@@ -246,7 +184,7 @@ func throughputBlock(e *runEnv, s *section, m mode, p int, all []thrTest, secs f
 	for _, t := range tests {
 		slowest := math.Inf(1)
 		for _, tg := range e.order(0) {
-			r, err := runBench(e.ctx, e.bench, srv[tg.Name].Addr(), t.spec(calN, thrClients, p, thrKeyspace), 5*time.Minute)
+			r, err := runBench(e.ctx, e.bench, srv[tg.Name].Addr(), benchSpec{Test: t.name, N: calN, Clients: thrClients, Pipeline: p, Keyspace: thrKeyspace}, 5*time.Minute)
 			if err != nil {
 				return err
 			}
@@ -258,7 +196,7 @@ func throughputBlock(e *runEnv, s *section, m mode, p int, all []thrTest, secs f
 		for _, t := range tests {
 			for _, tg := range e.order(round) {
 				sv := srv[tg.Name]
-				spec := t.spec(n[t.name], thrClients, p, thrKeyspace)
+				spec := benchSpec{Test: t.name, N: n[t.name], Clients: thrClients, Pipeline: p, Keyspace: thrKeyspace}
 				c0 := cpuTime(sv.Pid())
 				ld := load1()
 				r, err := runBench(e.ctx, e.bench, sv.Addr(), spec, time.Duration(secs*60+60)*time.Second)
