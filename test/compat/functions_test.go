@@ -1,6 +1,9 @@
 package compat
 
 import (
+	"time"
+
+	"github.com/vestadb/vesta/internal/rdb"
 	"github.com/vestadb/vesta/internal/testutil"
 
 	"strconv"
@@ -171,6 +174,11 @@ func TestFunctionDumpRestore(t *testing.T) {
 	}
 }
 
+// restorePayload is a FUNCTION DUMP payload of one library, as both
+// servers write it.
+var restorePayload = string(rdb.AppendFunctionPayload([]string{lib("rp",
+	"redis.register_function('rp', function(keys) return redis.call('set', keys[1], '"+strings.Repeat("xy", 40)+"') end)")}, true))
+
 // functionAOFScenarios: FUNCTION LOAD/DELETE/FLUSH/RESTORE reach the AOF
 // as sent; FCALL reaches it as the commands the function ran.
 var functionAOFScenarios = []scenario{
@@ -179,6 +187,10 @@ var functionAOFScenarios = []scenario{
 		C("FUNCTION", "LOAD", "REPLACE", lib("al", "redis.register_function('af', function(keys) redis.call('incr', keys[1]) return redis.call('set', 'x', 'y', 'EX', 100) end)")),
 		F("af", []string{"c"}), C("FUNCTION", "DELETE", "al"), C("FUNCTION", "DELETE", "al"), fload("bad", "return 1"),
 		C("FUNCTION", "FLUSH"), C("FUNCTION", "FLUSH", "ASYNC"),
+	}},
+	{name: "restore", script: Script{
+		C("FUNCTION", "RESTORE", restorePayload), C("FUNCTION", "RESTORE", restorePayload), C("FUNCTION", "RESTORE", restorePayload, "REPLACE"),
+		C("FUNCTION", "RESTORE", "junk"), C("FUNCTION", "RESTORE", restorePayload, "FLUSH"), F("rp", []string{"rk"}), C("FUNCTION", "FLUSH"),
 	}},
 	{name: "read-only call: nothing", script: Script{
 		fload("ro", "redis.register_function{function_name='rf', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}}"),
@@ -218,4 +230,55 @@ func doStr(t *testing.T, s *testutil.Server, args ...string) string {
 	}
 	t.Fatalf("%s %v: reply %v", s.Name, args, v)
 	return ""
+}
+
+// TestFunctionInfoCounts compares INFO memory's number_of_functions and
+// number_of_libraries, and the FUNCTION commands' commandstats, after
+// loads, a replacement, failures and a deletion.
+func TestFunctionInfoCounts(t *testing.T) {
+	p := StartPair(t)
+	q := p.For(t)
+	steps := append(fscript(C("CONFIG", "RESETSTAT")),
+		fload("i1", "redis.register_function('i1a', function() return 1 end) redis.register_function('i1b', function() return 2 end)"),
+		fload("i2", "redis.register_function('i2a', function() return 1 end)"),
+		fload("i2", "redis.register_function('i2b', function() return 1 end)"),
+		C("FUNCTION", "LOAD", "REPLACE", lib("i2", "redis.register_function('i2b', function() return 1 end) redis.register_function('i2c', function() return 1 end)")),
+		fload("i3", "redis.register_function('i3a', function() return 1 end)"), C("FUNCTION", "DELETE", "i3"),
+		F("i1a", nil), F("nosuch", nil), C("FCALL_RO", "i2b", "0"),
+	)
+	if m := q.Run(steps); m != nil {
+		t.Fatalf("%s", m)
+	}
+	pick := func(s *testutil.Server, section string, prefixes ...string) string {
+		c, err := dialConn(s.Addr, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		body, err := infoSection(c, section)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, l := range strings.Split(body, "\n") {
+			for _, p := range prefixes {
+				if strings.HasPrefix(l, p) {
+					out = append(out, l)
+				}
+			}
+		}
+		return strings.Join(out, "\n")
+	}
+	for _, sec := range []struct {
+		name     string
+		prefixes []string
+	}{
+		{"memory", []string{"number_of_functions:", "number_of_libraries:"}},
+		{"commandstats", []string{"cmdstat_function|", "cmdstat_fcall"}},
+	} {
+		v, r := pick(p.Vesta, sec.name, sec.prefixes...), pick(p.Redis, sec.name, sec.prefixes...)
+		if v != r || r == "" {
+			t.Errorf("INFO %s differs:\nvesta:\n%s\nredis:\n%s", sec.name, v, r)
+		}
+	}
 }
