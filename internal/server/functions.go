@@ -364,3 +364,15 @@ func (s *Server) cmdFcall(c *command.Ctx, ro bool) {
 		f.Call(fn, keys, argv, h, c.W)
 	})
 }
+
+// scriptCaches are MEMORY STATS's lua.caches (the cached EVAL scripts) and
+// functions.caches (the libraries), as estimated by the engines.
+func (s *Server) scriptCaches() (lua, functions int64) {
+	if s.scripting.eng != nil {
+		lua = s.scripting.eng.Memory()
+	}
+	if s.scripting.fns != nil {
+		functions = s.scripting.fns.MemoryBytes()
+	}
+	return lua, functions
+}
