@@ -679,3 +679,43 @@ func TestFunctionsReplicate(t *testing.T) {
 		t.Fatalf("replica's f_before: %q", got)
 	}
 }
+
+// TestRedisCliFunctionsRDB: redis-cli --functions-rdb (REPLCONF
+// rdb-filter-only functions) saves an RDB holding the libraries and no
+// keys, which redis-check-rdb and redis-server accept.
+func TestRedisCliFunctionsRDB(t *testing.T) {
+	cli := testutil.RequireTool(t, "redis-cli")
+	check := testutil.RequireTool(t, "redis-check-rdb")
+	m, mc := startMaster(t, "--repl-diskless-sync-delay", "0")
+	preload(t, mc, 20)
+	lib := "#!lua name=clilib\nredis.register_function('cli_f', function() return 'from vesta' end)"
+	if got := string(mc.Do("FUNCTION", "LOAD", lib)); got != "$6\r\nclilib\r\n" {
+		t.Fatalf("FUNCTION LOAD: %q", got)
+	}
+	out := filepath.Join(t.TempDir(), "functions.rdb")
+	if b, err := exec.Command(cli, "-p", strconv.Itoa(m.Port), "--functions-rdb", out).CombinedOutput(); err != nil {
+		t.Fatalf("redis-cli --functions-rdb: %v\n%s", err, b)
+	}
+	b, err := exec.Command(check, out).CombinedOutput()
+	if err != nil || !strings.Contains(string(b), "[info] 0 keys read") {
+		t.Fatalf("redis-check-rdb: %v\n%s", err, b)
+	}
+	r := testutil.StartRedis(t)
+	r.Stop()
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(r.Dir, "dump.rdb"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.StartAgain()
+	rc := testutil.Dial(t, r.Addr)
+	defer rc.Close()
+	if got := string(rc.Do("FCALL", "cli_f", "0")); got != "$10\r\nfrom vesta\r\n" {
+		t.Fatalf("redis-server's FCALL of the library: %q", got)
+	}
+	if got := rc.DoValue("DBSIZE"); got != int64(0) {
+		t.Fatalf("DBSIZE %v, want 0", got)
+	}
+}
