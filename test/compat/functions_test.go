@@ -130,6 +130,11 @@ var functionScenarios = []scenario{
 func TestFunctions(t *testing.T) {
 	p := StartPair(t)
 	runScenarios(t, p, functionScenarios)
+	n := 0
+	for _, sc := range functionScenarios {
+		n += len(sc.script)
+	}
+	t.Logf("%d scenarios, %d commands, each over RESP2 and RESP3", len(functionScenarios), n)
 }
 
 // TestFunctionDumpRestore moves a library between the servers with
