@@ -74,6 +74,10 @@ func heapBytes() uint64 {
 	return s[0].Value.Uint64()
 }
 
+// heapStale is how long a reading of the live heap serves as the base of
+// the scripts' memory limit.
+const heapStale = 10 * time.Millisecond
+
 // tickInstructions is how many Lua instructions run between Host.Tick
 // calls.
 const tickInstructions = 10000
@@ -91,6 +95,12 @@ type Engine struct {
 	memory int64
 	run    *runState
 	rand   lrand48
+	// The live heap when a script last started, and when it was read:
+	// reading it costs a microsecond, as much as a short script's whole
+	// run, so scripts starting within heapStale of each other share one
+	// reading (their limit is then off by what the heap grew meanwhile).
+	heapAt   time.Time
+	heapBase uint64
 
 	// MaxHeapGrowth overrides the package's MaxHeapGrowth when not zero.
 	MaxHeapGrowth uint64
@@ -447,7 +457,10 @@ func (e *Engine) call(fn *lua.LFunction, name, callName, chunk string, args []lu
 	if rs.heapGrowth == 0 {
 		rs.heapGrowth = MaxHeapGrowth
 	}
-	rs.heapLimit = heapBytes() + rs.heapGrowth
+	if now := time.Now(); now.Sub(e.heapAt) > heapStale {
+		e.heapBase, e.heapAt = heapBytes(), now
+	}
+	rs.heapLimit = e.heapBase + rs.heapGrowth
 	rs.ctx.rs = rs
 	e.run = rs
 	L.SetContext(&rs.ctx)
