@@ -95,6 +95,9 @@ func (s *Server) keyModified(db *keyspace.DB, key []byte) {
 	if len(s.blocking) > 0 && s.streamWaiters(db.ID, key) {
 		s.markReady(db.ID, key)
 	}
+	if len(s.track.table) > 0 || len(s.track.prefixes) > 0 {
+		s.trackingInvalidate(key, true)
+	}
 }
 
 // keyAdded is the keyspace hook for dbAdd: a new key may serve clients
@@ -102,9 +105,6 @@ func (s *Server) keyModified(db *keyspace.DB, key []byte) {
 func (s *Server) keyAdded(db *keyspace.DB, key []byte) {
 	if len(s.blocking) > 0 {
 		s.markReady(db.ID, key)
-	}
-	if len(s.track.table) > 0 || len(s.track.prefixes) > 0 {
-		s.trackingInvalidate(key, true)
 	}
 }
 
