@@ -96,8 +96,8 @@ func (e *Engine) loadAOF() error {
 		_, total, _ = d.Plan()
 		e.aof.startSize = total
 	}
-	e.log.Info("DB loaded from append only file", "seconds", fmt.Sprintf("%.3f", time.Since(start).Seconds()),
-		"commands", res.Commands, "base_keys", res.BaseKeys)
+	e.log.Info(fmt.Sprintf("DB loaded from append only file: %.3f seconds", time.Since(start).Seconds()))
+	e.log.Debug(fmt.Sprintf("The AOF held %d commands and %d keys in its base", res.Commands, res.BaseKeys))
 	return nil
 }
 

@@ -209,13 +209,24 @@ func cutTail(d *aof.Dir, pf aof.PlannedFile, last bool, validUpTo int64, opts AO
 		return &AOFError{File: pf.Name, Offset: validUpTo, Err: fmt.Errorf("%w, and cutting it failed: %v", ErrTruncatedAOF, err)}
 	}
 	if opts.Warn != nil {
-		msg := "!!! Warning: short read while loading the AOF file, truncating it to the last whole command"
+		// Redis's three lines, then how much was cut.
 		if what != "" {
-			msg = what
+			opts.Warn(what)
+		} else {
+			opts.Warn("!!! Warning: short read while loading the AOF file " + pf.Name + "!!!")
 		}
-		opts.Warn(msg, "file", pf.Name, "offset", validUpTo, "cut_bytes", pf.Size-validUpTo)
+		opts.Warn(fmt.Sprintf("!!! Truncating the AOF %s file %s at offset %d !!!", aofFileKind(pf), pf.Name, validUpTo))
+		opts.Warn(fmt.Sprintf("AOF %s loaded anyway because aof-load-truncated is enabled (%d bytes cut)", pf.Name, pf.Size-validUpTo))
 	}
 	return nil
+}
+
+// aofFileKind is how Redis's messages name a file of the AOF directory.
+func aofFileKind(pf aof.PlannedFile) string {
+	if pf.Type == 'b' {
+		return "base"
+	}
+	return "incr"
 }
 
 func truncateFile(d *aof.Dir, path string, size int64) error {
