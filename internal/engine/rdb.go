@@ -105,7 +105,7 @@ func (e *Engine) loadRDB() error {
 		e.log.Info("RDB file was saved with checksum disabled: no check performed.")
 	}
 	if v := res.Aux["redis-ver"]; v != "" {
-		e.log.Info("RDB produced by version " + v)
+		e.log.Info("Loading RDB produced by version " + v)
 	}
 	e.log.Info(fmt.Sprintf("Done loading RDB, keys loaded: %d, keys expired: %d.", res.Keys, res.Expired))
 	e.log.Info(fmt.Sprintf("DB loaded from disk: %.3f seconds", time.Since(start).Seconds()))
