@@ -60,6 +60,8 @@ type client struct {
 
 	marks []replyMark // per command of the batch, while the AOF is on
 
+	bufs bufferSnapshot // for CLIENT LIST (client_mem.go), under mu
+
 	rc replClient // replication: REPLCONF, the replica it became (repl.go)
 
 	// Read under mu at the end of each batch, for flush.
@@ -292,6 +294,7 @@ func (cl *client) handleInput() bool {
 				s.checkOutputLimit(cl, cl.outLimit, "normal")
 			}
 		}
+		cl.noteBuffers()
 		s.mu.Unlock()
 		if err := wait(); err != nil {
 			cl.failLogged(err)
