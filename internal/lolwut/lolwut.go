@@ -119,15 +119,18 @@ func Schotter(cols, perRow, perCol int, version string, rng *rand.Rand) string {
 	for row := 0; row < perCol; row++ {
 		disorder := float64(row) / float64(perCol)
 		for col := 0; col < perRow; col++ {
-			cx := float64(col)*side + side/2 + float64(pad)
-			cy := float64(row)*side + side/2 + float64(pad)
+			// Centres on whole pixels, computed in single precision as
+			// Redis places its squares, so that the ordered rows are
+			// Redis's pixel for pixel.
+			cx := int(float32(col)*side32 + side32/2 + float32(pad))
+			cy := int(float32(row)*side32 + side32/2 + float32(pad))
 			angle := 0.0
 			if row > 1 {
 				angle = (rng.Float64()*2 - 1) * disorder
-				cx += (rng.Float64()*2 - 1) * disorder * side / 3
-				cy += (rng.Float64()*2 - 1) * disorder * side / 3
+				cx += int((rng.Float64()*2 - 1) * disorder * side / 3)
+				cy += int((rng.Float64()*2 - 1) * disorder * side / 3)
 			}
-			square(c, cx, cy, side, angle)
+			square(c, cx, cy, side32, angle)
 		}
 	}
 	return c.braille() + "\nGeorg Nees - schotter, plotter on paper, 1968. Redis ver. " + version + "\n"
@@ -135,13 +138,14 @@ func Schotter(cols, perRow, perCol int, version string, rng *rand.Rand) string {
 
 // square draws the outline of a square of the given side centred on
 // (cx, cy), turned by angle radians.
-func square(c *canvas, cx, cy, side, angle float64) {
-	r := math.Round(side / math.Sqrt2) // centre to corner
+func square(c *canvas, cx, cy int, side float32, angle float64) {
+	r := float64(float32(math.Round(float64(side) / math.Sqrt2))) // centre to corner
 	var xs, ys [4]int
+	a := float32(math.Pi/4 + angle)
 	for i := range 4 {
-		a := angle + math.Pi/4 + float64(i)*math.Pi/2
-		xs[i] = int(math.Round(cx + r*math.Sin(a)))
-		ys[i] = int(math.Round(cy + r*math.Cos(a)))
+		xs[i] = int(math.Round(math.Sin(float64(a))*r + float64(cx)))
+		ys[i] = int(math.Round(math.Cos(float64(a))*r + float64(cy)))
+		a = float32(float64(a) + math.Pi/2)
 	}
 	for i := range 4 {
 		j := (i + 1) % 4

@@ -33,7 +33,7 @@ func (s *Server) registerLolwut(t *command.Table) {
 		case 5:
 			defaults = []int64{66, 8, 12}
 		case 6:
-			defaults = []int64{80, 40}
+			defaults = []int64{80, 20}
 		default:
 			c.W.Verbatim(lolwut.Plain(Version), "txt")
 			return
