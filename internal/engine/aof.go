@@ -261,10 +261,15 @@ func (e *Engine) aofCron() {
 		return
 	}
 	if w.Err() != nil || w.Buffered() > 0 {
+		failing := w.Err() != nil
 		if err := w.Retry(); err == nil && w.Err() == nil {
+			if failing {
+				e.log.Warn("AOF write error looks solved, Redis can write again.")
+			}
 			return
 		} else if err != nil {
-			e.log.Warn("Writing to the AOF failed, retrying every second; writes are refused meanwhile", "err", err)
+			// Redis's words; writes get MISCONF until a retry succeeds.
+			e.log.Warn("Error writing to the AOF file: " + Strerror(err))
 		}
 	}
 }

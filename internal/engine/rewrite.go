@@ -303,7 +303,7 @@ func (e *Engine) rewriteCron() {
 	cur := e.aofCurrentSize()
 	base := max(e.aof.baseSize, 1)
 	if cur > e.cfg.AutoAOFRewriteMinSize && (cur*100/base-100) >= int64(e.cfg.AutoAOFRewritePercentage) {
-		e.log.Info("Starting automatic rewriting of AOF", "growth_perc", cur*100/base-100)
+		e.log.Info(fmt.Sprintf("Starting automatic rewriting of AOF on %d%% growth", cur*100/base-100))
 		if err := e.startRewrite(); err != nil {
 			e.aof.rw.failures++
 			e.aof.rw.lastFailure = time.Now()
