@@ -83,6 +83,7 @@ func (e *Engine) loadAOF() error {
 		RDB:           persist.LoadOptions{Now: time.Now().UnixMilli(), IgnoreChecksum: !e.cfg.RDBChecksum, Objects: e.host.Objects()},
 		Progress:      e.loadingProgress,
 		Warn:          func(msg string, args ...any) { e.log.Warn(msg, args...) },
+		Info:          func(msg string) { e.log.Info(msg) },
 	})
 	if err != nil {
 		return err

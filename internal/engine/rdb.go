@@ -272,6 +272,8 @@ func (e *Engine) bgsaveDone(bg *bgJob, err error) {
 		e.ks.Dirty -= bg.dirty
 		e.lastSave = time.Now().Unix()
 		e.rdb.lastOK = true
+		// Redis's child says the first line, the parent the second.
+		e.log.Info("DB saved on disk")
 		e.log.Info("Background saving terminated with success")
 	}
 	if bg.replDone != nil {

@@ -188,6 +188,12 @@ func TestLogPersistenceEvents(t *testing.T) {
 
 	s.Restart()
 	msgs := waitLog(t, s, `^\* DB loaded from append only file: \d+\.\d{3} seconds$`)
+	for _, re := range []string{`^\* Reading RDB base file on AOF loading\.\.\.$`, `^\* Done loading RDB, keys loaded: 1, keys expired: 0\.$`,
+		`^\* DB loaded from base file appendonly\.aof\.\d+\.base\.rdb: \d+\.\d{3} seconds$`} {
+		if indexOf(msgs, re) < 0 {
+			t.Errorf("no line matches %s:\n%s", re, strings.Join(msgs, "\n"))
+		}
+	}
 	if indexOf(msgs, `DB loaded`) > indexOf(msgs, `Ready to accept connections`) {
 		t.Errorf("ready before loaded:\n%s", strings.Join(msgs, "\n"))
 	}
