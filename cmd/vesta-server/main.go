@@ -111,7 +111,14 @@ func run() int {
 	logLogo(logger, cfg)
 	logIneffective(logger, cfg)
 	if err := srv.Listen(); err != nil {
-		logger.Warn("Failed listening: " + err.Error())
+		// The cause (which keeps "address already in use"), then Redis's line.
+		msg := strings.TrimPrefix(err.Error(), "server: ")
+		if strings.HasPrefix(msg, "failed opening Unix socket") {
+			logger.Warn("F" + msg[1:])
+		} else {
+			logger.Warn("Warning: " + msg)
+			logger.Warn(fmt.Sprintf("Failed listening on port %d (TCP), aborting.", cfg.Port))
+		}
 		return 1
 	}
 	logger.Warn("Server initialized")
