@@ -7,6 +7,8 @@ import (
 	"os"
 	"runtime/debug"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/vestadb/vesta/internal/config"
 	"github.com/vestadb/vesta/internal/logging"
 	"github.com/vestadb/vesta/internal/server"
@@ -104,7 +106,9 @@ func logLogo(logger *slog.Logger, cfg *config.Config) {
 	}))
 }
 
+// isTerminal reports whether f is a terminal, as isatty(3) does (a
+// character device such as /dev/null is not one).
 func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }
