@@ -81,7 +81,8 @@ func logStarting(logger *slog.Logger, h *logging.Handler, noArgs bool) {
 	logger.Warn(fmt.Sprintf("Vesta version=%s, redis_version=%s, bits=64, commit=%s, modified=%d, pid=%d, just started",
 		server.VestaVersion, server.Version, commit, mod, os.Getpid()))
 	if noArgs {
-		logger.Warn("Warning: no config file specified, using the default config. In order to specify a config file use vesta-server /path/to/vesta.conf")
+		logger.Warn("Warning: no config file specified, using the default config. In order to specify a config file use " +
+			os.Args[0] + " /path/to/vesta.conf")
 	} else {
 		logger.Warn("Configuration loaded")
 	}
