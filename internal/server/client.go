@@ -174,6 +174,7 @@ func (s *Server) serveConn(conn net.Conn) {
 	}
 	if reject == "" {
 		s.clients[cl.id] = cl
+		s.logAccepted(cl) // logevents.go
 	}
 	s.mu.Unlock()
 	if reject != "" {
@@ -216,6 +217,8 @@ func (s *Server) serveConn(conn net.Conn) {
 				// still has: nothing is drained.
 				s.log.Debug("Closing idle client", "addr", cl.addr)
 				cl.conn.Close()
+			} else {
+				s.logClientClosed(cl, err) // logevents.go
 			}
 			return
 		}

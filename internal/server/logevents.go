@@ -1,8 +1,14 @@
 package server
 
 import (
+	"context"
+	"errors"
+	"io"
 	"os"
+	"strings"
 	"syscall"
+
+	"github.com/vestadb/vesta/internal/logging"
 )
 
 // The lifecycle lines of the server log, worded as Redis 7.0 words them:
@@ -41,4 +47,37 @@ func signalShutdownLine(sig os.Signal) string {
 		name = "SIGINT"
 	}
 	return "Received " + name + " scheduling shutdown..."
+}
+
+// logAccepted logs a new client at verbose level, as Redis does:
+// "Accepted <ip:port>", or "Accepted connection to <socket>" on the Unix
+// socket. Called under mu.
+func (s *Server) logAccepted(cl *client) {
+	if !s.log.Enabled(context.Background(), logging.LevelVerbose) {
+		return
+	}
+	if cl.unix {
+		s.log.Debug("Accepted connection to " + strings.TrimSuffix(cl.addr, ":0"))
+	} else {
+		s.log.Debug("Accepted " + cl.addr)
+	}
+}
+
+// logClientClosed logs, at verbose level, a client that closed its
+// connection ("Client closed connection <CLIENT LIST line>"), or whose
+// connection failed ("Reading from client: <error>"), as Redis does.
+func (s *Server) logClientClosed(cl *client, err error) {
+	if !s.log.Enabled(context.Background(), logging.LevelVerbose) {
+		return
+	}
+	if !errors.Is(err, io.EOF) {
+		s.log.Debug("Reading from client: " + err.Error())
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cl.killed || s.clients[cl.id] != cl {
+		return // closed by the server (CLIENT KILL, shutdown), not by the client
+	}
+	s.log.Debug("Client closed connection " + s.clientInfoString(cl))
 }

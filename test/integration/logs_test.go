@@ -326,3 +326,26 @@ func TestLogFormatJSON(t *testing.T) {
 		}
 	}
 }
+
+// Ensure that at loglevel verbose a client's arrival and departure are
+// logged as Redis logs them (checked on redis-server too), the departure
+// with the client's CLIENT LIST line.
+func TestLogVerboseClients(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		start func(t *testing.T, args ...string) *testutil.Server
+	}{
+		{"Redis", func(t *testing.T, args ...string) *testutil.Server { return testutil.StartRedis(t, args...) }},
+		{"Vesta", func(t *testing.T, args ...string) *testutil.Server { return testutil.StartVesta(t, args...) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tc.start(t, "--loglevel", "verbose")
+			c := testutil.Dial(t, s.Addr)
+			c.Do("CLIENT", "SETNAME", "leaving")
+			c.Close()
+			waitLog(t, s, `^- Accepted 127\.0\.0\.1:\d+$`)
+			waitLog(t, s, `^- Client closed connection id=\d+ addr=127\.0\.0\.1:\d+ laddr=127\.0\.0\.1:`+strconv.Itoa(s.Port)+
+				` fd=\d+ name=leaving .* cmd=client\|setname user=default redir=-1 resp=2$`)
+		})
+	}
+}
