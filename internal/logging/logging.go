@@ -19,7 +19,6 @@ package logging
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"strconv"
@@ -393,12 +392,4 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
-}
-
-// Logf is a shorthand for logging a printf-formatted message at level.
-func Logf(l *slog.Logger, level slog.Level, format string, a ...any) {
-	if !l.Enabled(context.Background(), level) {
-		return
-	}
-	l.Log(context.Background(), level, fmt.Sprintf(format, a...))
 }
