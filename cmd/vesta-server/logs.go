@@ -15,7 +15,8 @@ import (
 )
 
 // openLog builds the server's logger from loglevel, logfile, log-format and
-// syslog-*: lines go to the logfile (appended), or to standard output
+// syslog-*: lines go to the logfile (opened for each line, as Redis does,
+// so that log rotation needs no signal), or to standard output
 // when it is "" (nowhere for a daemonized server, whose standard output is
 // /dev/null). It returns the destination too (for crash reports) and a
 // function that closes what it opened.
@@ -27,8 +28,8 @@ func openLog(cfg *config.Config, level *slog.LevelVar) (*slog.Logger, *logging.H
 		if err != nil {
 			return nil, nil, nil, nil, fmt.Errorf("Can't open the log file: %v", err)
 		}
-		out = f
-		closeFn = func() { f.Close() }
+		f.Close()
+		out = &logging.AppendFile{Path: cfg.LogFile}
 	}
 	format, _ := logging.ParseFormat(cfg.LogFormat.String())
 	lvl, _ := logging.ParseLevel(cfg.LogLevel.String())

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -273,5 +274,29 @@ func TestBanner(t *testing.T) {
 	}
 	if !strings.HasPrefix(b, "\n") || !strings.HasSuffix(b, "\n\n") {
 		t.Errorf("banner should start with a newline and end with an empty line: %q", b)
+	}
+}
+
+// TestAppendFile checks that a log file moved away (logrotate without
+// copytruncate) is started again at its path by the next line.
+func TestAppendFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vesta.log")
+	l := slog.New(NewHandler(Options{Out: &AppendFile{Path: path}, Pid: 1}))
+	l.Info("first")
+	if err := os.Rename(path, path+".1"); err != nil {
+		t.Fatal(err)
+	}
+	l.Info("second")
+	for _, c := range []struct{ file, want string }{{path + ".1", "first"}, {path, "second"}} {
+		data, err := os.ReadFile(c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lines := strings.Split(strings.TrimSpace(string(data)), "\n"); len(lines) != 1 || !strings.HasSuffix(lines[0], " * "+c.want) {
+			t.Errorf("%s: %q, want one line ending in %q", c.file, data, c.want)
+		}
+	}
+	if _, err := (&AppendFile{Path: filepath.Join(path, "not-a-dir", "x")}).Write([]byte("x")); err == nil {
+		t.Error("writing under a file succeeded")
 	}
 }

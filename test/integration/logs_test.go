@@ -349,3 +349,31 @@ func TestLogVerboseClients(t *testing.T) {
 		})
 	}
 }
+
+// Ensure that the logfile can be rotated as Debian rotates Redis's (moved
+// away, no signal, no copytruncate): the next line starts a new file.
+func TestLogFileRotation(t *testing.T) {
+	dir := t.TempDir()
+	logfile := filepath.Join(dir, "vesta.log")
+	s := testutil.StartVesta(t, "--logfile", logfile)
+	if err := os.Rename(logfile, logfile+".1"); err != nil {
+		t.Fatal(err)
+	}
+	c := testutil.Dial(t, s.Addr)
+	c.Do("BGSAVE")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		data, _ := os.ReadFile(logfile)
+		if strings.Contains(string(data), "Background saving terminated with success") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no new log file after the rotation: %q", data)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	old, _ := os.ReadFile(logfile + ".1")
+	if !strings.Contains(string(old), "Ready to accept connections") || strings.Contains(string(old), "Background saving") {
+		t.Errorf("the rotated file:\n%s", old)
+	}
+}
