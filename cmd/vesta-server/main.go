@@ -113,8 +113,8 @@ func run() int {
 	if err := srv.Listen(); err != nil {
 		// The cause (which keeps "address already in use"), then Redis's line.
 		msg := strings.TrimPrefix(err.Error(), "server: ")
-		if strings.HasPrefix(msg, "failed opening Unix socket") {
-			logger.Warn("F" + msg[1:])
+		if rest, ok := strings.CutPrefix(msg, "failed opening Unix socket "); ok {
+			logger.Warn("Failed opening Unix socket: " + rest)
 		} else {
 			logger.Warn("Warning: " + msg)
 			logger.Warn(fmt.Sprintf("Failed listening on port %d (TCP), aborting.", cfg.Port))
