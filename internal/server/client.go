@@ -61,6 +61,8 @@ type client struct {
 
 	marks []replyMark // per command of the batch, while the AOF is on
 
+	bufs bufferSnapshot // for CLIENT LIST (client_mem.go), under mu
+
 	resume [][]byte // a command a client pause held, to process now (pause.go)
 
 	trk       *clientTracking // CLIENT TRACKING, nil while off (tracking.go, under mu)
@@ -178,6 +180,7 @@ func (s *Server) serveConn(conn net.Conn) {
 	}
 	if reject == "" {
 		s.clients[cl.id] = cl
+		s.logAccepted(cl) // logevents.go
 	}
 	s.mu.Unlock()
 	if reject != "" {
@@ -226,6 +229,8 @@ func (s *Server) serveConn(conn net.Conn) {
 				// still has: nothing is drained.
 				s.log.Debug("Closing idle client", "addr", cl.addr)
 				cl.conn.Close()
+			} else {
+				s.logClientClosed(cl, err) // logevents.go
 			}
 			return
 		}
@@ -307,6 +312,7 @@ func (cl *client) handleInput() bool {
 				s.checkOutputLimit(cl, cl.outLimit, "normal")
 			}
 		}
+		cl.noteBuffers()
 		s.mu.Unlock()
 		if err := wait(); err != nil {
 			cl.failLogged(err)
