@@ -176,3 +176,71 @@ func BenchmarkRecord(b *testing.B) {
 		h.Record(int64(i&0xffff) * 1000)
 	}
 }
+
+// FuzzHistogram records arbitrary values and checks the invariants:
+// percentiles grow with p and bound the values, the cumulative steps grow
+// and never exceed the count.
+func FuzzHistogram(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 255, 7, 9, 200, 100})
+	f.Add([]byte("\xff\xff\xff\xff\xff\xff\xff\x7f"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var h Histogram
+		var lo, hi int64 = MaxValue, MinValue
+		for len(data) >= 4 {
+			v := int64(data[0]) | int64(data[1])<<8 | int64(data[2])<<16 | int64(data[3])<<24
+			v <<= data[0] % 9
+			data = data[4:]
+			h.Record(v)
+			c := min(max(v, MinValue), MaxValue)
+			lo, hi = min(lo, c), max(hi, c)
+		}
+		if h.Count() == 0 {
+			if h.Percentile(50) != 0 || len(h.Cumulative()) != 0 {
+				t.Fatal("empty histogram reports values")
+			}
+			return
+		}
+		prev := int64(0)
+		for _, p := range []float64{0, 0.1, 1, 25, 50, 75, 99, 99.9, 100, 1000} {
+			v := h.Percentile(p)
+			if v < prev || v < lowest(lo) || v > highest(hi) {
+				t.Fatalf("p%v = %d (previous %d, values %d..%d)", p, v, prev, lo, hi)
+			}
+			prev = v
+		}
+		var last Step
+		for _, s := range h.Cumulative() {
+			if s.UpTo <= last.UpTo || s.Count <= last.Count || s.Count > h.Count() {
+				t.Fatalf("steps %v", h.Cumulative())
+			}
+			last = s
+		}
+	})
+}
+
+// FuzzGraph draws arbitrary sample series: no panic, and every line of
+// the drawing is as wide as its chunk of samples.
+func FuzzGraph(f *testing.F) {
+	f.Add([]byte{1, 50, 2, 10, 3, 100})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var m Monitor
+		m.SetThreshold(1)
+		now := int64(1000)
+		for len(data) >= 2 {
+			now += int64(data[0]%3) + 1
+			m.AddIfNeededAt("e", int64(data[1])<<(data[0]%40), now)
+			data = data[2:]
+		}
+		g, ok := m.Graph("e", now+int64(len(data))*100000)
+		if !ok {
+			return
+		}
+		n := len(m.History("e"))
+		lines := strings.Split(strings.TrimSuffix(g, "\n"), "\n")[2:]
+		for _, l := range lines {
+			if l != "" && len(l) != min(n, graphCols) && len(l) != n%graphCols {
+				t.Fatalf("line %q of a %d-sample graph", l, n)
+			}
+		}
+	})
+}
