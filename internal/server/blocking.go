@@ -199,6 +199,9 @@ func (cl *client) waitUnblocked() bool {
 			continue
 		}
 		if isTimeout(err) {
+			if cl.takeWake() {
+				continue // woken to receive messages (tracking.go)
+			}
 			s.mu.Lock()
 			if cl.block != nil && !cl.block.deadline.IsZero() && !time.Now().Before(cl.block.deadline) {
 				s.timeoutBlocked(cl)

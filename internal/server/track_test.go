@@ -171,3 +171,24 @@ func TestLatencyMonitorAndHistograms(t *testing.T) {
 	a.expect("+OK", "CONFIG", "RESETSTAT")
 	a.expect("[]", "LATENCY", "HISTOGRAM", "set")
 }
+
+// A RESP3 client that tracking redirects to receives invalidations while
+// it waits in a blocking command.
+func TestTrackingRedirectToBlockedClient(t *testing.T) {
+	ts := startServer(t, nil)
+	a, target, w := ts.dial(t), ts.dial(t), ts.dial(t)
+	target.do("HELLO", "3")
+	id := target.do("CLIENT", "ID")[1:]
+	a.expect("+OK", "CLIENT", "TRACKING", "on", "REDIRECT", id)
+	a.expect("nil", "GET", "k")
+	target.send("BLPOP", "list", "0")
+	time.Sleep(100 * time.Millisecond)
+	w.expect("+OK", "SET", "k", "1")
+	if got := target.read(); got != "[$invalidate [$k]]" {
+		t.Fatalf("push to a blocked client: %q", got)
+	}
+	w.expect(":1", "RPUSH", "list", "x")
+	if got := target.read(); got != "[$list $x]" {
+		t.Fatalf("BLPOP: %q", got)
+	}
+}
