@@ -45,9 +45,9 @@ func BenchmarkRoundTrip(b *testing.B) {
 
 type roundTripCmd struct {
 	name  string
-	setup [][]string            // run once before timing
+	setup [][]string           // run once before timing
 	req   func(i int) []string // request i
-	lines int                   // "\n" bytes in one reply
+	lines int                  // "\n" bytes in one reply
 }
 
 // 1024 distinct keys, as redis-benchmark's -r spreads keys (fewer, so
