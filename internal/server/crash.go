@@ -40,6 +40,7 @@ var crashOnce sync.Mutex
 type lockWatch struct {
 	mu    sync.Mutex
 	since atomic.Int64 // unix ns at which the current holder took it; 0 when free
+	now   time.Time    // the last lockNow reading, under mu (clock in hotpath.go)
 }
 
 func (l *lockWatch) Lock() {
@@ -53,6 +54,7 @@ func (l *lockWatch) lockNow() time.Time {
 	l.mu.Lock()
 	now := time.Now()
 	l.since.Store(now.UnixNano())
+	l.now = now
 	return now
 }
 

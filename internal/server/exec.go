@@ -63,7 +63,7 @@ func (s *Server) propagatePending() {
 		return
 	}
 	s.prop.ops = ops[:0]
-	s.stream.Propagate(ops, time.Now())
+	s.stream.Propagate(ops, s.clock())
 	s.prop.release()
 }
 
@@ -216,7 +216,7 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 	db := cl.db.ID
 	cl.lastCmd = spec.Name
 	dirty := s.ks.Dirty
-	start := time.Now()
+	start := s.clock()
 	if s.prop.depth == 0 {
 		s.executing.Store(cl)
 	}

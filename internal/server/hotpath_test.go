@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/vestadb/vesta/internal/stream"
 )
@@ -50,4 +51,43 @@ func TestPropArena(t *testing.T) {
 	}); n != 0 {
 		t.Fatalf("%v allocations per clone after release, want 0", n)
 	}
+}
+
+// TestClock: clock follows time.Now (monotonic and wall) once a batch took
+// the lock, and before that falls back to it.
+func TestClock(t *testing.T) {
+	var s Server
+	before := time.Now()
+	if c := s.clock(); c.Before(before) {
+		t.Fatalf("clock before any batch %v is before %v", c, before)
+	}
+	s.mu.lockNow()
+	s.mu.Unlock()
+	time.Sleep(20 * time.Millisecond)
+	c := s.clock()
+	now := time.Now()
+	if d := now.Sub(c); d < 0 || d > 10*time.Millisecond {
+		t.Fatalf("clock %v is %v behind time.Now %v", c, d, now)
+	}
+	if d := now.Round(0).Sub(c.Round(0)); d < -10*time.Millisecond || d > 10*time.Millisecond {
+		t.Fatalf("clock's wall time %v is %v off time.Now's %v", c, d, now)
+	}
+	if c.Sub(before) < 20*time.Millisecond {
+		t.Fatalf("clock advanced %v, want at least the 20ms slept", c.Sub(before))
+	}
+}
+
+func BenchmarkClock(b *testing.B) {
+	var s Server
+	s.mu.lockNow()
+	b.Run("time.Now", func(b *testing.B) {
+		for b.Loop() {
+			_ = time.Now()
+		}
+	})
+	b.Run("clock", func(b *testing.B) {
+		for b.Loop() {
+			_ = s.clock()
+		}
+	})
 }
