@@ -64,7 +64,8 @@ freeport() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1"
 
 summary=$out/summary.md
 {
-	echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC'), source $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet || echo '+dirty'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	src=$(git -C "$root" rev-parse --short HEAD 2>/dev/null) && { git -C "$root" diff --quiet || src+=+dirty; } || src="unknown (not a git work tree)"
+	echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC'), source $src, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo
 	echo "| mode | -P | test | server | syscalls | read | write | epoll_wait | futex | nanosleep | fdatasync | ctx switches | CPU µs |"
 	echo "|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
