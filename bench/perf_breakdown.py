@@ -21,7 +21,9 @@ Each sample goes to exactly one category:
      GC       Go's background mark/sweep/scavenge and mark assists;
   2. otherwise by the frame nearest the leaf that matches (so an allocation
      inside the parser counts as alloc, a clock read in dispatch as clock):
-     alloc, clock, lock, sched (Go scheduler), parser, reply, AOF append,
+     alloc, clock, lock, sched (Go scheduler), parser, reply, AOF append
+     (appending, handing the buffer to the write, the copy kept for fsync
+     recovery),
      dispatch (command lookup, checks, call, stats, slowlog), command
      (the command's own work on the keyspace);
   3. otherwise "other".
@@ -46,7 +48,7 @@ LEAF_CATS = [
     ("sched", re.compile(r"^runtime\.(schedule|findRunnable|netpoll|park_m|goready|ready|runqsteal|stealWork|stopm|startm|wakep|notesleep|notewakeup|futex|mcall|gopark|usleep|osyield|exitsyscall|entersyscall|reentersyscall|gosched|goschedImpl|resetspinning|checkTimers|execute|gogo|mPark|handoffp|sysmon|retake|runqget|runqput|injectglist|selectgo|chansend|chanrecv|send|recv|netpollready|netpollblock|casgstatus|mstart)")),
     ("parser", re.compile(r"internal/resp\.\(\*Parser\)|internal/resp\.ParseInt|^processMultibulkBuffer|^processInlineBuffer|^processInputBuffer")),
     ("reply", re.compile(r"internal/resp\.\(\*Writer\)|internal/resp\.Append|^_?addReply|^prepareClientToWrite|^_writeToClient|^writeToClient|^handleClientsWithPendingWrites")),
-    ("AOF append", re.compile(r"internal/aof\.\(\*Writer\)\.(Feed|Offset)|internal/aof\.Append|internal/stream\.|internal/engine\.\(\*Engine\)\.DurabilityWait|^feedAppendOnlyFile|^catAppendOnly|^propagate")),
+    ("AOF append", re.compile(r"internal/aof\.\(\*Writer\)\.(Feed|Offset|flushLocked|retain|lead|Err)|internal/aof\.Append|internal/stream\.|internal/engine\.\(\*Engine\)\.DurabilityWait|^feedAppendOnlyFile|^catAppendOnly|^propagate")),
     ("dispatch", re.compile(r"internal/server\.|internal/command\.\(\*Table\)\.Lookup|internal/command\.\(\*Ctx\)\.(Reset|Propagated)|^processCommand$|^call$|^lookupCommand|^slowlogPushEntryIfNeeded|^afterCommand|^resetClient|^commandProcessed")),
     ("command", re.compile(r"internal/(command|keyspace|types|listpack|sds|intset|ziplist|glob)\.|Command$|^dict|^db|^lookupKey|^sds|^lp|^quicklist|^listType|^hashType|^setKey|^setGenericCommand|^siphash|^createObject|^createStringObject|^tryObjectEncoding|^getLongLong|^string2ll|^ll2string")),
 ]
