@@ -59,21 +59,26 @@ var redisOnlyDirectives = group(
 		xInt("loading-process-events-interval-bytes", "", Hidden, 1024, intMax, 2*mb),
 	),
 
-	// Features not built yet.
-	unbuilt("replication", nil,
+	// The replica side of replication (repl/link.go, server/replica.go),
+	// kept in Config.stored and read with StoredValue.
+	[]Directive{
 		replicaofDirective(),
 		xString("masterauth", "", 0, "", true, nil),
 		xString("masteruser", "", 0, "", true, nil),
 		xBool("replica-serve-stale-data", "slave-serve-stale-data", 0, true),
 		xBool("replica-read-only", "slave-read-only", 0, true),
-		xBool("replica-lazy-flush", "slave-lazy-flush", 0, false),
-		xBool("replica-ignore-maxmemory", "slave-ignore-maxmemory", 0, true),
 		xBool("replica-announced", "", 0, true),
-		xBool("replica-ignore-disk-write-errors", "", 0, false),
 		xInt("replica-priority", "slave-priority", 0, 0, intMax, 100),
 		xString("replica-announce-ip", "slave-announce-ip", 0, "", true, nil),
 		xInt("replica-announce-port", "slave-announce-port", 0, 0, 65535, 0),
 		xEnum("repl-diskless-load", 0, []string{"disabled", "on-empty-db", "swapdb"}, "disabled"),
+	},
+
+	// Features not built yet.
+	unbuilt("replication", nil,
+		xBool("replica-lazy-flush", "slave-lazy-flush", 0, false),
+		xBool("replica-ignore-maxmemory", "slave-ignore-maxmemory", 0, true),
+		xBool("replica-ignore-disk-write-errors", "", 0, false),
 		xBool("repl-disable-tcp-nodelay", "", 0, false),
 		xString("bind-source-addr", "", 0, "", true, nil),
 		xEnum("propagation-error-behavior", 0, []string{"ignore", "panic", "panic-on-replicas"}, "ignore"),

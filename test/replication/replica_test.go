@@ -1,0 +1,351 @@
+package replication
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/vestadb/vesta/internal/testutil"
+)
+
+// Vesta as a replica: of a real redis-server 7.0.15, of another Vesta, in
+// a chain, through a proxy that cuts or corrupts the link.
+
+// startVestaReplica starts a Vesta replica of addr (host:port).
+func startVestaReplica(t *testing.T, host string, port int, args ...string) (*testutil.Server, *testutil.Conn) {
+	t.Helper()
+	r := testutil.StartVesta(t, append([]string{"--enable-debug-command", "yes", "--replicaof", host, strconv.Itoa(port)}, args...)...)
+	c := testutil.Dial(t, r.Addr)
+	t.Cleanup(func() { c.Close() })
+	return r, c
+}
+
+func startRedisMaster(t *testing.T, args ...string) (*testutil.Server, *testutil.Conn) {
+	t.Helper()
+	m := testutil.StartRedis(t, append([]string{"--enable-debug-command", "yes"}, args...)...)
+	c := testutil.Dial(t, m.Addr)
+	t.Cleanup(func() { c.Close() })
+	return m, c
+}
+
+// syncedTo waits until the replica applied the master's whole stream
+// (same master_repl_offset) and both digests agree.
+func syncedTo(t *testing.T, mc, rc *testutil.Conn) {
+	t.Helper()
+	waitFor(t, 20*time.Second, "the replica's offset to reach the master's", func() bool {
+		return info(t, rc, "replication", "master_repl_offset") == info(t, mc, "replication", "master_repl_offset") &&
+			info(t, rc, "replication", "master_link_status") == "up"
+	})
+	digestsEqual(t, mc, rc)
+}
+
+// TestVestaReplicaOfRedis: a Vesta replica of redis-server 7.0.15, for
+// every transfer (master disk or diskless) and load mode, while clients
+// write every type, with keys expiring during and after the sync.
+func TestVestaReplicaOfRedis(t *testing.T) {
+	cases := []struct {
+		name     string
+		diskless string
+		load     string
+	}{
+		{"disk-disabled", "no", "disabled"},
+		{"diskless-swapdb", "yes", "swapdb"},
+		{"diskless-disabled", "yes", "disabled"},
+		{"disk-on-empty-db", "no", "on-empty-db"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m, mc := startRedisMaster(t, "--repl-diskless-sync", tc.diskless, "--repl-diskless-sync-delay", "0")
+			preload(t, mc, 500)
+			for i := 0; i < 50; i++ {
+				mc.Do("SET", "exp"+strconv.Itoa(i), "v", "PX", strconv.Itoa(50+i*10))
+			}
+			stop := make(chan struct{})
+			var wg sync.WaitGroup
+			var count atomic.Int64
+			lc := load(t, m.Addr, 1, stop, &wg, &count)
+			defer lc.Close()
+			_, rc := startVestaReplica(t, "127.0.0.1", m.Port, "--repl-diskless-load", tc.load)
+			waitLinkUp(t, rc)
+			waitFor(t, 10*time.Second, "writes after the sync", func() bool { return count.Load() > 20 })
+			close(stop)
+			wg.Wait()
+			syncedTo(t, mc, rc)
+			if got := info(t, rc, "replication", "role"); got != "slave" {
+				t.Fatalf("role:%s", got)
+			}
+			// Keys that expire on the master go on the replica through
+			// the master's DEL only.
+			mc.Do("SET", "late", "v", "PX", "200")
+			syncedTo(t, mc, rc)
+			time.Sleep(300 * time.Millisecond)
+			if got := rc.DoValue("GET", "late"); got != nil {
+				t.Fatalf("an expired key is visible on the replica: %v", got)
+			}
+			mc.Do("GET", "late") // the master expires it and propagates DEL
+			syncedTo(t, mc, rc)
+		})
+	}
+}
+
+// TestReplicaRefusals: READONLY for writes, MASTERDOWN with
+// replica-serve-stale-data no while the link is down, ROLE and INFO of a
+// replica that cannot connect, WAIT refused, REPLICAOF's errors.
+func TestReplicaRefusals(t *testing.T) {
+	port, err := testutil.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, rc := startVestaReplica(t, "127.0.0.1", port)
+	cases := []struct{ cmd, want string }{
+		{"SET a b", "-READONLY You can't write against a read only replica.\r\n"},
+		{"GET a", "$-1\r\n"},
+		{"WAIT 1 0", "-ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.\r\n"},
+		{"REPLICAOF a b", "-ERR Invalid master port\r\n"},
+		{"REPLICAOF x 70000", "-ERR Invalid master port\r\n"},
+		{"REPLICAOF 127.0.0.1 " + strconv.Itoa(port), "+OK Already connected to specified master\r\n"},
+		{"CONFIG SET replica-serve-stale-data no", "+OK\r\n"},
+		{"GET a", "-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.\r\n"},
+		{"PING", "-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.\r\n"},
+		{"CONFIG SET replica-read-only no", "+OK\r\n"},
+		{"CONFIG SET replica-serve-stale-data yes", "+OK\r\n"},
+		{"SET a b", "+OK\r\n"},
+		{"GET a", "$1\r\nb\r\n"},
+	}
+	for _, c := range cases {
+		if got := string(rc.Do(strings.Fields(c.cmd)...)); got != c.want {
+			t.Errorf("%s = %q, want %q", c.cmd, got, c.want)
+		}
+	}
+	role := fmt.Sprint(rc.DoValue("ROLE"))
+	if !strings.HasPrefix(role, "[slave 127.0.0.1 "+strconv.Itoa(port)+" ") || !strings.HasSuffix(role, " -1]") {
+		t.Errorf("ROLE = %s", role)
+	}
+	for name, want := range map[string]string{
+		"role": "slave", "master_link_status": "down", "master_last_io_seconds_ago": "-1",
+		"master_sync_in_progress": "0", "slave_priority": "100", "slave_read_only": "0", "replica_announced": "1",
+		"master_host": "127.0.0.1", "master_port": strconv.Itoa(port),
+	} {
+		if got := info(t, rc, "replication", name); got != want {
+			t.Errorf("INFO %s = %q, want %q", name, got, want)
+		}
+	}
+	// Every failed attempt is logged, with a back-off between them.
+	time.Sleep(3500 * time.Millisecond)
+	n := strings.Count(r.Log(), "Retrying in")
+	if n < 2 || n > 4 {
+		t.Errorf("%d failed attempts logged in 3.5 s, want 2 to 4 (back-off):\n%s", n, r.Log())
+	}
+	if got := string(rc.Do("REPLICAOF", "NO", "ONE")); got != "+OK\r\n" {
+		t.Fatalf("REPLICAOF NO ONE = %q", got)
+	}
+	if got := info(t, rc, "replication", "role"); got != "master" {
+		t.Fatalf("role after NO ONE: %s", got)
+	}
+	if got := string(rc.Do("SET", "c", "d")); got != "+OK\r\n" {
+		t.Fatalf("SET on the promoted replica = %q", got)
+	}
+}
+
+// proxy forwards TCP connections to a target; it can cut every
+// connection and flip a byte of what the target sends.
+type proxy struct {
+	ln     net.Listener
+	target string
+	mu     sync.Mutex
+	conns  []net.Conn
+	flipAt atomic.Int64 // >0: flip the byte at this offset of the next downstream connection
+	count  atomic.Int64 // connections accepted
+}
+
+func newProxy(t *testing.T, target string) *proxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &proxy{ln: ln, target: target}
+	t.Cleanup(func() { ln.Close(); p.cut() })
+	go p.serve()
+	return p
+}
+
+func (p *proxy) port() int { return p.ln.Addr().(*net.TCPAddr).Port }
+
+func (p *proxy) serve() {
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		p.count.Add(1)
+		u, err := net.Dial("tcp", p.target)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		p.mu.Lock()
+		p.conns = append(p.conns, c, u)
+		p.mu.Unlock()
+		flip := p.flipAt.Swap(0)
+		go func() { io.Copy(u, c); u.Close() }()
+		go func() {
+			if flip > 0 {
+				copyFlipping(c, u, flip)
+			} else {
+				io.Copy(c, u)
+			}
+			c.Close()
+		}()
+	}
+}
+
+// copyFlipping copies src to dst, inverting the byte at offset at.
+func copyFlipping(dst io.Writer, src io.Reader, at int64) {
+	buf := make([]byte, 32<<10)
+	var off int64
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			if at >= off && at < off+int64(n) {
+				buf[at-off] ^= 0xff
+			}
+			off += int64(n)
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// cut closes every proxied connection.
+func (p *proxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
+}
+
+// TestPartialResyncAfterCut: a Vesta replica of Redis whose link is cut
+// continues with +CONTINUE (the master counts sync_partial_ok, no second
+// full sync), and the dataset still matches.
+func TestPartialResyncAfterCut(t *testing.T) {
+	m, mc := startRedisMaster(t, "--repl-diskless-sync", "no")
+	preload(t, mc, 200)
+	p := newProxy(t, m.Addr)
+	_, rc := startVestaReplica(t, "127.0.0.1", p.port())
+	waitLinkUp(t, rc)
+	syncedTo(t, mc, rc)
+	p.cut()
+	for i := 0; i < 100; i++ {
+		mc.Do("INCR", "counter")
+		mc.Do("SET", "x"+strconv.Itoa(i), strconv.Itoa(i), "EX", "1000")
+	}
+	waitFor(t, 20*time.Second, "the link back", func() bool { return p.count.Load() >= 2 })
+	waitLinkUp(t, rc)
+	syncedTo(t, mc, rc)
+	if got := info(t, mc, "stats", "sync_partial_ok"); got != "1" {
+		t.Fatalf("sync_partial_ok = %s", got)
+	}
+	if got := info(t, mc, "stats", "sync_full"); got != "1" {
+		t.Fatalf("sync_full = %s", got)
+	}
+}
+
+// TestCorruptTransferRefused: a flipped byte in the transferred RDB is
+// refused by its checksum (the old dataset is kept with swapdb), logged,
+// and the next attempt succeeds.
+func TestCorruptTransferRefused(t *testing.T) {
+	for _, load := range []string{"swapdb", "disabled"} {
+		t.Run(load, func(t *testing.T) {
+			m, mc := startRedisMaster(t, "--repl-diskless-sync", "no")
+			preload(t, mc, 300)
+			p := newProxy(t, m.Addr)
+			// Past the handshake replies and the +FULLRESYNC line: inside
+			// the RDB.
+			p.flipAt.Store(2000)
+			r, rc := startVestaReplica(t, "127.0.0.1", p.port(), "--repl-diskless-load", load)
+			waitLinkUp(t, rc)
+			syncedTo(t, mc, rc)
+			if !strings.Contains(r.Log(), "full sync refused") {
+				t.Fatalf("no log line about the refused transfer:\n%s", r.Log())
+			}
+			if got := info(t, mc, "stats", "sync_full"); got != "2" {
+				t.Fatalf("sync_full = %s, want 2 (a refused transfer, then a good one)", got)
+			}
+		})
+	}
+}
+
+// TestChainRedisVestaRedis: Redis master → Vesta replica → Redis
+// replica: the sub-replica gets the master's stream through Vesta.
+func TestChainRedisVestaRedis(t *testing.T) {
+	m, mc := startRedisMaster(t)
+	preload(t, mc, 300)
+	v, vc := startVestaReplica(t, "127.0.0.1", m.Port)
+	waitLinkUp(t, vc)
+	_, sc := startReplica(t, v)
+	waitLinkUp(t, sc)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var count atomic.Int64
+	lc := load(t, m.Addr, 7, stop, &wg, &count)
+	defer lc.Close()
+	waitFor(t, 10*time.Second, "writes", func() bool { return count.Load() > 30 })
+	close(stop)
+	wg.Wait()
+	syncedTo(t, mc, vc)
+	syncedTo(t, mc, sc)
+	if got := info(t, sc, "replication", "master_replid"); got != info(t, mc, "replication", "master_replid") {
+		t.Fatalf("the sub-replica's replid %s is not the master's", got)
+	}
+}
+
+// TestPromoteAndPSYNC2: Vesta replicas A and B of a Redis master; A is
+// promoted with REPLICAOF NO ONE and B, repointed to A, continues without
+// a full sync (A's replid2 is the old master's id).
+func TestPromoteAndPSYNC2(t *testing.T) {
+	m, mc := startRedisMaster(t)
+	preload(t, mc, 200)
+	mport := m.Port
+	a, ac := startVestaReplica(t, "127.0.0.1", mport)
+	_, bc := startVestaReplica(t, "127.0.0.1", mport)
+	waitLinkUp(t, ac)
+	waitLinkUp(t, bc)
+	mc.Do("SET", "before", "1")
+	syncedTo(t, mc, ac)
+	syncedTo(t, mc, bc)
+	old := info(t, mc, "replication", "master_replid")
+	if got := string(ac.Do("REPLICAOF", "NO", "ONE")); got != "+OK\r\n" {
+		t.Fatalf("REPLICAOF NO ONE = %q", got)
+	}
+	if got := info(t, ac, "replication", "master_replid2"); got != old {
+		t.Fatalf("master_replid2 = %s, want the old master's %s", got, old)
+	}
+	if got := string(bc.Do("REPLICAOF", "127.0.0.1", strconv.Itoa(a.Port))); got != "+OK\r\n" {
+		t.Fatalf("REPLICAOF = %q", got)
+	}
+	ac.Do("SET", "after", "2")
+	waitLinkUp(t, bc)
+	syncedTo(t, ac, bc)
+	if got := info(t, ac, "stats", "sync_partial_ok"); got != "1" {
+		t.Fatalf("sync_partial_ok on the promoted replica = %s", got)
+	}
+	if got := info(t, ac, "stats", "sync_full"); got != "0" {
+		t.Fatalf("sync_full on the promoted replica = %s", got)
+	}
+	if got := fmt.Sprint(bc.DoValue("GET", "after")); got != "2" {
+		t.Fatalf("GET after = %s", got)
+	}
+}
