@@ -28,7 +28,7 @@ func startVestaReplica(t *testing.T, host string, port int, args ...string) (*te
 
 func startRedisMaster(t *testing.T, args ...string) (*testutil.Server, *testutil.Conn) {
 	t.Helper()
-	m := testutil.StartRedis(t, append([]string{"--enable-debug-command", "yes"}, args...)...)
+	m := testutil.StartRedis(t, append([]string{"--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0"}, args...)...)
 	c := testutil.Dial(t, m.Addr)
 	t.Cleanup(func() { c.Close() })
 	return m, c
@@ -61,7 +61,7 @@ func TestVestaReplicaOfRedis(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			m, mc := startRedisMaster(t, "--repl-diskless-sync", tc.diskless, "--repl-diskless-sync-delay", "0")
+			m, mc := startRedisMaster(t, "--repl-diskless-sync", tc.diskless)
 			preload(t, mc, 500)
 			for i := 0; i < 50; i++ {
 				mc.Do("SET", "exp"+strconv.Itoa(i), "v", "PX", strconv.Itoa(50+i*10))
@@ -77,6 +77,10 @@ func TestVestaReplicaOfRedis(t *testing.T) {
 			close(stop)
 			wg.Wait()
 			syncedTo(t, mc, rc)
+			// The replica's ACKs serve the master's WAIT.
+			if got := mc.DoValue("WAIT", "1", "5000"); got != int64(1) {
+				t.Fatalf("WAIT 1 on the master = %v", got)
+			}
 			if got := info(t, rc, "replication", "role"); got != "slave" {
 				t.Fatalf("role:%s", got)
 			}
@@ -293,7 +297,7 @@ func TestCorruptTransferRefused(t *testing.T) {
 func TestChainRedisVestaRedis(t *testing.T) {
 	m, mc := startRedisMaster(t)
 	preload(t, mc, 300)
-	v, vc := startVestaReplica(t, "127.0.0.1", m.Port)
+	v, vc := startVestaReplica(t, "127.0.0.1", m.Port, "--repl-diskless-sync-delay", "0")
 	waitLinkUp(t, vc)
 	_, sc := startReplica(t, v)
 	waitLinkUp(t, sc)
@@ -319,7 +323,7 @@ func TestPromoteAndPSYNC2(t *testing.T) {
 	m, mc := startRedisMaster(t)
 	preload(t, mc, 200)
 	mport := m.Port
-	a, ac := startVestaReplica(t, "127.0.0.1", mport)
+	a, ac := startVestaReplica(t, "127.0.0.1", mport, "--repl-diskless-sync-delay", "0")
 	_, bc := startVestaReplica(t, "127.0.0.1", mport)
 	waitLinkUp(t, ac)
 	waitLinkUp(t, bc)
@@ -347,5 +351,69 @@ func TestPromoteAndPSYNC2(t *testing.T) {
 	}
 	if got := fmt.Sprint(bc.DoValue("GET", "after")); got != "2" {
 		t.Fatalf("GET after = %s", got)
+	}
+}
+
+// TestReplicaRestartFromRDB: a Vesta replica restarted from its dump.rdb
+// (repl-id, repl-offset, repl-stream-db aux fields) continues with
+// +CONTINUE, the master counting a partial resync and no new full sync.
+func TestReplicaRestartFromRDB(t *testing.T) {
+	m, mc := startRedisMaster(t)
+	preload(t, mc, 200)
+	r, rc := startVestaReplica(t, "127.0.0.1", m.Port)
+	waitLinkUp(t, rc)
+	mc.Do("SELECT", "2")
+	mc.Do("SET", "in2", "a")
+	syncedTo(t, mc, rc)
+	if got := string(rc.Do("SAVE")); got != "+OK\r\n" {
+		t.Fatalf("SAVE = %q", got)
+	}
+	rc.Close()
+	r.Restart()
+	rc = testutil.Dial(t, r.Addr)
+	defer rc.Close()
+	// The master goes on in database 2 without a SELECT: the replica
+	// must resume there.
+	mc.Do("SET", "in2b", "b")
+	waitLinkUp(t, rc)
+	syncedTo(t, mc, rc)
+	if got := info(t, mc, "stats", "sync_partial_ok"); got != "1" {
+		t.Fatalf("sync_partial_ok = %s\n%s", got, r.Log())
+	}
+	if got := info(t, mc, "stats", "sync_full"); got != "1" {
+		t.Fatalf("sync_full = %s", got)
+	}
+}
+
+// TestVestaReplicaOfVestaWithAOF: a Vesta replica (appendonly yes) of a
+// Vesta master: its AOF, rewritten from the transferred dataset and fed
+// by the master's stream, restores the same dataset after a restart.
+func TestVestaReplicaOfVestaWithAOF(t *testing.T) {
+	m, mc := startMaster(t, "--repl-diskless-sync-delay", "0")
+	preload(t, mc, 300)
+	r, rc := startVestaReplica(t, "127.0.0.1", m.Port, "--appendonly", "yes", "--repl-diskless-load", "swapdb")
+	waitLinkUp(t, rc)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var count atomic.Int64
+	lc := load(t, m.Addr, 3, stop, &wg, &count)
+	defer lc.Close()
+	waitFor(t, 10*time.Second, "writes", func() bool { return count.Load() > 30 })
+	close(stop)
+	wg.Wait()
+	mc.Do("SET", "persist", "me")
+	syncedTo(t, mc, rc)
+	want := fmt.Sprint(mc.DoValue("DEBUG", "DIGEST"))
+	waitFor(t, 10*time.Second, "the AOF rewrite after the sync", func() bool {
+		return info(t, rc, "persistence", "aof_rewrite_in_progress") == "0" &&
+			info(t, rc, "persistence", "aof_rewrite_scheduled") == "0"
+	})
+	rc.Close()
+	// Restarted as a master, from its AOF alone.
+	r.Restart("--enable-debug-command", "yes", "--appendonly", "yes")
+	rc = testutil.Dial(t, r.Addr)
+	defer rc.Close()
+	if got := fmt.Sprint(rc.DoValue("DEBUG", "DIGEST")); got != want {
+		t.Fatalf("the replica's AOF restored digest %s, want %s", got, want)
 	}
 }
