@@ -32,7 +32,7 @@ import (
 // repl-diskless-load says, then the master's stream, executed with the
 // server lock held and counted byte for byte in the offset, with REPLCONF
 // ACK every second. A failure at any step is logged with its reason, and
-// the link reconnects after a back-off (1 s, doubling up to 8 s while it
+// the link reconnects after a back-off (1 s, doubling up to 5 s while it
 // keeps failing).
 
 // LinkHost is what the link needs from the server. Every method is called
@@ -196,7 +196,7 @@ func (l *Link) run() {
 		case <-time.After(backoff):
 		}
 		if !synced {
-			backoff = min(backoff*2, 8*time.Second)
+			backoff = min(backoff*2, 5*time.Second)
 		}
 	}
 }

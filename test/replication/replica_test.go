@@ -417,3 +417,80 @@ func TestVestaReplicaOfVestaWithAOF(t *testing.T) {
 		t.Fatalf("the replica's AOF restored digest %s, want %s", got, want)
 	}
 }
+
+// TestHostileMaster: a "master" that fails at every step (closes, refuses
+// PING, malformed +FULLRESYNC, bad bulk header, truncated or corrupt
+// transfer, garbage in the stream) leaves the replica serving clients,
+// with a log line naming each failure and a back-off between attempts.
+func TestHostileMaster(t *testing.T) {
+	mark := strings.Repeat("a", 40)
+	scripts := []struct{ ping, psync, why string }{
+		{"", "", "reading the PING reply: EOF"},
+		{"-ERR go away\r\n", "", "error reply to PING"},
+		{"+PONG\r\n", "+FULLRESYNC " + mark + " 10\r\n$abc\r\n", "bad bulk length"},
+		{"+PONG\r\n", "+FULLRESYNC " + mark + " 10\r\n$100\r\nREDIS0009", "receiving the RDB"},
+		{"+PONG\r\n", "+FULLRESYNC " + mark + " 10\r\n$EOF:" + mark + "\r\nREDIS0009\xfe\x00garbage" + mark, "is corrupt or truncated"},
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var served atomic.Int64
+	go func() {
+		for i := 0; ; i++ {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s := scripts[i%len(scripts)]
+			served.Add(1)
+			go func() {
+				defer c.Close()
+				if s.ping == "" {
+					return
+				}
+				buf := make([]byte, 4096)
+				for {
+					_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+					n, err := c.Read(buf)
+					if err != nil {
+						return
+					}
+					req := string(buf[:n])
+					switch {
+					case strings.Contains(req, "PING"):
+						c.Write([]byte(s.ping))
+					case strings.Contains(req, "PSYNC"):
+						c.Write([]byte(s.psync))
+						time.Sleep(100 * time.Millisecond)
+						return
+					default:
+						c.Write([]byte("+OK\r\n"))
+					}
+				}
+			}()
+		}
+	}()
+	r, rc := startVestaReplica(t, "127.0.0.1", ln.Addr().(*net.TCPAddr).Port)
+	rc.Do("CONFIG", "SET", "replica-read-only", "yes")
+	start := time.Now()
+	waitFor(t, 60*time.Second, "every script tried", func() bool {
+		if got := string(rc.Do("PING")); got != "+PONG\r\n" {
+			t.Fatalf("PING = %q", got)
+		}
+		return served.Load() >= int64(len(scripts)) && strings.Contains(r.Log(), scripts[len(scripts)-1].why)
+	})
+	for _, s := range scripts {
+		if !strings.Contains(r.Log(), s.why) {
+			t.Errorf("no log line with %q", s.why)
+		}
+	}
+	// A back-off, never a tight loop: 1+2+4+5 s between 5 attempts.
+	if d := time.Since(start); d < 10*time.Second {
+		t.Errorf("%d attempts in %v", served.Load(), d)
+	}
+	if got := info(t, rc, "replication", "master_link_status"); got != "down" {
+		t.Errorf("master_link_status:%s", got)
+	}
+}
