@@ -196,6 +196,21 @@ func oomScoreAdjValuesDirective() Directive {
 
 // replicaofDirective is "replicaof <host> <port>" or "replicaof no one".
 func replicaofDirective() Directive {
+	d := replicaofStored()
+	// CONFIG REWRITE writes "replicaof host port" as two words, as Redis's
+	// rewriteConfigReplicaOfOption does, and nothing for "no one".
+	d.rewrite = func(c *Config, st *rewriteState, d *Directive) {
+		v := c.stored["replicaof"]
+		if v == "" {
+			st.markProcessed("replicaof")
+			return
+		}
+		st.rewriteLine("replicaof", "replicaof "+v, true)
+	}
+	return d
+}
+
+func replicaofStored() Directive {
 	return stored("replicaof", "slaveof", KindSpecial, Immutable|MultiArg, "no one", rwNullable, func(args []string) (string, error) {
 		if len(args) != 2 {
 			return "", reason("wrong number of arguments")
