@@ -26,6 +26,37 @@ func startVestaReplica(t *testing.T, host string, port int, args ...string) (*te
 	return r, c
 }
 
+// writeEveryType writes commands of every type and kind of propagation
+// (rewritten relative expiries, random pops, stream consumer groups, HLL,
+// geo, scripts, database moves), some keys expiring soon.
+func writeEveryType(t *testing.T, c *testutil.Conn, round int) {
+	t.Helper()
+	r := strconv.Itoa(round)
+	cmds := [][]string{
+		{"SELECT", "1"},
+		{"SET", "str" + r, "abc", "EX", "1000"}, {"APPEND", "str" + r, "def"}, {"SETRANGE", "str" + r, "10", "x"},
+		{"INCRBYFLOAT", "flt" + r, "1.5"}, {"SETBIT", "bits" + r, "77", "1"}, {"GETEX", "str" + r, "PX", "500000"},
+		{"RPUSH", "lst" + r, "a", "b", "c", "d"}, {"LINSERT", "lst" + r, "BEFORE", "c", "x"}, {"LMOVE", "lst" + r, "lst2" + r, "LEFT", "RIGHT"},
+		{"HSET", "h" + r, "f", "1", "g", "2"}, {"HINCRBYFLOAT", "h" + r, "f", "0.25"}, {"HDEL", "h" + r, "g"},
+		{"SADD", "set" + r, "1", "2", "3", "4", "5"}, {"SPOP", "set" + r}, {"SMOVE", "set" + r, "set2" + r, "1"},
+		{"ZADD", "z" + r, "1", "a", "2", "b", "3", "c"}, {"ZINCRBY", "z" + r, "2.5", "a"}, {"ZPOPMIN", "z" + r},
+		{"XADD", "st" + r, "*", "f", "v"}, {"XADD", "st" + r, "*", "g", "w"}, {"XGROUP", "CREATE", "st" + r, "grp", "0"},
+		{"XREADGROUP", "GROUP", "grp", "alice", "COUNT", "1", "STREAMS", "st" + r, ">"},
+		{"PFADD", "hll" + r, "a", "b", "c"}, {"PFMERGE", "hll2" + r, "hll" + r},
+		{"GEOADD", "geo" + r, "13.361389", "38.115556", "Palermo"},
+		{"EVAL", "redis.call('SET', KEYS[1], 'lua'); return redis.call('INCR', KEYS[2])", "2", "lua" + r, "cnt" + r},
+		{"EXPIRE", "h" + r, "1000"}, {"PEXPIREAT", "lst" + r, "99999999999999"}, {"PERSIST", "lst" + r},
+		{"SET", "soon" + r, "v", "PX", "30"}, {"HSET", "hsoon" + r, "f", "v"}, {"PEXPIRE", "hsoon" + r, "40"},
+		{"COPY", "z" + r, "zcopy" + r}, {"RENAME", "flt" + r, "flt3" + r}, {"MOVE", "bits" + r, "2"},
+		{"SELECT", "0"},
+	}
+	for _, cmd := range cmds {
+		if got := c.Do(cmd...); len(got) > 0 && got[0] == '-' {
+			t.Fatalf("%v: %s", cmd, got)
+		}
+	}
+}
+
 func startRedisMaster(t *testing.T, args ...string) (*testutil.Server, *testutil.Conn) {
 	t.Helper()
 	m := testutil.StartRedis(t, append([]string{"--enable-debug-command", "yes", "--repl-diskless-sync-delay", "0"}, args...)...)
@@ -71,8 +102,11 @@ func TestVestaReplicaOfRedis(t *testing.T) {
 			var count atomic.Int64
 			lc := load(t, m.Addr, 1, stop, &wg, &count)
 			defer lc.Close()
+			writeEveryType(t, mc, 0)
 			_, rc := startVestaReplica(t, "127.0.0.1", m.Port, "--repl-diskless-load", tc.load)
+			writeEveryType(t, mc, 1) // during the sync
 			waitLinkUp(t, rc)
+			writeEveryType(t, mc, 2)
 			waitFor(t, 10*time.Second, "writes after the sync", func() bool { return count.Load() > 20 })
 			close(stop)
 			wg.Wait()
@@ -309,6 +343,7 @@ func TestChainRedisVestaRedis(t *testing.T) {
 	waitFor(t, 10*time.Second, "writes", func() bool { return count.Load() > 30 })
 	close(stop)
 	wg.Wait()
+	writeEveryType(t, mc, 5)
 	syncedTo(t, mc, vc)
 	syncedTo(t, mc, sc)
 	if got := info(t, sc, "replication", "master_replid"); got != info(t, mc, "replication", "master_replid") {
@@ -401,6 +436,7 @@ func TestVestaReplicaOfVestaWithAOF(t *testing.T) {
 	waitFor(t, 10*time.Second, "writes", func() bool { return count.Load() > 30 })
 	close(stop)
 	wg.Wait()
+	writeEveryType(t, mc, 6)
 	mc.Do("SET", "persist", "me")
 	syncedTo(t, mc, rc)
 	want := fmt.Sprint(mc.DoValue("DEBUG", "DIGEST"))
