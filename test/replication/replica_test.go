@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -528,5 +529,40 @@ func TestHostileMaster(t *testing.T) {
 	}
 	if got := info(t, rc, "replication", "master_link_status"); got != "down" {
 		t.Errorf("master_link_status:%s", got)
+	}
+}
+
+// TestReplicaAuthAndTimeout: the handshake authenticates with
+// masteruser/masterauth; a master that goes silent (SIGSTOP) is dropped
+// after repl-timeout with a log line, and once it is back the replica
+// continues with a partial resync.
+func TestReplicaAuthAndTimeout(t *testing.T) {
+	m, mc := startRedisMaster(t, "--requirepass", "s3cret")
+	mc.Do("AUTH", "s3cret")
+	mc.Do("SET", "a", "1")
+	r, rc := startVestaReplica(t, "127.0.0.1", m.Port, "--masteruser", "default", "--masterauth", "s3cret", "--repl-timeout", "2")
+	waitLinkUp(t, rc)
+	syncedTo(t, mc, rc)
+	if err := m.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	stopped := time.Now()
+	waitFor(t, 10*time.Second, "the link down after repl-timeout", func() bool {
+		return info(t, rc, "replication", "master_link_status") == "down"
+	})
+	if d := time.Since(stopped); d < 1500*time.Millisecond {
+		t.Errorf("link down after %v, before repl-timeout", d)
+	}
+	if !strings.Contains(r.Log(), "repl-timeout") {
+		t.Errorf("no log line about the timeout:\n%s", r.Log())
+	}
+	if err := m.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	mc.Do("SET", "b", "2")
+	waitLinkUp(t, rc)
+	syncedTo(t, mc, rc)
+	if got := info(t, mc, "stats", "sync_partial_ok"); got != "1" {
+		t.Fatalf("sync_partial_ok = %s", got)
 	}
 }
