@@ -566,3 +566,33 @@ func TestReplicaAuthAndTimeout(t *testing.T) {
 		t.Fatalf("sync_partial_ok = %s", got)
 	}
 }
+
+// TestExpiredKeysLoaded: keys whose TTL passed on the master but that it
+// has not deleted yet are loaded by the replica (hidden from reads, still
+// counted), and deleted only by the master's DELs.
+func TestExpiredKeysLoaded(t *testing.T) {
+	for _, load := range []string{"disabled", "swapdb"} {
+		t.Run(load, func(t *testing.T) {
+			m, mc := startRedisMaster(t)
+			mc.Do("DEBUG", "SET-ACTIVE-EXPIRE", "0")
+			for i := 0; i < 20; i++ {
+				mc.Do("SET", "gone"+strconv.Itoa(i), "v", "PX", "1")
+			}
+			mc.Do("SET", "stays", "v")
+			time.Sleep(20 * time.Millisecond)
+			_, rc := startVestaReplica(t, "127.0.0.1", m.Port, "--repl-diskless-load", load)
+			waitLinkUp(t, rc)
+			if got := rc.DoValue("DBSIZE"); got != int64(21) {
+				t.Fatalf("replica DBSIZE = %v, want 21 (expired keys loaded)", got)
+			}
+			if got := rc.DoValue("GET", "gone3"); got != nil {
+				t.Fatalf("GET of an expired key on the replica = %v", got)
+			}
+			if got := rc.DoValue("DBSIZE"); got != int64(21) {
+				t.Fatalf("replica DBSIZE after a read = %v: the read deleted the key", got)
+			}
+			mc.Do("GET", "gone3") // the master deletes it and propagates DEL
+			waitFor(t, 5*time.Second, "the master's DEL", func() bool { return rc.DoValue("DBSIZE") == int64(20) })
+		})
+	}
+}
