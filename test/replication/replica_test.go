@@ -303,23 +303,34 @@ func TestPartialResyncAfterCut(t *testing.T) {
 }
 
 // TestCorruptTransferRefused: a flipped byte in the transferred RDB is
-// refused by its checksum (the old dataset is kept with swapdb), logged,
-// and the next attempt succeeds.
+// refused by its checksum before the dataset is touched: the replica keeps
+// serving its old dataset (from a previous master), logs why, and the next
+// attempt succeeds.
 func TestCorruptTransferRefused(t *testing.T) {
 	for _, load := range []string{"swapdb", "disabled"} {
 		t.Run(load, func(t *testing.T) {
+			o, oc := startRedisMaster(t)
+			oc.Do("SET", "old", "1")
 			m, mc := startRedisMaster(t, "--repl-diskless-sync", "no")
 			preload(t, mc, 300)
 			p := newProxy(t, m.Addr)
+			r, rc := startVestaReplica(t, "127.0.0.1", o.Port, "--repl-diskless-load", load)
+			waitLinkUp(t, rc)
+			syncedTo(t, oc, rc)
 			// Past the handshake replies and the +FULLRESYNC line: inside
 			// the RDB.
 			p.flipAt.Store(2000)
-			r, rc := startVestaReplica(t, "127.0.0.1", p.port(), "--repl-diskless-load", load)
+			if got := string(rc.Do("REPLICAOF", "127.0.0.1", strconv.Itoa(p.port()))); got != "+OK\r\n" {
+				t.Fatalf("REPLICAOF = %q", got)
+			}
+			waitFor(t, 10*time.Second, "the refused transfer", func() bool {
+				return strings.Contains(r.Log(), "full sync refused")
+			})
+			if got := fmt.Sprint(rc.DoValue("GET", "old")); got != "1" {
+				t.Fatalf("the old dataset is gone after a refused transfer: GET old = %s", got)
+			}
 			waitLinkUp(t, rc)
 			syncedTo(t, mc, rc)
-			if !strings.Contains(r.Log(), "full sync refused") {
-				t.Fatalf("no log line about the refused transfer:\n%s", r.Log())
-			}
 			if got := info(t, mc, "stats", "sync_full"); got != "2" {
 				t.Fatalf("sync_full = %s, want 2 (a refused transfer, then a good one)", got)
 			}
