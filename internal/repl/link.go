@@ -47,14 +47,15 @@ type LinkHost interface {
 	DatasetEmpty() bool
 	// LoadLive empties the dataset and loads the RDB read from r into it
 	// (size bytes, 0 if unknown); clients get -LOADING meanwhile (the lock
-	// may be released while loading). A failure leaves it empty.
-	LoadLive(r io.Reader, size int64) error
+	// may be released while loading). A failure leaves it empty. It
+	// returns the image's AUX fields.
+	LoadLive(r io.Reader, size int64) (map[string]string, error)
 	// LoadSwap loads the RDB read from r into a new dataset, releasing the
 	// lock while it does (clients are served the old one), and installs it
 	// in place of the old one only if the whole image loaded and its
 	// checksum matched. stillWanted is checked under the lock before the
 	// swap.
-	LoadSwap(r io.Reader, size int64, stillWanted func() bool) error
+	LoadSwap(r io.Reader, size int64, stillWanted func() bool) (map[string]string, error)
 	// SyncDone runs after a full sync's dataset is in place (the AOF is
 	// rewritten from it).
 	SyncDone()
@@ -454,12 +455,13 @@ func (l *Link) fullSync(c *linkConn, replid string, off int64) error {
 	body = &progressReader{r: body, l: l, conn: c}
 	swap := mode == "swapdb" || (mode == "on-empty-db" && empty)
 	var loadErr error
+	var aux map[string]string
 	switch {
 	case swap:
 		l.o.Log.Info("MASTER <-> REPLICA sync: Loading DB in memory (" + mode + ")")
-		loadErr = l.loadSwap(body, max(size, 0))
+		aux, loadErr = l.loadSwap(body, max(size, 0))
 	default:
-		loadErr = l.loadFromDisk(c, body, size, dir)
+		aux, loadErr = l.loadFromDisk(body, size, dir)
 	}
 	if loadErr == nil && eof != nil {
 		// The image ends with its checksum; the mark must follow.
@@ -478,7 +480,15 @@ func (l *Link) fullSync(c *linkConn, replid string, off int64) error {
 	defer l.o.Mu.Unlock()
 	l.syncing = false
 	l.o.Master.FullSynced(replid, off)
-	l.o.Host.NewMasterClient(0)
+	// The stream goes on in the database the master's stream was in at
+	// the cut (repl-stream-db), as Redis's replica starts its master
+	// client: a master that proxies its own master's stream (a chained
+	// replica) sends no SELECT after the cut.
+	db := 0
+	if v, err := strconv.Atoi(aux["repl-stream-db"]); err == nil && v >= 0 && v < l.o.Config.Databases {
+		db = v
+	}
+	l.o.Host.NewMasterClient(db)
 	l.o.Host.SyncDone()
 	l.o.Log.Info("MASTER <-> REPLICA sync: Finished with success")
 	return nil
@@ -487,27 +497,27 @@ func (l *Link) fullSync(c *linkConn, replid string, off int64) error {
 // loadSwap loads into a new dataset while the old one is served, installed
 // only if the whole image loaded (repl-diskless-load swapdb, or
 // on-empty-db with nothing to lose).
-func (l *Link) loadSwap(body io.Reader, size int64) error {
+func (l *Link) loadSwap(body io.Reader, size int64) (map[string]string, error) {
 	if l.lock() != nil {
-		return errStopped
+		return nil, errStopped
 	}
 	defer l.o.Mu.Unlock()
-	err := l.o.Host.LoadSwap(body, size, func() bool { return !l.stopped.Load() })
+	aux, err := l.o.Host.LoadSwap(body, size, func() bool { return !l.stopped.Load() })
 	if err != nil {
 		l.o.Log.Warn("Failed trying to load the MASTER synchronization DB from socket, the old dataset is kept", "err", err)
 	}
-	return err
+	return aux, err
 }
 
 // loadFromDisk writes the transfer to a temporary file durably, checks it
 // whole (checksum included) with the RDB checker, and only then replaces
 // the dataset with it (repl-diskless-load disabled, or on-empty-db with
 // data); the file becomes dbfilename, as Redis renames its temp file.
-func (l *Link) loadFromDisk(c *linkConn, body io.Reader, size int64, dir string) error {
+func (l *Link) loadFromDisk(body io.Reader, size int64, dir string) (map[string]string, error) {
 	tmp := filepath.Join(dir, fmt.Sprintf("temp-%d.%d.rdb", time.Now().Unix(), os.Getpid()))
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
 	if err != nil {
-		return fmt.Errorf("opening the temp file needed for MASTER <-> REPLICA synchronization: %w", err)
+		return nil, fmt.Errorf("opening the temp file needed for MASTER <-> REPLICA synchronization: %w", err)
 	}
 	keep := false
 	defer func() {
@@ -526,37 +536,37 @@ func (l *Link) loadFromDisk(c *linkConn, body io.Reader, size int64, dir string)
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("receiving the RDB into %s: %w", tmp, err)
+		return nil, fmt.Errorf("receiving the RDB into %s: %w", tmp, err)
 	}
 	l.o.Log.Info(fmt.Sprintf("MASTER <-> REPLICA sync: received %d bytes, checking them", n))
 	rf, err := os.Open(tmp)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	_, cerr := rdbcheck.Check(bufio.NewReaderSize(rf, 256<<10), n, rdbcheck.Options{Name: filepath.Base(tmp), Databases: l.o.Config.Databases})
 	rf.Close()
 	if cerr != nil {
-		return fmt.Errorf("the RDB received from the master is corrupt or truncated, the old dataset is kept: %w", cerr)
+		return nil, fmt.Errorf("the RDB received from the master is corrupt or truncated, the old dataset is kept: %w", cerr)
 	}
 	if l.lock() != nil {
-		return errStopped
+		return nil, errStopped
 	}
 	dbfile := filepath.Join(dir, l.o.Config.DBFilename)
 	rf, err = os.Open(tmp)
 	if err != nil {
 		l.o.Mu.Unlock()
-		return err
+		return nil, err
 	}
 	l.o.Log.Info("MASTER <-> REPLICA sync: Flushing old data, loading DB in memory")
-	err = l.o.Host.LoadLive(bufio.NewReaderSize(rf, 256<<10), n)
+	aux, err := l.o.Host.LoadLive(bufio.NewReaderSize(rf, 256<<10), n)
 	rf.Close()
 	l.o.Mu.Unlock()
 	if err != nil {
-		return fmt.Errorf("failed trying to load the MASTER synchronization DB from disk: %w", err)
+		return nil, fmt.Errorf("failed trying to load the MASTER synchronization DB from disk: %w", err)
 	}
 	if err := os.Rename(tmp, dbfile); err != nil {
 		l.o.Log.Warn("Failed trying to rename the temp DB into the DB file", "err", err)
-		return nil
+		return aux, nil
 	}
 	keep = true
 	if d, err := os.Open(dir); err == nil {
@@ -565,7 +575,7 @@ func (l *Link) loadFromDisk(c *linkConn, body io.Reader, size int64, dir string)
 		}
 		d.Close()
 	}
-	return nil
+	return aux, nil
 }
 
 // progressReader counts the transfer for INFO and keeps each read within

@@ -231,17 +231,17 @@ func (h linkHost) DatasetEmpty() bool {
 	return true
 }
 
-func (h linkHost) LoadLive(r io.Reader, size int64) error {
+func (h linkHost) LoadLive(r io.Reader, size int64) (map[string]string, error) {
 	res, err := h.s.eng.LoadReplicaRDB(r, size)
 	if err == nil {
 		h.s.log.Info("MASTER <-> REPLICA sync: DB loaded", "keys", res.Keys)
 	}
-	return err
+	return res.Aux, err
 }
 
 var errLinkGone = errors.New("the replication link was stopped during the load")
 
-func (h linkHost) LoadSwap(r io.Reader, size int64, stillWanted func() bool) error {
+func (h linkHost) LoadSwap(r io.Reader, size int64, stillWanted func() bool) (map[string]string, error) {
 	s := h.s
 	lim := s.limits
 	objects := command.LoadRDBObject(&lim)
@@ -250,14 +250,14 @@ func (h linkHost) LoadSwap(r io.Reader, size int64, stillWanted func() bool) err
 	ks, res, err := s.eng.LoadReplicaRDBAside(r, size, objects, ignoreSum)
 	s.mu.Lock()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !stillWanted() {
-		return errLinkGone
+		return nil, errLinkGone
 	}
 	s.eng.InstallDataset(ks)
 	s.log.Info("MASTER <-> REPLICA sync: the new dataset replaced the old one", "keys", res.Keys)
-	return nil
+	return res.Aux, nil
 }
 
 func (h linkHost) SyncDone() { h.s.eng.RestartAOFAfterSync() }

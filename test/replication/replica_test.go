@@ -607,3 +607,30 @@ func TestExpiredKeysLoaded(t *testing.T) {
 		})
 	}
 }
+
+// TestChainStreamDB: a chained replica proxies its master's stream, which
+// carries no SELECT after its own snapshot's cut: its sub-replicas (Vesta
+// and Redis) start in the database its RDB records (repl-stream-db).
+func TestChainStreamDB(t *testing.T) {
+	m, mc := startRedisMaster(t)
+	mc.Do("SELECT", "2")
+	mc.Do("SET", "x", "1")
+	a, ac := startVestaReplica(t, "127.0.0.1", m.Port, "--repl-diskless-sync-delay", "0")
+	waitLinkUp(t, ac)
+	mc.Do("SET", "x2", "1") // the stream's SELECT 2 comes before the next cut
+	syncedTo(t, mc, ac)
+	_, bc := startVestaReplica(t, "127.0.0.1", a.Port)
+	_, cc := startReplica(t, a)
+	waitLinkUp(t, bc)
+	waitLinkUp(t, cc)
+	mc.Do("SET", "y", "in db 2") // no SELECT in the stream
+	syncedTo(t, mc, ac)
+	syncedTo(t, mc, bc)
+	syncedTo(t, mc, cc)
+	for _, c := range []*testutil.Conn{bc, cc} {
+		c.Do("SELECT", "2")
+		if got := fmt.Sprint(c.DoValue("GET", "y")); got != "in db 2" {
+			t.Fatalf("GET y in db 2 on a sub-replica = %s", got)
+		}
+	}
+}
