@@ -159,6 +159,16 @@ func (s *Server) replicaRefusal(cl *client, spec *command.Spec) string {
 	return ""
 }
 
+// scriptReplicaRefusal is READONLY for a write a script makes on a
+// read-only replica, unless the script runs for the master (Redis's
+// scriptVerifyWriteCommandAllow).
+func (s *Server) scriptReplicaRefusal() string {
+	if s.replica.link == nil || s.ks.MasterExec || s.cfg.StoredValue("replica-read-only") != "yes" {
+		return ""
+	}
+	return "READONLY You can't write against a read only replica."
+}
+
 func denyStale(cl *client, spec *command.Spec) bool {
 	if !spec.Has(command.Stale) {
 		return true

@@ -162,6 +162,12 @@ func TestReplicaRefusals(t *testing.T) {
 			t.Errorf("%s = %q, want %q", c.cmd, got, c.want)
 		}
 	}
+	rc.Do("CONFIG", "SET", "replica-read-only", "yes")
+	if got := string(rc.Do("EVAL", "return redis.call('set','a','b')", "0")); got !=
+		"-READONLY You can't write against a read only replica. script: ff967d0ae0e68b4f9e360fa91c54598bc25ad9b6, on @user_script:1.\r\n" {
+		t.Errorf("a script's write on a read-only replica = %q", got)
+	}
+	rc.Do("CONFIG", "SET", "replica-read-only", "no")
 	role := fmt.Sprint(rc.DoValue("ROLE"))
 	if !strings.HasPrefix(role, "[slave 127.0.0.1 "+strconv.Itoa(port)+" ") || !strings.HasSuffix(role, " -1]") {
 		t.Errorf("ROLE = %s", role)
