@@ -796,14 +796,15 @@ func (l *Link) Info(field func(name string, v any), cfg *config.Config, offset i
 	field("slave_read_repl_offset", read)
 	field("slave_repl_offset", offset)
 	if l.syncing {
+		// Redis's arithmetic, also for a $EOF transfer of unknown size
+		// (total -1).
 		got := l.syncRead.Load()
 		total := l.syncTotal
 		perc := 0.0
-		left := int64(-1)
-		if total > 0 {
-			perc = float64(got) * 100 / float64(total)
-			left = total - got
+		if total != 0 {
+			perc = float64(got) / float64(total) * 100
 		}
+		left := total - got
 		field("master_sync_total_bytes", total)
 		field("master_sync_read_bytes", got)
 		field("master_sync_left_bytes", left)

@@ -640,3 +640,33 @@ func TestChainStreamDB(t *testing.T) {
 		}
 	}
 }
+
+// TestSwapdbServesOldDataset: while a slow transfer loads with
+// repl-diskless-load swapdb, the replica serves its old dataset and INFO
+// shows the transfer's progress; the new dataset replaces it at the end.
+func TestSwapdbServesOldDataset(t *testing.T) {
+	o, oc := startRedisMaster(t)
+	oc.Do("SET", "old", "1")
+	m, mc := startRedisMaster(t, "--rdb-key-save-delay", "1000")
+	preload(t, mc, 300) // 900 keys, 1 ms each: about a second of transfer
+	_, rc := startVestaReplica(t, "127.0.0.1", o.Port, "--repl-diskless-load", "swapdb")
+	waitLinkUp(t, rc)
+	rc.Do("REPLICAOF", "127.0.0.1", strconv.Itoa(m.Port))
+	waitFor(t, 10*time.Second, "the transfer in progress", func() bool {
+		return info(t, rc, "replication", "master_sync_in_progress") == "1" &&
+			info(t, rc, "replication", "master_sync_read_bytes") > "0"
+	})
+	if got := fmt.Sprint(rc.DoValue("GET", "old")); got != "1" {
+		t.Fatalf("GET old during the swapdb load = %s", got)
+	}
+	for _, f := range []string{"master_sync_total_bytes", "master_sync_left_bytes", "master_sync_perc", "master_sync_last_io_seconds_ago"} {
+		if info(t, rc, "replication", f) == "" {
+			t.Errorf("no %s during the transfer", f)
+		}
+	}
+	waitLinkUp(t, rc)
+	syncedTo(t, mc, rc)
+	if got := rc.DoValue("GET", "old"); got != nil {
+		t.Fatalf("the old dataset is still there: %v", got)
+	}
+}
