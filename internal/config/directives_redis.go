@@ -72,6 +72,8 @@ var redisOnlyDirectives = group(
 		xString("replica-announce-ip", "slave-announce-ip", 0, "", true, nil),
 		xInt("replica-announce-port", "slave-announce-port", 0, 0, 65535, 0),
 		xEnum("repl-diskless-load", 0, []string{"disabled", "on-empty-db", "swapdb"}, "disabled"),
+		xBool("repl-disable-tcp-nodelay", "", 0, false),
+		xString("bind-source-addr", "", 0, "", true, nil),
 	},
 
 	// Features not built yet.
@@ -79,8 +81,6 @@ var redisOnlyDirectives = group(
 		xBool("replica-lazy-flush", "slave-lazy-flush", 0, false),
 		xBool("replica-ignore-maxmemory", "slave-ignore-maxmemory", 0, true),
 		xBool("replica-ignore-disk-write-errors", "", 0, false),
-		xBool("repl-disable-tcp-nodelay", "", 0, false),
-		xString("bind-source-addr", "", 0, "", true, nil),
 		xEnum("propagation-error-behavior", 0, []string{"ignore", "panic", "panic-on-replicas"}, "ignore"),
 		xInt("shutdown-timeout", "", 0, 0, intMax, 10),
 	),

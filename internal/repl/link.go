@@ -210,12 +210,21 @@ func (l *Link) session() (synced bool, err error) {
 	}
 	l.state = LinkConnecting
 	timeout := time.Duration(l.o.Config.ReplTimeout) * time.Second
+	noDelay := l.o.Config.StoredValue("repl-disable-tcp-nodelay") != "yes"
+	src := l.o.Config.StoredValue("bind-source-addr")
 	l.o.Mu.Unlock()
 	addr := net.JoinHostPort(l.host, strconv.Itoa(l.port))
 	l.o.Log.Info("Connecting to MASTER " + addr)
 	dial := l.o.Dial
 	if dial == nil {
 		d := &net.Dialer{Timeout: timeout}
+		if src != "" {
+			ip := net.ParseIP(src)
+			if ip == nil {
+				return false, fmt.Errorf("unable to connect: bind-source-addr %q is not an IP address", src)
+			}
+			d.LocalAddr = &net.TCPAddr{IP: ip}
+		}
 		dial = d.DialContext
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
@@ -223,6 +232,9 @@ func (l *Link) session() (synced bool, err error) {
 	cancel()
 	if err != nil {
 		return false, fmt.Errorf("unable to connect: %w", err)
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetNoDelay(noDelay)
 	}
 	l.connMu.Lock()
 	if l.stopped.Load() {

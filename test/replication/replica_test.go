@@ -557,7 +557,8 @@ func TestReplicaAuthAndTimeout(t *testing.T) {
 	m, mc := startRedisMaster(t, "--requirepass", "s3cret")
 	mc.Do("AUTH", "s3cret")
 	mc.Do("SET", "a", "1")
-	r, rc := startVestaReplica(t, "127.0.0.1", m.Port, "--masteruser", "default", "--masterauth", "s3cret", "--repl-timeout", "2")
+	r, rc := startVestaReplica(t, "127.0.0.1", m.Port, "--masteruser", "default", "--masterauth", "s3cret", "--repl-timeout", "2",
+		"--bind-source-addr", "127.0.0.1", "--repl-disable-tcp-nodelay", "yes")
 	waitLinkUp(t, rc)
 	syncedTo(t, mc, rc)
 	if err := m.Signal(syscall.SIGSTOP); err != nil {
