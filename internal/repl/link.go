@@ -465,6 +465,31 @@ func (l *Link) fullSync(c *linkConn, replid string, off int64) error {
 	l.syncLast.Store(time.Now().UnixNano())
 	l.o.Mu.Unlock()
 	body = &progressReader{r: body, l: l, conn: c}
+	// While the image loads, a newline every second tells the master the
+	// replica is alive (Redis's replicationSendNewlineToMaster): a long
+	// load would otherwise pass the master's repl-timeout.
+	stopNewlines := make(chan struct{})
+	newlinesDone := make(chan struct{})
+	go func() {
+		defer close(newlinesDone)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-stopNewlines:
+				return
+			case <-t.C:
+				_ = c.conn.SetWriteDeadline(time.Now().Add(c.timeout))
+				if _, err := c.conn.Write([]byte("\n")); err != nil {
+					return
+				}
+			}
+		}
+	}()
+	defer func() {
+		close(stopNewlines)
+		<-newlinesDone
+	}()
 	swap := mode == "swapdb" || (mode == "on-empty-db" && empty)
 	var loadErr error
 	var aux map[string]string
