@@ -369,20 +369,23 @@ func TestChainRedisVestaRedis(t *testing.T) {
 	}
 }
 
-// TestPromoteAndPSYNC2: Vesta replicas A and B of a Redis master; A is
-// promoted with REPLICAOF NO ONE and B, repointed to A, continues without
-// a full sync (A's replid2 is the old master's id).
+// TestPromoteAndPSYNC2: Vesta replicas A and B and a Redis replica C of a
+// Redis master; A is promoted with REPLICAOF NO ONE and B and C, repointed
+// to A, continue without a full sync (A's replid2 is the old master's id).
 func TestPromoteAndPSYNC2(t *testing.T) {
 	m, mc := startRedisMaster(t)
 	preload(t, mc, 200)
 	mport := m.Port
 	a, ac := startVestaReplica(t, "127.0.0.1", mport, "--repl-diskless-sync-delay", "0")
 	_, bc := startVestaReplica(t, "127.0.0.1", mport)
+	_, cc := startReplica(t, m) // a Redis replica of the same master
 	waitLinkUp(t, ac)
 	waitLinkUp(t, bc)
+	waitLinkUp(t, cc)
 	mc.Do("SET", "before", "1")
 	syncedTo(t, mc, ac)
 	syncedTo(t, mc, bc)
+	syncedTo(t, mc, cc)
 	old := info(t, mc, "replication", "master_replid")
 	if got := string(ac.Do("REPLICAOF", "NO", "ONE")); got != "+OK\r\n" {
 		t.Fatalf("REPLICAOF NO ONE = %q", got)
@@ -393,10 +396,15 @@ func TestPromoteAndPSYNC2(t *testing.T) {
 	if got := string(bc.Do("REPLICAOF", "127.0.0.1", strconv.Itoa(a.Port))); got != "+OK\r\n" {
 		t.Fatalf("REPLICAOF = %q", got)
 	}
+	if got := string(cc.Do("REPLICAOF", "127.0.0.1", strconv.Itoa(a.Port))); got != "+OK\r\n" {
+		t.Fatalf("REPLICAOF on the Redis replica = %q", got)
+	}
 	ac.Do("SET", "after", "2")
 	waitLinkUp(t, bc)
+	waitLinkUp(t, cc)
 	syncedTo(t, ac, bc)
-	if got := info(t, ac, "stats", "sync_partial_ok"); got != "1" {
+	syncedTo(t, ac, cc)
+	if got := info(t, ac, "stats", "sync_partial_ok"); got != "2" {
 		t.Fatalf("sync_partial_ok on the promoted replica = %s", got)
 	}
 	if got := info(t, ac, "stats", "sync_full"); got != "0" {
@@ -676,5 +684,35 @@ func TestSwapdbServesOldDataset(t *testing.T) {
 	syncedTo(t, mc, rc)
 	if got := rc.DoValue("GET", "old"); got != nil {
 		t.Fatalf("the old dataset is still there: %v", got)
+	}
+}
+
+// TestFollowPromotedRedis: a Vesta replica repointed to a Redis replica
+// promoted after its master's failure continues with +CONTINUE <new id>:
+// the new id becomes its master_replid, the old one master_replid2.
+func TestFollowPromotedRedis(t *testing.T) {
+	m, mc := startRedisMaster(t)
+	preload(t, mc, 100)
+	_, vc := startVestaReplica(t, "127.0.0.1", m.Port)
+	r, rc := startReplica(t, m)
+	waitLinkUp(t, vc)
+	waitLinkUp(t, rc)
+	syncedTo(t, mc, vc)
+	syncedTo(t, mc, rc)
+	old := info(t, mc, "replication", "master_replid")
+	m.Stop()
+	rc.Do("REPLICAOF", "NO", "ONE")
+	vc.Do("REPLICAOF", "127.0.0.1", strconv.Itoa(r.Port))
+	rc.Do("SET", "after", "failover")
+	waitLinkUp(t, vc)
+	syncedTo(t, rc, vc)
+	if got := info(t, rc, "stats", "sync_partial_ok"); got != "1" {
+		t.Fatalf("sync_partial_ok on the promoted Redis = %s", got)
+	}
+	if got, want := info(t, vc, "replication", "master_replid"), info(t, rc, "replication", "master_replid"); got != want {
+		t.Fatalf("master_replid = %s, want the new master's %s", got, want)
+	}
+	if got := info(t, vc, "replication", "master_replid2"); got != old {
+		t.Fatalf("master_replid2 = %s, want the old master's %s", got, old)
 	}
 }
