@@ -76,7 +76,7 @@ func (s *Server) cmdReplicaof(c *command.Ctx) {
 		}
 	}
 	s.replicaOf(host, int(port))
-	s.log.Info("REPLICAOF " + net.JoinHostPort(host, portArg) + " enabled (user request from '" + clientAddr(c) + "')")
+	s.log.Info("REPLICAOF " + net.JoinHostPort(host, strconv.FormatInt(port, 10)) + " enabled (user request from '" + clientAddr(c) + "')")
 	c.W.OK()
 }
 
