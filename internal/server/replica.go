@@ -21,10 +21,18 @@ import (
 type replicaState struct {
 	link   *repl.Link
 	master *client // executes the master's stream (nil before the first sync)
-	// dial, when set, opens the link to the master (the TLS client for
-	// tls-replication plugs in here); nil is plain TCP.
+	// dial, when set, opens the link to the master (see replicaDialer);
+	// nil is plain TCP.
 	dial repl.DialFunc
 }
+
+// replicaDialer is how the link to the master connects. TLS hook: once
+// tls-replication is built, return here, when it is yes, a dialer that
+// connects over TCP (bind-source-addr as LocalAddr, repl-timeout as
+// timeout) and runs tls.Client with the server's TLS client configuration
+// (ServerName the master's host), for example a tls.Dialer's DialContext.
+// nil makes repl.Link dial plain TCP itself. Under mu.
+func (s *Server) replicaDialer() repl.DialFunc { return s.replica.dial }
 
 // initReplicaSide connects the master-side state to the replica side.
 func (s *Server) initReplicaSide() {
@@ -114,7 +122,7 @@ func (s *Server) replicaOf(host string, port int) {
 		s.newMasterClient(s.repl.RestoredStreamDB())
 	}
 	s.replica.link = repl.StartLink(repl.LinkOptions{
-		Mu: &s.mu, Master: s.repl, Config: s.cfg, Log: s.log, Host: linkHost{s}, Dial: s.replica.dial,
+		Mu: &s.mu, Master: s.repl, Config: s.cfg, Log: s.log, Host: linkHost{s}, Dial: s.replicaDialer(),
 		Crashed: func(where string, r any) { s.crash(where, nil, r) },
 	}, host, port)
 	s.cfg.SetStoredValue("replicaof", host+" "+strconv.Itoa(port))
