@@ -24,6 +24,7 @@ func buildTable(s *Server) *command.Table {
 	s.registerReplCommands(t)
 	s.registerReplicaCommands(t)
 	s.registerScriptCommands(t)
+	s.registerFunctionCommands(t)
 	s.registerDiagCommands(t)
 	return t
 }

@@ -166,6 +166,7 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 		Mu: &s.mu, KS: s.ks, Config: cfg, Log: logger, Stream: &s.stream, Host: host{s},
 		ReplInfo:    func() *persist.ReplInfo { return s.repl.SaveInfo() },
 		ReplRestore: func(info persist.ReplInfo) { s.repl.Restore(info) },
+		Functions:   s,
 	})
 	s.waiters = map[*client]waitReq{}
 	s.repl = s.newRepl()
@@ -178,6 +179,7 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 	s.ks.Hooks = keyspace.Hooks{
 		Expired:  s.keyExpired,
 		Modified: s.keyModified,
+		Added:    s.keyAdded,
 		Notify:   s.notify,
 	}
 	s.registerConfigHooks()
