@@ -6,6 +6,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/repl"
@@ -230,12 +231,42 @@ func (h linkHost) ExecMaster(args [][]byte) {
 		s.newMasterClient(0)
 		cl = s.replica.master
 	}
-	s.ks.MasterExec = true
-	err := (&loaderExec{s: s, cl: cl}).Exec(args)
-	s.ks.MasterExec = false
-	if err != nil {
-		s.log.Warn("Command from the master could not be executed", "err", err)
+	defer cl.w.Reset()
+	spec, msg := s.table.Lookup(args)
+	if spec == nil || msg != "" {
+		masterError(s, msg, args)
+		return
 	}
+	if cl.multi != nil {
+		switch spec.Name {
+		case "exec", "discard", "multi":
+		default:
+			s.queueCommand(cl, spec, args)
+			return
+		}
+	}
+	s.ks.Now = time.Now().UnixMilli()
+	s.ks.MasterExec = true
+	s.call(cl, spec, args)
+	s.ks.MasterExec = false
+	if cl.w.Len() > 0 && cl.w.B[0] == '-' {
+		masterError(s, strings.TrimSpace(string(cl.w.B[1:])), args)
+	}
+}
+
+// masterError logs a command of the master's stream that failed here: the
+// datasets may have diverged, as Redis warns when a replica "sends an
+// error to its master".
+func masterError(s *Server, msg string, args [][]byte) {
+	if msg == "" {
+		msg = "ERR unknown command"
+	}
+	name := string(args[0])
+	if len(name) > 128 {
+		name = name[:128]
+	}
+	s.log.Warn("== CRITICAL == This replica is sending an error to its master: '" + msg +
+		"' after processing the command '" + name + "'")
 }
 
 func (h linkHost) NewMasterClient(db int) { h.s.newMasterClient(db) }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vestadb/vesta/internal/persist"
 	"github.com/vestadb/vesta/internal/testutil"
 )
 
@@ -714,5 +715,74 @@ func TestFollowPromotedRedis(t *testing.T) {
 	}
 	if got := info(t, vc, "replication", "master_replid2"); got != old {
 		t.Fatalf("master_replid2 = %s, want the old master's %s", got, old)
+	}
+}
+
+// TestMasterStreamGarbage: after a good sync, a master's stream with an
+// unknown command (logged, skipped) and then bytes that are not RESP
+// (protocol error: the link is dropped and retried) leaves the replica
+// serving what it applied.
+func TestMasterStreamGarbage(t *testing.T) {
+	img, err := persist.EmptyImage(persist.SaveOptions{Checksum: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	mark := strings.Repeat("b", 40)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				buf := make([]byte, 4096)
+				for {
+					_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+					n, err := c.Read(buf)
+					if err != nil {
+						return
+					}
+					req := string(buf[:n])
+					switch {
+					case strings.Contains(req, "PING"):
+						c.Write([]byte("+PONG\r\n"))
+					case strings.Contains(req, "PSYNC"):
+						var b []byte
+						b = append(b, "+FULLRESYNC "+mark+" 0\r\n$"+strconv.Itoa(len(img))+"\r\n"...)
+						b = append(b, img...)
+						b = testutil.AppendCommand(b, "SELECT", "0")
+						b = testutil.AppendCommand(b, "SET", "k", "v")
+						b = testutil.AppendCommand(b, "NOSUCHCOMMAND", "x")
+						b = testutil.AppendCommand(b, "SET", "k2", "v2")
+						c.Write(b)
+						time.Sleep(300 * time.Millisecond)
+						c.Write([]byte("*2\r\n$3\r\nSET\r\n$abc\r\n"))
+						time.Sleep(2 * time.Second)
+						return
+					default:
+						c.Write([]byte("+OK\r\n"))
+					}
+				}
+			}()
+		}
+	}()
+	r, rc := startVestaReplica(t, "127.0.0.1", ln.Addr().(*net.TCPAddr).Port)
+	waitFor(t, 10*time.Second, "the protocol error", func() bool {
+		return strings.Contains(r.Log(), "protocol error in the master's stream")
+	})
+	if !strings.Contains(r.Log(), "sending an error to its master") || !strings.Contains(r.Log(), "NOSUCHCOMMAND") {
+		t.Errorf("the unknown command from the master is not logged:\n%s", r.Log())
+	}
+	if got := fmt.Sprint(rc.DoValue("MGET", "k", "k2")); got != "[v v2]" {
+		t.Fatalf("MGET k k2 = %s", got)
+	}
+	if got := string(rc.Do("PING")); got != "+PONG\r\n" {
+		t.Fatalf("PING = %q", got)
 	}
 }
