@@ -465,6 +465,9 @@ func TestVestaReplicaOfVestaWithAOF(t *testing.T) {
 	wg.Wait()
 	writeEveryType(t, mc, 6)
 	mc.Do("SET", "persist", "me")
+	if got := mc.DoValue("WAIT", "1", "5000"); got != int64(1) {
+		t.Fatalf("WAIT 1 on the Vesta master = %v", got)
+	}
 	// The short TTLs pass and the master's active expiry deletes those
 	// keys (propagating DEL) before the digest to compare is taken: a
 	// restarted server drops expired keys its AOF still holds.
