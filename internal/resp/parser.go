@@ -104,6 +104,13 @@ func (p *Parser) Buffered() int { return p.end - p.start }
 // Valid until the next call to Space.
 func (p *Parser) Consumed(n int) []byte { return p.buf[p.start-n : p.start] }
 
+// Free reports the room left in the buffer after the received bytes
+// (CLIENT LIST qbuf-free).
+func (p *Parser) Free() int { return len(p.buf) - p.end }
+
+// Size reports the size of the buffer (CLIENT LIST tot-mem).
+func (p *Parser) Size() int { return len(p.buf) }
+
 // Shrink releases a large buffer when it holds nothing, so an idle client that
 // once sent a big value does not pin the memory.
 func (p *Parser) Shrink() {
