@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"time"
@@ -111,17 +112,20 @@ func (e *Engine) LoadReplicaRDB(r io.Reader, size int64) (persist.LoadStats, err
 	for _, db := range e.ks.DBs {
 		db.Flush()
 	}
+	e.flushFunctions()
 	e.loading, e.ks.Loading = true, true
 	e.startLoading(size)
 	res, err := persist.LoadRDB(r, e.ks, persist.LoadOptions{
 		Size: size, KeepExpired: true, Now: time.Now().UnixMilli(),
 		IgnoreChecksum: !e.cfg.RDBChecksum, Progress: e.loadingProgress, Objects: e.host.Objects(),
+		Function: e.functionLoader(false),
 	})
 	e.loading, e.ks.Loading = false, false
 	if err != nil {
 		for _, db := range e.ks.DBs {
 			db.Flush()
 		}
+		e.flushFunctions()
 		return res, err
 	}
 	e.ks.Dirty++
@@ -130,27 +134,48 @@ func (e *Engine) LoadReplicaRDB(r io.Reader, size int64) (persist.LoadStats, err
 
 // LoadReplicaRDBAside loads an RDB image into a new keyspace of the same
 // shape, without the lock: the server keeps serving the old dataset
-// (repl-diskless-load swapdb). Called WITHOUT mu; objects are built with
+// (repl-diskless-load swapdb). The function libraries' sources are
+// collected, for InstallDataset. Called WITHOUT mu; objects are built with
 // the loader the host gives (its limits are read-only meanwhile).
-func (e *Engine) LoadReplicaRDBAside(r io.Reader, size int64, objects persist.ObjectLoader, ignoreChecksum bool) (*keyspace.Keyspace, persist.LoadStats, error) {
-	ks := keyspace.New(len(e.ks.DBs))
-	ks.Loading = true
-	res, err := persist.LoadRDB(r, ks, persist.LoadOptions{
+func (e *Engine) LoadReplicaRDBAside(r io.Reader, size int64, objects persist.ObjectLoader, ignoreChecksum bool) (*Aside, persist.LoadStats, error) {
+	a := &Aside{ks: keyspace.New(len(e.ks.DBs))}
+	a.ks.Loading = true
+	res, err := persist.LoadRDB(r, a.ks, persist.LoadOptions{
 		Size: size, KeepExpired: true, Now: time.Now().UnixMilli(),
 		IgnoreChecksum: ignoreChecksum, Objects: objects,
+		Function: func(code string) error { a.functions = append(a.functions, code); return nil },
 	})
-	return ks, res, err
+	return a, res, err
 }
 
-// InstallDataset replaces the dataset's databases with those of src (a
-// keyspace LoadReplicaRDBAside loaded). Under mu.
-func (e *Engine) InstallDataset(src *keyspace.Keyspace) {
+// Aside is a dataset loaded beside the live one (LoadReplicaRDBAside).
+type Aside struct {
+	ks        *keyspace.Keyspace
+	functions []string
+}
+
+// InstallDataset replaces the dataset (databases and function libraries)
+// with one LoadReplicaRDBAside loaded. The libraries are loaded first: if
+// one fails, the databases are left as they were and the error returned.
+// Under mu.
+func (e *Engine) InstallDataset(a *Aside) error {
 	e.stopJobsForSync()
+	e.flushFunctions()
+	if len(a.functions) > 0 && e.o.Functions == nil {
+		return persist.ErrFunctions
+	}
+	for _, code := range a.functions {
+		if err := e.o.Functions.LoadFunction(code, false); err != nil {
+			e.flushFunctions()
+			return fmt.Errorf("loading a function library of the master: %w", err)
+		}
+	}
 	for i, db := range e.ks.DBs {
 		db.Flush()
-		db.Dict = src.DBs[i].Dict
+		db.Dict = a.ks.DBs[i].Dict
 	}
 	e.ks.Dirty++
+	return nil
 }
 
 // RestartAOFAfterSync rewrites the AOF from the dataset a master sent, when

@@ -304,7 +304,9 @@ func (h linkHost) LoadSwap(r io.Reader, size int64, stillWanted func() bool) (ma
 	if !stillWanted() {
 		return nil, errLinkGone
 	}
-	s.eng.InstallDataset(ks)
+	if err := s.eng.InstallDataset(ks); err != nil {
+		return nil, err
+	}
 	s.log.Info("MASTER <-> REPLICA sync: the new dataset replaced the old one", "keys", res.Keys)
 	return res.Aux, nil
 }

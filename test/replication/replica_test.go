@@ -789,3 +789,40 @@ func TestMasterStreamGarbage(t *testing.T) {
 		t.Fatalf("PING = %q", got)
 	}
 }
+
+// TestReplicaFunctions: the master's function libraries reach the replica
+// through the transferred RDB (replacing the replica's own) and through
+// the stream, for both load paths.
+func TestReplicaFunctions(t *testing.T) {
+	lib := func(name string) string {
+		return "#!lua name=" + name + "\nredis.register_function{function_name='" + name +
+			"f', callback=function() return '" + name + "' end, flags={'no-writes'}}"
+	}
+	for _, load := range []string{"disabled", "swapdb"} {
+		t.Run(load, func(t *testing.T) {
+			m, mc := startRedisMaster(t)
+			if got := string(mc.Do("FUNCTION", "LOAD", lib("before"))); got != "$6\r\nbefore\r\n" {
+				t.Fatalf("FUNCTION LOAD = %q", got)
+			}
+			mc.Do("SET", "k", "v")
+			_, oc := startMaster(t, "--repl-diskless-load", load)
+			oc.Do("FUNCTION", "LOAD", lib("mine"))
+			// A server with a library of its own becomes a replica: the
+			// master's libraries replace it.
+			if got := string(oc.Do("REPLICAOF", "127.0.0.1", strconv.Itoa(m.Port))); got != "+OK\r\n" {
+				t.Fatalf("REPLICAOF = %q", got)
+			}
+			waitLinkUp(t, oc)
+			mc.Do("FUNCTION", "LOAD", lib("after"))
+			syncedTo(t, mc, oc)
+			for _, f := range []string{"before", "after"} {
+				if got := fmt.Sprint(oc.DoValue("FCALL_RO", f+"f", "0")); got != f {
+					t.Errorf("FCALL_RO %sf on the replica = %s", f, got)
+				}
+			}
+			if got := string(oc.Do("FCALL_RO", "minef", "0")); !strings.HasPrefix(got, "-") {
+				t.Errorf("the replica's own library survived the full sync: %q", got)
+			}
+		})
+	}
+}
