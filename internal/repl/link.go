@@ -61,6 +61,10 @@ type LinkHost interface {
 	SyncDone()
 	// ListeningPort is the port announced with REPLCONF listening-port.
 	ListeningPort() int
+	// MasterInMulti reports whether the master client has an open MULTI;
+	// DiscardMasterMulti drops it (the link broke in the middle of it).
+	MasterInMulti() bool
+	DiscardMasterMulti()
 }
 
 // Link states, as ROLE names them.
@@ -105,6 +109,12 @@ type Link struct {
 	lastIO    time.Time // last bytes from the master
 	downSince time.Time
 	readOff   int64 // bytes of the stream read (slave_read_repl_offset)
+	// pending holds the master's bytes of an open transaction: they are
+	// counted in the offset and proxied to the backlog only once EXEC (or
+	// DISCARD) closed it, as Redis applies its master's stream, so that
+	// the offset of a snapshot, an ACK or a PSYNC never falls inside a
+	// transaction whose commands are queued but not executed.
+	pending []byte
 	// A transfer in progress (master_sync_*).
 	syncing   bool
 	syncTotal int64 // -1: unknown ($EOF)
@@ -377,6 +387,10 @@ func (l *Link) psync(c *linkConn) (full bool, replid string, off int64, err erro
 	if l.lock() != nil {
 		return false, "", 0, errStopped
 	}
+	// A transaction the previous link left open is dropped: the master
+	// sends it again from its MULTI (Redis's replicationCacheMaster).
+	l.o.Host.DiscardMasterMulti()
+	l.pending = l.pending[:0]
 	id, want := l.o.Master.PsyncArgs()
 	l.o.Mu.Unlock()
 	l.o.Log.Info(fmt.Sprintf("Trying a partial resynchronization (request %s:%d).", id, want))
@@ -767,7 +781,12 @@ func (l *Link) apply(p *resp.Parser, c *linkConn) error {
 		}
 		if args == nil {
 			if used := before - p.Buffered(); used > 0 {
-				st.Raw(p.Consumed(used)) // blank lines count as sent
+				// Blank lines count as sent.
+				if l.o.Host.MasterInMulti() {
+					l.pending = append(l.pending, p.Consumed(used)...)
+				} else {
+					st.Raw(p.Consumed(used))
+				}
 			}
 			p.Shrink()
 			return nil
@@ -780,6 +799,16 @@ func (l *Link) apply(p *resp.Parser, c *linkConn) error {
 			}
 		} else {
 			l.o.Host.ExecMaster(args)
+		}
+		if l.o.Host.MasterInMulti() {
+			l.pending = append(l.pending, raw...)
+			continue
+		}
+		if len(l.pending) > 0 {
+			l.pending = append(l.pending, raw...)
+			st.Raw(l.pending)
+			l.pending = l.pending[:0]
+			continue
 		}
 		st.Raw(raw)
 	}

@@ -271,6 +271,17 @@ func masterError(s *Server, msg string, args [][]byte) {
 
 func (h linkHost) NewMasterClient(db int) { h.s.newMasterClient(db) }
 
+func (h linkHost) MasterInMulti() bool {
+	m := h.s.replica.master
+	return m != nil && m.multi != nil
+}
+
+func (h linkHost) DiscardMasterMulti() {
+	if m := h.s.replica.master; m != nil {
+		m.multi = nil
+	}
+}
+
 func (h linkHost) DatasetEmpty() bool {
 	for _, db := range h.s.ks.DBs {
 		if db.Len() > 0 {

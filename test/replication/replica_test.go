@@ -826,3 +826,87 @@ func TestReplicaFunctions(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenTransactionNotCounted: the commands of a transaction the master
+// has not closed yet are not counted in the offset (Redis's master
+// reploff): a link that breaks in the middle asks for the transaction
+// again from its MULTI, and it is applied once.
+func TestOpenTransactionNotCounted(t *testing.T) {
+	img, err := persist.EmptyImage(persist.SaveOptions{Checksum: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	id := strings.Repeat("c", 40)
+	head := testutil.AppendCommand(testutil.AppendCommand(nil, "SELECT", "0"), "INCR", "a")
+	txn := testutil.AppendCommand(testutil.AppendCommand(nil, "MULTI"), "INCR", "b")
+	exec := testutil.AppendCommand(nil, "EXEC")
+	psyncs := make(chan string, 4)
+	go func() {
+		for conn := 0; ; conn++ {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func(conn int) {
+				defer c.Close()
+				buf := make([]byte, 4096)
+				for {
+					_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+					n, err := c.Read(buf)
+					if err != nil {
+						return
+					}
+					req := string(buf[:n])
+					switch {
+					case strings.Contains(req, "PSYNC"):
+						psyncs <- req
+						if conn == 0 {
+							var b []byte
+							b = append(b, "+FULLRESYNC "+id+" 0\r\n$"+strconv.Itoa(len(img))+"\r\n"...)
+							b = append(b, img...)
+							b = append(append(b, head...), txn...)
+							c.Write(b)
+							time.Sleep(time.Second)
+							return // the link breaks inside the transaction
+						}
+						c.Write(append(append([]byte("+CONTINUE\r\n"), txn...), exec...))
+						time.Sleep(5 * time.Second)
+						return
+					case strings.Contains(req, "PING"):
+						c.Write([]byte("+PONG\r\n"))
+					case strings.Contains(req, "ACK"):
+					default:
+						c.Write([]byte("+OK\r\n"))
+					}
+				}
+			}(conn)
+		}
+	}()
+	_, rc := startVestaReplica(t, "127.0.0.1", ln.Addr().(*net.TCPAddr).Port)
+	<-psyncs
+	waitFor(t, 5*time.Second, "the commands before the transaction", func() bool { return rc.DoValue("GET", "a") != nil })
+	if got := info(t, rc, "replication", "master_repl_offset"); got != strconv.Itoa(len(head)) {
+		t.Fatalf("master_repl_offset = %s inside the open transaction, want %d", got, len(head))
+	}
+	var second string
+	select {
+	case second = <-psyncs:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no second PSYNC")
+	}
+	if want := "PSYNC\r\n$40\r\n" + id + "\r\n$" + strconv.Itoa(len(strconv.Itoa(len(head)+1))) + "\r\n" + strconv.Itoa(len(head)+1) + "\r\n"; !strings.Contains(second, want) {
+		t.Fatalf("second PSYNC = %q, want %q", second, want)
+	}
+	waitFor(t, 5*time.Second, "the transaction applied", func() bool { return rc.DoValue("GET", "b") != nil })
+	if got := fmt.Sprint(rc.DoValue("GET", "b")); got != "1" {
+		t.Fatalf("GET b = %s: the transaction applied twice or partly", got)
+	}
+	if got := info(t, rc, "replication", "master_repl_offset"); got != strconv.Itoa(len(head)+len(txn)+len(exec)) {
+		t.Fatalf("master_repl_offset = %s, want %d", got, len(head)+len(txn)+len(exec))
+	}
+}
