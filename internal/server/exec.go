@@ -181,6 +181,10 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 			}
 		}
 	}
+	if msg := s.replicaRefusal(cl, spec); msg != "" {
+		reject(msg)
+		return
+	}
 	if s.eng.Loading() && !spec.Has(command.Loading) {
 		reject("LOADING Redis is loading the dataset in memory")
 		return
