@@ -210,6 +210,23 @@ func (s *Server) acceptTLS(ln net.Listener, conn net.Conn) net.Conn {
 	return tc
 }
 
+// tlsOnPlainPort reports whether the first bytes a client sent are a TLS
+// handshake record (0x16, version 3.x), which no RESP or inline command
+// starts with; the client is then closed at once instead of waiting for a
+// newline that a ClientHello may never contain.
+func (s *Server) tlsOnPlainPort(cl *client, first []byte) bool {
+	if len(first) < 2 || first[0] != 0x16 || first[1] != 0x03 || isTLSConn(cl.conn) {
+		return false
+	}
+	s.log.Debug("Closing a client that began a TLS handshake on a plaintext port", "addr", cl.addr)
+	return true
+}
+
+func isTLSConn(c net.Conn) bool {
+	_, ok := c.(*tls.Conn)
+	return ok
+}
+
 // TLSAddrs returns the addresses of the TLS listeners.
 func (s *Server) TLSAddrs() []net.Addr {
 	s.lnMu.Lock()

@@ -148,8 +148,12 @@ func TestTLSClients(t *testing.T) {
 	}
 	tc := tls.Client(nc, f.ClientConfig(t, true))
 	tc.SetDeadline(time.Now().Add(5 * time.Second))
+	t0 := time.Now()
 	if err := tc.Handshake(); err == nil {
 		t.Error("a TLS handshake succeeded on the plain port")
+	}
+	if d := time.Since(t0); d > 2*time.Second {
+		t.Errorf("a TLS client on the plain port waited %v to be closed", d)
 	}
 	nc.Close()
 	c.expect("$v", "GET", "k")

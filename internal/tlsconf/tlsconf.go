@@ -336,10 +336,9 @@ func loadCAs(file, dir string) (*x509.CertPool, error) {
 		}
 	}
 	if dir != "" {
-		ents, err := os.ReadDir(dir)
-		if err != nil {
-			return nil, unwrapPath(err)
-		}
+		// As OpenSSL's hashed-directory lookup, a directory that cannot
+		// be read is not an error: it just supplies no certificate.
+		ents, _ := os.ReadDir(dir)
 		for _, e := range ents {
 			p := filepath.Join(dir, e.Name())
 			if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
