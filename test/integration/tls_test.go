@@ -2,12 +2,12 @@ package integration
 
 import (
 	"bufio"
-	"fmt"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"net"
 	"os"
