@@ -93,7 +93,7 @@ func tlsBlock(e *runEnv, s *section, f tlsFiles, p int, secs float64, data map[t
 	for _, t := range tlsTests {
 		slowest := math.Inf(1)
 		for _, tg := range e.order(0) {
-			r, err := runBenchArgs(e.ctx, e.bench, srv[tg.Name].addr, benchSpec{t, calN, thrClients, p, thrKeyspace}, 5*time.Minute, opts...)
+			r, err := runBenchArgs(e.ctx, e.bench, srv[tg.Name].addr, benchSpec{Test: t, N: calN, Clients: thrClients, Pipeline: p, Keyspace: thrKeyspace}, 5*time.Minute, opts...)
 			if err != nil {
 				return err
 			}
@@ -105,7 +105,7 @@ func tlsBlock(e *runEnv, s *section, f tlsFiles, p int, secs float64, data map[t
 		for _, t := range tlsTests {
 			for _, tg := range e.order(round) {
 				sv := srv[tg.Name]
-				spec := benchSpec{t, n[t], thrClients, p, thrKeyspace}
+				spec := benchSpec{Test: t, N: n[t], Clients: thrClients, Pipeline: p, Keyspace: thrKeyspace}
 				c0 := cpuTime(sv.Pid())
 				ld := load1()
 				r, err := runBenchArgs(e.ctx, e.bench, sv.addr, spec, time.Duration(secs*60+60)*time.Second, opts...)
