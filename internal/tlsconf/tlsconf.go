@@ -104,7 +104,10 @@ func Build(s config.TLS) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	var pool *x509.CertPool
+	// Never nil: crypto/tls would verify against the system's roots, and
+	// tls-auth-clients may turn to yes later without a CA (Redis then
+	// refuses every certificate, and so does an empty pool).
+	pool := x509.NewCertPool()
 	if s.CAFile != "" || s.CADir != "" {
 		if pool, err = loadCAs(s.CAFile, s.CADir); err != nil {
 			return nil, fmt.Errorf("Failed to configure CA certificate(s) file/directory: %v", err)
@@ -179,8 +182,8 @@ func Build(s config.TLS) (*Bundle, error) {
 	return b, nil
 }
 
-// verifyChain checks the peer's certificate chain against roots (the
-// system's when nil), for a server certificate, without a host name.
+// verifyChain checks the peer's certificate chain against roots, for a
+// server certificate, without a host name.
 func verifyChain(cs tls.ConnectionState, roots *x509.CertPool) error {
 	if len(cs.PeerCertificates) == 0 {
 		return errors.New("tls: the server sent no certificate")

@@ -245,6 +245,21 @@ func TestHandshakes(t *testing.T) {
 		}
 	}
 
+	// Without a CA (tls-auth-clients no), switching to yes must not fall
+	// back on the system's roots.
+	s0 := settings(f)
+	s0.CAFile, s0.AuthClients = "", config.TLSAuthNo
+	nb, err := Build(s0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nb.Server(config.TLSAuthYes).ClientCAs == nil || nb.client.VerifyConnection == nil {
+		t.Error("no CA configured: the client CA pool is nil, which means the system's roots")
+	}
+	if serr, cerr, _ := handshake(t, nb.Server(config.TLSAuthYes), withCert); serr == nil && cerr == nil {
+		t.Error("without a CA, tls-auth-clients yes accepted a client certificate")
+	}
+
 	// The outgoing link: presents the server certificate (or the client
 	// one), checks the chain but not the host name.
 	s := settings(f)
