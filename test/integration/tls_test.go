@@ -187,8 +187,30 @@ func TestTLS(t *testing.T) {
 			if v, err := rc.Get(ctx, "g").Result(); err != nil || v != "h" {
 				t.Errorf("an established TLS connection after rotation: %q %v", v, err)
 			}
+
+			// Which clients each tls-auth-clients mode lets in (with the CA
+			// back: the directory above supplies none).
+			if r := string(c.Do("CONFIG", "SET", "tls-ca-cert-file", f.CA, "tls-ca-cert-dir", "")); r != "+OK\r\n" {
+				t.Fatalf("restoring the CA: %q", r)
+			}
+			for _, mode := range []string{"optional", "no", "yes"} {
+				r := strings.TrimSpace(string(c.Do("CONFIG", "SET", "tls-auth-clients", mode)))
+				for _, withCert := range []bool{true, false} {
+					out, err := tlsCLI(t, f, port, withCert, "PING")
+					replies[tg.name] = append(replies[tg.name], fmt.Sprintf("tls-auth-clients %s (%s), certificate %v: PONG %v",
+						mode, r, withCert, err == nil && strings.TrimSpace(out) == "PONG"))
+				}
+			}
+			// CONFIG SET tls-port moves the TLS listener.
+			np := freePort(t)
+			r := strings.TrimSpace(string(c.Do("CONFIG", "SET", "tls-port", strconv.Itoa(np))))
+			pong, err := tlsCLI(t, f, np, true, "PING")
+			_, oldErr := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), time.Second)
+			replies[tg.name] = append(replies[tg.name], fmt.Sprintf("CONFIG SET tls-port: %s, PONG on the new port %v, old port closed %v",
+				r, err == nil && strings.TrimSpace(pong) == "PONG", oldErr != nil))
 		})
 	}
+	t.Logf("%d replies compared:\n%s", len(replies["vesta"]), strings.Join(replies["vesta"], "\n"))
 	if v, r := replies["vesta"], replies["redis"]; v != nil && r != nil {
 		for i := range max(len(v), len(r)) {
 			if i >= len(v) || i >= len(r) || v[i] != r[i] {
