@@ -80,7 +80,7 @@ func (e *Engine) loadAOF() error {
 	start := time.Now()
 	res, err := persist.LoadAOF(d, plan, e.ks, ex, persist.AOFOptions{
 		LoadTruncated: e.cfg.AOFLoadTruncated,
-		RDB:           persist.LoadOptions{Now: time.Now().UnixMilli(), IgnoreChecksum: !e.cfg.RDBChecksum, Objects: e.host.Objects()},
+		RDB:           persist.LoadOptions{Now: time.Now().UnixMilli(), IgnoreChecksum: !e.cfg.RDBChecksum, Objects: e.host.Objects(), Function: e.functionLoader(false)},
 		Progress:      e.loadingProgress,
 		Warn:          func(msg string, args ...any) { e.log.Warn(msg, args...) },
 	})
@@ -152,10 +152,11 @@ func (e *Engine) writeAOFBase(d *aof.Dir) error {
 	preamble := e.cfg.AOFUseRDBPreamble
 	return d.CreateBase(preamble, func(w io.Writer) error {
 		if !preamble {
-			return persist.WriteRESP(w, e.ks)
+			return persist.WriteRESP(w, e.ks, e.functionCodes())
 		}
 		job := persist.StartSnapshot(e.mu, e.ks, w, persist.SaveOptions{
 			Compression: e.cfg.RDBCompression, Checksum: e.cfg.RDBChecksum, AOFBase: true,
+			Functions: e.functionCodes(),
 		})
 		return job.Run(false)
 	})
@@ -287,6 +288,7 @@ func (e *Engine) ReloadAOF() error {
 	for _, db := range e.ks.DBs {
 		db.Flush()
 	}
+	e.flushFunctions()
 	if err := e.stopAOF(); err != nil {
 		e.log.Warn("Closing the AOF", "err", err)
 	}

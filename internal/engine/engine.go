@@ -68,6 +68,9 @@ type Options struct {
 	// loaded at startup. Both under Mu.
 	ReplInfo    func() *persist.ReplInfo
 	ReplRestore func(info persist.ReplInfo)
+	// Functions, if set, is the server's store of function libraries,
+	// which snapshots save and loads restore (functions.go).
+	Functions Functions
 }
 
 // Engine is the persistence engine of one server.

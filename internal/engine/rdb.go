@@ -55,6 +55,7 @@ func (e *Engine) saveOptions() persist.SaveOptions {
 		Checksum:     e.cfg.RDBChecksum,
 		KeySaveDelay: time.Duration(e.cfg.RDBKeySaveDelay) * time.Microsecond,
 		Repl:         e.replInfo(),
+		Functions:    e.functionCodes(),
 	}
 }
 
@@ -93,6 +94,7 @@ func (e *Engine) loadRDB() error {
 		IgnoreChecksum: !e.cfg.RDBChecksum,
 		Progress:       e.loadingProgress,
 		Objects:        e.host.Objects(),
+		Function:       e.functionLoader(false),
 	})
 	if err != nil {
 		return fmt.Errorf("loading %s: %w (check it with vesta-check-rdb)", path, err)
@@ -355,6 +357,7 @@ func (e *Engine) ReloadRDB(merge, noflush, nosave bool) error {
 		for _, db := range e.ks.DBs {
 			db.Flush()
 		}
+		e.flushFunctions()
 	}
 	f, err := e.fs.Open(e.rdbPath())
 	if err == nil {
@@ -363,6 +366,7 @@ func (e *Engine) ReloadRDB(merge, noflush, nosave bool) error {
 		_, err = persist.LoadRDB(bufio.NewReader(f), e.ks, persist.LoadOptions{
 			Size: st.Size(), Now: time.Now().UnixMilli(), Merge: merge,
 			IgnoreChecksum: !e.cfg.RDBChecksum, Objects: e.host.Objects(),
+			Function: e.functionLoader(merge),
 		})
 	}
 	if err != nil {

@@ -165,6 +165,7 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 		Mu: &s.mu, KS: s.ks, Config: cfg, Log: logger, Stream: &s.stream, Host: host{s},
 		ReplInfo:    func() *persist.ReplInfo { return s.repl.SaveInfo() },
 		ReplRestore: func(info persist.ReplInfo) { s.repl.Restore(info) },
+		Functions:   s,
 	})
 	s.waiters = map[*client]waitReq{}
 	s.repl = s.newRepl()
