@@ -184,7 +184,7 @@ func (e *Engine) Shutdown(save, force bool) error {
 		if err != nil {
 			// Redis logs this and exits anyway: what was acknowledged is
 			// already as durable as the policy promised.
-			e.log.Warn("Fail to fsync the AOF file", "err", err)
+			e.log.Warn("Fail to fsync the AOF file: " + Strerror(err))
 		}
 	}
 	if save {
