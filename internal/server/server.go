@@ -71,6 +71,7 @@ type Server struct {
 	listeners      []net.Listener // TCP and Unix, under lnMu (see listen.go)
 	unixName       string         // unixsocket as configured, under lnMu
 	lnMu           sync.Mutex
+	tls            tlsState // tls-port and its certificates (tls.go)
 	connWG         sync.WaitGroup
 
 	batchNow    int64 // under mu: unix ms at the start of the current batch
@@ -344,7 +345,9 @@ func (s *Server) acceptLoop(ln net.Listener) {
 		s.connWG.Add(1)
 		go func() {
 			defer s.connWG.Done()
-			s.serveConn(conn)
+			if conn = s.acceptTLS(ln, conn); conn != nil {
+				s.serveConn(conn)
+			}
 		}()
 	}
 }
