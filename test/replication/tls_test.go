@@ -50,3 +50,46 @@ func TestTLSReplica(t *testing.T) {
 		})
 	}
 }
+
+// TestTLSVestaReplicaOfRedis: Vesta, with tls-replication yes, replicates
+// from redis-server's TLS port (client certificate required), full sync
+// then streaming.
+func TestTLSVestaReplicaOfRedis(t *testing.T) {
+	f := testutil.GenTLS(t, t.TempDir(), "a")
+	port, err := testutil.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, mc := startRedisMaster(t, "--tls-port", strconv.Itoa(port), "--tls-cert-file", f.ServerCert,
+		"--tls-key-file", f.ServerKey, "--tls-ca-cert-file", f.CA, "--tls-auth-clients", "yes")
+	preload(t, mc, 100)
+	r, rc := startVestaReplica(t, "127.0.0.1", port, "--tls-replication", "yes", "--tls-cert-file", f.ClientCert,
+		"--tls-key-file", f.ClientKey, "--tls-ca-cert-file", f.CA)
+	waitLinkUp(t, rc)
+	if got := fmt.Sprint(mc.DoValue("SET", "after", "sync")); got != "OK" {
+		t.Fatalf("SET: %v", got)
+	}
+	syncedTo(t, mc, rc)
+	if !strings.Contains(info(t, mc, "replication", "slave0"), "state=online") {
+		t.Fatalf("master does not list the replica online (replica log:\n%s)", r.Log())
+	}
+}
+
+// TestTLSReplicationRefusesPlainMaster: with tls-replication yes, a master
+// that speaks plain TCP is never synced from; the failure is logged.
+func TestTLSReplicationRefusesPlainMaster(t *testing.T) {
+	f := testutil.GenTLS(t, t.TempDir(), "a")
+	m, _ := startRedisMaster(t)
+	_, mport, _ := strings.Cut(m.Addr, ":")
+	p, _ := strconv.Atoi(mport)
+	r, rc := startVestaReplica(t, "127.0.0.1", p, "--tls-replication", "yes", "--tls-cert-file", f.ClientCert,
+		"--tls-key-file", f.ClientKey, "--tls-ca-cert-file", f.CA, "--repl-timeout", "1")
+	// Redis waits for a newline in the ClientHello, so the handshake ends
+	// at the link's timeout, and is logged.
+	waitFor(t, 10*time.Second, "a logged link failure", func() bool {
+		return strings.Contains(r.Log(), "Replication with MASTER 127.0.0.1:"+mport+" failed")
+	})
+	if got := info(t, rc, "replication", "master_link_status"); got != "down" {
+		t.Fatalf("master_link_status = %s over a plain link with tls-replication yes", got)
+	}
+}
