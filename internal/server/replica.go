@@ -144,6 +144,7 @@ func (s *Server) replicaOf(host string, port int) {
 	}
 	s.repl.BecomeReplica()
 	s.ks.Replica = true
+	s.showRole('S')
 	if s.replica.master == nil {
 		s.newMasterClient(s.repl.RestoredStreamDB())
 	}
@@ -162,6 +163,18 @@ func (s *Server) replicaOfNoOne() {
 	s.ks.Replica = false
 	s.repl.Promote()
 	s.cfg.SetStoredValue("replicaof", "")
+	s.showRole('M')
+}
+
+// SetLogRole gives the server the function that sets the role character
+// of the log's lines (M for a master, S for a replica, as Redis prints).
+// Call it before Run.
+func (s *Server) SetLogRole(f func(role byte)) { s.logRole = f }
+
+func (s *Server) showRole(r byte) {
+	if s.logRole != nil {
+		s.logRole(r)
+	}
 }
 
 // newMasterClient starts the client that executes the master's stream.

@@ -44,6 +44,8 @@ type Server struct {
 	executing atomic.Pointer[client]
 	// crashOut receives crash and watchdog reports (SetCrashOutput).
 	crashOut io.Writer
+	// logRole, when set, shows the role in log lines (SetLogRole).
+	logRole func(role byte)
 	// watchdogNs is watchdog-period as the watchdog uses it (crash.go),
 	// copied from the configuration by the cron.
 	watchdogNs atomic.Int64
