@@ -342,6 +342,9 @@ type Config struct {
 	// (slowlog-max-len). Default 128.
 	SlowlogMaxLen int64
 
+	// TLS holds the tls-* directives (tls.go).
+	TLS TLS
+
 	// # LATENCY MONITOR, CLIENT-SIDE CACHING
 
 	// LatencyMonitorThreshold is the latency, in milliseconds, from which
@@ -379,6 +382,19 @@ type Config struct {
 // loaded from, or "" when there was none (defaults, or only stdin and
 // command-line options). CONFIG REWRITE writes to this path.
 func (c *Config) Path() string { return c.path }
+
+// StoredValue is the value of a directive without a field of its own
+// (the replica's parameters, among others), as CONFIG GET shows it.
+func (c *Config) StoredValue(name string) string { return c.stored[name] }
+
+// SetStoredValue records a value set by a command rather than CONFIG SET
+// (REPLICAOF sets replicaof), in CONFIG GET form.
+func (c *Config) SetStoredValue(name, v string) {
+	if c.stored == nil {
+		c.stored = make(map[string]string)
+	}
+	c.stored[name] = v
+}
 
 // Default returns the built-in configuration, as a server started without a
 // configuration file would have it.

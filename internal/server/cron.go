@@ -66,7 +66,9 @@ func (s *Server) cron(hz int) {
 	if secondTick {
 		s.lastSecondTick = now
 	}
-	active := s.activeExp && !s.eng.Loading() && !s.clientsPaused()
+	// A replica's keys expire by the master's DELs; a client pause keeps
+	// the dataset still.
+	active := s.activeExp && !s.eng.Loading() && !s.ks.Replica && !s.clientsPaused()
 	effort := s.cfg.ActiveExpireEffort
 	s.trackingCron()
 	s.mu.Unlock()
@@ -116,6 +118,7 @@ func (s *Server) registerConfigHooks() {
 		}
 		return nil
 	}
+	s.registerTLSHooks()
 	s.cfg.OnApply("port", func(_ *config.Config) error { return relisten() })
 	s.cfg.OnApply("bind", func(_ *config.Config) error { return relisten() })
 	s.cfg.OnApply("appendonly", func(c *config.Config) error { return s.eng.SetAppendOnly(c.AppendOnly) })

@@ -44,6 +44,8 @@ type Server struct {
 	executing atomic.Pointer[client]
 	// crashOut receives crash and watchdog reports (SetCrashOutput).
 	crashOut io.Writer
+	// logRole, when set, shows the role in log lines (SetLogRole).
+	logRole func(role byte)
 	// watchdogNs is watchdog-period as the watchdog uses it (crash.go),
 	// copied from the configuration by the cron.
 	watchdogNs atomic.Int64
@@ -71,6 +73,7 @@ type Server struct {
 	listeners      []net.Listener // TCP and Unix, under lnMu (see listen.go)
 	unixName       string         // unixsocket as configured, under lnMu
 	lnMu           sync.Mutex
+	tls            tlsState // tls-port and its certificates (tls.go)
 	connWG         sync.WaitGroup
 
 	batchNow    int64 // under mu: unix ms at the start of the current batch
@@ -90,6 +93,8 @@ type Server struct {
 	// clients blocked in WAIT (under mu).
 	repl    *repl.Master
 	waiters map[*client]waitReq
+	// replica is the replica side (replica.go): the link with a master.
+	replica replicaState
 
 	// eng is the persistence engine: AOF, RDB, background jobs, loading
 	// (under mu unless its methods say otherwise).
@@ -174,6 +179,7 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 	})
 	s.waiters = map[*client]waitReq{}
 	s.repl = s.newRepl()
+	s.initReplicaSide()
 	var id [20]byte
 	_, _ = rand.Read(id[:])
 	s.runID = hex.EncodeToString(id[:])
@@ -232,6 +238,9 @@ func (s *Server) Run(ctx context.Context) error {
 		s.testHookBeforeLoad()
 	}
 	err := s.eng.Load()
+	if err == nil {
+		s.replicaOfAtStart()
+	}
 	s.mu.Unlock()
 	if err != nil {
 		// The engine logged the failure with its file and offset.
@@ -344,7 +353,9 @@ func (s *Server) acceptLoop(ln net.Listener) {
 		s.connWG.Add(1)
 		go func() {
 			defer s.connWG.Done()
-			s.serveConn(conn)
+			if conn = s.acceptTLS(ln, conn); conn != nil {
+				s.serveConn(conn)
+			}
 		}()
 	}
 }
