@@ -325,6 +325,9 @@ type Config struct {
 	// (slowlog-max-len). Default 128.
 	SlowlogMaxLen int64
 
+	// # MEMORY MANAGEMENT (directives_maxmemory.go)
+	MemoryLimits
+
 	// stored holds the values of the directives that have no field of
 	// their own (Redis parameters Vesta accepts without acting on them), in
 	// CONFIG GET form, by canonical name.
