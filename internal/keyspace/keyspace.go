@@ -35,6 +35,8 @@ type Keyspace struct {
 	Loading bool
 	// LRUClock is the current 24-bit LRU clock (seconds).
 	LRUClock uint32
+	// Access says how entries' access clocks are kept (LRU or LFU).
+	Access Access
 	// Dirty counts changes since the last successful save.
 	Dirty int64
 
@@ -107,7 +109,7 @@ func (db *DB) lookup(key []byte) *Entry {
 		db.expire(key)
 		return nil
 	}
-	e.setLRU(db.ks.LRUClock)
+	db.ks.accessed(e)
 	return e
 }
 
@@ -141,7 +143,7 @@ func (db *DB) LookupWrite(key []byte) *Entry {
 		return nil
 	}
 	db.touch(t, idx)
-	e.setLRU(db.ks.LRUClock)
+	db.ks.accessed(e)
 	return e
 }
 
@@ -151,7 +153,7 @@ func (db *DB) LookupWrite(key []byte) *Entry {
 func (db *DB) SetStringAt(e *Entry, key, val []byte, keepTTL bool) *Entry {
 	if e == nil {
 		e = newStringEntry(key, val)
-		e.setLRU(db.ks.LRUClock)
+		db.ks.stampNew(e)
 		db.add(e)
 		return e
 	}
@@ -187,12 +189,12 @@ func (db *DB) SetString(key, val []byte, keepTTL bool) *Entry {
 	e := db.FindForWrite(key)
 	if e == nil {
 		e = newStringEntry(key, val)
-		e.setLRU(db.ks.LRUClock)
+		db.ks.stampNew(e)
 		db.add(e)
 		return e
 	}
 	e.setString(val)
-	e.setLRU(db.ks.LRUClock)
+	db.ks.accessed(e)
 	if !keepTTL && e.ttl != 0 {
 		db.dropTTL(e)
 	}
@@ -228,7 +230,7 @@ func (db *DB) SetObject(key []byte, obj Object, keepTTL bool) *Entry {
 	e := db.FindForWrite(key)
 	if e == nil {
 		e = newObjectEntry(key, obj)
-		e.setLRU(db.ks.LRUClock)
+		db.ks.stampNew(e)
 		db.add(e)
 		return e
 	}
@@ -249,7 +251,7 @@ func (db *DB) Add(key []byte, obj Object) *Entry {
 	} else {
 		e = newObjectEntry(key, obj)
 	}
-	e.setLRU(db.ks.LRUClock)
+	db.ks.stampNew(e)
 	db.add(e)
 	return e
 }
@@ -267,7 +269,7 @@ func (db *DB) TryAddString(key, val []byte) bool {
 // AddString inserts a string key that the caller knows is absent.
 func (db *DB) AddString(key, val []byte) *Entry {
 	e := newStringEntry(key, val)
-	e.setLRU(db.ks.LRUClock)
+	db.ks.stampNew(e)
 	db.add(e)
 	return e
 }
@@ -283,7 +285,7 @@ func (db *DB) AddValueOf(key []byte, src *Entry, obj Object) *Entry {
 	} else {
 		e = newObjectEntry(key, obj)
 	}
-	e.setLRU(db.ks.LRUClock)
+	db.ks.stampNew(e)
 	db.add(e)
 	return e
 }

@@ -4,6 +4,7 @@ package keyspace
 // those of config.NotifyFlags (the server checks that they agree).
 const (
 	NotifyExpired = 1 << 8  // x: "expired"
+	// NotifyEvicted (e: "evicted") is in evict.go.
 	NotifyKeyMiss = 1 << 11 // m: "keymiss"
 	NotifyNew     = 1 << 13 // n: "new"
 )

@@ -108,7 +108,7 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 	case "memory":
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
-		used := ms.HeapAlloc
+		used := s.usedMemory()
 		if used > s.stats.peakMemory {
 			s.stats.peakMemory = used
 		}
@@ -131,9 +131,7 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		field(b, "total_system_memory", totalSystemMemory())
 		field(b, "total_system_memory_human", human(totalSystemMemory()))
 		s.infoScripts(b)
-		field(b, "maxmemory", 0)
-		field(b, "maxmemory_human", "0B")
-		field(b, "maxmemory_policy", "noeviction")
+		s.infoMaxmemory(b)
 		field(b, "mem_fragmentation_ratio", fmt.Sprintf("%.2f", float64(rss)/float64(max(used, 1))))
 		field(b, "mem_aof_buffer", s.eng.AOFBuffered())
 		field(b, "mem_allocator", "go-"+runtime.Version())
@@ -163,10 +161,11 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		field(b, "expired_stale_perc", fmt.Sprintf("%.2f", ks.ExpiredStalePerc*100))
 		field(b, "expired_time_cap_reached_count", ks.ExpiredTimeCapCount)
 		field(b, "expire_cycle_cpu_milliseconds", ks.ExpireCycleMicros/1000)
-		field(b, "evicted_keys", 0)
-		field(b, "evicted_clients", 0)
-		field(b, "total_eviction_exceeded_time", 0)
-		field(b, "current_eviction_exceeded_time", 0)
+		field(b, "evicted_keys", s.evict.evictedKeys)
+		field(b, "evicted_clients", 0) // maxmemory-clients is not built
+		evTotal, evCurrent := s.evictionExceeded()
+		field(b, "total_eviction_exceeded_time", evTotal)
+		field(b, "current_eviction_exceeded_time", evCurrent)
 		field(b, "keyspace_hits", ks.KeyspaceHits)
 		field(b, "keyspace_misses", ks.KeyspaceMisses)
 		field(b, "pubsub_channels", len(s.channels))

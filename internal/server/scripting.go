@@ -105,6 +105,7 @@ type scriptHost struct {
 	sha      string
 	start    time.Time
 	readOnly bool // EVAL_RO, EVALSHA_RO or flags=no-writes
+	allowOOM bool // flags=allow-oom
 	repl     int
 	wrote    bool   // a write command changed the dataset: unkillable
 	killMsg  string // set by SCRIPT KILL / SHUTDOWN NOSAVE
@@ -145,6 +146,9 @@ func (h *scriptHost) Call(args [][]byte, proto int) []byte {
 		s.rejected(spec)
 	case spec.Has(command.Write) && s.writeDenied() != "":
 		cl.w.Error(s.writeDenied())
+		s.rejected(spec)
+	case s.scriptOOM(h, spec) != "":
+		cl.w.Error(s.scriptOOM(h, spec))
 		s.rejected(spec)
 	default:
 		h.run(spec, args)
@@ -446,12 +450,17 @@ func (s *Server) cmdEval(c *command.Ctx, bySHA, ro bool) {
 		caller:   cl,
 		start:    time.Now(),
 		readOnly: ro || flags&flagNoWrites != 0,
+		allowOOM: flags&flagAllowOOM != 0,
 		repl:     script.ReplAll,
 	}
 	if !h.readOnly {
 		if msg := s.writeDenied(); msg != "" && strings.HasPrefix(body, "#!") {
 			// Scripts with a shebang that may write are refused up front
 			// when writes are (Redis's scriptPrepareForRun).
+			c.Error(msg)
+			return
+		}
+		if msg := s.scriptStartOOM(body, flags); msg != "" {
 			c.Error(msg)
 			return
 		}

@@ -1,0 +1,393 @@
+package server
+
+import (
+	"math"
+	"os"
+	"runtime/debug"
+	"runtime/metrics"
+	"strings"
+	"time"
+
+	"github.com/vestadb/vesta/internal/command"
+	"github.com/vestadb/vesta/internal/config"
+	"github.com/vestadb/vesta/internal/evict"
+	"github.com/vestadb/vesta/internal/keyspace"
+)
+
+// maxmemory: measuring memory, evicting keys before commands, refusing
+// deny-oom commands with -OOM, and the Go runtime's memory limit. The
+// choice of keys is package evict's; see docs/ARCHITECTURE.md "Memory
+// limit" for the design and its measurements.
+
+const msgOOM = "OOM command not allowed when used memory > 'maxmemory'."
+
+// evictResult is what performEvictions achieved (Redis's EVICT_*).
+type evictResult int
+
+const (
+	evictOK      evictResult = iota // memory is under the limit
+	evictRunning                    // over it, the rest is evicted in the background
+	evictFail                       // over it and nothing (more) can be evicted
+)
+
+// evictState is the server's maxmemory state (under mu).
+type evictState struct {
+	picker      evict.Picker
+	gauge       memGauge
+	evictedKeys int64
+	// exceededSince is when memory went over maxmemory without being
+	// brought back (zero when it is not); exceededTotal sums the past
+	// periods (INFO total/current_eviction_exceeded_time).
+	exceededSince time.Time
+	exceededTotal time.Duration
+	// background is true while the eviction goroutine finishes a loop
+	// that ran out of time (Redis's eviction time proc).
+	background bool
+	// preCommandOOM is whether memory was over the limit, with nothing to
+	// evict, when the current command started: a script may then not run
+	// its first deny-oom command (Redis's pre_command_oom_state).
+	preCommandOOM bool
+	policy        config.MaxmemoryPolicy // to reset the pool on a change
+
+	// limitSet says that the Go memory limit was set from maxmemory;
+	// initialLimit is the limit the process started with (GOMEMLIMIT or
+	// none), restored when maxmemory goes back to 0.
+	limitSet     bool
+	initialLimit int64
+}
+
+// memGauge measures used_memory from the Go runtime, cheaply enough to run
+// before every command when maxmemory is set (one runtime/metrics read,
+// no stop-the-world): the heap's live bytes at the end of the last
+// garbage collection, plus what was allocated since, minus what evictions
+// released since (it becomes garbage, still counted by the runtime until
+// the next collection). Garbage made since the last collection by other
+// means (overwritten values, request buffers) counts until that
+// collection, so the figure errs high: eviction starts early rather than
+// late.
+type memGauge struct {
+	samples    [4]metrics.Sample
+	cycles     uint64 // GC cycles seen
+	allocsAtGC uint64 // cumulative heap allocations when cycles changed
+	freed      uint64 // estimated bytes released by evictions since then
+}
+
+const (
+	mLive    = "/gc/heap/live:bytes"
+	mAllocs  = "/gc/heap/allocs:bytes"
+	mCycles  = "/gc/cycles/total:gc-cycles"
+	mObjects = "/memory/classes/heap/objects:bytes"
+)
+
+func (g *memGauge) init() {
+	for i, n := range [...]string{mLive, mAllocs, mCycles, mObjects} {
+		g.samples[i].Name = n
+	}
+	g.cycles = math.MaxUint64
+}
+
+// used returns the bytes in use as maxmemory counts them.
+func (g *memGauge) used() uint64 {
+	if g.samples[0].Name == "" {
+		g.init()
+	}
+	metrics.Read(g.samples[:])
+	live, allocs := g.samples[0].Value.Uint64(), g.samples[1].Value.Uint64()
+	if cycles := g.samples[2].Value.Uint64(); cycles != g.cycles {
+		g.cycles, g.allocsAtGC, g.freed = cycles, allocs, 0
+	}
+	used := live + allocs - g.allocsAtGC
+	if live == 0 {
+		// No collection yet: every object allocated so far.
+		used = g.samples[3].Value.Uint64()
+	}
+	return used - min(used, g.freed)
+}
+
+// usedMemory is INFO's used_memory.
+func (s *Server) usedMemory() uint64 { return s.evict.gauge.used() }
+
+// notCountedForEvict is memory that eviction does not try to free (Redis's
+// freeMemoryGetNotCountedMemory): the AOF buffer waiting to be written.
+func (s *Server) notCountedForEvict() uint64 {
+	if !s.eng.AOFOn() {
+		return 0
+	}
+	return uint64(max(s.eng.AOFBuffered(), 0))
+}
+
+// evictionSafe reports whether keys may be evicted now: not while the
+// dataset loads nor while a script that ran too long lets other clients
+// in (Redis's isSafeToPerformEvictions).
+func (s *Server) evictionSafe() bool {
+	return !s.eng.Loading() && !s.scriptYielding()
+}
+
+// oomReject is processCommand's maxmemory step: evict what must go and
+// return the -OOM error for a command that may not run, or "".
+func (s *Server) oomReject(cl *client, spec *command.Spec, args [][]byte) string {
+	if s.cfg.Maxmemory == 0 {
+		s.evict.preCommandOOM = false
+		return ""
+	}
+	if s.scriptYielding() {
+		return ""
+	}
+	oom := s.performEvictions() == evictFail
+	s.evict.preCommandOOM = oom
+	if !oom {
+		return ""
+	}
+	deny := spec.Has(command.DenyOOM) || s.scriptDeniesOOM(spec, args)
+	if spec.Name == "exec" {
+		deny = cl.multi.hasDenyOOM()
+	}
+	// Queuing in MULTI takes memory too: only EXEC, DISCARD, QUIT and
+	// RESET are let through.
+	if cl.multi != nil {
+		switch spec.Name {
+		case "exec", "discard", "quit", "reset":
+		default:
+			deny = true
+		}
+	}
+	if deny {
+		return msgOOM
+	}
+	return ""
+}
+
+// hasDenyOOM reports whether a queued command is deny-oom, which makes
+// EXEC one.
+func (m *multiState) hasDenyOOM() bool {
+	if m == nil {
+		return false
+	}
+	for _, q := range m.cmds {
+		if q.spec.Has(command.DenyOOM) {
+			return true
+		}
+	}
+	return false
+}
+
+// scriptDeniesOOM reports whether an EVAL's script declares flags that
+// make it deny-oom: a shebang without allow-oom or no-writes (Redis's
+// scriptFlagsToCmdFlags). A script without a shebang is not; its first
+// write is checked instead (scriptOOM).
+func (s *Server) scriptDeniesOOM(spec *command.Spec, args [][]byte) bool {
+	var body string
+	switch spec.Name {
+	case "eval", "eval_ro":
+		body = string(args[1])
+	case "evalsha", "evalsha_ro":
+		if s.scripting.eng == nil {
+			return false
+		}
+		b, ok := s.scripting.eng.Body(strings.ToLower(string(args[1])))
+		if !ok {
+			return false
+		}
+		body = b
+	default:
+		return false
+	}
+	flags, _, has, msg := parseShebang(body)
+	return has && msg == "" && flags&(flagAllowOOM|flagNoWrites) == 0
+}
+
+// scriptOOM is the error of a deny-oom command a script runs while memory
+// was over the limit when the script started, unless the script already
+// wrote (it cannot stop half-way) or allows OOM (Redis's scriptVerifyOOM).
+func (s *Server) scriptOOM(h *scriptHost, spec *command.Spec) string {
+	if s.cfg.Maxmemory == 0 || h.allowOOM || h.wrote || !s.evict.preCommandOOM || !spec.Has(command.DenyOOM) {
+		return ""
+	}
+	return msgOOM
+}
+
+// performEvictions evicts keys until memory is under maxmemory, for at most
+// the time maxmemory-eviction-tenacity allows (Redis's performEvictions).
+func (s *Server) performEvictions() evictResult {
+	if !s.evictionSafe() {
+		return evictOK
+	}
+	res := s.evictLoop()
+	st := &s.evict
+	switch {
+	case res == evictOK && !st.exceededSince.IsZero():
+		st.exceededTotal += time.Since(st.exceededSince)
+		st.exceededSince = time.Time{}
+	case res != evictOK && st.exceededSince.IsZero():
+		st.exceededSince = time.Now()
+	}
+	return res
+}
+
+func (s *Server) evictLoop() evictResult {
+	limit := s.cfg.Maxmemory
+	st := &s.evict
+	used := st.gauge.used()
+	if used <= limit {
+		return evictOK
+	}
+	used -= min(used, s.notCountedForEvict())
+	if used <= limit {
+		return evictOK
+	}
+	policy := s.cfg.MaxmemoryPolicy
+	if policy == config.NoEviction {
+		return evictFail
+	}
+	if policy != st.policy {
+		st.picker.Reset()
+		st.policy = policy
+	}
+	toFree := used - limit
+	var freed uint64
+	start := time.Now()
+	budget := evict.TimeLimit(s.cfg.MaxmemoryEvictionTenacity)
+	del := argDEL
+	if s.cfg.LazyfreeLazyEviction {
+		del = argUNLNK
+	}
+	for n := 1; freed < toFree; n++ {
+		db, key, ok := st.picker.Pick(s.ks, policy, s.cfg.MaxmemorySamples)
+		if !ok {
+			return evictFail
+		}
+		size := entrySize(db.Find(key))
+		db.Evict(key)
+		freed += size
+		st.gauge.freed += size
+		st.evictedKeys++
+		s.AlsoPropagate(db.ID, [][]byte{del, key})
+		if s.prop.depth == 0 {
+			s.propagatePending()
+		}
+		if n%16 == 0 && time.Since(start) > budget {
+			s.startBackgroundEviction()
+			return evictRunning
+		}
+	}
+	if len(s.ready) > 0 && s.prop.depth == 0 {
+		s.serveBlocked()
+	}
+	return evictOK
+}
+
+// entrySize estimates the Go heap bytes deleting e releases.
+func entrySize(e *keyspace.Entry) uint64 {
+	if e == nil {
+		return 0
+	}
+	n := e.Footprint()
+	if e.Type() != keyspace.TypeString {
+		n += command.MemoryUsage(e, command.DefaultMemorySamples)
+	}
+	return uint64(n)
+}
+
+// startBackgroundEviction goes on evicting, in short turns of the lock,
+// after a command's loop ran out of time (Redis's evictionTimeProc).
+func (s *Server) startBackgroundEviction() {
+	if s.evict.background {
+		return
+	}
+	s.evict.background = true
+	go func() {
+		defer s.crashOnPanic("eviction", nil)
+		for {
+			time.Sleep(0)
+			s.mu.Lock()
+			res := evictOK
+			if s.cfg.Maxmemory != 0 {
+				s.ks.Now = time.Now().UnixMilli()
+				res = s.performEvictions()
+			}
+			if res != evictRunning {
+				s.evict.background = false
+				s.mu.Unlock()
+				return
+			}
+			s.mu.Unlock()
+			select {
+			case <-s.shutdown:
+				s.mu.Lock()
+				s.evict.background = false
+				s.mu.Unlock()
+				return
+			default:
+			}
+		}
+	}()
+}
+
+// applyMemoryConfig makes the maxmemory directives take effect: the access
+// clocks' mode and the Go runtime's memory limit.
+func (s *Server) applyMemoryConfig() {
+	c := s.cfg
+	s.ks.Access = keyspace.Access{
+		LFU:       c.MaxmemoryPolicy.LFU(),
+		LogFactor: c.LFULogFactor,
+		DecayTime: c.LFUDecayTime,
+	}
+	st := &s.evict
+	if !st.limitSet {
+		st.initialLimit = debug.SetMemoryLimit(-1)
+	}
+	if _, env := os.LookupEnv("GOMEMLIMIT"); env {
+		return // the operator's own limit stands
+	}
+	if c.Maxmemory == 0 {
+		if st.limitSet {
+			debug.SetMemoryLimit(st.initialLimit)
+			st.limitSet = false
+		}
+		return
+	}
+	debug.SetMemoryLimit(goMemoryLimit(c.Maxmemory))
+	st.limitSet = true
+}
+
+// goMemoryLimit is the Go runtime's soft memory limit for a maxmemory:
+// a quarter more, at least 16 MiB more, so that garbage is collected before
+// the process outgrows maxmemory by much, without collecting all the time
+// when the dataset sits at maxmemory.
+func goMemoryLimit(maxmemory uint64) int64 {
+	headroom := max(maxmemory/4, 16<<20)
+	if maxmemory > math.MaxInt64-headroom {
+		return math.MaxInt64
+	}
+	return int64(maxmemory + headroom)
+}
+
+// infoMaxmemory writes the maxmemory fields of INFO memory.
+func (s *Server) infoMaxmemory(b *strings.Builder) {
+	field(b, "maxmemory", s.cfg.Maxmemory)
+	field(b, "maxmemory_human", human(s.cfg.Maxmemory))
+	field(b, "maxmemory_policy", s.cfg.MaxmemoryPolicy.String())
+}
+
+// evictionExceeded returns INFO's total_eviction_exceeded_time and
+// current_eviction_exceeded_time, in milliseconds.
+func (s *Server) evictionExceeded() (total, current int64) {
+	st := &s.evict
+	var cur time.Duration
+	if !st.exceededSince.IsZero() {
+		cur = time.Since(st.exceededSince)
+	}
+	return (st.exceededTotal + cur).Milliseconds(), cur.Milliseconds()
+}
+
+// scriptStartOOM refuses to start a script with a shebang that may write
+// and does not allow OOM while memory is over the limit (Redis's
+// scriptPrepareForRun; reached inside EXEC, as processCommand refuses such
+// an EVAL on its own).
+func (s *Server) scriptStartOOM(body string, flags int) string {
+	if s.cfg.Maxmemory == 0 || !s.evict.preCommandOOM || !strings.HasPrefix(body, "#!") ||
+		flags&(flagAllowOOM|flagNoWrites) != 0 {
+		return ""
+	}
+	return "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'"
+}
