@@ -49,7 +49,7 @@ func (e *Entry) Footprint() int64 {
 }
 
 // sizeClass rounds an allocation up the way Go's small size classes
-// roughly do: to 16 bytes up to 256, then to 1/8 of the next power of two.
+// roughly do: to 16 bytes up to 256, then to 1/16 of the next power of two.
 func sizeClass(n int) int {
 	switch {
 	case n == 0:
@@ -63,6 +63,6 @@ func sizeClass(n int) int {
 	for p < n {
 		p <<= 1
 	}
-	step := p / 8
+	step := p / 16
 	return (n + step - 1) / step * step
 }

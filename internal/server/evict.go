@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"runtime/debug"
@@ -58,18 +59,31 @@ type evictState struct {
 
 // memGauge measures used_memory from the Go runtime, cheaply enough to run
 // before every command when maxmemory is set (one runtime/metrics read,
-// no stop-the-world): the heap's live bytes at the end of the last
-// garbage collection, plus what was allocated since, minus what evictions
-// released since (it becomes garbage, still counted by the runtime until
-// the next collection). Garbage made since the last collection by other
-// means (overwritten values, request buffers) counts until that
-// collection, so the figure errs high: eviction starts early rather than
-// late.
+// no stop-the-world).
+//
+// The runtime knows the live heap only as of the end of the last garbage
+// collection; since then it knows how much was allocated, not how much of
+// it is still referenced. Much of it is not: request buffers, replies,
+// overwritten values, decoded payloads. Counting all of it would make
+// eviction throw away far more than needed (tests showed three bytes of
+// garbage per byte kept under RESTORE). So the gauge estimates
+//
+//	used = live at the last GC + survival × allocated since − evicted since
+//
+// where survival is the share of the allocations of the previous GC cycle
+// that were still live (net of what evictions freed) at its end, and
+// "evicted since" the estimated sizes of the keys evicted since the last
+// GC (garbage the runtime still counts). When the workload changes and the
+// estimate runs low, the Go memory limit set from maxmemory
+// (goMemoryLimit) forces a collection, which gives the true live figure
+// again: memory stays bounded either way.
 type memGauge struct {
 	samples    [4]metrics.Sample
-	cycles     uint64 // GC cycles seen
-	allocsAtGC uint64 // cumulative heap allocations when cycles changed
-	freed      uint64 // estimated bytes released by evictions since then
+	cycles     uint64  // GC cycles seen
+	live       uint64  // live heap at the end of that cycle
+	allocsAtGC uint64  // cumulative heap allocations when it was seen
+	freed      uint64  // estimated bytes released by evictions since then
+	survival   float64 // see above; 1 until measured
 }
 
 const (
@@ -77,6 +91,12 @@ const (
 	mAllocs  = "/gc/heap/allocs:bytes"
 	mCycles  = "/gc/cycles/total:gc-cycles"
 	mObjects = "/memory/classes/heap/objects:bytes"
+	// survivalWindow is the least a cycle must have allocated for its
+	// survival share to be measured.
+	survivalWindow = 1 << 20
+	// minSurvival keeps the estimate from ignoring allocations entirely
+	// after a cycle of reads.
+	minSurvival = 0.05
 )
 
 func (g *memGauge) init() {
@@ -84,6 +104,7 @@ func (g *memGauge) init() {
 		g.samples[i].Name = n
 	}
 	g.cycles = math.MaxUint64
+	g.survival = 1
 }
 
 // used returns the bytes in use as maxmemory counts them.
@@ -94,13 +115,18 @@ func (g *memGauge) used() uint64 {
 	metrics.Read(g.samples[:])
 	live, allocs := g.samples[0].Value.Uint64(), g.samples[1].Value.Uint64()
 	if cycles := g.samples[2].Value.Uint64(); cycles != g.cycles {
-		g.cycles, g.allocsAtGC, g.freed = cycles, allocs, 0
+		if a := allocs - g.allocsAtGC; g.cycles != math.MaxUint64 && g.live > 0 && live > 0 && a >= survivalWindow {
+			kept := (float64(live) - float64(g.live) + float64(g.freed)) / float64(a)
+			g.survival = min(max(kept, minSurvival), 1)
+		}
+		g.cycles, g.live, g.allocsAtGC, g.freed = cycles, live, allocs, 0
 	}
-	used := live + allocs - g.allocsAtGC
 	if live == 0 {
 		// No collection yet: every object allocated so far.
-		used = g.samples[3].Value.Uint64()
+		used := g.samples[3].Value.Uint64()
+		return used - min(used, g.freed)
 	}
+	used := live + uint64(g.survival*float64(allocs-g.allocsAtGC))
 	return used - min(used, g.freed)
 }
 
@@ -140,7 +166,7 @@ func (s *Server) oomReject(cl *client, spec *command.Spec, args [][]byte) string
 	}
 	deny := spec.Has(command.DenyOOM) || s.scriptDeniesOOM(spec, args)
 	if spec.Name == "exec" {
-		deny = cl.multi.hasDenyOOM()
+		deny = s.multiDeniesOOM(cl.multi)
 	}
 	// Queuing in MULTI takes memory too: only EXEC, DISCARD, QUIT and
 	// RESET are let through.
@@ -157,14 +183,14 @@ func (s *Server) oomReject(cl *client, spec *command.Spec, args [][]byte) string
 	return ""
 }
 
-// hasDenyOOM reports whether a queued command is deny-oom, which makes
-// EXEC one.
-func (m *multiState) hasDenyOOM() bool {
+// multiDeniesOOM reports whether a queued command is deny-oom (an EVAL
+// by its script's flags too), which makes EXEC one.
+func (s *Server) multiDeniesOOM(m *multiState) bool {
 	if m == nil {
 		return false
 	}
 	for _, q := range m.cmds {
-		if q.spec.Has(command.DenyOOM) {
+		if q.spec.Has(command.DenyOOM) || s.scriptDeniesOOM(q.spec, q.args) {
 			return true
 		}
 	}
@@ -323,6 +349,28 @@ func (s *Server) startBackgroundEviction() {
 	}()
 }
 
+// registerEvictHooks makes CONFIG SET maxmemory warn when it is below the
+// memory in use and evict at once, as Redis does, and warns at startup
+// about a limit below 1MB.
+func (s *Server) registerEvictHooks() {
+	if m := s.cfg.Maxmemory; m != 0 && m < 1<<20 {
+		s.log.Warn(fmt.Sprintf("WARNING: You specified a maxmemory value that is less than 1MB (current value is %d bytes). Are you sure this is what you really want?", m))
+	}
+	s.cfg.OnApply("maxmemory", func(c *config.Config) error {
+		if c.Maxmemory == 0 {
+			return nil
+		}
+		used := s.evict.gauge.used()
+		used -= min(used, s.notCountedForEvict())
+		if c.Maxmemory < used {
+			s.log.Warn(fmt.Sprintf("WARNING: the new maxmemory value set via CONFIG SET (%d) is smaller than the current memory usage (%d). "+
+				"This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.", c.Maxmemory, used))
+		}
+		s.performEvictions()
+		return nil
+	})
+}
+
 // applyMemoryConfig makes the maxmemory directives take effect: the access
 // clocks' mode and the Go runtime's memory limit.
 func (s *Server) applyMemoryConfig() {
@@ -367,6 +415,17 @@ func (s *Server) infoMaxmemory(b *strings.Builder) {
 	field(b, "maxmemory", s.cfg.Maxmemory)
 	field(b, "maxmemory_human", human(s.cfg.Maxmemory))
 	field(b, "maxmemory_policy", s.cfg.MaxmemoryPolicy.String())
+}
+
+// resetEvictStats is CONFIG RESETSTAT's part: evicted_keys and the
+// exceeded times restart from zero.
+func (s *Server) resetEvictStats() {
+	st := &s.evict
+	st.evictedKeys = 0
+	st.exceededTotal = 0
+	if !st.exceededSince.IsZero() {
+		st.exceededSince = time.Now()
+	}
 }
 
 // evictionExceeded returns INFO's total_eviction_exceeded_time and
