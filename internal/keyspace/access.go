@@ -1,5 +1,7 @@
 package keyspace
 
+import "time"
+
 // Access clocks. Each entry keeps 24 bits about its last accesses, read by
 // OBJECT IDLETIME/FREQ and by the eviction policies, with Redis's layout:
 //
@@ -19,6 +21,9 @@ package keyspace
 type Access struct {
 	// LFU selects the LFU layout (an LFU maxmemory-policy).
 	LFU bool
+	// LRU says that the policy is an LRU one: RDB files then record each
+	// key's idle time (only the LRU and LFU policies record anything).
+	LRU bool
 	// LogFactor is lfu-log-factor, DecayTime lfu-decay-time (minutes).
 	LogFactor int
 	DecayTime int
@@ -29,8 +34,16 @@ const (
 	lfuMaxTime = 1<<16 - 1
 )
 
-// lfuMinutes is the LFU clock: unix minutes modulo 2^16.
-func (ks *Keyspace) lfuMinutes() uint32 { return uint32(ks.Now/60000) & lfuMaxTime }
+// lfuMinutes is the LFU clock: unix minutes modulo 2^16. Before the server
+// has set Now (an RDB file loading at startup) it is read from the wall
+// clock.
+func (ks *Keyspace) lfuMinutes() uint32 {
+	now := ks.Now
+	if now == 0 {
+		now = time.Now().UnixMilli()
+	}
+	return uint32(now/60000) & lfuMaxTime
+}
 
 // stampNew gives a new entry its first access clock (Redis's createObject).
 func (ks *Keyspace) stampNew(e *Entry) {
@@ -91,6 +104,40 @@ func (ks *Keyspace) lfuIncr(c uint8) uint8 {
 // SetLFU sets e's LFU counter, stamped now (RESTORE ... FREQ).
 func (ks *Keyspace) SetLFU(e *Entry, counter uint8) { e.setLRU(ks.lfuMinutes()<<8 | uint32(counter)) }
 
-// Touch records an access to e, as a read of the key does (used by
-// commands that find an entry without Lookup).
-func (ks *Keyspace) Touch(e *Entry) { ks.accessed(e) }
+// SavedAccess returns what an RDB file records of e's access clock
+// (Redis's rdbSaveKeyValuePair): its idle seconds under an LRU policy, its
+// LFU counter under an LFU one; -1 for what is not recorded.
+func (ks *Keyspace) SavedAccess(e *Entry) (idle int64, freq int) {
+	idle, freq = -1, -1
+	switch {
+	case ks.Access.LFU:
+		freq = int(ks.LFUCounter(e))
+	case ks.Access.LRU:
+		const clockMax = lruMask
+		now, lru := ks.LRUClock, e.LRU()
+		if now >= lru {
+			idle = int64(now - lru)
+		} else {
+			idle = int64(now) + int64(clockMax-lru)
+		}
+	}
+	return idle, freq
+}
+
+// LoadedAccess sets e's access clock from what a file recorded, -1 for
+// absent (Redis's objectSetLRUOrLFU): the LFU counter under an LFU
+// policy, the idle seconds under any other.
+func (ks *Keyspace) LoadedAccess(e *Entry, idle int64, freq int) {
+	switch {
+	case ks.Access.LFU:
+		if freq >= 0 && freq <= 255 {
+			ks.SetLFU(e, uint8(freq))
+		}
+	case idle >= 0:
+		lru := int64(ks.LRUClock) - idle
+		if lru < 0 {
+			lru += lruMask // as Redis: one wrap of the 24-bit clock
+		}
+		e.setLRU(uint32(lru) & lruMask)
+	}
+}

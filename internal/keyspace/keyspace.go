@@ -2,6 +2,7 @@ package keyspace
 
 import (
 	"math/rand/v2"
+	"time"
 )
 
 // Hooks are the keyspace events the server reacts to. All run under the
@@ -69,6 +70,9 @@ type DB struct {
 // New returns a keyspace with n empty databases.
 func New(n int) *Keyspace {
 	ks := &Keyspace{rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
+	// The LRU clock runs from the start: keys loaded before the server's
+	// first tick must not look idle since 1970.
+	ks.LRUClock = uint32(time.Now().Unix()) & lruMask
 	ks.DBs = make([]*DB, n)
 	for i := range ks.DBs {
 		ks.DBs[i] = &DB{ID: i, Dict: NewDict(), ks: ks}

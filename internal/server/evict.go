@@ -377,6 +377,7 @@ func (s *Server) applyMemoryConfig() {
 	c := s.cfg
 	s.ks.Access = keyspace.Access{
 		LFU:       c.MaxmemoryPolicy.LFU(),
+		LRU:       c.MaxmemoryPolicy.LRU(),
 		LogFactor: c.LFULogFactor,
 		DecayTime: c.LFUDecayTime,
 	}
