@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"strings"
@@ -71,20 +72,29 @@ type evictState struct {
 //	used = live at the last GC + survival × allocated since − evicted since
 //
 // where survival is the share of the allocations of the previous GC cycle
-// that were still live (net of what evictions freed) at its end, and
+// that were still live (net of what evictions freed, and leaving out the
+// memory maxmemory does not count, such as AOF buffers that grew) at its
+// end, and
 // "evicted since" the estimated sizes of the keys evicted since the last
 // GC (garbage the runtime still counts). When the workload changes and the
 // estimate runs low, the Go memory limit set from maxmemory
 // (goMemoryLimit) forces a collection, which gives the true live figure
 // again: memory stays bounded either way.
 type memGauge struct {
-	samples    [4]metrics.Sample
-	cycles     uint64  // GC cycles seen
-	live       uint64  // live heap at the end of that cycle
-	allocsAtGC uint64  // cumulative heap allocations when it was seen
-	freed      uint64  // estimated bytes released by evictions since then
-	survival   float64 // see above; 1 until measured
+	samples     [4]metrics.Sample
+	cycles      uint64  // GC cycles seen
+	live        uint64  // live heap at the end of that cycle
+	liveCounted uint64  // the same less what was not counted for eviction
+	allocsAtGC  uint64  // cumulative heap allocations when it was seen
+	freed       uint64  // estimated bytes released by evictions since then
+	survival    float64 // see above; 1 until measured
+	lastForced  time.Time
+	estimated   uint64 // the estimated part of the last figure
 }
+
+// unmeasured is the part of the last figure that is estimated rather
+// than measured: survival × allocated since the last collection.
+func (g *memGauge) unmeasured() uint64 { return g.estimated }
 
 const (
 	mLive    = "/gc/heap/live:bytes"
@@ -107,39 +117,46 @@ func (g *memGauge) init() {
 	g.survival = 1
 }
 
-// used returns the bytes in use as maxmemory counts them.
-func (g *memGauge) used() uint64 {
+// used returns the bytes in use (INFO used_memory). notCounted is what
+// maxmemory leaves out now (notCountedForEvict).
+func (g *memGauge) used(notCounted uint64) uint64 {
 	if g.samples[0].Name == "" {
 		g.init()
 	}
 	metrics.Read(g.samples[:])
 	live, allocs := g.samples[0].Value.Uint64(), g.samples[1].Value.Uint64()
 	if cycles := g.samples[2].Value.Uint64(); cycles != g.cycles {
+		counted := live - min(live, notCounted)
 		if a := allocs - g.allocsAtGC; g.cycles != math.MaxUint64 && g.live > 0 && live > 0 && a >= survivalWindow {
-			kept := (float64(live) - float64(g.live) + float64(g.freed)) / float64(a)
+			kept := (float64(counted) - float64(g.liveCounted) + float64(g.freed)) / float64(a)
 			g.survival = min(max(kept, minSurvival), 1)
 		}
-		g.cycles, g.live, g.allocsAtGC, g.freed = cycles, live, allocs, 0
+		g.cycles, g.live, g.liveCounted, g.allocsAtGC, g.freed = cycles, live, counted, allocs, 0
 	}
 	if live == 0 {
 		// No collection yet: every object allocated so far.
 		used := g.samples[3].Value.Uint64()
 		return used - min(used, g.freed)
 	}
-	used := live + uint64(g.survival*float64(allocs-g.allocsAtGC))
-	return used - min(used, g.freed)
+	g.estimated = uint64(g.survival * float64(allocs-g.allocsAtGC))
+	// The uncounted part as it is now, not as it was at the collection:
+	// an AOF buffer dropped since is garbage, one grown since is not in
+	// the live figure.
+	used := g.liveCounted + g.estimated
+	return used - min(used, g.freed) + notCounted
 }
 
 // usedMemory is INFO's used_memory.
-func (s *Server) usedMemory() uint64 { return s.evict.gauge.used() }
+func (s *Server) usedMemory() uint64 { return s.evict.gauge.used(s.notCountedForEvict()) }
 
 // notCountedForEvict is memory that eviction does not try to free (Redis's
-// freeMemoryGetNotCountedMemory): the AOF buffer waiting to be written.
+// freeMemoryGetNotCountedMemory): the AOF writer's buffers, used or kept
+// for reuse, and its copy of the bytes not yet fsynced.
 func (s *Server) notCountedForEvict() uint64 {
 	if !s.eng.AOFOn() {
 		return 0
 	}
-	return uint64(max(s.eng.AOFBuffered(), 0))
+	return uint64(max(s.eng.AOFBufferAlloc(), 0))
 }
 
 // evictionSafe reports whether keys may be evicted now: not while the
@@ -253,17 +270,29 @@ func (s *Server) performEvictions() evictResult {
 func (s *Server) evictLoop() evictResult {
 	limit := s.cfg.Maxmemory
 	st := &s.evict
-	used := st.gauge.used()
+	notCounted := s.notCountedForEvict()
+	used := st.gauge.used(notCounted)
 	if used <= limit {
 		return evictOK
 	}
-	used -= min(used, s.notCountedForEvict())
+	if est := st.gauge.unmeasured(); est > limit/4 && est > 256<<10 {
+		// Most of the excess may be garbage the estimate counts: measure
+		// before evicting on its word. With a large maxmemory the
+		// runtime's own collections (the memory limit is a quarter above
+		// maxmemory) keep the estimated part below this; with a small one
+		// a collection is cheap.
+		runtime.GC()
+		st.gauge.lastForced = time.Now()
+		notCounted = s.notCountedForEvict()
+		used = st.gauge.used(notCounted)
+	}
+	used -= min(used, notCounted)
 	if used <= limit {
 		return evictOK
 	}
 	policy := s.cfg.MaxmemoryPolicy
 	if policy == config.NoEviction {
-		return evictFail
+		return s.evictFailed(limit)
 	}
 	if policy != st.policy {
 		st.picker.Reset()
@@ -280,7 +309,7 @@ func (s *Server) evictLoop() evictResult {
 	for n := 1; freed < toFree; n++ {
 		db, key, ok := st.picker.Pick(s.ks, policy, s.cfg.MaxmemorySamples)
 		if !ok {
-			return evictFail
+			return s.evictFailed(limit)
 		}
 		size := entrySize(db.Find(key))
 		db.Evict(key)
@@ -300,6 +329,26 @@ func (s *Server) evictLoop() evictResult {
 		s.serveBlocked()
 	}
 	return evictOK
+}
+
+// evictFailed is the verdict when memory looks over the limit and nothing
+// (more) can be evicted. Part of the figure is an estimate (allocations
+// since the last collection); before refusing commands with -OOM on its
+// word, a collection measures the live heap, at most once a second so that
+// a server that really is full does not collect all the time.
+func (s *Server) evictFailed(limit uint64) evictResult {
+	g := &s.evict.gauge
+	if g.unmeasured() == 0 || time.Since(g.lastForced) < time.Second {
+		return evictFail
+	}
+	runtime.GC()
+	g.lastForced = time.Now()
+	notCounted := s.notCountedForEvict()
+	used := g.used(notCounted)
+	if used-min(used, notCounted) <= limit {
+		return evictOK
+	}
+	return evictFail
 }
 
 // entrySize estimates the Go heap bytes deleting e releases.
@@ -360,8 +409,9 @@ func (s *Server) registerEvictHooks() {
 		if c.Maxmemory == 0 {
 			return nil
 		}
-		used := s.evict.gauge.used()
-		used -= min(used, s.notCountedForEvict())
+		notCounted := s.notCountedForEvict()
+		used := s.evict.gauge.used(notCounted)
+		used -= min(used, notCounted)
 		if c.Maxmemory < used {
 			s.log.Warn(fmt.Sprintf("WARNING: the new maxmemory value set via CONFIG SET (%d) is smaller than the current memory usage (%d). "+
 				"This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.", c.Maxmemory, used))

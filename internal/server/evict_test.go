@@ -27,20 +27,20 @@ func TestGoMemoryLimit(t *testing.T) {
 // evictions released.
 func TestMemGauge(t *testing.T) {
 	var g memGauge
-	before := g.used()
+	before := g.used(0)
 	c0 := g.cycles
 	keep := make([][]byte, 0, 64)
 	for range 64 {
 		keep = append(keep, make([]byte, 64<<10))
 	}
-	after := g.used()
+	after := g.used(0)
 	if after < before+3<<20 && g.cycles == c0 {
 		// No collection ran in between: all 4 MiB must show.
 		t.Errorf("used %d -> %d after allocating 4 MiB", before, after)
 	}
 	c1 := g.cycles
 	g.freed += 1 << 20
-	if got := g.used(); got > after && g.cycles == c1 {
+	if got := g.used(0); got > after && g.cycles == c1 {
 		t.Errorf("used %d after an eviction released 1 MiB, was %d", got, after)
 	}
 	_ = keep[63]

@@ -465,3 +465,129 @@ func dbsize(t *testing.T, c *conn) int64 {
 	n, _ := strconv.ParseInt(strings.TrimSpace(string(r[1:])), 10, 64)
 	return n
 }
+
+// fillPastLimit sets maxmemory 4 MB above what c's server uses and writes
+// 8 MB of 1 KB values under distinct keys, with a TTL when ttl.
+func fillPastLimit(t *testing.T, c *conn, ttl bool) {
+	t.Helper()
+	if r, err := c.do("MEMORY", "PURGE"); err != nil || r[0] == '-' {
+		t.Fatalf("MEMORY PURGE: %q %v", r, err)
+	}
+	limit := infoInt(t, c, "used_memory") + 4<<20
+	if r, err := c.do("CONFIG", "SET", "maxmemory", strconv.FormatInt(limit, 10)); err != nil || r[0] == '-' {
+		t.Fatalf("CONFIG SET maxmemory: %q %v", r, err)
+	}
+	val := strings.Repeat("e", 1000)
+	for i := 0; i < 8000; i += 200 {
+		var cmds [][]string
+		for j := i; j < i+200; j++ {
+			cmd := []string{"SET", "e:" + strconv.Itoa(j), val}
+			if ttl {
+				cmd = append(cmd, "EX", "1000")
+			}
+			cmds = append(cmds, cmd)
+		}
+		replies, err := pipeline(c, cmds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range replies {
+			if r[0] == '-' {
+				t.Fatalf("%q after %d keys: maxmemory %d, used_memory %d (%d not counted), %d keys, %d evicted", r, i,
+					limit, infoInt(t, c, "used_memory"), infoInt(t, c, "mem_not_counted_for_evict"), dbsize(t, c),
+					infoInt(t, c, "evicted_keys"))
+			}
+		}
+	}
+	if infoInt(t, c, "evicted_keys") == 0 {
+		t.Fatal("nothing was evicted")
+	}
+}
+
+// TestEvictedEvents checks on both servers that every evicted key raises
+// an "evicted" keyspace event (class e) on both channels, and that the key
+// is gone.
+func TestEvictedEvents(t *testing.T) {
+	p := StartPair(t, "--maxmemory-policy", "allkeys-random", "--notify-keyspace-events", "KEe")
+	for x, srv := range []*testutil.Server{p.Vesta, p.Redis} {
+		t.Run(srv.Name, func(t *testing.T) {
+			c := pairConns(t, p)[x]
+			sub := pairConns(t, p)[x]
+			if err := sub.send("SUBSCRIBE", "__keyevent@0__:evicted"); err != nil {
+				t.Fatal(err)
+			}
+			if err := sub.send("PSUBSCRIBE", "__keyspace@0__:*"); err != nil {
+				t.Fatal(err)
+			}
+			for range 2 {
+				if _, err := sub.read(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			fillPastLimit(t, c, false)
+			_, _ = c.do("CONFIG", "SET", "maxmemory", "0")
+			evicted := infoInt(t, c, "evicted_keys")
+			keyevent, keyspace := 0, 0
+			for keyevent+keyspace < int(2*evicted) {
+				r, err := sub.read()
+				if err != nil {
+					t.Fatalf("after %d+%d of %d events: %v", keyevent, keyspace, 2*evicted, err)
+				}
+				parsed, err := testutil.Parse(r)
+				v, ok := parsed.([]any)
+				if err != nil || !ok || len(v) < 3 {
+					t.Fatalf("push %q: %v", r, err)
+				}
+				switch v[0] {
+				case "message":
+					key := v[2].(string)
+					if got, _ := c.do("EXISTS", key); string(got) != ":0\r\n" {
+						t.Errorf("evicted %s still exists", key)
+					}
+					keyevent++
+				case "pmessage":
+					if v[3] != "evicted" {
+						t.Errorf("keyspace event %q", v[3])
+					}
+					keyspace++
+				}
+			}
+			if keyevent != keyspace || keyevent != int(evicted) {
+				t.Errorf("%d keyevent and %d keyspace events for %d evicted keys", keyevent, keyspace, evicted)
+			}
+		})
+	}
+}
+
+// TestEvictionPropagatesDEL checks that evicted keys reach the AOF as DEL:
+// after a restart the dataset is the one the server had.
+func TestEvictionPropagatesDEL(t *testing.T) {
+	args := append(append([]string(nil), ServerArgs...), "--appendonly", "yes", "--maxmemory-policy", "allkeys-lru")
+	for _, start := range []func(testing.TB, ...string) *testutil.Server{testutil.StartVesta, testutil.StartRedis} {
+		srv := start(t, args...)
+		t.Run(srv.Name, func(t *testing.T) {
+			c, err := dialConn(srv.Addr, ConnTimeout)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fillPastLimit(t, c, false)
+			// Any command may evict: stop evicting before taking the
+			// dataset's digest.
+			if r, err := c.do("CONFIG", "SET", "maxmemory", "0"); err != nil || r[0] == '-' {
+				t.Fatalf("CONFIG SET maxmemory 0: %q %v", r, err)
+			}
+			want, _ := c.do("DEBUG", "DIGEST")
+			keys := dbsize(t, c)
+			c.Close()
+			srv.Restart(append(args, "--maxmemory", "0")...)
+			c, err = dialConn(srv.Addr, ConnTimeout)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if got, _ := c.do("DEBUG", "DIGEST"); !bytes.Equal(got, want) || dbsize(t, c) != keys {
+				t.Errorf("after a restart: digest %q, %d keys; before: %q, %d keys", got, dbsize(t, c), want, keys)
+			}
+		})
+	}
+}
