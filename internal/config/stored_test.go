@@ -149,7 +149,7 @@ func TestIneffective(t *testing.T) {
 // TestAllBadLinesReported checks that loading goes on after a bad line and
 // reports every one, with file and line, in one error.
 func TestAllBadLinesReported(t *testing.T) {
-	text := "port abc\nhz 20\nbogus 1\ntls-port 6380\nappendonly maybe\n"
+	text := "port abc\nhz 20\nbogus 1\ncluster-enabled yes\nappendonly maybe\n"
 	_, err := Parse(text, "/etc/vesta.conf")
 	var pes ParseErrors
 	if !errors.As(err, &pes) || len(pes) != 4 {
