@@ -50,9 +50,6 @@ func (p *Picker) Reset() {
 	p.n = 0
 }
 
-// Len is the number of candidates in the pool.
-func (p *Picker) Len() int { return p.n }
-
 // Pick returns the database and the key to evict next under policy, or
 // ok false when there is no key to evict (no keys at all, or none with a
 // TTL for a volatile policy, or policy noeviction). The key is a copy the

@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -560,39 +561,59 @@ func TestEvictedEvents(t *testing.T) {
 	}
 }
 
-// TestEvictionPropagatesDEL checks that evicted keys reach the AOF as DEL:
-// after a restart the dataset is the one the server had.
+// TestEvictionPropagatesDEL checks that evicted keys reach the AOF as DEL,
+// or UNLINK with lazyfree-lazy-eviction: after a restart the dataset is the
+// one the server had.
 func TestEvictionPropagatesDEL(t *testing.T) {
-	args := append(append([]string(nil), ServerArgs...), "--appendonly", "yes", "--maxmemory-policy", "allkeys-lru")
-	for _, start := range []func(testing.TB, ...string) *testutil.Server{testutil.StartVesta, testutil.StartRedis} {
-		srv := start(t, args...)
-		t.Run(srv.Name, func(t *testing.T) {
-			c, err := dialConn(srv.Addr, ConnTimeout)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// With the AOF on, its writer's buffers and its copy of the
-			// bytes not yet fsynced (not counted for eviction, as Redis
-			// does not count its AOF buffer) take several MB during the
-			// burst: a larger margin.
-			fillPastLimit(t, c, 16, false)
-			// Any command may evict: stop evicting before taking the
-			// dataset's digest.
-			if r, err := c.do("CONFIG", "SET", "maxmemory", "0"); err != nil || r[0] == '-' {
-				t.Fatalf("CONFIG SET maxmemory 0: %q %v", r, err)
-			}
-			want, _ := c.do("DEBUG", "DIGEST")
-			keys := dbsize(t, c)
-			c.Close()
-			srv.Restart(append(args, "--maxmemory", "0")...)
-			c, err = dialConn(srv.Addr, ConnTimeout)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			if got, _ := c.do("DEBUG", "DIGEST"); !bytes.Equal(got, want) || dbsize(t, c) != keys {
-				t.Errorf("after a restart: digest %q, %d keys; before: %q, %d keys", got, dbsize(t, c), want, keys)
-			}
-		})
+	for _, lazy := range []string{"no", "yes"} {
+		args := append(append([]string(nil), ServerArgs...), "--appendonly", "yes", "--maxmemory-policy", "allkeys-lru",
+			"--lazyfree-lazy-eviction", lazy)
+		del := "*2\r\n$3\r\nDEL\r\n"
+		if lazy == "yes" {
+			del = "*2\r\n$6\r\nUNLINK\r\n"
+		}
+		for _, start := range []func(testing.TB, ...string) *testutil.Server{testutil.StartVesta, testutil.StartRedis} {
+			srv := start(t, args...)
+			t.Run("lazy-"+lazy+"/"+srv.Name, func(t *testing.T) {
+				c, err := dialConn(srv.Addr, ConnTimeout)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// With the AOF on, its writer's buffers and its copy of
+				// the bytes not yet fsynced (not counted for eviction,
+				// as Redis does not count its AOF buffer) take several MB
+				// during the burst: a larger margin.
+				fillPastLimit(t, c, 16, false)
+				// Any command may evict: stop evicting before taking the
+				// dataset's digest.
+				if r, err := c.do("CONFIG", "SET", "maxmemory", "0"); err != nil || r[0] == '-' {
+					t.Fatalf("CONFIG SET maxmemory 0: %q %v", r, err)
+				}
+				want, _ := c.do("DEBUG", "DIGEST")
+				keys := dbsize(t, c)
+				c.Close()
+				srv.Restart(append(args, "--maxmemory", "0")...)
+				incr, _ := filepath.Glob(filepath.Join(srv.Dir, "appendonlydir", "*.incr.aof"))
+				n := 0
+				for _, f := range incr {
+					data, err := os.ReadFile(f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					n += bytes.Count(data, []byte(del))
+				}
+				if n == 0 {
+					t.Errorf("the AOF has no %q", del)
+				}
+				c, err = dialConn(srv.Addr, ConnTimeout)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				if got, _ := c.do("DEBUG", "DIGEST"); !bytes.Equal(got, want) || dbsize(t, c) != keys {
+					t.Errorf("after a restart: digest %q, %d keys; before: %q, %d keys", got, dbsize(t, c), want, keys)
+				}
+			})
+		}
 	}
 }
