@@ -214,13 +214,17 @@ func (s *Server) multiDeniesOOM(m *multiState) bool {
 	return false
 }
 
-// scriptDeniesOOM reports whether an EVAL's script declares flags that
-// make it deny-oom: a shebang without allow-oom or no-writes (Redis's
+// scriptDeniesOOM reports whether an EVAL's script or an FCALL's function
+// declares flags that make it deny-oom: a shebang without allow-oom or
+// no-writes, a function without either flag (Redis's
 // scriptFlagsToCmdFlags). A script without a shebang is not; its first
 // write is checked instead (scriptOOM).
 func (s *Server) scriptDeniesOOM(spec *command.Spec, args [][]byte) bool {
 	var body string
 	switch spec.Name {
+	case "fcall", "fcall_ro":
+		fn := s.functions().Current().Lookup(string(args[1]))
+		return fn != nil && fn.Flags&(flagAllowOOM|flagNoWrites) == 0
 	case "eval", "eval_ro":
 		body = string(args[1])
 	case "evalsha", "evalsha_ro":
@@ -490,13 +494,12 @@ func (s *Server) evictionExceeded() (total, current int64) {
 	return (st.exceededTotal + cur).Milliseconds(), cur.Milliseconds()
 }
 
-// scriptStartOOM refuses to start a script with a shebang that may write
-// and does not allow OOM while memory is over the limit (Redis's
-// scriptPrepareForRun; reached inside EXEC, as processCommand refuses such
-// an EVAL on its own).
-func (s *Server) scriptStartOOM(body string, flags int) string {
-	if s.cfg.Maxmemory == 0 || !s.evict.preCommandOOM || !strings.HasPrefix(body, "#!") ||
-		flags&(flagAllowOOM|flagNoWrites) != 0 {
+// scriptStartOOM refuses to start a script or function with declared
+// flags that may write and do not allow OOM while memory is over the limit
+// (Redis's scriptPrepareForRun; reached inside EXEC, as processCommand
+// refuses such an EVAL or FCALL on its own).
+func (s *Server) scriptStartOOM(r scriptRun) string {
+	if s.cfg.Maxmemory == 0 || !s.evict.preCommandOOM || !r.flagged || r.flags&(flagAllowOOM|flagNoWrites) != 0 {
 		return ""
 	}
 	return "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'"

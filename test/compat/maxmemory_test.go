@@ -119,6 +119,26 @@ func TestMaxmemoryOOM(t *testing.T) {
 		s("SCRIPT", "LOAD", "#!lua\n"+getScript),
 		s("EVALSHA", sha1hex("#!lua\n"+getScript), "0"),
 		s("CONFIG", "SET", "maxmemory", "0"),
+		s("FUNCTION", "LOAD", "#!lua name=oomlib\n"+
+			"redis.register_function('w', function() return redis.call('set','x','1') end)\n"+
+			"redis.register_function{function_name='ao', callback=function() return redis.call('set','x','2') end, flags={'allow-oom'}}\n"+
+			"redis.register_function{function_name='ro', callback=function() return redis.call('get','x') end, flags={'no-writes'}}"),
+		s("CONFIG", "SET", "maxmemory", "1"),
+		s("FCALL", "w", "0"),
+		s("FCALL", "ao", "0"),
+		s("FCALL", "ro", "0"),
+		s("FCALL_RO", "ro", "0"),
+		s("FCALL", "nofunc", "0"),
+		s("MULTI"),
+		s("FCALL", "ro", "0"),
+		s("DISCARD"),
+		s("CONFIG", "SET", "maxmemory", "0"),
+		s("MULTI"),
+		s("FCALL", "w", "0"),
+		other("CONFIG", "SET", "maxmemory", "1"),
+		s("EXEC"),
+		other("CONFIG", "SET", "maxmemory", "0"),
+		s("FUNCTION", "DELETE", "oomlib"),
 		s("SET", "a", "b"),
 		// At EXEC: queued while memory was fine, then the limit drops.
 		s("MULTI"),
