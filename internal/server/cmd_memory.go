@@ -87,7 +87,7 @@ func (s *Server) registerMemoryCommands(t *command.Table) {
 func (s *Server) memoryDoctor() string {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	used := ms.HeapAlloc
+	used := s.usedMemory()
 	if used > s.stats.peakMemory {
 		s.stats.peakMemory = used
 	}
@@ -137,7 +137,7 @@ func (s *Server) memoryDoctor() string {
 func (s *Server) memoryStats(c *command.Ctx) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	used := int64(ms.HeapAlloc)
+	used := int64(s.usedMemory())
 	if uint64(used) > s.stats.peakMemory {
 		s.stats.peakMemory = uint64(used)
 	}
