@@ -523,3 +523,17 @@ func (s *Server) scriptStartOOM(r scriptRun) string {
 	}
 	return "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'"
 }
+
+// infoMemoryOverhead writes INFO memory's used_memory_overhead,
+// used_memory_startup, used_memory_dataset and used_memory_dataset_perc,
+// with MEMORY STATS's accounting.
+func (s *Server) infoMemoryOverhead(b *strings.Builder, used uint64) {
+	overhead := uint64(max(s.memOverheads().total, 0))
+	startup := s.memStartup
+	dataset := used - min(used, overhead)
+	net := max(int64(used)-int64(startup), 1)
+	field(b, "used_memory_overhead", overhead)
+	field(b, "used_memory_startup", startup)
+	field(b, "used_memory_dataset", dataset)
+	field(b, "used_memory_dataset_perc", fmt.Sprintf("%.2f%%", float64(dataset)*100/float64(net)))
+}
