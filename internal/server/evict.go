@@ -168,10 +168,12 @@ func (s *Server) notCountedForEvict() uint64 {
 }
 
 // evictionSafe reports whether keys may be evicted now: not while the
-// dataset loads nor while a script that ran too long lets other clients
-// in (Redis's isSafeToPerformEvictions).
+// dataset loads, nor while a script that ran too long lets other clients
+// in, nor on a replica (replica-ignore-maxmemory, whose only value so far
+// is yes: a replica is an exact copy of its master, which evicts for it)
+// (Redis's isSafeToPerformEvictions).
 func (s *Server) evictionSafe() bool {
-	return !s.eng.Loading() && !s.scriptYielding()
+	return !s.eng.Loading() && !s.scriptYielding() && s.replica.link == nil
 }
 
 // oomReject is processCommand's maxmemory step: evict what must go and
