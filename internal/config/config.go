@@ -345,6 +345,9 @@ type Config struct {
 	// # MEMORY MANAGEMENT (directives_maxmemory.go)
 	MemoryLimits
 
+	// TLS holds the tls-* directives (tls.go).
+	TLS TLS
+
 	// stored holds the values of the directives that have no field of
 	// their own (Redis parameters Vesta accepts without acting on them), in
 	// CONFIG GET form, by canonical name.
