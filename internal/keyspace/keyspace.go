@@ -2,6 +2,7 @@ package keyspace
 
 import (
 	"math/rand/v2"
+	"time"
 )
 
 // Hooks are the keyspace events the server reacts to. All run under the
@@ -51,6 +52,8 @@ type Keyspace struct {
 	KeepExpired bool
 	// LRUClock is the current 24-bit LRU clock (seconds).
 	LRUClock uint32
+	// Access says how entries' access clocks are kept (LRU or LFU).
+	Access Access
 	// Dirty counts changes since the last successful save.
 	Dirty int64
 
@@ -83,6 +86,9 @@ type DB struct {
 // New returns a keyspace with n empty databases.
 func New(n int) *Keyspace {
 	ks := &Keyspace{rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
+	// The LRU clock runs from the start: keys loaded before the server's
+	// first tick must not look idle since 1970.
+	ks.LRUClock = uint32(time.Now().Unix()) & lruMask
 	ks.DBs = make([]*DB, n)
 	for i := range ks.DBs {
 		ks.DBs[i] = &DB{ID: i, Dict: NewDict(), ks: ks}
@@ -131,7 +137,7 @@ func (db *DB) lookup(key []byte) *Entry {
 		db.expireRead(key)
 		return nil
 	}
-	e.setLRU(db.ks.LRUClock)
+	db.ks.accessed(e)
 	return e
 }
 
@@ -165,7 +171,7 @@ func (db *DB) LookupWrite(key []byte) *Entry {
 		return nil
 	}
 	db.touch(t, idx)
-	e.setLRU(db.ks.LRUClock)
+	db.ks.accessed(e)
 	return e
 }
 
@@ -175,7 +181,7 @@ func (db *DB) LookupWrite(key []byte) *Entry {
 func (db *DB) SetStringAt(e *Entry, key, val []byte, keepTTL bool) *Entry {
 	if e == nil {
 		e = newStringEntry(key, val)
-		e.setLRU(db.ks.LRUClock)
+		db.ks.stampNew(e)
 		db.add(e)
 		return e
 	}
@@ -211,12 +217,12 @@ func (db *DB) SetString(key, val []byte, keepTTL bool) *Entry {
 	e := db.FindForWrite(key)
 	if e == nil {
 		e = newStringEntry(key, val)
-		e.setLRU(db.ks.LRUClock)
+		db.ks.stampNew(e)
 		db.add(e)
 		return e
 	}
 	e.setString(val)
-	e.setLRU(db.ks.LRUClock)
+	db.ks.accessed(e)
 	if !keepTTL && e.ttl != 0 {
 		db.dropTTL(e)
 	}
@@ -252,7 +258,7 @@ func (db *DB) SetObject(key []byte, obj Object, keepTTL bool) *Entry {
 	e := db.FindForWrite(key)
 	if e == nil {
 		e = newObjectEntry(key, obj)
-		e.setLRU(db.ks.LRUClock)
+		db.ks.stampNew(e)
 		db.add(e)
 		return e
 	}
@@ -273,7 +279,7 @@ func (db *DB) Add(key []byte, obj Object) *Entry {
 	} else {
 		e = newObjectEntry(key, obj)
 	}
-	e.setLRU(db.ks.LRUClock)
+	db.ks.stampNew(e)
 	db.add(e)
 	return e
 }
@@ -291,7 +297,7 @@ func (db *DB) TryAddString(key, val []byte) bool {
 // AddString inserts a string key that the caller knows is absent.
 func (db *DB) AddString(key, val []byte) *Entry {
 	e := newStringEntry(key, val)
-	e.setLRU(db.ks.LRUClock)
+	db.ks.stampNew(e)
 	db.add(e)
 	return e
 }
@@ -307,7 +313,7 @@ func (db *DB) AddValueOf(key []byte, src *Entry, obj Object) *Entry {
 	} else {
 		e = newObjectEntry(key, obj)
 	}
-	e.setLRU(db.ks.LRUClock)
+	db.ks.stampNew(e)
 	db.add(e)
 	return e
 }

@@ -41,6 +41,14 @@ func (s *Server) latencyEvent(event string, d time.Duration) {
 	s.lat.mon.AddIfNeeded(event, d.Milliseconds())
 }
 
+// evictionLatency reports an eviction event that began at start (zero:
+// not timed, the monitor being off).
+func (s *Server) evictionLatency(event string, start time.Time) {
+	if !start.IsZero() {
+		s.lat.mon.AddIfNeeded(event, time.Since(start).Milliseconds())
+	}
+}
+
 // commandLatency records one executed command's latency: its histogram
 // when latency-tracking is on, and the "command" or "fast-command"
 // event. Called under mu by afterCall. Redis records whole microseconds

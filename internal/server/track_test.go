@@ -192,3 +192,23 @@ func TestTrackingRedirectToBlockedClient(t *testing.T) {
 		t.Fatalf("BLPOP: %q", got)
 	}
 }
+
+// No key is evicted while clients are paused, as in Redis's
+// isSafeToPerformEvictions; the eviction happens once the pause ends.
+func TestClientPauseSuspendsEviction(t *testing.T) {
+	ts := startServer(t, nil)
+	a := ts.dial(t)
+	a.expect("+OK", "CONFIG", "SET", "maxmemory-policy", "allkeys-random")
+	for i := 0; i < 100; i++ {
+		a.expect("+OK", "SET", "k"+strings.Repeat("x", i), strings.Repeat("v", 1000))
+	}
+	a.expect("+OK", "CLIENT", "PAUSE", "100000", "WRITE")
+	a.expect("+OK", "CONFIG", "SET", "maxmemory", "1")
+	a.expect(":100", "DBSIZE")
+	a.expect("+OK", "CLIENT", "UNPAUSE")
+	a.expect("+OK", "CONFIG", "SET", "maxmemory", "1")
+	if got := a.do("DBSIZE"); got == ":100" {
+		t.Fatal("nothing evicted after the pause ended")
+	}
+	a.expect("+OK", "CONFIG", "SET", "maxmemory", "0")
+}
