@@ -24,6 +24,7 @@ func buildTable(s *Server) *command.Table {
 	s.registerReplCommands(t)
 	s.registerScriptCommands(t)
 	s.registerDiagCommands(t)
+	s.registerACLCommands(t)
 	return t
 }
 
