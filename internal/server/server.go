@@ -51,7 +51,7 @@ type Server struct {
 	cfg    *config.Config // under mu
 	ks     *keyspace.Keyspace
 	table  *command.Table
-	acl    *acl.Store // users and ACL LOG (acl.go), under mu
+	acl    *acl.Store     // users and ACL LOG (acl.go), under mu
 	limits command.Limits // derived from cfg, under mu
 	log    *slog.Logger
 	level  *slog.LevelVar
