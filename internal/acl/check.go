@@ -210,7 +210,11 @@ func (ck *Checker) findKeys(dst []keyRef, c *Cmd, args [][]byte) []keyRef {
 	}
 	if spec.GetKeys != nil {
 		for _, k := range spec.GetKeys(args) {
-			dst = append(dst, keyRef{k.Pos, c.keyPerm[k.Spec]})
+			perm := All
+			if k.Spec < len(c.keyPerm) {
+				perm = c.keyPerm[k.Spec]
+			}
+			dst = append(dst, keyRef{k.Pos, perm})
 		}
 		return dst
 	}

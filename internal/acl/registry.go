@@ -113,8 +113,13 @@ func NewRegistry(t *command.Table) *Registry {
 
 func (r *Registry) add(s *command.Spec, parent *Cmd) *Cmd {
 	c := &Cmd{Spec: s, ID: len(r.cmds), Parent: parent, noAuth: s.Has(command.NoAuth)}
-	for _, name := range s.ACL {
-		c.Cats |= CategoryFlag(name)
+	// Commands Redis 7.0 does not have (CLIENT SETINFO, from 7.2) are in
+	// no category, so that ACL CAT and rule descriptions are Redis's:
+	// they follow their container's rules.
+	if redisNames[s.Name] {
+		for _, name := range s.ACL {
+			c.Cats |= CategoryFlag(name)
+		}
 	}
 	for _, ks := range s.KeySpecs {
 		var p uint8
@@ -151,6 +156,14 @@ func (r *Registry) add(s *command.Spec, parent *Cmd) *Cmd {
 	r.byName[s.Name] = c
 	return c
 }
+
+var redisNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, rc := range command.RedisCommands() {
+		m[rc.Name] = true
+	}
+	return m
+}()
 
 // notKey marks a key spec that names no key (shard channels).
 const notKey uint8 = 0x80

@@ -395,7 +395,7 @@ func sortGetKeys(args [][]byte) []KeyRef {
 		}
 	}
 	if store >= 0 {
-		keys = append(keys, KeyRef{Pos: store, Spec: 1})
+		keys = append(keys, KeyRef{Pos: store, Spec: 2}) // spec 1 is BY/GET patterns
 	}
 	return keys
 }

@@ -154,8 +154,8 @@ func (s *Server) aclExecCheck(cl *client, spec *command.Spec, args [][]byte) boo
 		why = "no permission to access one of the channels used as arguments"
 	}
 	s.aclLog(cl, cl.user.Name, reason, acl.CtxMulti, spec, args, pos)
-	cl.w.Error("NOPERM ACLs rules changed between the moment the transaction was accumulated and its execution. " +
-		"The user can no longer execute '" + spec.Name + "': " + why)
+	cl.w.Error("NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. " +
+		"This command is no longer allowed for the following reason: " + why)
 	s.rejected(spec)
 	return false
 }
@@ -246,7 +246,7 @@ func (s *Server) defaultNeedsAuth() bool {
 // after its reply.
 func (s *Server) killUserClients(u *acl.User, me *client) {
 	for _, cl := range s.sortedClients() {
-		if cl.user != u {
+		if cl.user != u || !cl.authenticated {
 			continue
 		}
 		s.setDefaultAuth(cl)
@@ -440,19 +440,19 @@ func (s *Server) registerACLCommands(t *command.Table) {
 			return
 		}
 		args := c.Args[3:]
-		spec, msg := s.table.Lookup(args)
+		spec, _ := s.table.Lookup(args)
 		var cmd *acl.Cmd
 		if spec != nil {
 			cmd = s.acl.Reg.Of(spec)
-		} else if rc := s.redisOnlyCommand(args); rc != nil {
-			cmd, msg = rc, ""
+		} else {
+			cmd = s.redisOnlyCommand(args)
 		}
 		if cmd == nil {
 			c.Error(fmt.Sprintf("ERR Command '%s' not found", command.CString(args[0])))
 			return
 		}
-		if msg != "" {
-			c.Error(msg)
+		if a := cmd.Spec.Arity; (a > 0 && len(args) != a) || len(args) < -a {
+			c.Error(fmt.Sprintf("ERR wrong number of arguments for '%s' command", cmd.Spec.Name))
 			return
 		}
 		reason, pos := s.acl.Check(u, cmd, args)
