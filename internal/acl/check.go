@@ -112,7 +112,7 @@ func (s *Selector) keyAllowed(key []byte, perm uint8) bool {
 		if k.Perm&perm != perm {
 			continue
 		}
-		if glob.Match(k.Pattern, key, false) {
+		if match(k.Pattern, key) {
 			return true
 		}
 	}
@@ -127,12 +127,19 @@ func channelAllowed(list [][]byte, ch []byte, literal bool) bool {
 			if string(p) == string(ch) {
 				return true
 			}
-		} else if glob.Match(p, ch, false) {
+		} else if match(p, ch) {
 			return true
 		}
 	}
 	return false
 }
+
+// globMatch is glob.Match called through a variable so that it is not
+// inlined here: inlined into this package, its recursion state moves to
+// the heap and every check would allocate.
+var globMatch = glob.Match
+
+func match(pattern, s []byte) bool { return globMatch(pattern, s, false) }
 
 // ChannelAllowed reports whether u may use channel (a pattern when
 // literal), Redis's ACLUserCheckChannelPerm.
