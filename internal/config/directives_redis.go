@@ -59,11 +59,14 @@ var redisOnlyDirectives = group(
 		xInt("loading-process-events-interval-bytes", "", Hidden, 1024, intMax, 2*mb),
 	),
 
+	ignored("these are the credentials (an ACL user and its password) a replica gives its master; Vesta stores them, but it cannot be a replica yet",
+		xString("masterauth", "", 0, "", true, nil),
+		xString("masteruser", "", 0, "", true, nil),
+	),
+
 	// Features not built yet.
 	unbuilt("replication", nil,
 		replicaofDirective(),
-		xString("masterauth", "", 0, "", true, nil),
-		xString("masteruser", "", 0, "", true, nil),
 		xBool("replica-serve-stale-data", "slave-serve-stale-data", 0, true),
 		xBool("replica-read-only", "slave-read-only", 0, true),
 		xBool("replica-lazy-flush", "slave-lazy-flush", 0, false),
