@@ -573,3 +573,15 @@ func (cl *client) userName() string {
 	}
 	return cl.user.Name
 }
+
+// ACLAllowed answers redis.acl_check_cmd: whether the user running the
+// script may run the command with these arguments (nothing is logged).
+func (h *scriptHost) ACLAllowed(args [][]byte) bool {
+	spec, _ := h.s.table.Lookup(args)
+	u := h.fake.user
+	if spec == nil || u == nil {
+		return true
+	}
+	r, _ := h.s.acl.Check(u, h.s.acl.Reg.Of(spec), args)
+	return r == acl.OK
+}

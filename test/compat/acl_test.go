@@ -441,6 +441,8 @@ func aclCases() []aclCase {
 			aon(1, "EVAL", "return redis.pcall('get','zz')", "0"),
 			aon(1, "EVAL", "return redis.call('get','k2')", "0"),
 			aon(1, "EVAL", "return redis.call('publish','x','m')", "0"),
+			aon(1, "EVAL", "return {redis.acl_check_cmd('get','k1'), redis.acl_check_cmd('get','zz'), redis.acl_check_cmd('set','k1','v')}", "0"),
+			aon(1, "EVAL", "return redis.acl_check_cmd('nosuch')", "0"),
 			ax("ACL", "LOG", "20"),
 		}},
 		{"ACL LOG grouping and acllog-max-len", []aStep{
