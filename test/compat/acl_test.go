@@ -528,6 +528,11 @@ func aclCases() []aclCase {
 			aon(1, "SELECT", "0"), aon(1, "SELECT", "2"), aon(1, "CONFIG", "GET", "maxclients"), aon(1, "CONFIG", "SET", "maxclients", "100"),
 			ax("ACL", "SETUSER", "u", "+select"), ax("ACL", "LIST"), ax("ACL", "SETUSER", "u", "-select", "+select|1"), ax("ACL", "LIST"),
 		}},
+		{"ACL SETUSER is redacted in the slow log", []aStep{
+			ax("CONFIG", "SET", "slowlog-log-slower-than", "0"), ax("SLOWLOG", "RESET"),
+			ax("ACL", "SETUSER", "secretive", "on", ">hidden"), ax("CONFIG", "SET", "slowlog-log-slower-than", "10000"),
+			ax("SLOWLOG", "LEN"),
+		}},
 		{"NOAUTH before AUTH", []aStep{
 			ax("ACL", "SETUSER", "default", "resetpass", ">pw"), aon(1, "GET", "x"), aon(1, "ACL", "WHOAMI"),
 			aon(1, "AUTH", "pw"), aon(1, "ACL", "WHOAMI"), aon(1, "RESET"), aon(1, "GET", "x"),
