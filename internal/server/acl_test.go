@@ -15,7 +15,7 @@ func TestRedactedArgs(t *testing.T) {
 		{"AUTH pw", "1"},
 		{"auth user pw", "12"},
 		{"HELLO 3 AUTH u p SETNAME x", "34"},
-		{"ACL SETUSER alice on >secret", "2345"},
+		{"ACL SETUSER alice on >secret", "234"},
 		{"acl setuser alice", "2"},
 		{"ACL GETUSER alice", ""},
 		{"GET k", ""},
