@@ -38,14 +38,11 @@ func (s *Selector) ChannelsString() string {
 	return strings.Join(parts, " ")
 }
 
-// count returns how many commands of a category the selector allows and
+// count returns how many commands of category j the selector allows and
 // denies (a container counts once, and each of its subcommands once).
-func (s *Selector) count(r *Registry, flag uint32) (on, off int) {
-	for _, c := range r.All() {
-		if c.Cats&flag == 0 {
-			continue
-		}
-		if s.bit(c.ID) {
+func (s *Selector) count(r *Registry, j int) (on, off int) {
+	for _, id := range r.inCat[j] {
+		if s.bit(id) {
 			on++
 		} else {
 			off++
@@ -77,7 +74,7 @@ func (s *Selector) CommandRules(r *Registry) string {
 			if applied[j] {
 				continue
 			}
-			on, off := temp.count(r, 1<<j)
+			on, off := temp.count(r, j)
 			diff, same := on, off
 			if additive {
 				diff, same = off, on

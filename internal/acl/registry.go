@@ -61,6 +61,9 @@ type Registry struct {
 	bySpec map[*command.Spec]*Cmd
 	byName map[string]*Cmd
 	words  int // uint64 words of a command bitmap
+	all    []*Cmd
+	// inCat lists the command IDs of each category.
+	inCat [][]int
 }
 
 // NewRegistry builds the registry of a command table. The table must not
@@ -108,7 +111,24 @@ func NewRegistry(t *command.Table) *Registry {
 		r.top = append(r.top, c)
 	}
 	r.words = (len(r.cmds) + 63) / 64
+	r.index()
 	return r
+}
+
+func (r *Registry) index() {
+	r.all = make([]*Cmd, 0, len(r.cmds))
+	for _, c := range r.top {
+		r.all = append(r.all, c)
+		r.all = append(r.all, c.Subs...)
+	}
+	r.inCat = make([][]int, len(Categories))
+	for _, c := range r.all {
+		for j := range Categories {
+			if c.Cats&(1<<j) != 0 {
+				r.inCat[j] = append(r.inCat[j], c.ID)
+			}
+		}
+	}
 }
 
 func (r *Registry) add(s *command.Spec, parent *Cmd) *Cmd {
@@ -180,14 +200,7 @@ func (r *Registry) Lookup(name string) *Cmd {
 
 // All returns every command and subcommand, parents before their
 // subcommands, sorted by name.
-func (r *Registry) All() []*Cmd {
-	out := make([]*Cmd, 0, len(r.cmds))
-	for _, c := range r.top {
-		out = append(out, c)
-		out = append(out, c.Subs...)
-	}
-	return out
-}
+func (r *Registry) All() []*Cmd { return r.all }
 
 // InCategory returns the full names of the commands of a category, in the
 // order of All.
@@ -201,7 +214,11 @@ func (r *Registry) InCategory(flag uint32) []string {
 	return out
 }
 
-var emptyReg = &Registry{bySpec: map[*command.Spec]*Cmd{}, byName: map[string]*Cmd{}}
+var emptyReg = func() *Registry {
+	r := &Registry{bySpec: map[*command.Spec]*Cmd{}, byName: map[string]*Cmd{}}
+	r.index()
+	return r
+}()
 
 // emptyRegistry knows no command: rules naming one fail as unknown.
 func emptyRegistry() *Registry { return emptyReg }
