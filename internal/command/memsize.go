@@ -200,9 +200,9 @@ func streamSize(s *stream.Stream, samples int) int64 {
 	}
 	pelSize := func(n int) int64 { return int64(n)*16 + int64(n+1)*(sizeRaxNode+8*30) }
 	for _, g := range s.Groups() {
-		size += sizeCG + pelSize(len(g.PEL)) + int64(sizeNACK*len(g.PEL))
+		size += sizeCG + pelSize(g.PEL.Len()) + int64(sizeNACK*g.PEL.Len())
 		for _, c := range g.Consumers {
-			size += sizeConsumer + int64(len(c.Name)) + pelSize(len(c.PEL))
+			size += sizeConsumer + int64(len(c.Name)) + pelSize(c.PEL.Len())
 		}
 	}
 	return size

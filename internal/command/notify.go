@@ -14,6 +14,7 @@ const (
 	NotifySet     = config.NotifySet
 	NotifyHash    = config.NotifyHash
 	NotifyZSet    = config.NotifyZSet
+	NotifyStream  = config.NotifyStream
 )
 
 // Notify raises the keyspace event named event, of class, about key in the

@@ -376,10 +376,13 @@ func cmdXAdd(c *Ctx) {
 	s.Append(id, c.Args[fieldPos:], streamLimits(c))
 	bulkID(c, id)
 	c.Changed(key)
+	c.Notify(NotifyStream, "xadd", key)
 	rewritten := false
 	args := c.Args
 	if a.Strategy != stream.TrimNone {
-		s.Trim(a.TrimArgs)
+		if s.Trim(a.TrimArgs) > 0 {
+			c.Notify(NotifyStream, "xtrim", key)
+		}
 		if a.Approx {
 			args = append([][]byte(nil), c.Args...)
 			rewritten = true
@@ -498,6 +501,7 @@ func cmdXDel(c *Ctx) {
 	n := s.Delete(ids)
 	if n > 0 {
 		c.DB.Signal(c.Args[1])
+		c.Notify(NotifyStream, "xdel", c.Args[1])
 		c.Dirty(n)
 	}
 	c.W.Int(int64(n))
@@ -524,6 +528,7 @@ func cmdXTrim(c *Ctx) {
 			c.Rewrite(args...)
 		}
 		c.DB.Signal(c.Args[1])
+		c.Notify(NotifyStream, "xtrim", c.Args[1])
 		c.Dirty(int(n))
 	}
 	c.W.Int(n)
@@ -590,5 +595,6 @@ func cmdXSetID(c *Ctx) {
 	}
 	s.SetMeta(id, ea, md)
 	c.W.OK()
+	c.Notify(NotifyStream, "xsetid", c.Args[1])
 	c.Dirty(1)
 }

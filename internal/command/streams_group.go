@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/vestadb/vesta/internal/keyspace"
 	"github.com/vestadb/vesta/internal/types/stream"
 )
 
@@ -105,6 +106,7 @@ func cmdXGroup(c *Ctx) {
 		}
 		c.W.OK()
 		c.Dirty(1)
+		c.Notify(NotifyStream, "xgroup-create", key)
 	case setid:
 		var id stream.ID
 		if a := c.Args[4]; len(a) == 1 && a[0] == '$' {
@@ -119,6 +121,7 @@ func cmdXGroup(c *Ctx) {
 		g.LastID, g.EntriesRead = id, entriesRead
 		c.W.OK()
 		c.Dirty(1)
+		c.Notify(NotifyStream, "xgroup-setid", key)
 	case eq(sub, "DESTROY"):
 		if g == nil {
 			c.W.Int(0)
@@ -127,6 +130,7 @@ func cmdXGroup(c *Ctx) {
 		s.DestroyGroup(name)
 		c.W.Int(1)
 		c.Changed(key) // wakes XREADGROUP readers of the group with -NOGROUP
+		c.Notify(NotifyStream, "xgroup-destroy", key)
 	case eq(sub, "CREATECONSUMER"):
 		if g.CreateConsumer(c.Args[4], c.KS.Now) == nil {
 			c.W.Int(0)
@@ -134,6 +138,7 @@ func cmdXGroup(c *Ctx) {
 		}
 		c.W.Int(1)
 		c.Dirty(1)
+		c.Notify(NotifyStream, "xgroup-createconsumer", key)
 	case eq(sub, "DELCONSUMER"):
 		n := g.DeleteConsumer(c.Args[4])
 		if n < 0 {
@@ -142,6 +147,7 @@ func cmdXGroup(c *Ctx) {
 		}
 		c.W.Int(int64(n))
 		c.Dirty(1)
+		c.Notify(NotifyStream, "xgroup-delconsumer", key)
 	}
 }
 
@@ -246,53 +252,47 @@ func cmdXPending(c *Ctx) {
 	}
 	if justInfo {
 		c.W.Array(4)
-		c.W.Int(int64(len(g.PEL)))
-		if len(g.PEL) == 0 {
+		c.W.Int(int64(g.PEL.Len()))
+		if g.PEL.Len() == 0 {
 			c.W.Null()
 			c.W.Null()
 			c.W.NullArray()
 			return
 		}
-		bulkID(c, g.PEL[0].ID)
-		bulkID(c, g.PEL[len(g.PEL)-1].ID)
+		bulkID(c, g.PEL.First().ID)
+		bulkID(c, g.PEL.Last().ID)
 		d := c.W.Defer()
 		k := 0
 		for _, co := range g.Consumers {
-			if len(co.PEL) == 0 {
+			if co.PEL.Len() == 0 {
 				continue
 			}
 			c.W.Array(2)
 			c.W.Bulk(co.Name)
-			c.W.BulkInt(int64(len(co.PEL)))
+			c.W.BulkInt(int64(co.PEL.Len()))
 			k++
 		}
 		c.W.ArrayAt(d, k)
 		return
 	}
-	pel := g.PEL
+	pel := &g.PEL
 	if consumerName != nil {
 		co := g.Consumer(consumerName)
 		if co == nil {
 			c.W.Array(0)
 			return
 		}
-		pel = co.PEL
+		pel = &co.PEL
 	}
 	now := c.KS.Now
 	d := c.W.Defer()
 	k := 0
-	for _, nack := range pel {
-		if count == 0 {
-			break
-		}
-		if nack.ID.Less(start) {
-			continue
-		}
-		if end.Less(nack.ID) {
-			break
+	pel.Ascend(start, func(nack *stream.NACK) bool {
+		if count == 0 || end.Less(nack.ID) {
+			return false
 		}
 		if minIdle != 0 && now-nack.DeliveryTime < minIdle {
-			continue
+			return true
 		}
 		k++
 		count--
@@ -301,18 +301,21 @@ func cmdXPending(c *Ctx) {
 		c.W.Bulk(nack.Consumer.Name)
 		c.W.Int(max(now-nack.DeliveryTime, 0))
 		c.W.Int(int64(nack.DeliveryCount))
-	}
+		return true
+	})
 	c.W.ArrayAt(d, k)
 }
 
 // consumerOf looks a consumer up (refreshing its seen time) or creates it.
-func consumerOf(c *Ctx, g *stream.Group, name []byte) *stream.Consumer {
+func consumerOf(c *Ctx, key []byte, g *stream.Group, name []byte) *stream.Consumer {
 	if co := g.Consumer(name); co != nil {
 		co.SeenTime = c.KS.Now
 		return co
 	}
 	c.Dirty(1)
-	return g.CreateConsumer(name, c.KS.Now)
+	co := g.CreateConsumer(name, c.KS.Now)
+	c.Notify(NotifyStream, "xgroup-createconsumer", key)
+	return co
 }
 
 func cmdXClaim(c *Ctx) {
@@ -424,7 +427,7 @@ func cmdXClaim(c *Ctx) {
 			continue
 		}
 		if co == nil {
-			co = consumerOf(c, g, c.Args[3])
+			co = consumerOf(c, key, g, c.Args[3])
 		}
 		g.Transfer(nack, co)
 		nack.DeliveryTime = deliveryTime
@@ -453,6 +456,9 @@ func cmdXClaim(c *Ctx) {
 
 func cmdXAutoClaim(c *Ctx) {
 	key := c.Args[1]
+	// Redis looks the key up first (a miss raises keymiss, an expired key
+	// goes) but checks its type only after the arguments.
+	e := c.DB.Lookup(key)
 	minIdle, ok := ParseInt(c.Args[4])
 	if !ok {
 		c.Error("ERR Invalid min-idle-time argument for XAUTOCLAIM")
@@ -489,12 +495,14 @@ func cmdXAutoClaim(c *Ctx) {
 			return
 		}
 	}
-	s, ok := readStream(c, key)
-	if !ok {
-		return
-	}
+	var s *stream.Stream
 	var g *stream.Group
-	if s != nil {
+	if e != nil {
+		if e.Type() != keyspace.TypeStream {
+			c.W.Error(ErrWrongType)
+			return
+		}
+		s = e.Obj().(*stream.Stream)
 		g = s.Group(c.Args[2])
 	}
 	if g == nil {
@@ -512,11 +520,16 @@ func cmdXAutoClaim(c *Ctx) {
 	saved := c.W.B
 	c.W.B = nil
 	n := 0
-	i, _ := pelIndexOf(g, start)
-	for attempts > 0 && count > 0 && i < len(g.PEL) {
+	// cur is the next entry to look at, nil past the end of the PEL.
+	cur := g.PEL.Ceil(start)
+	for attempts > 0 && count > 0 && cur != nil {
 		attempts--
-		nack := g.PEL[i]
+		nack := cur
 		id := nack.ID
+		cur = nil
+		if after, ok := id.Incr(); ok {
+			cur = g.PEL.Ceil(after)
+		}
 		fields, exists := s.Get(id)
 		if !exists {
 			propagateXClaim(c, key, g, c.Args[2], idArg(id), nack)
@@ -524,14 +537,13 @@ func cmdXAutoClaim(c *Ctx) {
 			g.Ack(id)
 			deleted = append(deleted, id)
 			count--
-			continue // the next entry moved to index i
+			continue
 		}
-		i++
 		if minIdle != 0 && now-nack.DeliveryTime < minIdle {
 			continue
 		}
 		if co == nil {
-			co = consumerOf(c, g, c.Args[3])
+			co = consumerOf(c, key, g, c.Args[3])
 		}
 		g.Transfer(nack, co)
 		nack.DeliveryTime = now
@@ -551,8 +563,8 @@ func cmdXAutoClaim(c *Ctx) {
 	body = c.W.B
 	c.W.B = saved
 	var next stream.ID
-	if i < len(g.PEL) {
-		next = g.PEL[i].ID
+	if cur != nil {
+		next = cur.ID
 	}
 	bulkID(c, next)
 	c.W.Array(n)
@@ -562,18 +574,4 @@ func cmdXAutoClaim(c *Ctx) {
 		bulkID(c, id)
 	}
 	c.NoPropagate()
-}
-
-// pelIndexOf is the index of the first PEL entry >= id.
-func pelIndexOf(g *stream.Group, id stream.ID) (int, bool) {
-	lo, hi := 0, len(g.PEL)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if g.PEL[m].ID.Less(id) {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo, lo < len(g.PEL) && g.PEL[lo].ID == id
 }

@@ -48,7 +48,7 @@ func cmdXInfo(c *Ctx) {
 			c.W.BulkString("name")
 			c.W.Bulk(co.Name)
 			c.W.BulkString("pending")
-			c.W.Int(int64(len(co.PEL)))
+			c.W.Int(int64(co.PEL.Len()))
 			c.W.BulkString("idle")
 			c.W.Int(max(c.KS.Now-co.SeenTime, 0))
 		}
@@ -61,7 +61,7 @@ func cmdXInfo(c *Ctx) {
 			c.W.BulkString("consumers")
 			c.W.Int(int64(len(g.Consumers)))
 			c.W.BulkString("pending")
-			c.W.Int(int64(len(g.PEL)))
+			c.W.Int(int64(g.PEL.Len()))
 			c.W.BulkString("last-delivered-id")
 			bulkID(c, g.LastID)
 			replyGroupCounters(c, s, g)
@@ -164,20 +164,19 @@ func xinfoStream(c *Ctx, s *stream.Stream) {
 		bulkID(c, g.LastID)
 		replyGroupCounters(c, s, g)
 		c.W.BulkString("pel-count")
-		c.W.Int(int64(len(g.PEL)))
+		c.W.Int(int64(g.PEL.Len()))
 		c.W.BulkString("pending")
-		pel := g.PEL
-		if count > 0 && int64(len(pel)) > count {
-			pel = pel[:count]
-		}
-		c.W.Array(len(pel))
-		for _, nack := range pel {
+		c.W.Array(pelShown(&g.PEL, count))
+		left := count
+		g.PEL.Each(func(nack *stream.NACK) bool {
 			c.W.Array(4)
 			bulkID(c, nack.ID)
 			c.W.Bulk(nack.Consumer.Name)
 			c.W.Int(nack.DeliveryTime)
 			c.W.Int(int64(nack.DeliveryCount))
-		}
+			left--
+			return left != 0
+		})
 		c.W.BulkString("consumers")
 		c.W.Array(len(g.Consumers))
 		for _, co := range g.Consumers {
@@ -187,19 +186,18 @@ func xinfoStream(c *Ctx, s *stream.Stream) {
 			c.W.BulkString("seen-time")
 			c.W.Int(co.SeenTime)
 			c.W.BulkString("pel-count")
-			c.W.Int(int64(len(co.PEL)))
+			c.W.Int(int64(co.PEL.Len()))
 			c.W.BulkString("pending")
-			pel := co.PEL
-			if count > 0 && int64(len(pel)) > count {
-				pel = pel[:count]
-			}
-			c.W.Array(len(pel))
-			for _, nack := range pel {
+			c.W.Array(pelShown(&co.PEL, count))
+			left := count
+			co.PEL.Each(func(nack *stream.NACK) bool {
 				c.W.Array(3)
 				bulkID(c, nack.ID)
 				c.W.Int(nack.DeliveryTime)
 				c.W.Int(int64(nack.DeliveryCount))
-			}
+				left--
+				return left != 0
+			})
 		}
 	}
 }
@@ -215,4 +213,13 @@ func edgeEntry(c *Ctx, s *stream.Stream, last bool) {
 	if !found {
 		c.W.Null()
 	}
+}
+
+// pelShown is how many entries of pel XINFO STREAM FULL shows: all of
+// them, or at most count when count > 0.
+func pelShown(pel *stream.PEL, count int64) int {
+	if count > 0 && int64(pel.Len()) > count {
+		return int(count)
+	}
+	return pel.Len()
 }

@@ -277,6 +277,7 @@ func streamConsumerFor(c *Ctx, key []byte, g *stream.Group, groupName, name []by
 	}
 	co := g.CreateConsumer(name, c.KS.Now)
 	c.Dirty(1)
+	c.Notify(NotifyStream, "xgroup-createconsumer", key)
 	if noack {
 		c.Env.AlsoPropagate(c.DB.ID, [][]byte{[]byte("XGROUP"), []byte("CREATECONSUMER"), key, groupName, name})
 	}
@@ -289,12 +290,9 @@ func streamConsumerFor(c *Ctx, key []byte, g *stream.Group, groupName, name []by
 func replyConsumerPEL(c *Ctx, s *stream.Stream, start stream.ID, count int64, co *stream.Consumer) {
 	d := c.W.Defer()
 	n := 0
-	for _, nack := range co.PEL {
-		if nack.ID.Less(start) {
-			continue
-		}
+	co.PEL.Ascend(start, func(nack *stream.NACK) bool {
 		if count > 0 && int64(n) >= count {
-			break
+			return false
 		}
 		if fields, ok := s.Get(nack.ID); ok {
 			replyEntry(c, nack.ID, fields)
@@ -306,7 +304,8 @@ func replyConsumerPEL(c *Ctx, s *stream.Stream, start stream.ID, count int64, co
 			c.W.NullArray()
 		}
 		n++
-	}
+		return true
+	})
 	c.W.ArrayAt(d, n)
 }
 

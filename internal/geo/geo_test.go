@@ -295,3 +295,29 @@ func TestLibmFastMatchesSlow(t *testing.T) {
 		}
 	}
 }
+
+// The search's prefilter may only drop points the exact distance puts
+// outside: the approximate distance must never exceed the exact one by
+// the margin, over the whole globe and at every scale.
+func TestApproxDistanceIsConservative(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	worst := 0.0
+	for i := range 200000 {
+		long1, lat1 := rng.Float64()*360-180, rng.Float64()*170.1-85.05
+		// Nearby points at several scales, and far ones.
+		scale := []float64{1e-7, 1e-4, 1e-2, 1, 180}[i%5]
+		long2 := math.Max(-180, math.Min(180, long1+(rng.Float64()*2-1)*scale))
+		lat2 := math.Max(-85.05, math.Min(85.05, lat1+(rng.Float64()*2-1)*scale))
+		d := Distance(long1, lat1, long2, lat2)
+		a := approxDistance(long1, lat1, long2, lat2)
+		if surelyBeyond(a, d) {
+			t.Fatalf("(%v,%v)-(%v,%v): approximate %v is beyond the exact %v", long1, lat1, long2, lat2, a, d)
+		}
+		if d > 1 {
+			worst = math.Max(worst, math.Abs(a-d)/d)
+		}
+	}
+	if worst > 1e-12 {
+		t.Errorf("approximate distance is off by a relative %g: the margin assumes 1e-15", worst)
+	}
+}

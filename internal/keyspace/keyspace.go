@@ -13,6 +13,9 @@ type Hooks struct {
 	// Modified runs when a command signals that it changed key (Redis's
 	// signalModifiedKey): WATCH invalidation, blocked-client wakeups.
 	Modified func(db *DB, key []byte)
+	// Added runs when a key is created (Redis's dbAdd, which signals the
+	// key as ready for clients blocked on it).
+	Added func(db *DB, key []byte)
 	// Flushed runs when a whole database was emptied or swapped.
 	Flushed func(db *DB)
 	// Notify publishes a keyspace notification (event of class about key

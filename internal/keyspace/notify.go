@@ -22,6 +22,9 @@ func (db *DB) notify(class int, event string, key []byte) {
 // add inserts a new entry and raises the "new" event (Redis's dbAdd).
 func (db *DB) add(e *Entry) {
 	db.insert(e)
+	if h := db.ks.Hooks.Added; h != nil {
+		h(db, e.Key())
+	}
 	if db.ks.Notify&NotifyNew != 0 {
 		db.notify(NotifyNew, "new", e.Key())
 	}

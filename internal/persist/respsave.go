@@ -146,14 +146,15 @@ func (s *RESPSink) stream(key []byte, v *stream.Stream) {
 	for _, g := range v.Groups() {
 		s.cmd(b("XGROUP"), b("CREATE"), key, g.Name, id(g.LastID), b("ENTRIESREAD"), num(g.EntriesRead))
 		for _, c := range g.Consumers {
-			if len(c.PEL) == 0 {
+			if c.PEL.Len() == 0 {
 				s.cmd(b("XGROUP"), b("CREATECONSUMER"), key, g.Name, c.Name)
 				continue
 			}
-			for _, n := range c.PEL {
+			c.PEL.Each(func(n *stream.NACK) bool {
 				s.cmd(b("XCLAIM"), key, g.Name, c.Name, b("0"), id(n.ID), b("TIME"), num(n.DeliveryTime),
 					b("RETRYCOUNT"), num(int64(n.DeliveryCount)), b("JUSTID"), b("FORCE"))
-			}
+				return true
+			})
 		}
 	}
 }

@@ -72,6 +72,17 @@ func (s *Server) markReady(db int, key []byte) {
 	s.ready = append(s.ready, bk)
 }
 
+// streamWaiters reports whether a client blocked on key waits for a
+// stream (XREAD, XREADGROUP).
+func (s *Server) streamWaiters(db int, key []byte) bool {
+	for _, cl := range s.blocking[blockKey{db, string(key)}] {
+		if b := cl.block; b != nil && b.spec != nil && (b.spec.Name == "xread" || b.spec.Name == "xreadgroup") {
+			return true
+		}
+	}
+	return false
+}
+
 // serveBlocked serves clients blocked on ready keys, in blocking order,
 // until no key is ready. Serving may make other keys ready (BLMOVE pushes).
 // Called under mu at the end of a top-level command.

@@ -82,11 +82,24 @@ func (s *Server) keyExpired(db *keyspace.DB, key []byte) {
 }
 
 // keyModified is the keyspace hook for signalModifiedKey: it invalidates
-// WATCHes and marks the key ready for clients blocked on it.
+// WATCHes, and marks the key ready for the stream readers blocked on it
+// (Redis 7.0 signals a stream as ready on XADD, on XGROUP DESTROY and when
+// it is deleted or overwritten). Clients blocked on a list or sorted set
+// are marked ready only by the key's creation (keyAdded): in 7.0 a key
+// that another type holds and a command overwrites (SET, then
+// ZUNIONSTORE) does not wake them.
 func (s *Server) keyModified(db *keyspace.DB, key []byte) {
 	if len(s.watchers) > 0 {
 		s.touchWatched(db, key)
 	}
+	if len(s.blocking) > 0 && s.streamWaiters(db.ID, key) {
+		s.markReady(db.ID, key)
+	}
+}
+
+// keyAdded is the keyspace hook for dbAdd: a new key may serve clients
+// blocked on it.
+func (s *Server) keyAdded(db *keyspace.DB, key []byte) {
 	if len(s.blocking) > 0 {
 		s.markReady(db.ID, key)
 	}

@@ -178,6 +178,7 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 	s.ks.Hooks = keyspace.Hooks{
 		Expired:  s.keyExpired,
 		Modified: s.keyModified,
+		Added:    s.keyAdded,
 		Notify:   s.notify,
 	}
 	s.registerConfigHooks()

@@ -48,11 +48,12 @@ func streamSummary(s *stream.Stream) string {
 	out := fmt.Sprintf("%s len=%d last=%s first=%s maxdel=%s added=%d", d, s.Len(), s.LastID(), s.FirstID(), s.MaxDeletedID(), s.EntriesAdded())
 	for _, g := range s.Groups() {
 		out += fmt.Sprintf(" group %q last=%s read=%d", g.Name, g.LastID, g.EntriesRead)
-		for _, n := range g.PEL {
+		g.PEL.Each(func(n *stream.NACK) bool {
 			out += fmt.Sprintf(" nack %s %q %d", n.ID, n.Consumer.Name, n.DeliveryCount)
-		}
+			return true
+		})
 		for _, c := range g.Consumers {
-			out += fmt.Sprintf(" consumer %q %d", c.Name, len(c.PEL))
+			out += fmt.Sprintf(" consumer %q %d", c.Name, c.PEL.Len())
 		}
 	}
 	return out

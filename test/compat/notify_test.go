@@ -17,7 +17,7 @@ var flagNotifySeeds = flag.Int("compat.notify-seeds", 6, "random scripts per fam
 // events.
 var notifyFamilies = []string{
 	"strings", "keys", "expire", "lists", "hash", "set", "zsets", "bits", "sort",
-	"dump", "multi", "db", "lcs", "misc", "wrongtype", "errors", "hll", "geo",
+	"dump", "multi", "db", "lcs", "misc", "wrongtype", "errors", "hll", "geo", "stream",
 }
 
 // notifySkip are commands the notification runs leave out: those that

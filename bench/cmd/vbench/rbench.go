@@ -113,6 +113,10 @@ type benchSpec struct {
 	Clients  int
 	Pipeline int
 	Keyspace int // -r
+	// Cmd, when set, is a command line redis-benchmark runs instead of its
+	// built-in test (it substitutes __rand_int__ in it); Test is then its
+	// first word in lower case.
+	Cmd []string
 }
 
 // runBench runs spec against addr and returns the result of its test. The
@@ -122,9 +126,14 @@ func runBench(ctx context.Context, bin, addr string, spec benchSpec, timeout tim
 	host, port, _ := strings.Cut(addr, ":")
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "-h", host, "-p", port, "-t", spec.Test,
-		"-n", strconv.Itoa(spec.N), "-c", strconv.Itoa(spec.Clients), "-P", strconv.Itoa(spec.Pipeline),
-		"-r", strconv.Itoa(spec.Keyspace), "--precision", "3")
+	args := []string{"-h", host, "-p", port, "-n", strconv.Itoa(spec.N), "-c", strconv.Itoa(spec.Clients),
+		"-P", strconv.Itoa(spec.Pipeline), "-r", strconv.Itoa(spec.Keyspace), "--precision", "3"}
+	if spec.Cmd != nil {
+		args = append(args, spec.Cmd...)
+	} else {
+		args = append(args, "-t", spec.Test)
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return benchResult{}, fmt.Errorf("vbench: redis-benchmark -t %s: %w: %.300s", spec.Test, err, out)

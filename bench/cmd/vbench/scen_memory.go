@@ -54,6 +54,12 @@ var memKinds = []memKind{
 				return args
 			})
 		}},
+	{"stream", "one stream: `XADD stream * field value:N`, an entry a command", []string{"XADD", "probe:stream", "*", "f", "v"},
+		func(s *server, count int) error {
+			return pipelineLoad(s.Addr(), count, 1000, func(i int) []string {
+				return []string{"XADD", "stream", "*", "field", "value:" + strconv.Itoa(i)}
+			})
+		}},
 }
 
 func runMemory(e *runEnv, s *section) error {

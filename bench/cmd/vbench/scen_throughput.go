@@ -184,7 +184,7 @@ func throughputBlock(e *runEnv, s *section, m mode, p int, all []thrTest, secs f
 	for _, t := range tests {
 		slowest := math.Inf(1)
 		for _, tg := range e.order(0) {
-			r, err := runBench(e.ctx, e.bench, srv[tg.Name].Addr(), benchSpec{t.name, calN, thrClients, p, thrKeyspace}, 5*time.Minute)
+			r, err := runBench(e.ctx, e.bench, srv[tg.Name].Addr(), benchSpec{Test: t.name, N: calN, Clients: thrClients, Pipeline: p, Keyspace: thrKeyspace}, 5*time.Minute)
 			if err != nil {
 				return err
 			}
@@ -196,7 +196,7 @@ func throughputBlock(e *runEnv, s *section, m mode, p int, all []thrTest, secs f
 		for _, t := range tests {
 			for _, tg := range e.order(round) {
 				sv := srv[tg.Name]
-				spec := benchSpec{t.name, n[t.name], thrClients, p, thrKeyspace}
+				spec := benchSpec{Test: t.name, N: n[t.name], Clients: thrClients, Pipeline: p, Keyspace: thrKeyspace}
 				c0 := cpuTime(sv.Pid())
 				ld := load1()
 				r, err := runBench(e.ctx, e.bench, sv.Addr(), spec, time.Duration(secs*60+60)*time.Second)

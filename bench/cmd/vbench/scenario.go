@@ -22,6 +22,7 @@ type scenario struct {
 // scen_*.go file.
 var scenarios = []*scenario{
 	{"throughput", "Throughput and latency (redis-benchmark, 50 clients)", runThroughput},
+	{"types", "Streams, HyperLogLog, geo and scripts (redis-benchmark, 50 clients)", runTypes},
 	{"snapshot", "Snapshot under load", runSnapshot},
 	{"memory", "Memory per element", runMemory},
 	{"recovery", "Recovery: startup time", runRecovery},

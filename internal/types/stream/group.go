@@ -21,8 +21,8 @@ type NACK struct {
 // Consumer is a consumer of a group.
 type Consumer struct {
 	Name     []byte
-	SeenTime int64   // unix ms
-	PEL      []*NACK // ordered by ID
+	SeenTime int64 // unix ms
+	PEL      PEL   // the group's NACKs this consumer owns
 }
 
 // Group is a consumer group.
@@ -30,7 +30,7 @@ type Group struct {
 	Name        []byte
 	LastID      ID
 	EntriesRead int64
-	PEL         []*NACK     // ordered by ID
+	PEL         PEL
 	Consumers   []*Consumer // ordered by name
 }
 
@@ -42,13 +42,14 @@ func (g *Group) clone() *Group {
 		byName[co] = nc
 		c.Consumers = append(c.Consumers, nc)
 	}
-	for _, n := range g.PEL {
+	g.PEL.Each(func(n *NACK) bool {
 		nn := &NACK{ID: n.ID, DeliveryTime: n.DeliveryTime, DeliveryCount: n.DeliveryCount, Consumer: byName[n.Consumer]}
-		c.PEL = append(c.PEL, nn)
+		c.PEL.insert(nn)
 		if nn.Consumer != nil {
-			nn.Consumer.PEL = append(nn.Consumer.PEL, nn)
+			nn.Consumer.PEL.insert(nn)
 		}
-	}
+		return true
+	})
 	return c
 }
 
@@ -127,64 +128,27 @@ func (g *Group) DeleteConsumer(name []byte) int {
 		return -1
 	}
 	c := g.Consumers[i]
-	for _, n := range c.PEL {
-		g.removePending(n.ID)
-	}
+	c.PEL.Each(func(n *NACK) bool {
+		g.PEL.remove(n.ID)
+		return true
+	})
 	g.Consumers = append(g.Consumers[:i], g.Consumers[i+1:]...)
-	return len(c.PEL)
-}
-
-func pelIndex(pel []*NACK, id ID) (int, bool) {
-	i := sort.Search(len(pel), func(i int) bool { return !pel[i].ID.Less(id) })
-	return i, i < len(pel) && pel[i].ID == id
+	return c.PEL.Len()
 }
 
 // Pending returns the NACK of id, or nil.
-func (g *Group) Pending(id ID) *NACK {
-	i, ok := pelIndex(g.PEL, id)
-	if !ok {
-		return nil
-	}
-	return g.PEL[i]
-}
-
-func insertNACK(pel []*NACK, n *NACK) []*NACK {
-	i, _ := pelIndex(pel, n.ID)
-	pel = append(pel, nil)
-	copy(pel[i+1:], pel[i:])
-	pel[i] = n
-	return pel
-}
-
-// removeNACK drops id from pel. The oldest entry, the one consumers
-// usually acknowledge first, goes without moving the others.
-func removeNACK(pel []*NACK, id ID) []*NACK {
-	i, ok := pelIndex(pel, id)
-	switch {
-	case !ok:
-	case i == 0:
-		pel[0] = nil
-		pel = pel[1:]
-	default:
-		pel = append(pel[:i], pel[i+1:]...)
-		pel[len(pel):cap(pel)][0] = nil
-	}
-	return pel
-}
+func (g *Group) Pending(id ID) *NACK { return g.PEL.Get(id) }
 
 // AddPending adds a new NACK owned by c (the caller checked it is absent).
 // A nil c leaves it unowned until [Group.Transfer] (XCLAIM FORCE).
 func (g *Group) AddPending(id ID, c *Consumer, deliveryTime int64, count uint64) *NACK {
 	n := &NACK{ID: id, DeliveryTime: deliveryTime, DeliveryCount: count, Consumer: c}
-	g.PEL = insertNACK(g.PEL, n)
+	g.PEL.insert(n)
 	if c != nil {
-		c.PEL = insertNACK(c.PEL, n)
+		c.PEL.insert(n)
 	}
 	return n
 }
-
-// removePending drops id from the group PEL only.
-func (g *Group) removePending(id ID) { g.PEL = removeNACK(g.PEL, id) }
 
 // Ack removes id from the PELs, reporting whether it was pending.
 func (g *Group) Ack(id ID) bool {
@@ -192,9 +156,9 @@ func (g *Group) Ack(id ID) bool {
 	if n == nil {
 		return false
 	}
-	g.PEL = removeNACK(g.PEL, id)
+	g.PEL.remove(id)
 	if n.Consumer != nil {
-		n.Consumer.PEL = removeNACK(n.Consumer.PEL, id)
+		n.Consumer.PEL.remove(id)
 	}
 	return true
 }
@@ -205,10 +169,10 @@ func (g *Group) Transfer(n *NACK, c *Consumer) {
 		return
 	}
 	if n.Consumer != nil {
-		n.Consumer.PEL = removeNACK(n.Consumer.PEL, n.ID)
+		n.Consumer.PEL.remove(n.ID)
 	}
 	n.Consumer = c
-	c.PEL = insertNACK(c.PEL, n)
+	c.PEL.insert(n)
 }
 
 // EstimateEntriesRead is streamEstimateDistanceFromFirstEverEntry: the

@@ -43,14 +43,16 @@ func (s *Stream) EncodeRDB(enc *rdb.Encoder, key []byte) error {
 	}
 	for _, g := range s.groups {
 		rg := rdb.StreamGroup{Name: g.Name, LastID: toRDB(g.LastID), EntriesRead: uint64(g.EntriesRead)}
-		for _, n := range g.PEL {
+		g.PEL.Each(func(n *NACK) bool {
 			rg.PEL = append(rg.PEL, rdb.StreamNACK{ID: toRDB(n.ID), DeliveryTime: n.DeliveryTime, DeliveryCount: n.DeliveryCount})
-		}
+			return true
+		})
 		for _, c := range g.Consumers {
 			rc := rdb.StreamConsumer{Name: c.Name, SeenTime: c.SeenTime}
-			for _, n := range c.PEL {
+			c.PEL.Each(func(n *NACK) bool {
 				rc.PEL = append(rc.PEL, toRDB(n.ID))
-			}
+				return true
+			})
 			rg.Consumers = append(rg.Consumers, rc)
 		}
 		v.Groups = append(v.Groups, rg)
@@ -117,7 +119,7 @@ func DecodeRDB(k *rdb.Key) (keyspace.Object, error) {
 			if g.Pending(id) != nil {
 				return nil, corrupt("duplicated global PEL entry %s in group %q", id, rg.Name)
 			}
-			g.PEL = insertNACK(g.PEL, &NACK{ID: id, DeliveryTime: rn.DeliveryTime, DeliveryCount: rn.DeliveryCount})
+			g.PEL.insert(&NACK{ID: id, DeliveryTime: rn.DeliveryTime, DeliveryCount: rn.DeliveryCount})
 		}
 		for _, rc := range rg.Consumers {
 			c := g.CreateConsumer(rc.Name, rc.SeenTime)
@@ -134,13 +136,18 @@ func DecodeRDB(k *rdb.Key) (keyspace.Object, error) {
 					return nil, corrupt("PEL entry %s of group %q owned twice", id, rg.Name)
 				}
 				n.Consumer = c
-				c.PEL = insertNACK(c.PEL, n)
+				c.PEL.insert(n)
 			}
 		}
-		for _, n := range g.PEL {
+		var orphan *NACK
+		g.PEL.Each(func(n *NACK) bool {
 			if n.Consumer == nil {
-				return nil, corrupt("PEL entry %s of group %q without consumer", n.ID, rg.Name)
+				orphan = n
 			}
+			return orphan == nil
+		})
+		if orphan != nil {
+			return nil, corrupt("PEL entry %s of group %q without consumer", orphan.ID, rg.Name)
 		}
 	}
 	return s, nil

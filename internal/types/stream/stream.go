@@ -311,6 +311,14 @@ func (s *Stream) Append(id ID, fv [][]byte, lim Limits) {
 	}
 	var flags int64
 	if n == nil {
+		if len(s.nodes) > 0 {
+			// The tail node is full: it will only shrink from now on, so
+			// give back the room its growth reserved (up to a quarter).
+			t := &s.nodes[len(s.nodes)-1]
+			if cap(t.lp)-len(t.lp) > 64 {
+				t.lp = append(make(listpack.Listpack, 0, len(t.lp)), t.lp...)
+			}
+		}
 		lp := listpack.New()
 		lp = lp.AppendInt(1)
 		lp = lp.AppendInt(0)

@@ -173,7 +173,7 @@ func TestGroupsRoundTrip(t *testing.T) {
 	s.CreateGroup([]byte("empty"), ID{}, InvalidEntriesRead)
 	d := roundTrip(t, s)
 	dg := d.Group([]byte("g"))
-	if dg == nil || dg.LastID != (ID{5, 0}) || dg.EntriesRead != 5 || len(dg.PEL) != 3 || len(dg.Consumers) != 2 {
+	if dg == nil || dg.LastID != (ID{5, 0}) || dg.EntriesRead != 5 || dg.PEL.Len() != 3 || len(dg.Consumers) != 2 {
 		t.Fatalf("group after round trip: %+v", dg)
 	}
 	if n := dg.Pending(ID{3, 0}); n == nil || string(n.Consumer.Name) != "alice" || n.DeliveryTime != 300 || n.DeliveryCount != 2 {
@@ -182,7 +182,7 @@ func TestGroupsRoundTrip(t *testing.T) {
 	if e := d.Group([]byte("empty")); e == nil || e.EntriesRead != InvalidEntriesRead {
 		t.Fatalf("empty group after round trip: %+v", e)
 	}
-	if dg.DeleteConsumer([]byte("alice")) != 2 || len(dg.PEL) != 1 {
+	if dg.DeleteConsumer([]byte("alice")) != 2 || dg.PEL.Len() != 1 {
 		t.Fatalf("DeleteConsumer left PEL %v", dg.PEL)
 	}
 
