@@ -292,7 +292,6 @@ const errNoACLFile = "ERR This Redis instance is not configured to use an ACL fi
 	"and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration."
 
 func (s *Server) registerACLCommands(t *command.Table) {
-	t.Define("acl", nil)
 	t.Define("acl|setuser", func(c *command.Ctx) {
 		rules := make([]string, 0, len(c.Args)-3)
 		for _, a := range c.Args[3:] {
