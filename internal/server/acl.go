@@ -197,10 +197,22 @@ func (s *Server) aclLog(cl *client, user string, reason, ctx int, spec *command.
 			e.Object = string(args[pos])
 		}
 	}
-	if cl != nil && cl.conn != nil {
-		e.ClientInfo = s.clientInfoString(cl)
-	}
+	e.ClientInfo = s.logClientInfo(cl)
 	s.acl.Log.Add(e)
+}
+
+// logClientInfo is the client-info of a log entry: CLIENT LIST's line of
+// the client, whose command inside EXEC is EXEC, as in Redis.
+func (s *Server) logClientInfo(cl *client) string {
+	if cl == nil || cl.conn == nil {
+		return ""
+	}
+	if cl.inExec {
+		saved := cl.lastCmd
+		cl.lastCmd = "exec"
+		defer func() { cl.lastCmd = saved }()
+	}
+	return s.clientInfoString(cl)
 }
 
 // authenticate checks credentials and, when they are right, makes cl that
@@ -214,14 +226,11 @@ func (s *Server) authenticate(cl *client, cmdName []byte, user string, pass []by
 		return true
 	}
 	ctx := acl.CtxToplevel
-	if cl.multi != nil {
-		ctx = acl.CtxMulti
+	if cl.multi != nil || cl.inExec {
+		ctx = acl.CtxMulti // queued in MULTI, run by EXEC
 	}
 	e := acl.LogEntry{Reason: acl.DeniedAuth, Context: ctx, Username: user, Object: string(cmdName),
-		Ctime: time.Now().UnixMilli()}
-	if cl.conn != nil {
-		e.ClientInfo = s.clientInfoString(cl)
-	}
+		Ctime: time.Now().UnixMilli(), ClientInfo: s.logClientInfo(cl)}
 	s.acl.Log.Add(e)
 	return false
 }

@@ -414,6 +414,8 @@ func aclCases() []aclCase {
 			ax("ACL", "SETUSER", "off", "off", ">p"), aon(3, "AUTH", "off", "p"),
 			ax("ACL", "LOG"), ax("ACL", "LOG", "2"), ax("ACL", "LOG", "0"), ax("ACL", "LOG", "-1"), ax("ACL", "LOG", "x"),
 			ax("ACL", "LOG", "RESET"), ax("ACL", "LOG"),
+			aon(3, "MULTI"), aon(3, "AUTH", "u", "bad"), aon(3, "AUTH", "u", "p"), aon(3, "EXEC"), aon(3, "ACL", "WHOAMI"),
+			ax("ACL", "LOG"),
 		}},
 		{"requirepass is the default user's password", []aStep{
 			ax("CONFIG", "SET", "requirepass", "sekret"), ax("ACL", "LIST"),
