@@ -102,6 +102,30 @@ func (ck *Checker) checkSelector(s *Selector, c *Cmd, args [][]byte, keysDone *b
 	return OK, 0
 }
 
+// FullRead reports whether a selector of u both allows the call and may
+// read every key (allkeys, or a "*" pattern with read access), Redis's
+// ACLUserCheckCmdWithUnrestrictedKeyAccess: SORT's BY and GET need it.
+func (ck *Checker) FullRead(u *User, c *Cmd, args [][]byte) bool {
+	if u == nil || u.open || c == nil {
+		return true
+	}
+	keysDone := false
+	for _, s := range u.selectors {
+		if r, _ := ck.checkSelector(s, c, args, &keysDone); r != OK {
+			continue
+		}
+		if s.flags&allKeys != 0 {
+			return true
+		}
+		for _, k := range s.keys {
+			if k.Perm&Read != 0 && string(k.Pattern) == "*" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // keyAllowed is Redis's ACLSelectorCheckKey.
 func (s *Selector) keyAllowed(key []byte, perm uint8) bool {
 	if s.flags&allKeys != 0 {
@@ -225,6 +249,11 @@ func (ck *Checker) findKeys(dst []keyRef, c *Cmd, args [][]byte) []keyRef {
 		}
 		return dst
 	}
+	// As Redis's getKeysUsingKeySpecs: a spec whose keys fall outside the
+	// arguments (a bad numkeys, too few arguments) voids them all, and
+	// the commands' own key finders then find none either: the call
+	// checks no key, and fails with its own error.
+	orig := len(dst)
 	argc := len(args)
 	for si := range spec.KeySpecs {
 		ks := &spec.KeySpecs[si]
@@ -241,50 +270,52 @@ func (ck *Checker) findKeys(dst []keyRef, c *Cmd, args [][]byte) []keyRef {
 			if ks.StartFrom < 0 {
 				start, end, step = argc+ks.StartFrom, 0, -1
 			}
-			found := false
-			for i := start; i >= 0 && i < argc && (step > 0 && i <= end || step < 0 && i >= end); i += step {
+			for i := start; i != end; i += step {
+				if i >= argc || i < 1 {
+					break
+				}
 				if command.EqFold(args[i], ks.Keyword) {
 					first = i + 1
-					found = true
 					break
 				}
 			}
-			if !found {
+			if first == 0 {
 				continue
 			}
 		default:
-			continue
+			return dst[:orig]
 		}
-		if first >= argc {
-			continue
-		}
+		last, step := 0, 1
 		switch ks.FindKeys {
 		case "range":
-			last := 0
 			if ks.LastKey >= 0 {
 				last = first + ks.LastKey
-			} else if ks.Limit <= 1 {
+			} else if ks.Limit == 0 {
 				last = argc + ks.LastKey
 			} else {
 				last = first + (argc-first)/ks.Limit + ks.LastKey
 			}
-			step := max(ks.KeyStep, 1)
-			for i := first; i <= last && i < argc; i += step {
-				dst = append(dst, keyRef{i, perm})
-			}
+			step = ks.KeyStep
 		case "keynum":
-			if first+ks.KeyNumIdx >= argc {
-				continue
+			if ks.KeyNumIdx >= argc-first {
+				return dst[:orig]
 			}
 			n, ok := command.ParseInt(args[first+ks.KeyNumIdx])
-			if !ok || n < 0 {
-				continue
+			if !ok || n < 0 || n > int64(argc) {
+				return dst[:orig]
 			}
-			start := first + ks.FirstKey
-			step := max(ks.KeyStep, 1)
-			for i := int64(0); i < n && start+int(i)*step < argc; i++ {
-				dst = append(dst, keyRef{start + int(i)*step, perm})
-			}
+			first += ks.FirstKey
+			last = first + int(n) - 1
+			step = ks.KeyStep
+		default:
+			return dst[:orig]
+		}
+		if last >= argc || last < first || first >= argc {
+			return dst[:orig]
+		}
+		step = max(step, 1)
+		for i := first; i <= last; i += step {
+			dst = append(dst, keyRef{i, perm})
 		}
 	}
 	return dst

@@ -593,3 +593,13 @@ func (h *scriptHost) ACLAllowed(args [][]byte) bool {
 	r, _ := h.s.acl.Check(u, h.s.acl.Reg.Of(spec), args)
 	return r == acl.OK
 }
+
+// FullKeyAccess implements SORT's check of BY and GET patterns: the
+// client's user may read any key (command.Env's optional method).
+func (s *Server) FullKeyAccess(c *command.Ctx) bool {
+	cl, ok := c.Client.(*client)
+	if !ok || cl.user == nil {
+		return true
+	}
+	return s.acl.FullRead(cl.user, s.acl.Reg.Of(c.Spec), c.Args)
+}

@@ -139,6 +139,10 @@ func runACLCase(t *testing.T, pair *Pair, proto int, c aclCase) int {
 				if got, err := cn.do("HELLO", "3"); err != nil || len(got) == 0 || got[0] != '%' {
 					t.Fatalf("HELLO 3: %q %v", got, err)
 				}
+			} else if got, err := cn.do("PING"); err != nil || string(got) != "+PONG\r\n" {
+				// The server has the connection (and has authenticated
+				// it as the default user) before the case begins.
+				t.Fatalf("PING: %q %v", got, err)
 			}
 			sides[i][k] = cn
 		}
@@ -534,6 +538,37 @@ func aclCases() []aclCase {
 			ax("CONFIG", "SET", "slowlog-log-slower-than", "0"), ax("SLOWLOG", "RESET"),
 			ax("ACL", "SETUSER", "secretive", "on", ">hidden"), ax("CONFIG", "SET", "slowlog-log-slower-than", "10000"),
 			ax("SLOWLOG", "LEN"),
+		}},
+		{"case, duplicates and odd arguments", []aStep{
+			ax("ACL", "SETUSER", "u", "ON", ">p", "ALLKEYS", "+GET", "+@READ", "-@Read", "+Client|ID", "RESETKEYS", "%R~a", "%W~a", "~", "%R~b", "%R~b"),
+			ax("ACL", "GETUSER", "u"), ax("ACL", "SETUSER", "v", "on"), aon(1, "AUTH", "v", ""), aon(1, "AUTH", "u", ""),
+			ax("ACL", "SETUSER", "w", "on", "nopass", "+@all", "~k*"), aon(2, "AUTH", "w", ""), aon(2, "PING"),
+			aon(2, "EVAL", "return 1", "5", "x"), aon(2, "EVAL", "return 1", "-1", "x"), aon(2, "EVAL", "return 1", "1", "x"),
+			aon(2, "EVAL", "return 1", "x", "y"), aon(2, "MSET", "k1", "a", "x"), aon(2, "GET"), aon(2, "ZUNIONSTORE", "k1", "3", "k2"),
+			aon(2, "XREAD", "STREAMS", "k1", "x", "0", "0"),
+			aon(2, "SORT", "k1", "BY", "x*", "GET", "y*"), aon(2, "GEORADIUS", "k1", "0", "0", "1", "km", "STORE", "x"),
+			aon(2, "MEMORY", "USAGE", "x"), aon(2, "DEBUG", "OBJECT", "x"),
+			aon(2, "HELLO", "3", "AUTH", "w", "x", "SETNAME", "n"), aon(2, "CLIENT", "GETNAME"),
+			ax("ACL", "LOG", "5"),
+		}},
+		{"selectors with channels and first arguments", []aStep{
+			ax("CONFIG", "SET", "acl-pubsub-default", "allchannels"),
+			ax("ACL", "SETUSER", "u", "on", ">p", "resetchannels", "&a", "+@all", "-select", "~*", "(&b* +publish +select|3)", "(&* -@all +psubscribe)"),
+			ax("ACL", "GETUSER", "u"), ax("ACL", "LIST"), aon(1, "AUTH", "u", "p"),
+			aon(1, "PUBLISH", "b1", "x"), aon(1, "PUBLISH", "c", "x"), aon(1, "SELECT", "3"), aon(1, "SELECT", "2"),
+			aonN(1, 1, "PSUBSCRIBE", "zz*"),
+			ax("ACL", "SETUSER", "u", "(+get)", "clearselectors", "(&q -@all)", "reset", "on", ">p", "+@all"), ax("ACL", "LIST"),
+			aclosed(1), ax("ACL", "LOG"),
+		}},
+		{"SORT BY and GET need access to every key", []aStep{
+			ax("RPUSH", "k1", "3", "1", "2"), ax("SET", "w_1", "9"),
+			ax("ACL", "SETUSER", "a", "on", ">p", "+@all", "~k*"), ax("ACL", "SETUSER", "b", "on", ">p", "+@all", "%R~*"),
+			ax("ACL", "SETUSER", "c", "on", ">p", "+@all", "%W~*", "~k*"), ax("ACL", "SETUSER", "d", "on", ">p", "+@all", "~k*", "(~* -sort)"),
+			aon(1, "AUTH", "a", "p"), aon(1, "SORT", "k1", "BY", "w_*"), aon(1, "SORT", "k1", "GET", "#"), aon(1, "SORT", "k1", "BY", "nosort"),
+			aon(1, "SORT_RO", "k1", "GET", "w_*"),
+			aon(2, "AUTH", "b", "p"), aon(2, "SORT", "k1", "BY", "w_*", "GET", "#", "GET", "w_*"),
+			aon(3, "AUTH", "c", "p"), aon(3, "SORT", "k1", "BY", "w_*"),
+			aon(1, "AUTH", "d", "p"), aon(1, "SORT", "k1", "BY", "w_*"),
 		}},
 		{"NOAUTH before AUTH", []aStep{
 			ax("ACL", "SETUSER", "default", "resetpass", ">pw"), aon(1, "GET", "x"), aon(1, "ACL", "WHOAMI"),
