@@ -482,3 +482,25 @@ func FuzzACLFile(f *testing.F) {
 		}
 	})
 }
+
+func TestFullRead(t *testing.T) {
+	st := testStore(t)
+	sort := st.Reg.Lookup("sort")
+	args := [][]byte{[]byte("sort"), []byte("k1")}
+	for _, tc := range []struct {
+		rules []string
+		want  bool
+	}{
+		{[]string{"+@all", "~k*"}, false},
+		{[]string{"+@all", "%R~*"}, true},
+		{[]string{"+@all", "%W~*", "~k*"}, false},
+		{[]string{"+@all", "allkeys"}, true},
+		{[]string{"+@all", "~k*", "(~* -sort)"}, false},
+		{[]string{"-sort", "~k*", "(~* +sort)"}, true},
+	} {
+		u := mustSet(t, st, "u", append([]string{"reset", "on"}, tc.rules...)...)
+		if got := st.FullRead(u, sort, args); got != tc.want {
+			t.Errorf("%q: FullRead %v, want %v", tc.rules, got, tc.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package compat
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -633,9 +634,52 @@ var aclProbes = [][]string{
 	{"ACL", "WHOAMI"}, {"WATCH", "k1"}, {"UNWATCH"}, {"EXPIRE", "k1", "100"}, {"TTL", "k1"},
 }
 
+// aclRandomRules draws rule sets from categories, commands, subcommands,
+// first arguments, key and channel patterns and selectors, with a fixed
+// seed: the descriptions (best-fitting categories) meet many bitmaps.
+func aclRandomRules(n int) [][]string {
+	rnd := rand.New(rand.NewPCG(18, 7))
+	cats := []string{"keyspace", "read", "write", "set", "sortedset", "list", "hash", "string", "bitmap",
+		"hyperloglog", "geo", "stream", "pubsub", "admin", "fast", "slow", "blocking", "dangerous",
+		"connection", "transaction", "scripting", "all"}
+	cmds := []string{"get", "set", "del", "config", "config|get", "config|set", "client", "client|id", "client|kill",
+		"object", "object|encoding", "memory|usage", "acl", "acl|whoami", "debug", "select", "info", "flushall",
+		"keys", "scan", "eval", "publish", "subscribe", "xadd", "zadd", "hset", "lpush", "sort", "cluster", "function"}
+	pats := []string{"k*", "k?", "*", "w*", "[ab]*", "x"}
+	var out [][]string
+	for i := 0; i < n; i++ {
+		var rules []string
+		if rnd.IntN(2) == 0 {
+			rules = append(rules, "+@all")
+		}
+		for j := rnd.IntN(6); j >= 0; j-- {
+			sign := "+"
+			if rnd.IntN(2) == 0 {
+				sign = "-"
+			}
+			switch rnd.IntN(5) {
+			case 0, 1:
+				rules = append(rules, sign+"@"+cats[rnd.IntN(len(cats))])
+			case 2, 3:
+				rules = append(rules, sign+cmds[rnd.IntN(len(cmds))])
+			default:
+				rules = append(rules, "+select|"+strconv.Itoa(rnd.IntN(3)))
+			}
+		}
+		for j := rnd.IntN(3); j > 0; j-- {
+			rules = append(rules, []string{"~", "%R~", "%W~", "%RW~", "&"}[rnd.IntN(5)]+pats[rnd.IntN(len(pats))])
+		}
+		if rnd.IntN(4) == 0 {
+			rules = append(rules, "(+"+cmds[rnd.IntN(len(cmds))]+" ~"+pats[rnd.IntN(len(pats))]+" -@"+cats[rnd.IntN(len(cats))]+")")
+		}
+		out = append(out, rules)
+	}
+	return out
+}
+
 func aclGenerated() []aclCase {
 	var out []aclCase
-	for _, rules := range aclRuleSets {
+	for _, rules := range append(aclRuleSets, aclRandomRules(60)...) {
 		steps := []aStep{
 			ax(append([]string{"ACL", "SETUSER", "u", "on", ">p"}, rules...)...),
 			ax("ACL", "GETUSER", "u"), ax("ACL", "LIST"),
