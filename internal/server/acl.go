@@ -61,7 +61,7 @@ func (s *Server) loadUsersAtStartup() error {
 		return fmt.Errorf("Critical error while loading ACLs. Exiting.")
 	}
 	if file != "" {
-		if msg := s.loadACLFile(); msg != "" {
+		if msg := s.loadACLFile(nil); msg != "" {
 			return fmt.Errorf("Aborting Redis startup because of ACL errors: %s", msg)
 		}
 	}
@@ -70,8 +70,9 @@ func (s *Server) loadUsersAtStartup() error {
 
 // loadACLFile replaces every user by those of the aclfile, or changes
 // nothing and returns why. Connections of the replaced users (all but
-// default) are closed, as in Redis.
-func (s *Server) loadACLFile() string {
+// default) are closed, as in Redis; me, the client running ACL LOAD, after
+// its reply.
+func (s *Server) loadACLFile(me *client) string {
 	file := s.cfg.ACLFile()
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -82,7 +83,7 @@ func (s *Server) loadACLFile() string {
 		return msg
 	}
 	for _, u := range s.acl.Replace(users) {
-		s.killUserClients(u, nil)
+		s.killUserClients(u, me)
 	}
 	return ""
 }
@@ -380,7 +381,7 @@ func (s *Server) registerACLCommands(t *command.Table) {
 			c.Error(errNoACLFile)
 			return
 		}
-		if msg := s.loadACLFile(); msg != "" {
+		if msg := s.loadACLFile(clientOf(c)); msg != "" {
 			c.Error("ERR " + msg)
 			return
 		}

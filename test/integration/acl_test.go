@@ -156,8 +156,15 @@ func TestACLPersistence(t *testing.T) {
 		t.Fatalf("ACL LOAD: %q", got)
 	}
 	// ACL LOAD replaced alice: her connections are closed, the default
-	// user (now without a password) stays.
+	// user (now without a password) stays. A connection of hers running
+	// ACL LOAD gets its reply first.
 	c.ExpectClosed(2 * time.Second)
+	alice := testutil.Dial(t, s.Addr)
+	alice.Do("AUTH", "alice", "p2")
+	if got := string(alice.Do("ACL", "LOAD")); got != "+OK\r\n" {
+		t.Fatalf("ACL LOAD by a user it replaces: %q", got)
+	}
+	alice.ExpectClosed(2 * time.Second)
 	if got := string(admin.Do("ACL", "WHOAMI")); got != "$7\r\ndefault\r\n" {
 		t.Fatalf("the default user's connection after ACL LOAD: %q", got)
 	}
