@@ -504,3 +504,44 @@ func TestFullRead(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCheck applies random rules, then checks random calls: no panic, no
+// index out of the arguments, and an open user is never denied.
+func FuzzCheck(f *testing.F) {
+	for _, s := range [][2]string{
+		{"+@all ~k* %R~r* &c*", "get k1"}, {"+get (~x +set)", "set x 1 get"}, {"-@all +select|0", "select 0"},
+		{"+@all resetkeys", "eval s 3 a b"}, {"+@all ~*", "bitfield k set u8 0 1"}, {"+@all &a", "psubscribe a b"},
+		{"+@all %W~w*", "sort k store w1"}, {"+@all ~*", "migrate h p  0 5 keys a b"}, {"+@all", "xread streams a b 0"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	st := testStore(f)
+	f.Fuzz(func(t *testing.T, rules, line string) {
+		u, err := st.Prepare("fz", strings.Split(rules, " "))
+		if err != nil {
+			return
+		}
+		fields := strings.Split(line, " ")
+		c := st.Reg.Lookup(fields[0])
+		if c == nil {
+			return
+		}
+		if len(c.Subs) > 0 && len(fields) > 1 {
+			if sub := st.Reg.Lookup(fields[0] + "|" + fields[1]); sub != nil {
+				c = sub
+			}
+		}
+		args := make([][]byte, len(fields))
+		for i, a := range fields {
+			args[i] = []byte(a)
+		}
+		r, pos := st.Check(u, c, args)
+		if r != OK && (pos < 0 || pos >= len(args)) {
+			t.Fatalf("denial %d at %d of %d arguments", r, pos, len(args))
+		}
+		if u.Open() && r != OK {
+			t.Fatalf("an open user was denied (%d)", r)
+		}
+		_ = st.FullRead(u, c, args)
+	})
+}

@@ -241,6 +241,9 @@ func (ck *Checker) findKeys(dst []keyRef, c *Cmd, args [][]byte) []keyRef {
 	}
 	if spec.GetKeys != nil {
 		for _, k := range spec.GetKeys(args) {
+			if k.Pos >= len(args) {
+				continue // a call the arity check refuses first
+			}
 			perm := All
 			if k.Spec < len(c.keyPerm) {
 				perm = c.keyPerm[k.Spec]
