@@ -8,7 +8,8 @@
 # Usage: bench/compare.sh [scenario...] [options]
 #
 # Scenarios: throughput (with latency), types (streams, HyperLogLog, geo,
-# EVALSHA), snapshot, memory, recovery.
+# EVALSHA of a one-call and a ten-call script, FCALL), snapshot, memory,
+# recovery.
 # Options:
 #   --rounds N     rounds per measurement (default 5)
 #   --quick        smoke run: 1 round, short loads, 10x smaller data sets

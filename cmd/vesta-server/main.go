@@ -11,7 +11,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -58,18 +57,14 @@ func run() int {
 		}
 	}
 
-	var out io.Writer = os.Stdout
-	if cfg.LogFile != "" {
-		f, err := os.OpenFile(cfg.LogFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "Can't open the log file: %v\n", err)
-			return 1
-		}
-		defer f.Close()
-		out = f
-	}
 	level := new(slog.LevelVar)
-	logger := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: level}))
+	logger, logHandler, logOut, closeLog, err := openLog(cfg, level)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer closeLog()
+	logStarting(logger, logHandler, len(os.Args) == 1)
 
 	// VESTA_CPUPROFILE=<file> records a CPU profile until shutdown, for
 	// performance work.
@@ -84,12 +79,10 @@ func run() int {
 	}
 
 	srv := server.New(cfg, logger, level)
-	srv.SetCrashOutput(out)
+	srv.SetCrashOutput(logOut)
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
 	srv.HandleSignals(sigs)
-	logger.Info("Vesta is starting", "version", server.VestaVersion, "redis_compat", server.Version, "pid", os.Getpid())
-	logIneffective(logger, cfg)
 	switch {
 	case supWarning != "":
 		logger.Warn(supWarning)
@@ -101,26 +94,36 @@ func run() int {
 	srv.SetHooks(server.Hooks{
 		Loading: func() {
 			if err := sup.Status("Vesta is loading..."); err != nil {
-				logger.Warn("Could not notify the service manager", "err", err)
+				logger.Warn("Could not notify the service manager: " + err.Error())
 			}
 		},
 		Ready: func() {
 			if err := sup.Ready("Ready to accept connections"); err != nil {
-				logger.Warn("Could not notify the service manager", "err", err)
+				logger.Warn("Could not notify the service manager: " + err.Error())
 			}
 		},
 		Stopping: func() {
 			if err := sup.Stopping(); err != nil {
-				logger.Warn("Could not notify the service manager", "err", err)
+				logger.Warn("Could not notify the service manager: " + err.Error())
 			}
 		},
 	})
+	logLogo(logger, cfg)
+	logIneffective(logger, cfg)
 	if err := srv.Listen(); err != nil {
-		logger.Error("Failed listening", "err", err)
+		// The cause (which keeps "address already in use"), then Redis's line.
+		msg := strings.TrimPrefix(err.Error(), "server: ")
+		if rest, ok := strings.CutPrefix(msg, "failed opening Unix socket "); ok {
+			logger.Warn("Failed opening Unix socket: " + rest)
+		} else {
+			logger.Warn("Warning: " + msg)
+			logger.Warn(fmt.Sprintf("Failed listening on port %d (TCP), aborting.", cfg.Port))
+		}
 		return 1
 	}
+	logger.Warn("Server initialized")
 	if err := srv.WritePidFile(); err != nil {
-		logger.Warn("Failed to write the pid file", "err", err)
+		logger.Warn("Failed to write PID file: " + err.Error())
 	}
 	defer srv.RemovePidFile()
 	if started != nil {
@@ -131,7 +134,7 @@ func run() int {
 	}
 
 	if err := srv.Run(context.Background()); err != nil {
-		logger.Error("Server stopped with an error", "err", err)
+		logger.Warn("Server stopped with an error: " + err.Error())
 		return 1
 	}
 	return 0

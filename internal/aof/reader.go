@@ -74,6 +74,17 @@ func (r *Reader) Next() ([][]byte, error) {
 			return nil, io.EOF
 		}
 		if err != nil {
+			// The file ends inside this line. Like Redis, look at what
+			// there is: a line that cannot begin a command is corruption
+			// (Redis's "Bad file format"), not a torn write to cut.
+			if len(line) > 0 && line[0] != '#' {
+				if line[0] != '*' {
+					return nil, r.fail(start, startLine, ErrCorrupt, "expected '*'")
+				}
+				if len(line) > 1 && atoi(line[1:]) < 1 {
+					return nil, r.fail(start, startLine, ErrCorrupt, "bad argument count")
+				}
+			}
 			return nil, r.fail(start, startLine, ErrTruncated, "")
 		}
 		if len(line) > 0 && line[0] == '#' {
@@ -95,6 +106,9 @@ func (r *Reader) Next() ([][]byte, error) {
 		for i := int64(0); i < argc; i++ {
 			line, err := r.readLine()
 			if err != nil {
+				if len(line) > 0 && line[0] != '$' {
+					return nil, r.fail(start, startLine, ErrCorrupt, "expected '$'")
+				}
 				return nil, r.fail(start, startLine, ErrTruncated, "")
 			}
 			if len(line) == 0 || line[0] != '$' {
@@ -188,6 +202,31 @@ func (r *Reader) skip(n int) error {
 		}
 	}
 	return nil
+}
+
+// atoi is C's atoi, which Redis's loader applies to a count line it read
+// only part of: optional blanks and sign, then the leading digits (0 when
+// there are none; saturating, where C's is undefined).
+func atoi(b []byte) int64 {
+	i := 0
+	for i < len(b) && (b[i] == ' ' || (b[i] >= '\t' && b[i] <= '\r')) {
+		i++
+	}
+	neg := false
+	if i < len(b) && (b[i] == '+' || b[i] == '-') {
+		neg = b[i] == '-'
+		i++
+	}
+	var n int64
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		if n < 1<<58 {
+			n = n*10 + int64(b[i]-'0')
+		}
+	}
+	if neg {
+		return -n
+	}
+	return n
 }
 
 // parseNum parses a decimal count the way Redis's loader does (atoi/strtol

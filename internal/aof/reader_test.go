@@ -58,6 +58,14 @@ func TestReader(t *testing.T) {
 		{"torn in header", set + "*3\r\n$3", []string{"SET k v"}, ErrTruncated, int64(len(set))},
 		{"torn count line", set + "*", []string{"SET k v"}, ErrTruncated, int64(len(set))},
 		{"garbage", set + "hello\r\n", []string{"SET k v"}, ErrCorrupt, int64(len(set))},
+		// A tail that no torn write of a valid file leaves, as Redis
+		// judges it (Bad file format, not a truncation to cut).
+		{"torn garbage", set + "xx", []string{"SET k v"}, ErrCorrupt, int64(len(set))},
+		{"torn garbage after count", set + "*3\r\nxx", []string{"SET k v"}, ErrCorrupt, int64(len(set))},
+		{"torn zero count", set + "*0", []string{"SET k v"}, ErrCorrupt, int64(len(set))},
+		{"torn count with junk", set + "*ab", []string{"SET k v"}, ErrCorrupt, int64(len(set))},
+		{"torn count digits", set + "*12", []string{"SET k v"}, ErrTruncated, int64(len(set))},
+		{"torn length line", set + "*2\r\n$3\r\nSET\r\n$", []string{"SET k v"}, ErrTruncated, int64(len(set))},
 		{"zero args", "*0\r\n", nil, ErrCorrupt, 0},
 		{"missing dollar", "*1\r\nSET\r\n", nil, ErrCorrupt, 0},
 		{"negative length", "*1\r\n$-1\r\n", nil, ErrCorrupt, 0},

@@ -67,6 +67,23 @@ type Config struct {
 	// immutable). Loading fails if the file cannot be opened for append.
 	// Default "".
 	LogFile string
+	// SyslogEnabled copies every log line to the system logger as well
+	// (syslog-enabled, immutable). Default no.
+	SyslogEnabled bool
+	// SyslogIdent is the tag of the syslog messages (syslog-ident,
+	// immutable). Default "redis", as in Redis, so that existing syslog
+	// filters keep matching.
+	SyslogIdent string
+	// SyslogFacility is the syslog facility (syslog-facility: user,
+	// local0..local7; immutable). Default local0.
+	SyslogFacility SyslogFacility
+	// AlwaysShowLogo prints the startup logo even when the log is not a
+	// terminal (always-show-logo, immutable). Default no.
+	AlwaysShowLogo bool
+	// LogFormat is the shape of the log lines (log-format, Vesta only:
+	// redis, json, logfmt; immutable). Default redis, Redis's
+	// "pid:role date level-char message" lines.
+	LogFormat LogFormat
 	// Databases is the number of logical databases, SELECT 0 to
 	// Databases-1 (databases, immutable, >= 1). Default 16.
 	Databases int

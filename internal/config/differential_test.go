@@ -54,7 +54,7 @@ func TestDefaultsMatchRedis(t *testing.T) {
 	for i := range directives {
 		d := &directives[i]
 		for _, name := range []string{d.Name, d.Alias} {
-			if name == "" || skip[name] != "" {
+			if name == "" || skip[name] != "" || d.Flags&VestaOnly != 0 {
 				continue
 			}
 			want, ok := real[name]

@@ -45,6 +45,10 @@ const (
 	// MultiArg directives take any number of arguments on a file line; the
 	// value of CONFIG SET is split on single spaces.
 	MultiArg
+	// VestaOnly directives are Vesta's own, unknown to Redis (log-format).
+	// They are Hidden too, so that CONFIG GET * lists Redis's parameters
+	// only; CONFIG GET of the exact name shows them.
+	VestaOnly
 )
 
 // Directive describes one configuration directive. The table of them,
@@ -219,6 +223,12 @@ func memoryDirective(name, alias string, flags Flags, lo, hi int64, def string, 
 type enumField interface {
 	~int
 	String() string
+}
+
+// vestaOnly marks a directive as Vesta's own (see VestaOnly).
+func vestaOnly(d Directive) Directive {
+	d.Flags |= VestaOnly | Hidden
+	return d
 }
 
 func enumDirective[T enumField](name string, flags Flags, names []string, def T, field func(*Config) *T) Directive {

@@ -19,6 +19,46 @@ var logLevelNames = []string{"debug", "verbose", "notice", "warning", "nothing"}
 // String returns the directive spelling of the level.
 func (l LogLevel) String() string { return enumName(logLevelNames, int(l)) }
 
+// SyslogFacility is the syslog facility of the log (syslog-facility).
+type SyslogFacility int
+
+// The syslog facilities, in the order Redis lists them.
+const (
+	SyslogUser SyslogFacility = iota
+	SyslogLocal0
+	SyslogLocal1
+	SyslogLocal2
+	SyslogLocal3
+	SyslogLocal4
+	SyslogLocal5
+	SyslogLocal6
+	SyslogLocal7
+)
+
+var syslogFacilityNames = []string{"user", "local0", "local1", "local2", "local3",
+	"local4", "local5", "local6", "local7"}
+
+// String returns the directive spelling of the facility.
+func (f SyslogFacility) String() string { return enumName(syslogFacilityNames, int(f)) }
+
+// LogFormat is the shape of the log lines (log-format, Vesta only).
+type LogFormat int
+
+// The log formats.
+const (
+	// LogFormatRedis is Redis's "pid:role date level-char message" line.
+	LogFormatRedis LogFormat = iota
+	// LogFormatJSON is one JSON object per record.
+	LogFormatJSON
+	// LogFormatLogfmt is one line of key=value pairs per record.
+	LogFormatLogfmt
+)
+
+var logFormatNames = []string{"redis", "json", "logfmt"}
+
+// String returns the directive spelling of the format.
+func (f LogFormat) String() string { return enumName(logFormatNames, int(f)) }
+
 // FsyncPolicy says when the append-only file is fsynced (appendfsync).
 type FsyncPolicy int
 

@@ -80,9 +80,10 @@ func (e *Engine) loadAOF() error {
 	start := time.Now()
 	res, err := persist.LoadAOF(d, plan, e.ks, ex, persist.AOFOptions{
 		LoadTruncated: e.cfg.AOFLoadTruncated,
-		RDB:           persist.LoadOptions{Now: time.Now().UnixMilli(), IgnoreChecksum: !e.cfg.RDBChecksum, Objects: e.host.Objects()},
+		RDB:           persist.LoadOptions{Now: time.Now().UnixMilli(), IgnoreChecksum: !e.cfg.RDBChecksum, Objects: e.host.Objects(), Function: e.functionLoader(false)},
 		Progress:      e.loadingProgress,
 		Warn:          func(msg string, args ...any) { e.log.Warn(msg, args...) },
+		Info:          func(msg string) { e.log.Info(msg) },
 	})
 	if err != nil {
 		return err
@@ -96,8 +97,8 @@ func (e *Engine) loadAOF() error {
 		_, total, _ = d.Plan()
 		e.aof.startSize = total
 	}
-	e.log.Info("DB loaded from append only file", "seconds", fmt.Sprintf("%.3f", time.Since(start).Seconds()),
-		"commands", res.Commands, "base_keys", res.BaseKeys)
+	e.log.Info(fmt.Sprintf("DB loaded from append only file: %.3f seconds", time.Since(start).Seconds()))
+	e.log.Debug(fmt.Sprintf("The AOF held %d commands and %d keys in its base", res.Commands, res.BaseKeys))
 	return nil
 }
 
@@ -152,10 +153,11 @@ func (e *Engine) writeAOFBase(d *aof.Dir) error {
 	preamble := e.cfg.AOFUseRDBPreamble
 	return d.CreateBase(preamble, func(w io.Writer) error {
 		if !preamble {
-			return persist.WriteRESP(w, e.ks)
+			return persist.WriteRESP(w, e.ks, e.functionCodes())
 		}
 		job := persist.StartSnapshot(e.mu, e.ks, w, persist.SaveOptions{
 			Compression: e.cfg.RDBCompression, Checksum: e.cfg.RDBChecksum, AOFBase: true,
+			Functions: e.functionCodes(),
 		})
 		return job.Run(false)
 	})
@@ -261,10 +263,15 @@ func (e *Engine) aofCron() {
 		return
 	}
 	if w.Err() != nil || w.Buffered() > 0 {
+		failing := w.Err() != nil
 		if err := w.Retry(); err == nil && w.Err() == nil {
+			if failing {
+				e.log.Warn("AOF write error looks solved, Redis can write again.")
+			}
 			return
 		} else if err != nil {
-			e.log.Warn("Writing to the AOF failed, retrying every second; writes are refused meanwhile", "err", err)
+			// Redis's words; writes get MISCONF until a retry succeeds.
+			e.log.Warn("Error writing to the AOF file: " + Strerror(err))
 		}
 	}
 }
@@ -287,6 +294,7 @@ func (e *Engine) ReloadAOF() error {
 	for _, db := range e.ks.DBs {
 		db.Flush()
 	}
+	e.flushFunctions()
 	if err := e.stopAOF(); err != nil {
 		e.log.Warn("Closing the AOF", "err", err)
 	}

@@ -68,6 +68,9 @@ type Options struct {
 	// loaded at startup. Both under Mu.
 	ReplInfo    func() *persist.ReplInfo
 	ReplRestore func(info persist.ReplInfo)
+	// Functions, if set, is the server's store of function libraries,
+	// which snapshots save and loads restore (functions.go).
+	Functions Functions
 }
 
 // Engine is the persistence engine of one server.
@@ -181,7 +184,7 @@ func (e *Engine) Shutdown(save, force bool) error {
 		if err != nil {
 			// Redis logs this and exits anyway: what was acknowledged is
 			// already as durable as the policy promised.
-			e.log.Warn("Fail to fsync the AOF file", "err", err)
+			e.log.Warn("Fail to fsync the AOF file: " + Strerror(err))
 		}
 	}
 	if save {

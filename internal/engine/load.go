@@ -37,6 +37,7 @@ func (e *Engine) Load() (err error) {
 	}()
 	if e.cfg.AppendOnly {
 		if err := e.loadAOF(); err != nil {
+			e.logLoadError(err)
 			for _, line := range aofcheck.Diagnose(e.fs, filepath.Join(e.cfg.Dir, e.cfg.AppendDirname), e.cfg.AppendFilename) {
 				e.log.Warn(line)
 			}
@@ -47,6 +48,7 @@ func (e *Engine) Load() (err error) {
 		return e.openAOF()
 	}
 	if err := e.loadRDB(); err != nil {
+		e.logLoadError(err)
 		e.diagnoseRDB()
 		return err
 	}

@@ -55,6 +55,7 @@ func (e *Engine) saveOptions() persist.SaveOptions {
 		Checksum:     e.cfg.RDBChecksum,
 		KeySaveDelay: time.Duration(e.cfg.RDBKeySaveDelay) * time.Microsecond,
 		Repl:         e.replInfo(),
+		Functions:    e.functionCodes(),
 	}
 }
 
@@ -93,6 +94,7 @@ func (e *Engine) loadRDB() error {
 		IgnoreChecksum: !e.cfg.RDBChecksum,
 		Progress:       e.loadingProgress,
 		Objects:        e.host.Objects(),
+		Function:       e.functionLoader(false),
 	})
 	if err != nil {
 		return fmt.Errorf("loading %s: %w (check it with vesta-check-rdb)", path, err)
@@ -104,8 +106,11 @@ func (e *Engine) loadRDB() error {
 	if res.ChecksumDisabled {
 		e.log.Info("RDB file was saved with checksum disabled: no check performed.")
 	}
-	e.log.Info("DB loaded from disk", "seconds", fmt.Sprintf("%.3f", time.Since(start).Seconds()),
-		"keys", res.Keys, "expired", res.Expired, "redis_ver", res.Aux["redis-ver"])
+	if v := res.Aux["redis-ver"]; v != "" {
+		e.log.Info("Loading RDB produced by version " + v)
+	}
+	e.log.Info(fmt.Sprintf("Done loading RDB, keys loaded: %d, keys expired: %d.", res.Keys, res.Expired))
+	e.log.Info(fmt.Sprintf("DB loaded from disk: %.3f seconds", time.Since(start).Seconds()))
 	return nil
 }
 
@@ -121,13 +126,14 @@ func (e *Engine) SaveSync() error {
 	})
 	if err != nil {
 		e.rdb.lastOK = false
-		e.log.Warn("Failed saving the DB", "err", err)
+		e.log.Warn("Failed saving the DB: " + err.Error())
 		return err
 	}
 	e.ks.Dirty = 0
 	e.lastSave = time.Now().Unix()
 	e.rdb.lastOK = true
-	e.log.Info("DB saved on disk", "seconds", fmt.Sprintf("%.3f", time.Since(start).Seconds()))
+	e.log.Info("DB saved on disk")
+	e.log.Debug(fmt.Sprintf("Synchronous save took %.3f seconds", time.Since(start).Seconds()))
 	return nil
 }
 
@@ -228,7 +234,7 @@ func (e *Engine) startBgsave() error {
 	e.rdb.latestCut = job.CutTook
 	e.rdb.totalCuts++
 	e.suspendFsyncIfConfigured()
-	e.log.Info("Background saving started", "cut_usec", job.CutTook.Microseconds(), "cut_offset", bg.offset)
+	e.logJobStarted("Background saving started", job.CutTook, bg.offset)
 	go func() {
 		defer e.crashOnPanic("background save")
 		// Write, then the rest of the atomic-file ritual: fsync, close,
@@ -262,11 +268,14 @@ func (e *Engine) bgsaveDone(bg *bgJob, err error) {
 		e.log.Info("Background saving terminated by request")
 	case err != nil:
 		e.rdb.lastOK = false
-		e.log.Warn("Background saving error", "err", err)
+		e.log.Warn("Write error saving DB on disk: " + err.Error())
+		e.log.Warn("Background saving error")
 	default:
 		e.ks.Dirty -= bg.dirty
 		e.lastSave = time.Now().Unix()
 		e.rdb.lastOK = true
+		// Redis's child says the first line, the parent the second.
+		e.log.Info("DB saved on disk")
 		e.log.Info("Background saving terminated with success")
 	}
 	if bg.replDone != nil {
@@ -355,6 +364,7 @@ func (e *Engine) ReloadRDB(merge, noflush, nosave bool) error {
 		for _, db := range e.ks.DBs {
 			db.Flush()
 		}
+		e.flushFunctions()
 	}
 	f, err := e.fs.Open(e.rdbPath())
 	if err == nil {
@@ -363,6 +373,7 @@ func (e *Engine) ReloadRDB(merge, noflush, nosave bool) error {
 		_, err = persist.LoadRDB(bufio.NewReader(f), e.ks, persist.LoadOptions{
 			Size: st.Size(), Now: time.Now().UnixMilli(), Merge: merge,
 			IgnoreChecksum: !e.cfg.RDBChecksum, Objects: e.host.Objects(),
+			Function: e.functionLoader(merge),
 		})
 	}
 	if err != nil {

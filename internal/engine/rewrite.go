@@ -137,7 +137,7 @@ func (e *Engine) startRewrite() error {
 	e.rdb.totalCuts++
 	e.aof.rw.scheduled = false
 	e.suspendFsyncIfConfigured()
-	e.log.Info("Background append only file rewriting started", "cut_usec", job.CutTook.Microseconds(), "cut_offset", bg.offset)
+	e.logJobStarted("Background append only file rewriting started", job.CutTook, bg.offset)
 
 	go func() {
 		defer e.crashOnPanic("background rewrite")
@@ -176,14 +176,17 @@ func (e *Engine) rewriteDone(bg *bgJob, rdbBase bool, err error) {
 		return
 	}
 	if err == nil {
+		e.log.Info("Background AOF rewrite terminated with success")
 		err = e.installBase(bg.tmp, rdbBase)
+	} else {
+		e.log.Warn("Background AOF rewrite terminated with error")
 	}
 	if err != nil {
 		_ = e.fs.Remove(bg.tmp)
 		e.aof.lastStatus = false
 		e.aof.rw.failures++
 		e.aof.rw.lastFailure = time.Now()
-		e.log.Warn("Background AOF rewrite failed", "err", err)
+		e.log.Warn("Background AOF rewrite failed: " + err.Error())
 		if e.aof.rw.switchingOn {
 			// Try again later; writes keep going to temp-F.incr.
 			e.aof.rw.scheduled = true
@@ -300,7 +303,7 @@ func (e *Engine) rewriteCron() {
 	cur := e.aofCurrentSize()
 	base := max(e.aof.baseSize, 1)
 	if cur > e.cfg.AutoAOFRewriteMinSize && (cur*100/base-100) >= int64(e.cfg.AutoAOFRewritePercentage) {
-		e.log.Info("Starting automatic rewriting of AOF", "growth_perc", cur*100/base-100)
+		e.log.Info(fmt.Sprintf("Starting automatic rewriting of AOF on %d%% growth", cur*100/base-100))
 		if err := e.startRewrite(); err != nil {
 			e.aof.rw.failures++
 			e.aof.rw.lastFailure = time.Now()

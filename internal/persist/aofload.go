@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/vestadb/vesta/internal/aof"
 	"github.com/vestadb/vesta/internal/keyspace"
@@ -35,6 +36,9 @@ type AOFOptions struct {
 	Progress func(loaded int64)
 	// Warn receives the warnings of a successful load (a cut tail).
 	Warn func(msg string, args ...any)
+	// Info, if set, receives Redis's notice lines of the load: the RDB
+	// part read, each file loaded with the time it took.
+	Info func(msg string)
 }
 
 // AOFResult describes a successful load.
@@ -82,10 +86,14 @@ func LoadAOF(d *aof.Dir, plan []aof.PlannedFile, ks *keyspace.Keyspace, ex Execu
 		if pf.Size == 0 {
 			continue
 		}
+		began := time.Now()
 		n, trunc, err := loadFile(d, pf, last, ks, ex, opts, &res, done)
 		res.Commands += n
 		if err != nil {
 			return res, err
+		}
+		if opts.Info != nil {
+			opts.Info(fmt.Sprintf("DB loaded from %s file %s: %.3f seconds", aofFileKind(pf), pf.Name, time.Since(began).Seconds()))
 		}
 		if trunc >= 0 {
 			res.TruncatedAt = trunc
@@ -116,10 +124,16 @@ func loadFile(d *aof.Dir, pf aof.PlannedFile, last bool, ks *keyspace.Keyspace, 
 		if opts.Progress != nil {
 			ro.Progress = func(off int64) { opts.Progress(done + off) }
 		}
+		if opts.Info != nil {
+			opts.Info("Reading RDB base file on AOF loading...")
+		}
 		st, err := LoadRDB(f, ks, ro)
 		if err != nil {
 			return 0, -1, &AOFError{File: pf.Name, Offset: rdbOffset(err), Err: err,
 				Hint: "The RDB part of the AOF is damaged; check it with vesta-check-aof"}
+		}
+		if opts.Info != nil {
+			opts.Info(fmt.Sprintf("Done loading RDB, keys loaded: %d, keys expired: %d.", st.Keys, st.Expired))
 		}
 		res.BaseKeys += st.Keys
 		res.BaseStats = &st
@@ -209,13 +223,24 @@ func cutTail(d *aof.Dir, pf aof.PlannedFile, last bool, validUpTo int64, opts AO
 		return &AOFError{File: pf.Name, Offset: validUpTo, Err: fmt.Errorf("%w, and cutting it failed: %v", ErrTruncatedAOF, err)}
 	}
 	if opts.Warn != nil {
-		msg := "!!! Warning: short read while loading the AOF file, truncating it to the last whole command"
+		// Redis's three lines, then how much was cut.
 		if what != "" {
-			msg = what
+			opts.Warn(what)
+		} else {
+			opts.Warn("!!! Warning: short read while loading the AOF file " + pf.Name + "!!!")
 		}
-		opts.Warn(msg, "file", pf.Name, "offset", validUpTo, "cut_bytes", pf.Size-validUpTo)
+		opts.Warn(fmt.Sprintf("!!! Truncating the AOF %s file %s at offset %d !!!", aofFileKind(pf), pf.Name, validUpTo))
+		opts.Warn(fmt.Sprintf("AOF %s loaded anyway because aof-load-truncated is enabled (%d bytes cut)", pf.Name, pf.Size-validUpTo))
 	}
 	return nil
+}
+
+// aofFileKind is how Redis's messages name a file of the AOF directory.
+func aofFileKind(pf aof.PlannedFile) string {
+	if pf.Type == 'b' {
+		return "base"
+	}
+	return "incr"
 }
 
 func truncateFile(d *aof.Dir, path string, size int64) error {

@@ -31,6 +31,9 @@ type LoadOptions struct {
 	Progress func(offset int64)
 	// Objects builds non-string values from decoded RDB values.
 	Objects ObjectLoader
+	// Function loads a function library from its source (a FUNCTION2
+	// item); nil refuses files that hold libraries (ErrFunctions).
+	Function func(code string) error
 }
 
 // ObjectLoader converts a decoded RDB value of a non-string type into a
@@ -41,17 +44,19 @@ type ObjectLoader func(k *rdb.Key) (keyspace.Object, error)
 type LoadStats struct {
 	Keys    int64 // keys loaded
 	Expired int64 // keys skipped because their TTL had passed
-	Aux     map[string]string
-	Version int
+	// Functions counts the function libraries loaded.
+	Functions int
+	Aux       map[string]string
+	Version   int
 	// End is the offset just after the checksum.
 	End int64
 	// ChecksumDisabled reports a file saved without a checksum.
 	ChecksumDisabled bool
 }
 
-// ErrFunctions reports an RDB that carries functions, which Vesta does not
-// support (it has no scripting engine).
-var ErrFunctions = errors.New("persist: the RDB contains functions (FUNCTION LOAD libraries), which Vesta does not support")
+// ErrFunctions reports an RDB that carries functions when the loader was
+// given no way to load them.
+var ErrFunctions = errors.New("persist: the RDB contains functions (FUNCTION LOAD libraries), which this loader cannot load")
 
 // ProgressInterval is how many bytes a loader reads between two calls of
 // Progress, the first one included: Redis's
@@ -99,7 +104,13 @@ func LoadRDB(r io.Reader, ks *keyspace.Keyspace, opts LoadOptions) (LoadStats, e
 			}
 			db.Reserve(int(min(v.Keys, limit, 1<<26)))
 		case rdb.Function:
-			return st, ErrFunctions
+			if opts.Function == nil {
+				return st, ErrFunctions
+			}
+			if err := opts.Function(v.Code); err != nil {
+				return st, &rdb.Error{Offset: rd.Offset(), Err: fmt.Errorf("persist: function library: %w", err)}
+			}
+			st.Functions++
 		case rdb.ModuleAux:
 			return st, &rdb.Error{Offset: rd.Offset(), Err: fmt.Errorf("%w: module data", rdb.ErrUnsupportedType)}
 		case *rdb.Key:

@@ -41,6 +41,14 @@ func (s *RESPSink) Err() error { return s.err }
 
 func (s *RESPSink) cmd(args ...[]byte) { s.buf = aof.AppendCommand(s.buf, args) }
 
+// Functions appends a FUNCTION LOAD command for each library source, as
+// Redis's AOF rewrite starts its base.
+func (s *RESPSink) Functions(codes []string) {
+	for _, c := range codes {
+		s.cmd([]byte("FUNCTION"), []byte("LOAD"), []byte(c))
+	}
+}
+
 // Entry is the keyspace.Sink.
 func (s *RESPSink) Entry(db int, e *keyspace.Entry, expireAt int64) {
 	if db != s.last {
@@ -110,10 +118,10 @@ func (s *RESPSink) chunked(name string, key []byte, n int, each func(add func(..
 	}
 }
 
-// WriteRESP writes the whole dataset as RESP commands (synchronously; the
-// caller holds the server lock).
-func WriteRESP(w interface{ Write([]byte) (int, error) }, ks *keyspace.Keyspace) error {
-	j := StartRESPSnapshot(nopLocker{}, ks, w, SaveOptions{})
+// WriteRESP writes the whole dataset as RESP commands, the function
+// libraries first (synchronously; the caller holds the server lock).
+func WriteRESP(w interface{ Write([]byte) (int, error) }, ks *keyspace.Keyspace, functions []string) error {
+	j := StartRESPSnapshot(nopLocker{}, ks, w, SaveOptions{Functions: functions})
 	return j.Run(false)
 }
 

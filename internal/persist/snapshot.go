@@ -27,6 +27,10 @@ type SaveOptions struct {
 	// rdbPopulateSaveInfo): a restarted master continues its replicas'
 	// history from them. Never written into an AOF base.
 	Repl *ReplInfo
+	// Functions are the sources of the function libraries, saved before
+	// the keys: FUNCTION2 items in an RDB image, FUNCTION LOAD commands in
+	// a RESP AOF base (as Redis's rdbSaveFunctions and rewriteFunctions).
+	Functions []string
 }
 
 // ReplInfo is the replication position a snapshot records: the
@@ -75,6 +79,9 @@ func StartSnapshot(lock sync.Locker, ks *keyspace.Keyspace, out io.Writer, opts 
 		repl = nil
 	}
 	e.StandardAux(rdb.RedisVersion, time.Now().Unix(), opts.UsedMem, repl, opts.AOFBase)
+	for _, code := range opts.Functions {
+		e.Function(code)
+	}
 	j.enc = rdbEncoder{e, sink}
 	j.out = w
 	j.end = w.End
@@ -89,6 +96,7 @@ func StartRESPSnapshot(lock sync.Locker, ks *keyspace.Keyspace, out io.Writer, o
 	t0 := time.Now()
 	j := &Job{lock: lock, ks: ks, opts: opts, started: t0}
 	sink := NewRESPSink()
+	sink.Functions(opts.Functions)
 	j.enc = sink
 	j.out = out
 	j.end = func() error { return nil }

@@ -115,7 +115,9 @@ func (c *checker) run(r io.Reader) *Error {
 			c.selectDB(v.N)
 		case rdb.ResizeDB:
 		case rdb.Function:
-			c.rep.Functions++
+			if e := c.function(v.Code, start); e != nil {
+				return e
+			}
 		case *rdb.Key:
 			if e := c.key(v, start); e != nil {
 				return e

@@ -30,6 +30,10 @@ func FuzzCheck(f *testing.F) {
 		w.Len(0)
 	}))
 	f.Add([]byte("REDIS0010\xff\x00\x00\x00\x00\x00\x00\x00\x00"))
+	f.Add(file(f, rdb.WriterOptions{}, func(w *rdb.Writer) {
+		w.Function("#!lua name=a\nredis.register_function('f', function() return 1 end)")
+		w.Function("#!lua name=b\n")
+	}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rep, err := rdbcheck.Check(bytes.NewReader(data), int64(len(data)), rdbcheck.Options{Now: now, Databases: 16})
 		var sum int64
@@ -38,6 +42,9 @@ func FuzzCheck(f *testing.F) {
 		}
 		if sum != rep.Keys {
 			t.Fatalf("databases hold %d keys, total says %d", sum, rep.Keys)
+		}
+		if rep.Functions != len(rep.Libraries) {
+			t.Fatalf("%d function libraries counted, %d named", rep.Functions, len(rep.Libraries))
 		}
 		var ce *rdbcheck.Error
 		switch {

@@ -101,8 +101,10 @@ type Report struct {
 	DBs []DBStats
 	// Keys, Expires and AlreadyExpired are the totals over DBs.
 	Keys, Expires, AlreadyExpired int64
-	// Functions counts function libraries (Vesta cannot load them).
+	// Functions counts function libraries (FUNCTION2 items); Libraries
+	// are their names in file order.
 	Functions int
+	Libraries []string
 	// ModuleAux counts module AUX records (Vesta cannot load them).
 	ModuleAux int
 	// Unsupported counts module keys: checked for framing
@@ -137,9 +139,9 @@ type event struct {
 func (r *Report) OK() bool { return r.Problem == nil }
 
 // VestaCanLoad reports whether the image holds only what Vesta loads: no
-// streams, modules or functions.
+// modules.
 func (r *Report) VestaCanLoad() bool {
-	return r.Unsupported == 0 && r.ModuleAux == 0 && r.Functions == 0
+	return r.Unsupported == 0 && r.ModuleAux == 0
 }
 
 // AuxValue returns the value of the AUX field key and whether it is
@@ -270,7 +272,7 @@ func (r *Report) writeSummary(b *bufio.Writer) {
 		fmt.Fprintf(b, "[warning] %d module AUX records: valid for Redis, but Vesta cannot load them\n", r.ModuleAux)
 	}
 	if r.Functions > 0 {
-		fmt.Fprintf(b, "[warning] %d function libraries: valid for Redis, but Vesta cannot load them\n", r.Functions)
+		fmt.Fprintf(b, "[info] %d function libraries: %s\n", r.Functions, strings.Join(r.Libraries, ", "))
 	}
 }
 

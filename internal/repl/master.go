@@ -71,6 +71,10 @@ type Options struct {
 	// OnAck is called under Mu after a replica acknowledged an offset
 	// (the server serves WAIT).
 	OnAck func()
+	// Functions, if set, returns the sources of the function libraries
+	// (under Mu): the image of a filtered sync (rdb-filter-only functions,
+	// redis-cli --functions-rdb) holds them.
+	Functions func() []string
 }
 
 // Master is the replication state of a server acting as a master.
@@ -133,8 +137,7 @@ type Conf struct {
 	CapaPsync2    bool
 	RDBOnly       bool
 	// Filtered: REPLCONF rdb-filter-only was given, so the snapshot
-	// holds no keys (only "functions" may be included, and Vesta has
-	// none).
+	// holds no keys, only the function libraries.
 	Filtered bool
 }
 
@@ -538,12 +541,17 @@ func (m *Master) startSync() {
 }
 
 // startFiltered serves replicas that filter the data out: no snapshot of
-// the keyspace, an image without keys cut at the current offset, sent
+// the keyspace, an image without keys (the function libraries only) cut at
+// the current offset, sent
 // diskless (they all have the EOF capability) from a goroutine. Under the
 // lock.
 func (m *Master) startFiltered(waiting []*Replica) {
 	cfg := m.o.Config
-	img, err := persist.EmptyImage(persist.SaveOptions{Compression: cfg.RDBCompression, Checksum: cfg.RDBChecksum, Repl: m.SaveInfo()})
+	var fns []string
+	if m.o.Functions != nil {
+		fns = m.o.Functions()
+	}
+	img, err := persist.EmptyImage(persist.SaveOptions{Compression: cfg.RDBCompression, Checksum: cfg.RDBChecksum, Repl: m.SaveInfo(), Functions: fns})
 	var mark [20]byte
 	_, _ = rand.Read(mark[:])
 	j := &syncJob{mark: hex.EncodeToString(mark[:]), offset: m.o.Stream.Offset(), replid: m.replid}

@@ -99,6 +99,13 @@ func (p *Parser) Advance(n int) { p.end += n }
 // Buffered reports the number of received bytes not yet consumed.
 func (p *Parser) Buffered() int { return p.end - p.start }
 
+// Free reports the room left in the buffer after the received bytes
+// (CLIENT LIST qbuf-free).
+func (p *Parser) Free() int { return len(p.buf) - p.end }
+
+// Size reports the size of the buffer (CLIENT LIST tot-mem).
+func (p *Parser) Size() int { return len(p.buf) }
+
 // Shrink releases a large buffer when it holds nothing, so an idle client that
 // once sent a big value does not pin the memory.
 func (p *Parser) Shrink() {

@@ -74,6 +74,10 @@ func heapBytes() uint64 {
 	return s[0].Value.Uint64()
 }
 
+// heapStale is how long a reading of the live heap serves as the base of
+// the scripts' memory limit.
+const heapStale = 10 * time.Millisecond
+
 // tickInstructions is how many Lua instructions run between Host.Tick
 // calls.
 const tickInstructions = 10000
@@ -91,9 +95,19 @@ type Engine struct {
 	memory int64
 	run    *runState
 	rand   lrand48
+	// The live heap when a script last started, and when it was read:
+	// reading it costs a microsecond, as much as a short script's whole
+	// run, so scripts starting within heapStale of each other share one
+	// reading (their limit is then off by what the heap grew meanwhile).
+	heapAt   time.Time
+	heapBase uint64
 
 	// MaxHeapGrowth overrides the package's MaxHeapGrowth when not zero.
 	MaxHeapGrowth uint64
+
+	// onReset, if set, runs after resetState built a fresh interpreter
+	// (the function engine reloads its libraries into it).
+	onReset func()
 }
 
 type cached struct {
@@ -399,16 +413,16 @@ func compileError(err error) string {
 	// gopher-lua: "user_script line:1(column:5) near 'x':   syntax error";
 	// Lua 5.1 says "user_script:1: unexpected symbol near 'x'" for most.
 	if m := compileErrRe.FindStringSubmatch(msg); m != nil {
-		what := strings.TrimSpace(m[3])
+		what := strings.TrimSpace(m[4])
 		if what == "syntax error" {
 			what = "unexpected symbol"
 		}
-		return "user_script:" + m[1] + ": " + what + " near '" + m[2] + "'"
+		return m[1] + ":" + m[2] + ": " + what + " near '" + m[3] + "'"
 	}
 	return msg
 }
 
-var compileErrRe = regexp.MustCompile(`(?s)^user_script line:(\d+)\(column:\d+\) near '(.*)':\s+(.*)$`)
+var compileErrRe = regexp.MustCompile(`(?s)^(user_script|user_function) line:(\d+)\(column:\d+\) near '(.*)':\s+(.*)$`)
 
 func protoSize(p *lua.FunctionProto) int64 {
 	n := int64(len(p.Code))*4 + int64(len(p.Constants))*16 + 256
@@ -428,15 +442,25 @@ func (e *Engine) Run(sha string, keys, argv [][]byte, host Host, w *resp.Writer)
 		w.Error("NOSCRIPT No matching script. Please use EVAL.")
 		return
 	}
+	e.globals.RawSetString("KEYS", byteTable(e.L, keys))
+	e.globals.RawSetString("ARGV", byteTable(e.L, argv))
+	e.call(c.fn, strings.ToLower(sha), "f_"+strings.ToLower(sha), "@user_script", nil, host, w)
+}
+
+// call runs fn with args under a fresh run state: name is what errors
+// call the script (its SHA1 or the function's name), callName the
+// "call to" name of an internal error, chunk the chunk's name.
+func (e *Engine) call(fn *lua.LFunction, name, callName, chunk string, args []lua.LValue, host Host, w *resp.Writer) {
 	L := e.L
-	e.globals.RawSetString("KEYS", byteTable(L, keys))
-	e.globals.RawSetString("ARGV", byteTable(L, argv))
-	rs := &runState{host: host, sha: strings.ToLower(sha), proto: 2}
+	rs := &runState{host: host, sha: name, proto: 2}
 	rs.heapGrowth = e.MaxHeapGrowth
 	if rs.heapGrowth == 0 {
 		rs.heapGrowth = MaxHeapGrowth
 	}
-	rs.heapLimit = heapBytes() + rs.heapGrowth
+	if now := time.Now(); now.Sub(e.heapAt) > heapStale {
+		e.heapBase, e.heapAt = heapBytes(), now
+	}
+	rs.heapLimit = e.heapBase + rs.heapGrowth
 	rs.ctx.rs = rs
 	e.run = rs
 	L.SetContext(&rs.ctx)
@@ -447,16 +471,19 @@ func (e *Engine) Run(sha string, keys, argv [][]byte, host Host, w *resp.Writer)
 		if r := recover(); r != nil {
 			// A panic outside PCall's protection (should not happen):
 			// the state may be inconsistent, start a fresh one.
-			w.Error(fmt.Sprintf("ERR Error running script (call to f_%s): @user_script: internal error: %v", rs.sha, r))
+			w.Error(fmt.Sprintf("ERR Error running script (call to %s): %s: internal error: %v", callName, chunk, r))
 			e.resetState()
 			return
 		}
 		L.SetTop(top)
 	}()
-	L.Push(c.fn)
-	err := L.PCall(0, 1, e.handler)
+	L.Push(fn)
+	for _, a := range args {
+		L.Push(a)
+	}
+	err := L.PCall(len(args), 1, e.handler)
 	if err != nil {
-		e.replyError(w, rs, err)
+		e.replyError(w, rs, callName, chunk, err)
 		return
 	}
 	ret := L.Get(-1)
@@ -475,6 +502,9 @@ func (e *Engine) resetState() {
 	old.Close()
 	for _, b := range bodies {
 		e.Load(b)
+	}
+	if e.onReset != nil {
+		e.onReset()
 	}
 }
 
@@ -529,7 +559,7 @@ func luaToStringValue(v lua.LValue) lua.LValue {
 
 // replyError writes the error of a failed script as Redis 7.0 does:
 // "<err> script: <sha>, on <source>:<line>." when the position is known.
-func (e *Engine) replyError(w *resp.Writer, rs *runState, err error) {
+func (e *Engine) replyError(w *resp.Writer, rs *runState, callName, chunk string, err error) {
 	var obj lua.LValue
 	if ae, ok := err.(*lua.ApiError); ok {
 		obj = ae.Object
@@ -545,7 +575,7 @@ func (e *Engine) replyError(w *resp.Writer, rs *runState, err error) {
 		if obj != nil {
 			msg = lua.LVAsString(obj)
 		}
-		w.Error(fmt.Sprintf("ERR Error running script (call to f_%s): @user_script: %s", rs.sha, msg))
+		w.Error(fmt.Sprintf("ERR Error running script (call to %s): %s: %s", callName, chunk, msg))
 		return
 	}
 	msg := lua.LVAsString(t.RawGetString("err"))
@@ -636,6 +666,7 @@ var luaMessages = []struct {
 // named user_script (not @user_script) and the texts are Lua 5.1's.
 func luaMessage(msg string) string {
 	msg = strings.Replace(msg, "@user_script:", "user_script:", 1)
+	msg = strings.Replace(msg, "@user_function:", "user_function:", 1)
 	for _, m := range luaMessages {
 		if m.re.MatchString(msg) {
 			return m.re.ReplaceAllString(msg, m.repl)

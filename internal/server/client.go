@@ -62,6 +62,8 @@ type client struct {
 
 	marks []replyMark // per command of the batch, while the AOF is on
 
+	bufs bufferSnapshot // for CLIENT LIST (client_mem.go), under mu
+
 	rc replClient // replication: REPLCONF, the replica it became (repl.go)
 
 	// Read under mu at the end of each batch, for flush.
@@ -174,6 +176,7 @@ func (s *Server) serveConn(conn net.Conn) {
 	}
 	if reject == "" {
 		s.clients[cl.id] = cl
+		s.logAccepted(cl) // logevents.go
 	}
 	s.mu.Unlock()
 	if reject != "" {
@@ -216,6 +219,8 @@ func (s *Server) serveConn(conn net.Conn) {
 				// still has: nothing is drained.
 				s.log.Debug("Closing idle client", "addr", cl.addr)
 				cl.conn.Close()
+			} else {
+				s.logClientClosed(cl, err) // logevents.go
 			}
 			return
 		}
@@ -294,6 +299,7 @@ func (cl *client) handleInput() bool {
 				s.checkOutputLimit(cl, cl.outLimit, "normal")
 			}
 		}
+		cl.noteBuffers()
 		s.mu.Unlock()
 		if err := wait(); err != nil {
 			cl.failLogged(err)

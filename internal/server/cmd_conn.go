@@ -274,15 +274,14 @@ func (s *Server) clientInfoString(cl *client) string {
 	if cmd == "" {
 		cmd = "NULL"
 	}
-	qbuf := cl.parser.Buffered()
-	omem := int64(cl.pendingBytes()) // the writer goroutine updates it
+	m := s.clientMemory(cl) // client_mem.go
 	var b strings.Builder
-	fmt.Fprintf(&b, "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=%d psub=%d ssub=%d multi=-1 "+
-		"qbuf=%d qbuf-free=%d argv-mem=0 multi-mem=0 rbs=%d rbp=%d obl=%d oll=0 omem=%d tot-mem=%d events=r cmd=%s user=%s redir=-1 resp=%d",
+	fmt.Fprintf(&b, "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=%d psub=%d ssub=%d multi=%d "+
+		"qbuf=%d qbuf-free=%d argv-mem=%d multi-mem=%d rbs=%d rbp=%d obl=%d oll=%d omem=%d tot-mem=%d events=r cmd=%s user=%s redir=-1 resp=%d",
 		cl.id, cl.addr, cl.laddr, 8, cl.name,
 		int64(now.Sub(cl.created).Seconds()), int64(now.Sub(cl.lastActive).Seconds()),
-		cl.flagsString(), cl.db.ID, len(cl.subs), len(cl.psubs), len(cl.ssubs), qbuf, 0, cap(cl.w.B), cl.w.Len(), cl.w.Len(), omem,
-		int64(qbuf+cap(cl.w.B))+omem, cmd, cl.userName(), cl.w.Proto)
+		cl.flagsString(), cl.db.ID, len(cl.subs), len(cl.psubs), len(cl.ssubs), m.multi,
+		m.qbuf, m.qbufFree, m.argvMem, m.multiMem, m.rbs, m.rbp, m.obl, m.oll, m.omem, m.totMem, cmd, cl.userName(), cl.w.Proto)
 	if cl.libName != "" || cl.libVer != "" {
 		fmt.Fprintf(&b, " lib-name=%s lib-ver=%s", cl.libName, cl.libVer)
 	}

@@ -153,7 +153,8 @@ func (s *Server) memoryStats(c *command.Ctx) {
 		main, expires int64
 	}
 	var dbs []dbOverhead
-	overhead := startup + clients + aofBuf
+	luaCaches, fnCaches := s.scriptCaches()
+	overhead := startup + clients + aofBuf + luaCaches + fnCaches
 	keys := int64(0)
 	for _, db := range s.ks.DBs {
 		n := int64(db.Len())
@@ -191,8 +192,8 @@ func (s *Server) memoryStats(c *command.Ctx) {
 	kv("clients.normal", clients)
 	kv("cluster.links", 0)
 	kv("aof.buffer", aofBuf)
-	kv("lua.caches", 0) // no scripting yet
-	kv("functions.caches", 0)
+	kv("lua.caches", luaCaches)
+	kv("functions.caches", fnCaches)
 	for _, o := range dbs {
 		c.W.BulkString("db." + itoa(o.id))
 		c.W.Map(3)

@@ -23,7 +23,9 @@ func buildTable(s *Server) *command.Table {
 	s.registerPersistCommands(t)
 	s.registerReplCommands(t)
 	s.registerScriptCommands(t)
+	s.registerFunctionCommands(t)
 	s.registerDiagCommands(t)
+	s.registerLolwut(t)
 	s.registerACLCommands(t)
 	return t
 }
@@ -251,7 +253,7 @@ func (s *Server) cmdShutdown(c *command.Ctx) {
 // points are configured (or SAVE is given) unless NOSAVE. Without FORCE a
 // failure cancels the shutdown. Called under mu.
 func (s *Server) prepareShutdown(flags config.ShutdownFlags) error {
-	s.log.Info("User requested shutdown...")
+	s.log.Warn("User requested shutdown...")
 	force := flags&config.ShutdownForce != 0
 	save := (len(s.cfg.Save) > 0 && flags&config.ShutdownNoSave == 0) || flags&config.ShutdownSave != 0
 	return s.eng.Shutdown(save, force)

@@ -45,13 +45,8 @@ func (s *Server) Listen() error {
 	s.listeners = lns
 	s.unixName = unixName
 	s.lnMu.Unlock()
-	for _, ln := range lns {
-		if ln.Addr().Network() == "unix" {
-			s.log.Info("The server is now ready to accept connections at " + unixName)
-		} else {
-			s.log.Info("Ready to accept connections", "addr", ln.Addr().String())
-		}
-	}
+	// "Ready to accept connections" is logged once the dataset is loaded
+	// (logReady, logevents.go).
 	return nil
 }
 

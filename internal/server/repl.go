@@ -38,8 +38,9 @@ type waitReq struct {
 func (s *Server) newRepl() *repl.Master {
 	return repl.New(repl.Options{
 		Mu: &s.mu, Stream: &s.stream, Config: s.cfg, Log: s.log, Snap: s.eng,
-		Crashed: func(where string, r any) { s.crash(where, nil, r) },
-		OnAck:   s.serveWaits,
+		Crashed:   func(where string, r any) { s.crash(where, nil, r) },
+		OnAck:     s.serveWaits,
+		Functions: s.FunctionCodes,
 	})
 }
 

@@ -34,7 +34,8 @@ import (
 // scriptingState is the server's scripting state (under mu).
 type scriptingState struct {
 	eng *script.Engine
-	cur *scriptHost // the running script, if any
+	fns *script.Functions // the function engine (functions.go)
+	cur *scriptHost       // the running script, if any
 }
 
 // engine returns the Lua engine, created on first use.
@@ -114,11 +115,22 @@ type scriptHost struct {
 	shutdown bool // aborted because the server shuts down
 	panicVal any  // a panic of a command the script ran, re-raised after it
 	panicked bool
+	fn       bool     // a function (FCALL), not an EVAL script
+	args     [][]byte // the caller's command (FUNCTION STATS)
+}
+
+// busyMsg is the -BUSY error other clients get while h runs.
+func (h *scriptHost) busyMsg() string {
+	if h.fn {
+		return msgBusyFunction
+	}
+	return msgBusy
 }
 
 const (
-	msgBusy   = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
-	msgKilled = "ERR Script killed by user with SCRIPT KILL..."
+	msgBusy         = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+	msgBusyFunction = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+	msgKilled       = "ERR Script killed by user with SCRIPT KILL..."
 )
 
 // Call implements script.Host: Redis's scriptCall.
@@ -256,12 +268,12 @@ func (s *Server) scriptBusyReject(cl *client, spec *command.Spec, args [][]byte)
 				return ""
 			}
 		}
-		return msgBusy
+		return h.busyMsg()
 	}
 	if spec.Has(command.AllowBusy) {
 		return ""
 	}
-	return msgBusy
+	return h.busyMsg()
 }
 
 // scriptYielding reports whether a script has released the lock in the
@@ -330,16 +342,7 @@ func (s *Server) registerScriptCommands(t *command.Table) {
 		c.W.OK()
 	})
 	t.Define("script|kill", func(c *command.Ctx) {
-		h := s.scripting.cur
-		switch {
-		case h == nil:
-			c.Error("NOTBUSY No scripts in execution right now.")
-		case h.wrote:
-			c.Error("UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.")
-		default:
-			h.killMsg = msgKilled
-			c.W.OK()
-		}
+		s.killScript(c, false)
 	})
 	t.Define("script|debug", func(c *command.Ctx) {
 		switch {
@@ -436,9 +439,28 @@ func (s *Server) cmdEval(c *command.Ctx, bySHA, ro bool) {
 			return
 		}
 	}
-	flags, _, _, _ := parseShebang(body)
+	flags, _, hasShebang, _ := parseShebang(body)
+	keys := c.Args[3 : 3+numkeys]
+	argv := c.Args[3+numkeys:]
+	s.runScript(c, cl, scriptRun{name: sha, flags: flags, flagged: hasShebang, ro: ro}, func(h *scriptHost) {
+		eng.Run(sha, keys, argv, h, c.W)
+	})
+}
+
+// scriptRun describes a script or function about to run.
+type scriptRun struct {
+	name    string // the SHA1, or the function's name
+	flags   int    // shebang or register_function flags
+	flagged bool   // flags were declared (a shebang, or any function)
+	ro      bool   // EVAL_RO, EVALSHA_RO, FCALL_RO
+	fn      bool   // a function (FCALL)
+}
+
+// runScript runs a script or function for cl with Redis's checks before
+// it (scriptPrepareForRun), and propagates what it wrote.
+func (s *Server) runScript(c *command.Ctx, cl *client, r scriptRun, run func(h *scriptHost)) {
 	if s.scripting.cur != nil {
-		// EVAL is flagged noscript: a script cannot run another.
+		// EVAL and FCALL are flagged noscript: a script cannot run another.
 		c.Error("ERR This Redis command is not allowed from script")
 		return
 	}
@@ -446,25 +468,29 @@ func (s *Server) cmdEval(c *command.Ctx, bySHA, ro bool) {
 		s:        s,
 		caller:   cl,
 		start:    time.Now(),
-		readOnly: ro || flags&flagNoWrites != 0,
+		readOnly: r.ro || r.flags&flagNoWrites != 0,
 		repl:     script.ReplAll,
+		fn:       r.fn,
+		args:     c.Args,
 	}
-	if !h.readOnly {
-		if msg := s.writeDenied(); msg != "" && strings.HasPrefix(body, "#!") {
-			// Scripts with a shebang that may write are refused up front
-			// when writes are (Redis's scriptPrepareForRun).
+	if r.flagged && r.flags&flagNoWrites == 0 {
+		// Scripts with declared flags that may write are refused up
+		// front when writes are (Redis's scriptPrepareForRun).
+		if msg := s.writeDenied(); msg != "" {
 			c.Error(msg)
+			return
+		}
+		if r.ro {
+			c.Error("ERR Can not execute a script with write flag using *_ro command.")
 			return
 		}
 	}
 	h.fake = s.scriptClient(cl)
-	h.sha = sha
+	h.sha = r.name
 	s.scripting.cur = h
-	keys := c.Args[3 : 3+numkeys]
-	argv := c.Args[3+numkeys:]
 	opsStart := len(s.prop.ops)
 	replyStart := c.W.Len()
-	eng.Run(sha, keys, argv, h, c.W)
+	run(h)
 	if c.W.Len() > replyStart && c.W.B[replyStart] == '-' && s.errs.total == s.errs.seen {
 		// The script failed with an error its command already counted
 		// (not counted twice in errorstats); EVAL still failed.
@@ -540,12 +566,18 @@ func (s *Server) infoScripts(b *strings.Builder) {
 	field(b, "used_memory_lua_human", human(uint64(vm)))
 	field(b, "used_memory_scripts_eval", mem)
 	field(b, "number_of_cached_scripts", n)
-	field(b, "number_of_functions", 0)
-	field(b, "number_of_libraries", 0)
-	field(b, "used_memory_vm_functions", 0)
-	field(b, "used_memory_vm_total", vm)
-	field(b, "used_memory_vm_total_human", human(uint64(vm)))
-	field(b, "used_memory_functions", 0)
-	field(b, "used_memory_scripts", mem)
-	field(b, "used_memory_scripts_human", human(uint64(mem)))
+	var nf, nl int
+	var fvm, fmem int64
+	if f := s.scripting.fns; f != nil {
+		nf, nl = f.Current().Funcs(), f.Current().Len()
+		fvm, fmem = script.StateBytes, f.MemoryBytes()
+	}
+	field(b, "number_of_functions", nf)
+	field(b, "number_of_libraries", nl)
+	field(b, "used_memory_vm_functions", fvm)
+	field(b, "used_memory_vm_total", vm+fvm)
+	field(b, "used_memory_vm_total_human", human(uint64(vm+fvm)))
+	field(b, "used_memory_functions", fmem)
+	field(b, "used_memory_scripts", mem+fmem)
+	field(b, "used_memory_scripts_human", human(uint64(mem+fmem)))
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/vestadb/vesta/internal/config"
 	"github.com/vestadb/vesta/internal/engine"
 	"github.com/vestadb/vesta/internal/keyspace"
+	"github.com/vestadb/vesta/internal/logging"
 	"github.com/vestadb/vesta/internal/persist"
 	"github.com/vestadb/vesta/internal/repl"
 	"github.com/vestadb/vesta/internal/stream"
@@ -166,6 +167,7 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 		Mu: &s.mu, KS: s.ks, Config: cfg, Log: logger, Stream: &s.stream, Host: host{s},
 		ReplInfo:    func() *persist.ReplInfo { return s.repl.SaveInfo() },
 		ReplRestore: func(info persist.ReplInfo) { s.repl.Restore(info) },
+		Functions:   s,
 	})
 	s.waiters = map[*client]waitReq{}
 	s.repl = s.newRepl()
@@ -233,12 +235,13 @@ func (s *Server) Run(ctx context.Context) error {
 	err := s.eng.Load()
 	s.mu.Unlock()
 	if err != nil {
-		s.log.Error("Fatal error loading the dataset", "err", err)
+		// The engine logged the failure with its file and offset.
 		s.stop()
 		s.closeClients()
 		s.connWG.Wait()
 		return err
 	}
+	s.logReady()
 	s.runHook(s.hooks.Ready)
 	cronDone := make(chan struct{})
 	go func() {
@@ -268,7 +271,7 @@ loop:
 			if sig == syscall.SIGINT {
 				flags = s.cfg.ShutdownOnSigint
 			}
-			s.log.Info("Received signal, scheduling shutdown...", "signal", sig.String())
+			s.log.Warn(signalShutdownLine(sig))
 			err := s.prepareShutdown(flags)
 			s.mu.Unlock()
 			if err != nil {
@@ -285,12 +288,12 @@ loop:
 	s.runHook(s.hooks.Stopping)
 	s.mu.Lock()
 	if err := s.eng.Close(); err != nil {
-		s.log.Warn("Error closing the AOF", "err", err)
+		s.log.Warn("Error closing the AOF: " + err.Error())
 	}
 	s.mu.Unlock()
 	s.closeClients()
 	s.connWG.Wait()
-	s.log.Info("Vesta is now ready to exit, bye bye...")
+	s.log.Warn("Redis is now ready to exit, bye bye...")
 	return nil
 }
 
@@ -369,16 +372,6 @@ func (s *Server) RemovePidFile() {
 }
 
 func slogLevel(l config.LogLevel) slog.Level {
-	switch l.String() {
-	case "debug":
-		return slog.LevelDebug - 4
-	case "verbose":
-		return slog.LevelDebug
-	case "notice":
-		return slog.LevelInfo
-	case "warning":
-		return slog.LevelWarn
-	default: // nothing
-		return slog.LevelError + 100
-	}
+	lvl, _ := logging.ParseLevel(l.String())
+	return lvl
 }

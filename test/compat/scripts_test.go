@@ -160,6 +160,8 @@ var scriptScenarios = []scenario{
 		E("#!lua flags=allow-oom,allow-stale,no-cluster,allow-cross-slot-keys\nreturn 1", nil),
 		E("#!lua flags=bad\nreturn 1", nil), E("#!luax\nreturn 1", nil), E("#!lua name=x\nreturn 1", nil),
 		E("#!lua\nerror('line two')", nil), E("#!lua flags=\nreturn 2", nil),
+		C("EVAL_RO", "#!lua\nreturn redis.call('GET', 'a')", "0"), C("EVAL_RO", "#!lua flags=no-writes\nreturn redis.call('GET', 'a')", "0"),
+		C("EVAL_RO", "#!lua flags=no-writes\nreturn redis.call('SET', 'a', 'c')", "0"),
 	}},
 	{name: "libraries", script: evalSteps(
 		"return cjson.encode({1, 2, 3})", "return cjson.encode({a={b={c='d'}}})", "return cjson.encode('s/\"\\\\\\n\\1')",

@@ -1,7 +1,8 @@
 // Package crash holds process-level crash tests: many clients write unique
 // values, the server is killed with SIGKILL at a random moment, restarted on
 // the same directory, and every acknowledged write must be there; writes of
-// a MULTI/EXEC or of a script must be all there or all absent.
+// a MULTI/EXEC, of a script or of a function (FCALL) must be all there or
+// all absent.
 package crash
 
 import (
@@ -85,7 +86,12 @@ func load(t *testing.T, addr string, id, round int, w *writer, stop <-chan struc
 			k1, k2 := "tx:a:"+v, "tx:b:"+v
 			x := write{keys: []string{k1, k2}, value: v}
 			w.add(x)
-			r, err := c.DoErr("EVAL", "redis.call('SET', KEYS[1], ARGV[1]) redis.call('SET', KEYS[2], ARGV[1]) return 'ok'", "2", k1, k2, v)
+			args := []string{"EVAL", "redis.call('SET', KEYS[1], ARGV[1]) redis.call('SET', KEYS[2], ARGV[1]) return 'ok'", "2", k1, k2, v}
+			if rnd.IntN(2) == 0 {
+				// The same writes by a function of crashLib.
+				args = []string{"FCALL", "crash_set2", "2", k1, k2, v}
+			}
+			r, err := c.DoErr(args...)
 			if err != nil {
 				return
 			}
@@ -109,9 +115,24 @@ func load(t *testing.T, addr string, id, round int, w *writer, stop <-chan struc
 	}
 }
 
+// crashLib is the library of the FCALL writes, loaded before each round's
+// load (REPLACE: it survives the restarts in the AOF or the base).
+const crashLib = "#!lua name=crash\nredis.register_function('crash_set2', function(keys, args) redis.call('SET', keys[1], args[1]) redis.call('SET', keys[2], args[1]) return 'ok' end)"
+
 // startLoad starts the writing clients of one round; stop ends them and
 // waits for them.
 func startLoad(t *testing.T, addr string, round int) (w *writer, stop func()) {
+	c := testutil.Dial(t, addr)
+	if round > 0 {
+		// The library loaded in the previous round survived the crash.
+		if r := string(c.Do("FUNCTION", "LIST", "LIBRARYNAME", "crash")); !strings.Contains(r, "crash_set2") {
+			t.Fatalf("the function library was lost in the crash: %q", r)
+		}
+	}
+	if r := string(c.Do("FUNCTION", "LOAD", "REPLACE", crashLib)); r != "$5\r\ncrash\r\n" {
+		t.Fatalf("FUNCTION LOAD: %q", r)
+	}
+	c.Close()
 	w = &writer{}
 	done := make(chan struct{})
 	var wg sync.WaitGroup

@@ -132,7 +132,7 @@ func TestUnixSocketPathInUse(t *testing.T) {
 	file := filepath.Join(dir, "file")
 	os.WriteFile(file, []byte("keep me"), 0o644)
 	stdout, stderr, code := runBinary(t, bin, "", "--port", "0", "--unixsocket", file)
-	if code != 1 || !strings.Contains(stdout+stderr, "failed opening Unix socket") {
+	if code != 1 || !strings.Contains(stdout+stderr, "Failed opening Unix socket: "+file+": ") {
 		t.Errorf("exit %d, output %q", code, stdout+stderr)
 	}
 	if data, _ := os.ReadFile(file); !bytes.Equal(data, []byte("keep me")) {

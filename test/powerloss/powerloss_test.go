@@ -145,7 +145,7 @@ func runScenario(t *testing.T, sc scenario, rnd *rand.Rand) string {
 		mark := len(srv.Log())
 		srv.StartAgain()
 		logged := srv.Log()[mark:]
-		cutAtLoad := strings.Contains(logged, "truncating it to the last whole command") ||
+		cutAtLoad := strings.Contains(logged, "!!! Truncating the AOF ") ||
 			strings.Contains(logged, "Revert incomplete MULTI/EXEC transaction")
 		if cutAtLoad != fc.aofTorn {
 			t.Fatalf("round %d: redis-check-aof found a torn tail: %v; vesta cut one at load: %v", round, fc.aofTorn, cutAtLoad)

@@ -637,3 +637,85 @@ func TestScriptsReplicate(t *testing.T) {
 	}
 	digestsEqual(t, mc, rc)
 }
+
+// TestFunctionsReplicate: libraries reach a redis-server replica with the
+// full synchronisation's RDB (FUNCTION2 items) and afterwards as the
+// FUNCTION commands themselves; FCALL's effects follow like EVAL's.
+func TestFunctionsReplicate(t *testing.T) {
+	m, mc := startMaster(t, "--repl-diskless-sync-delay", "0")
+	lib := func(name, fn string) string {
+		return "#!lua name=" + name + "\nredis.register_function('" + fn + "', function(keys, args) redis.call('incr', keys[1]) return redis.call('rpush', keys[2], args[1]) end)"
+	}
+	if got := string(mc.Do("FUNCTION", "LOAD", lib("before", "f_before"))); got != "$6\r\nbefore\r\n" {
+		t.Fatalf("FUNCTION LOAD: %q", got)
+	}
+	mc.Do("FCALL", "f_before", "2", "n", "l", "x")
+	_, rc := startReplica(t, m)
+	waitLinkUp(t, rc)
+	mc.Do("FUNCTION", "LOAD", lib("after", "f_after"))
+	mc.Do("FUNCTION", "LOAD", lib("gone", "f_gone"))
+	mc.Do("FUNCTION", "DELETE", "gone")
+	for i := 0; i < 10; i++ {
+		if got := mc.Do("FCALL", "f_after", "2", "n", "l", strconv.Itoa(i)); len(got) == 0 || got[0] == '-' {
+			t.Fatalf("FCALL: %q", got)
+		}
+	}
+	if got := mc.DoValue("WAIT", "1", "5000"); got != int64(1) {
+		t.Fatalf("WAIT = %v", got)
+	}
+	digestsEqual(t, mc, rc)
+	names := func(c *testutil.Conn) string {
+		var out []string
+		for _, l := range []string{"before", "after", "gone"} {
+			out = append(out, fmt.Sprint(c.DoValue("FUNCTION", "LIST", "LIBRARYNAME", l)))
+		}
+		return strings.Join(out, "\n")
+	}
+	if got, want := names(rc), names(mc); got != want {
+		t.Fatalf("replica's libraries:\n%s\nmaster's:\n%s", got, want)
+	}
+	// The replica has the function (a write one: refused, not unknown).
+	if got := string(rc.Do("FCALL", "f_before", "0")); !strings.HasPrefix(got, "-READONLY") {
+		t.Fatalf("replica's f_before: %q", got)
+	}
+}
+
+// TestRedisCliFunctionsRDB: redis-cli --functions-rdb (REPLCONF
+// rdb-filter-only functions) saves an RDB holding the libraries and no
+// keys, which redis-check-rdb and redis-server accept.
+func TestRedisCliFunctionsRDB(t *testing.T) {
+	cli := testutil.RequireTool(t, "redis-cli")
+	check := testutil.RequireTool(t, "redis-check-rdb")
+	m, mc := startMaster(t, "--repl-diskless-sync-delay", "0")
+	preload(t, mc, 20)
+	lib := "#!lua name=clilib\nredis.register_function('cli_f', function() return 'from vesta' end)"
+	if got := string(mc.Do("FUNCTION", "LOAD", lib)); got != "$6\r\nclilib\r\n" {
+		t.Fatalf("FUNCTION LOAD: %q", got)
+	}
+	out := filepath.Join(t.TempDir(), "functions.rdb")
+	if b, err := exec.Command(cli, "-p", strconv.Itoa(m.Port), "--functions-rdb", out).CombinedOutput(); err != nil {
+		t.Fatalf("redis-cli --functions-rdb: %v\n%s", err, b)
+	}
+	b, err := exec.Command(check, out).CombinedOutput()
+	if err != nil || !strings.Contains(string(b), "[info] 0 keys read") {
+		t.Fatalf("redis-check-rdb: %v\n%s", err, b)
+	}
+	r := testutil.StartRedis(t)
+	r.Stop()
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(r.Dir, "dump.rdb"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.StartAgain()
+	rc := testutil.Dial(t, r.Addr)
+	defer rc.Close()
+	if got := string(rc.Do("FCALL", "cli_f", "0")); got != "$10\r\nfrom vesta\r\n" {
+		t.Fatalf("redis-server's FCALL of the library: %q", got)
+	}
+	if got := rc.DoValue("DBSIZE"); got != int64(0) {
+		t.Fatalf("DBSIZE %v, want 0", got)
+	}
+}

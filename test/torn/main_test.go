@@ -213,12 +213,15 @@ func mentionsOffset(log, file string, off int64) bool {
 
 var anyOffset = regexp.MustCompile(`offset[ =](\d+)\b`)
 
+// fatalLoad matches the log line that says why the load stopped the
+// server, in Redis's words (engine/logs.go).
+var fatalLoad = regexp.MustCompile(`Fatal error loading|Internal error in RDB reading|Bad file format reading the append only file|Unexpected end of file reading the append only file`)
+
 // fatalOffset returns the offset named on the line of the log that stopped
-// the server ("Fatal error loading the dataset"), and whether the line
-// names file and an offset.
+// the server (fatalLoad), and whether the line names file and an offset.
 func fatalOffset(log, file string) (int64, bool) {
 	for _, line := range strings.Split(log, "\n") {
-		if !strings.Contains(line, "Fatal error loading") || !strings.Contains(line, file) {
+		if !fatalLoad.MatchString(line) || !strings.Contains(line, file) {
 			continue
 		}
 		m := anyOffset.FindAllStringSubmatch(line, -1)

@@ -204,7 +204,7 @@ func TestRDBDamage(t *testing.T) {
 // fatalLine returns the log line that stopped the server.
 func fatalLine(log string) string {
 	for _, line := range strings.Split(log, "\n") {
-		if strings.Contains(line, "Fatal error loading") {
+		if fatalLoad.MatchString(line) {
 			return line
 		}
 	}

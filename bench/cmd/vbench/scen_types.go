@@ -67,6 +67,22 @@ var typeTests = []typeTest{
 		thrKeyspace, fillGeo},
 	{"EVALSHA", []string{"EVALSHA", typesScriptSHA(), "1", "bench:counter"}, thrKeyspace,
 		func(s *server, n int) error { return doAll(s, []string{"SCRIPT", "LOAD", typesScript}) }},
+	{"EVALSHA_10", []string{"EVALSHA", sha1Hex(typesScript10), "1", "bench:counter"}, thrKeyspace,
+		func(s *server, n int) error { return doAll(s, []string{"SCRIPT", "LOAD", typesScript10}) }},
+	{"FCALL", []string{"FCALL", "bench_incr", "1", "bench:counter"}, thrKeyspace,
+		func(s *server, n int) error { return doAll(s, []string{"FUNCTION", "LOAD", "REPLACE", typesLibrary}) }},
+}
+
+// The other scripting rows: a script making ten calls, and the one-call
+// script as a function of a library (FCALL).
+const (
+	typesScript10 = "local n for i = 1, 10 do n = redis.call('INCR', KEYS[1]) end return n"
+	typesLibrary  = "#!lua name=bench\nredis.register_function('bench_incr', function(keys) return redis.call('INCR', keys[1]) end)"
+)
+
+func sha1Hex(s string) string {
+	h := sha1.Sum([]byte(s))
+	return hex.EncodeToString(h[:])
 }
 
 // doAll runs commands one after the other and fails on an error reply.
