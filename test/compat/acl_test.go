@@ -535,6 +535,16 @@ func aclCases() []aclCase {
 			aon(1, "SELECT", "0"), aon(1, "SELECT", "2"), aon(1, "CONFIG", "GET", "maxclients"), aon(1, "CONFIG", "SET", "maxclients", "100"),
 			ax("ACL", "SETUSER", "u", "+select"), ax("ACL", "LIST"), ax("ACL", "SETUSER", "u", "-select", "+select|1"), ax("ACL", "LIST"),
 		}},
+		{"functions run with the caller's permissions", []aStep{
+			ax("FUNCTION", "FLUSH"),
+			ax("FUNCTION", "LOAD", "#!lua name=acllib\nredis.register_function('g', function(keys, args) return redis.call('get', keys[1]) end)\n"+
+				"redis.register_function('p', function(keys, args) return redis.call('publish', args[1], 'm') end)\n"+
+				"redis.register_function('c', function(keys, args) return redis.acl_check_cmd('set', keys[1], 'v') end)"),
+			ax("ACL", "SETUSER", "u", "on", ">p", "+fcall", "+fcall_ro", "+get", "~k*", "resetchannels", "&c*"), aon(1, "AUTH", "u", "p"),
+			aon(1, "FCALL", "g", "1", "k1"), aon(1, "FCALL", "g", "1", "x1"), aon(1, "FCALL", "p", "0", "c1"),
+			aon(1, "FCALL", "p", "0", "z"), aon(1, "FCALL", "c", "1", "k1"), aon(1, "FCALL_RO", "g", "1", "x1"),
+			aon(1, "FUNCTION", "LIST"), ax("ACL", "LOG"), ax("FUNCTION", "FLUSH"),
+		}},
 		{"ACL SETUSER is redacted in the slow log", []aStep{
 			ax("CONFIG", "SET", "slowlog-log-slower-than", "0"), ax("SLOWLOG", "RESET"),
 			ax("ACL", "SETUSER", "secretive", "on", ">hidden"), ax("CONFIG", "SET", "slowlog-log-slower-than", "10000"),
