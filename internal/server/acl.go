@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -74,7 +75,7 @@ func (s *Server) loadUsersAtStartup() error {
 // its reply.
 func (s *Server) loadACLFile(me *client) string {
 	file := s.cfg.ACLFile()
-	data, err := os.ReadFile(file)
+	data, err := os.ReadFile(s.aclPath())
 	if err != nil {
 		return fmt.Sprintf("Error loading ACLs, opening file '%s': %s", file, strerrorOf(err))
 	}
@@ -102,7 +103,17 @@ func strerrorOf(err error) string {
 
 // saveACLFile writes every user to the aclfile durably (acl.SaveFile).
 func (s *Server) saveACLFile() error {
-	return acl.SaveFile(vfs.OS{}, s.cfg.ACLFile(), s.acl.Text())
+	return acl.SaveFile(vfs.OS{}, s.aclPath(), s.acl.Text())
+}
+
+// aclPath is where the aclfile is: a relative path is relative to dir, the
+// working directory of a Redis server (messages show it as configured).
+func (s *Server) aclPath() string {
+	file := s.cfg.ACLFile()
+	if filepath.IsAbs(file) || s.cfg.Dir == "" {
+		return file
+	}
+	return filepath.Join(s.cfg.Dir, file)
 }
 
 // aclCheck is processCommand's ACL step (Redis's ACLCheckAllPerm right

@@ -220,3 +220,26 @@ func TestACLDisabledUserDisconnected(t *testing.T) {
 	admin.Do("ACL", "DELUSER", "u")
 	c.ExpectClosed(2 * time.Second)
 }
+
+// Ensure that a relative aclfile is found in dir, as Redis (whose working
+// directory is dir) finds it, and that ACL SAVE writes it there.
+func TestACLFileRelativeToDir(t *testing.T) {
+	for _, tg := range targets() {
+		t.Run(tg.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, filepath.Join(dir, "users.acl"), "user zed on nopass +@all ~*\n")
+			s := tg.start(t, "--dir", dir, "--aclfile", "users.acl")
+			c := testutil.Dial(t, s.Addr)
+			if got := string(c.Do("ACL", "USERS")); got != "*2\r\n$7\r\ndefault\r\n$3\r\nzed\r\n" {
+				t.Fatalf("ACL USERS: %q", got)
+			}
+			c.Do("ACL", "SETUSER", "amy", "on")
+			if got := string(c.Do("ACL", "SAVE")); got != "+OK\r\n" {
+				t.Fatalf("ACL SAVE: %q", got)
+			}
+			if data, _ := os.ReadFile(filepath.Join(dir, "users.acl")); !strings.Contains(string(data), "user amy on") {
+				t.Fatalf("saved file:\n%s", data)
+			}
+		})
+	}
+}
