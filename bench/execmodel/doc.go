@@ -15,6 +15,10 @@
 //   - lockfree: like executor, but batches are pushed onto a lock-free
 //     multi-producer stack that the executor empties with one atomic swap;
 //     the executor sleeps on a one-slot channel only when the stack is empty.
+//   - epoll (Linux, epoll.go): no net package at all. One goroutine locked to
+//     its thread runs an epoll event loop, as Redis's main thread does: one
+//     read per readable socket, the commands executed at once, every
+//     connection's replies written after the pass's events.
 //
 // The parser slices arguments out of the connection's read buffer without
 // copying, and every connection reuses its argument, command and reply

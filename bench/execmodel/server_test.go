@@ -14,10 +14,24 @@ import (
 
 var modes = []string{"mutex", "executor", "lockfree"}
 
+// netModes are the models the end-to-end tests run: the execution models
+// and the epoll event loop, which replaces the network layer too.
+var netModes = append(append([]string(nil), modes...), "epoll")
+
 // startServer serves a fresh keyspace under mode on a loopback port and
 // returns its address.
 func startServer(t *testing.T, mode string) string {
 	t.Helper()
+	if mode == "epoll" {
+		es, err := listenEpoll("127.0.0.1:0", newDB())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The loop's thread stays blocked in epoll_wait after the test;
+		// the test binary exits soon after.
+		go es.serve()
+		return es.addr
+	}
 	m, err := newModel(mode, newDB())
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +74,7 @@ func TestNewModelUnknown(t *testing.T) {
 // model that lost or reordered writes would end below the total.
 func TestConcurrentIncr(t *testing.T) {
 	const clients, rounds, pipeline = 20, 50, 8
-	for _, mode := range modes {
+	for _, mode := range netModes {
 		t.Run(mode, func(t *testing.T) {
 			addr := startServer(t, mode)
 			var wg sync.WaitGroup
@@ -127,7 +141,7 @@ func TestByteAtATime(t *testing.T) {
 	req := string(appendCommand(nil, []byte("SET"), []byte("k"), []byte(strings.Repeat("v", 40000)))) +
 		"PING\r\n" + string(appendCommand(nil, []byte("GET"), []byte("nope")))
 	want := "+OK\r\n+PONG\r\n$-1\r\n"
-	for _, mode := range modes {
+	for _, mode := range netModes {
 		t.Run(mode, func(t *testing.T) {
 			c := dial(t, startServer(t, mode))
 			go func() {
@@ -155,7 +169,7 @@ func TestProtocolErrorAndQuit(t *testing.T) {
 		{"protocol error runs earlier commands then closes", "PING\r\n*1\r\n$x\r\nPING\r\n", "+PONG\r\n-ERR Protocol error: invalid bulk length at offset 4\r\n"},
 		{"quit closes", "PING\r\nQUIT\r\nPING\r\n", "+PONG\r\n+OK\r\n"},
 	}
-	for _, mode := range modes {
+	for _, mode := range netModes {
 		for _, tt := range tests {
 			t.Run(mode+"/"+tt.name, func(t *testing.T) {
 				c := dial(t, startServer(t, mode))

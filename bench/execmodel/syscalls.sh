@@ -7,7 +7,8 @@
 # Environment (defaults in brackets):
 #   N [100000]   requests per test
 #   PIPELINES ["1 16"]
-#   TARGETS ["redis mutex:1 mutex:2 executor:1 executor:2 lockfree:1 lockfree:2"]
+#   TARGETS ["redis mutex:1 mutex:2 executor:1 executor:2 lockfree:1 lockfree:2"];
+#           MODE:GOMAXPROCS, MODE one of mutex executor lockfree epoll
 #   OUT [a new temporary directory]
 set -euo pipefail
 

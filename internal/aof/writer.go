@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -221,22 +222,41 @@ func (w *Writer) Flush(target int64) error {
 		if w.done(target, always) {
 			return nil
 		}
-		// Take the wake-up channel before trying the lock: whoever holds
-		// the lock closes it (or a later one) when it lets go.
+		if w.ioMu.TryLock() {
+			return w.lead(target, always)
+		}
+		// Someone else is writing or syncing. Take the wake-up channel
+		// (allocated only now, under contention) and try the lock once
+		// more: the holder may have let go before the channel existed,
+		// and then nobody would close it.
 		ch := w.waitChan()
 		if w.ioMu.TryLock() {
-			var err error
-			if !w.done(target, always) {
-				err = w.flushLocked(always)
-			}
-			w.unlockIO()
-			return err
+			return w.lead(target, always)
 		}
-		// Someone else is writing or syncing. Wait for it to finish, all
-		// waiters at once: those it covered return without touching the
-		// lock, and one of the others leads the next group.
+		// Wait for the holder to finish, all waiters at once: those it
+		// covered return without touching the lock, and one of the
+		// others leads the next group.
 		<-ch
 	}
+}
+
+// lead flushes as the group's leader, holding ioMu, and releases it.
+//
+// Before taking the buffer it yields the processor once: the goroutines
+// of other clients that are ready to run execute their batches, append to
+// the buffer and queue behind ioMu, so that one write (and under always
+// one fdatasync) covers them all, as Redis writes the AOF once per
+// event-loop pass. With nothing else runnable the yield returns at once.
+// Nobody's reply goes out before its bytes are written (and synced): the
+// waiters are woken only by unlockIO, after the flush.
+func (w *Writer) lead(target int64, always bool) error {
+	var err error
+	if !w.done(target, always) {
+		runtime.Gosched()
+		err = w.flushLocked(always)
+	}
+	w.unlockIO()
+	return err
 }
 
 // unlockIO releases the I/O lock and wakes the Flush calls waiting for it.

@@ -370,6 +370,19 @@ type Config struct {
 // command-line options). CONFIG REWRITE writes to this path.
 func (c *Config) Path() string { return c.path }
 
+// StoredValue is the value of a directive without a field of its own
+// (the replica's parameters, among others), as CONFIG GET shows it.
+func (c *Config) StoredValue(name string) string { return c.stored[name] }
+
+// SetStoredValue records a value set by a command rather than CONFIG SET
+// (REPLICAOF sets replicaof), in CONFIG GET form.
+func (c *Config) SetStoredValue(name, v string) {
+	if c.stored == nil {
+		c.stored = make(map[string]string)
+	}
+	c.stored[name] = v
+}
+
 // Default returns the built-in configuration, as a server started without a
 // configuration file would have it.
 func Default() *Config {

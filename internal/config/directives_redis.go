@@ -59,26 +59,28 @@ var redisOnlyDirectives = group(
 		xInt("loading-process-events-interval-bytes", "", Hidden, 1024, intMax, 2*mb),
 	),
 
-	ignored("these are the credentials (an ACL user and its password) a replica gives its master; Vesta stores them, but it cannot be a replica yet",
+	// The replica side of replication (repl/link.go, server/replica.go),
+	// kept in Config.stored and read with StoredValue.
+	[]Directive{
+		replicaofDirective(),
 		xString("masterauth", "", 0, "", true, nil),
 		xString("masteruser", "", 0, "", true, nil),
-	),
-
-	// Features not built yet.
-	unbuilt("replication", nil,
-		replicaofDirective(),
 		xBool("replica-serve-stale-data", "slave-serve-stale-data", 0, true),
 		xBool("replica-read-only", "slave-read-only", 0, true),
-		xBool("replica-lazy-flush", "slave-lazy-flush", 0, false),
-		xBool("replica-ignore-maxmemory", "slave-ignore-maxmemory", 0, true),
 		xBool("replica-announced", "", 0, true),
-		xBool("replica-ignore-disk-write-errors", "", 0, false),
 		xInt("replica-priority", "slave-priority", 0, 0, intMax, 100),
 		xString("replica-announce-ip", "slave-announce-ip", 0, "", true, nil),
 		xInt("replica-announce-port", "slave-announce-port", 0, 0, 65535, 0),
 		xEnum("repl-diskless-load", 0, []string{"disabled", "on-empty-db", "swapdb"}, "disabled"),
 		xBool("repl-disable-tcp-nodelay", "", 0, false),
 		xString("bind-source-addr", "", 0, "", true, nil),
+	},
+
+	// Features not built yet.
+	unbuilt("replication", nil,
+		xBool("replica-lazy-flush", "slave-lazy-flush", 0, false),
+		xBool("replica-ignore-maxmemory", "slave-ignore-maxmemory", 0, true),
+		xBool("replica-ignore-disk-write-errors", "", 0, false),
 		xEnum("propagation-error-behavior", 0, []string{"ignore", "panic", "panic-on-replicas"}, "ignore"),
 		xInt("shutdown-timeout", "", 0, 0, intMax, 10),
 	),
@@ -180,6 +182,21 @@ func oomScoreAdjValuesDirective() Directive {
 
 // replicaofDirective is "replicaof <host> <port>" or "replicaof no one".
 func replicaofDirective() Directive {
+	d := replicaofStored()
+	// CONFIG REWRITE writes "replicaof host port" as two words, as Redis's
+	// rewriteConfigReplicaOfOption does, and nothing for "no one".
+	d.rewrite = func(c *Config, st *rewriteState, d *Directive) {
+		v := c.stored["replicaof"]
+		if v == "" {
+			st.markProcessed("replicaof")
+			return
+		}
+		st.rewriteLine("replicaof", "replicaof "+v, true)
+	}
+	return d
+}
+
+func replicaofStored() Directive {
 	return stored("replicaof", "slaveof", KindSpecial, Immutable|MultiArg, "no one", rwNullable, func(args []string) (string, error) {
 		if len(args) != 2 {
 			return "", reason("wrong number of arguments")

@@ -165,6 +165,7 @@ func TestRewriteRoundTrip(t *testing.T) {
 	// Immutable ones, as if they came from the command line.
 	c.TCPBacklog, c.PidFile, c.Databases, c.RDBChecksum = 10, "/run/v.pid", 4, false
 	c.AppendFilename, c.AppendDirname, c.EnableDebugCommand = "a.aof", "aofs", ProtectedLocal
+	c.SetStoredValue("replicaof", "10.0.0.2 6390") // set by REPLICAOF
 
 	for round := 0; round < 2; round++ {
 		if err := c.Rewrite(path); err != nil {

@@ -218,15 +218,42 @@ func (e *Engine) SetAppendOnly(on bool) error {
 // Reads wait too: they may show data whose command is not durable yet.
 // Called under mu.
 func (e *Engine) DurabilityWait() func() error {
+	d := e.Durability()
+	if d.w == nil {
+		return noWait
+	}
+	return d.Wait
+}
+
+// Durability is DurabilityWait as a value, which costs no allocation (the
+// connection loop calls it once per batch): what to wait for, or nothing
+// (the zero value). Called under mu.
+func (e *Engine) Durability() Durability {
 	w := e.aof.w
 	if w == nil {
-		return noWait
+		return Durability{}
 	}
 	target := w.Offset()
 	if w.Written() >= target && (w.Policy() != aof.Always || w.Synced() >= target) {
-		return noWait
+		return Durability{}
 	}
-	return func() error { return w.Flush(target) }
+	return Durability{w, target}
+}
+
+// Durability is the AOF offset a batch's replies wait for (see
+// [Engine.Durability]); the zero value waits for nothing.
+type Durability struct {
+	w      *aof.Writer
+	target int64
+}
+
+// Wait blocks until the offset is written (and under always, fsynced), or
+// returns the error that prevents it. Call without mu.
+func (d Durability) Wait() error {
+	if d.w == nil {
+		return nil
+	}
+	return d.w.Flush(d.target)
 }
 
 func noWait() error { return nil }

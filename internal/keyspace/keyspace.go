@@ -36,6 +36,14 @@ type Keyspace struct {
 	Now int64
 	// Loading disables expiry while a file is being replayed, as in Redis.
 	Loading bool
+	// Replica is set while the server replicates a master: a key whose
+	// TTL passed is hidden from reads but not deleted (the master's DEL
+	// deletes it), as Redis's expireIfNeeded does on a replica. A write
+	// command's lookup (LookupWrite) still deletes it.
+	Replica bool
+	// MasterExec is set while a command of the master's stream runs: no
+	// key is expired for it, so it applies to what the master saw.
+	MasterExec bool
 	// LRUClock is the current 24-bit LRU clock (seconds).
 	LRUClock uint32
 	// Dirty counts changes since the last successful save.
@@ -85,7 +93,15 @@ func (db *DB) Keyspace() *Keyspace { return db.ks }
 
 // expired reports whether e has expired (never while loading).
 func (db *DB) expired(e *Entry) bool {
-	return e.ttl != 0 && !db.ks.Loading && db.expires[e.ttl-1].at <= db.ks.Now
+	return e.ttl != 0 && !db.ks.Loading && !db.ks.MasterExec && db.expires[e.ttl-1].at <= db.ks.Now
+}
+
+// expireRead handles an expired key met by a read: deleted, except on a
+// replica where it is only hidden.
+func (db *DB) expireRead(key []byte) {
+	if !db.ks.Replica {
+		db.expire(key)
+	}
 }
 
 // Lookup returns the live entry for key, deleting it first if it expired.
@@ -107,7 +123,7 @@ func (db *DB) lookup(key []byte) *Entry {
 		return nil
 	}
 	if db.expired(e) {
-		db.expire(key)
+		db.expireRead(key)
 		return nil
 	}
 	e.setLRU(db.ks.LRUClock)
@@ -118,7 +134,7 @@ func (db *DB) lookup(key []byte) *Entry {
 func (db *DB) Peek(key []byte) *Entry {
 	e := db.Find(key)
 	if e != nil && db.expired(e) {
-		db.expire(key)
+		db.expireRead(key)
 		return nil
 	}
 	return e
@@ -354,10 +370,18 @@ func (ks *Keyspace) Swap(a, b int) {
 // Random returns a random live key's entry, or nil. Expired keys it picks
 // are deleted on the way, as Redis's RANDOMKEY does.
 func (db *DB) Random() *Entry {
-	for {
+	for tries := 0; ; tries++ {
 		e := db.Dict.Random(db.ks.Rand)
 		if e == nil || !db.expired(e) {
 			return e
+		}
+		if db.ks.Replica {
+			// Nothing is deleted on a replica: after enough expired
+			// picks, return one anyway, as Redis does.
+			if tries >= 100 {
+				return e
+			}
+			continue
 		}
 		db.expire(e.Key())
 	}

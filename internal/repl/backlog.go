@@ -88,6 +88,18 @@ func (b *Backlog) Feed(db int, args [][]byte, now time.Time) {
 	b.scratch = buf[:0]
 }
 
+// FeedRaw is the stream.RawConsumer: on a replica it appends the master's
+// bytes as they came (they carry the master's SELECTs). Under the server
+// lock.
+func (b *Backlog) FeedRaw(raw []byte) {
+	b.dbKnown = false
+	b.mu.Lock()
+	b.appendLocked(raw)
+	b.trimLocked(time.Now())
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
+
 // forgetDB makes the next command start with a SELECT (with
 // stream.Stream.ForgetDB, at a full synchronisation's cut). Under the
 // server lock.

@@ -89,6 +89,18 @@ type Master struct {
 	nextPing  time.Time
 	noneSince time.Time // when the last replica left
 
+	// The replica side (history.go, link.go).
+	replica    bool // replicating a master: the stream follows its bytes
+	restoredDB int  // repl-stream-db of the RDB loaded at startup
+	// LinkUp reports, under the lock, whether the link with the master
+	// is up (a replica refuses SYNC while it is down); ReplicaInfo writes
+	// the fields INFO replication shows for a replica after role:slave;
+	// StreamDB is the database the master's stream is in (RDB aux
+	// repl-stream-db). Set by the server.
+	LinkUp      func() bool
+	ReplicaInfo func(field func(name string, v any))
+	StreamDB    func() int
+
 	SyncFull, SyncPartialOK, SyncPartialErr int64 // INFO stats
 	OutputBytes                             atomic.Int64
 	timeoutSecs                             atomic.Int64 // repl-timeout, for the senders
@@ -329,6 +341,10 @@ func (m *Master) Sync(c *command.Ctx, conn net.Conn, id int64, conf Conf) *Repli
 			return nil
 		}
 		psyncOff = off
+	}
+	if m.replica && m.LinkUp != nil && !m.LinkUp() {
+		c.Error("NOMASTERLINK Can't SYNC while not connected with my master")
+		return nil
 	}
 	if conf.Filtered && !conf.CapaEOF {
 		c.Error("ERR Filtered replica requires EOF capability")
@@ -761,7 +777,8 @@ func (m *Master) Cron(now time.Time) {
 		m.backlog.size = cfg.ReplBacklogSize
 		m.backlog.mu.Unlock()
 	}
-	if len(m.replicas) > 0 && !now.Before(m.nextPing) {
+	if len(m.replicas) > 0 && !now.Before(m.nextPing) && !m.replica {
+		// A replica proxies its master's PINGs instead.
 		m.nextPing = now.Add(time.Duration(cfg.ReplPingReplicaPeriod) * time.Second)
 		m.o.Stream.AppendTo(m.backlog, -1, [][]byte{[]byte("PING")}, now)
 	}
@@ -772,7 +789,7 @@ func (m *Master) Cron(now time.Time) {
 			m.drop(r)
 		}
 	}
-	if m.backlog != nil && len(m.replicas) == 0 && cfg.ReplBacklogTTL > 0 &&
+	if m.backlog != nil && len(m.replicas) == 0 && cfg.ReplBacklogTTL > 0 && !m.replica &&
 		now.Sub(m.noneSince) > time.Duration(cfg.ReplBacklogTTL)*time.Second {
 		m.replid = newReplID()
 		m.replid2, m.second = strings.Repeat("0", 40), -1
@@ -820,7 +837,9 @@ func (m *Master) SaveInfo() *persist.ReplInfo {
 		return nil
 	}
 	db := int64(0)
-	if m.backlog.dbKnown {
+	if m.replica && m.StreamDB != nil {
+		db = int64(m.StreamDB())
+	} else if m.backlog.dbKnown {
 		db = int64(m.backlog.db)
 	}
 	return &persist.ReplInfo{ID: m.replid, Offset: m.o.Stream.Offset(), StreamDB: db}
@@ -833,6 +852,7 @@ func (m *Master) SaveInfo() *persist.ReplInfo {
 // continue with +CONTINUE. Under the lock, before clients are served.
 func (m *Master) Restore(info persist.ReplInfo) {
 	m.replid2, m.second = info.ID, info.Offset+1
+	m.restoredDB = int(info.StreamDB)
 	m.o.Stream.Rebase(info.Offset)
 	if m.backlog != nil {
 		m.o.Stream.Detach(m.backlog)
@@ -865,7 +885,12 @@ func (m *Master) CountAcks(off int64) int {
 // Info writes the fields of INFO replication for a master.
 func (m *Master) Info(field func(name string, v any)) {
 	now := time.Now()
-	field("role", "master")
+	if m.replica && m.ReplicaInfo != nil {
+		field("role", "slave")
+		m.ReplicaInfo(field)
+	} else {
+		field("role", "master")
+	}
 	field("connected_slaves", len(m.replicas))
 	for i, r := range m.replicas {
 		ip, port := r.Addr()

@@ -99,6 +99,11 @@ func (p *Parser) Advance(n int) { p.end += n }
 // Buffered reports the number of received bytes not yet consumed.
 func (p *Parser) Buffered() int { return p.end - p.start }
 
+// Consumed returns the last n bytes Next consumed (the raw bytes of the
+// request it returned, when n is the drop of Buffered across the call).
+// Valid until the next call to Space.
+func (p *Parser) Consumed(n int) []byte { return p.buf[p.start-n : p.start] }
+
 // Free reports the room left in the buffer after the received bytes
 // (CLIENT LIST qbuf-free).
 func (p *Parser) Free() int { return len(p.buf) - p.end }

@@ -69,6 +69,7 @@ type client struct {
 	// Read under mu at the end of each batch, for flush.
 	outLimit    config.OutputBufferLimit
 	idleTimeout time.Duration
+	readTimeout time.Duration // for the next read; 0: none (hotpath.go)
 
 	// Asynchronous output, used once the client can receive messages it did
 	// not ask for (MONITOR): everything it gets is queued here in order and
@@ -166,6 +167,7 @@ func (s *Server) serveConn(conn net.Conn) {
 	}
 	cl.db = s.ks.DBs[0]
 	cl.ctx.DB = cl.db
+	cl.noteReadTimeout()
 	s.setDefaultAuth(cl)
 	reject := ""
 	switch {
@@ -193,12 +195,10 @@ func (s *Server) serveConn(conn net.Conn) {
 
 	deadline := false // whether a read deadline is set on conn
 	for {
-		s.mu.Lock()
-		timeout := s.cfg.Timeout
-		idleOK := cl.monitor || cl.pubsubCount() > 0 || cl.rc.replica != nil
-		s.mu.Unlock()
-		if timeout > 0 && !idleOK {
-			_ = conn.SetReadDeadline(time.Now().Add(time.Duration(timeout) * time.Second))
+		// The idle timeout as the last batch left it (noteReadTimeout in
+		// hotpath.go): no server lock per read.
+		if timeout := cl.readTimeout; timeout > 0 {
+			_ = conn.SetReadDeadline(time.Now().Add(timeout))
 			deadline = true
 		} else if deadline {
 			_ = conn.SetReadDeadline(time.Time{})
@@ -234,14 +234,13 @@ func (cl *client) handleInput() bool {
 	s := cl.s
 	for {
 		more := false
-		s.mu.Lock()
+		// One clock reading per batch, as Redis caches the time per event
+		// loop iteration; the lock's watchdog stamp shares it.
+		now := s.mu.lockNow()
 		if cl.killed {
 			s.mu.Unlock()
 			return false
 		}
-		// One clock reading per batch, as Redis caches the time per event
-		// loop iteration.
-		now := time.Now()
 		s.batchNow = now.UnixMilli()
 		cl.lastActive = now
 		for !cl.closeAfterReply && cl.block == nil && cl.w.Len() < maxBatchReply {
@@ -278,7 +277,8 @@ func (cl *client) handleInput() bool {
 		moreBuffered := more && cl.parser.Buffered() > 0 && !cl.closeAfterReply
 		cl.outLimit = s.cfg.ClientOutputBufferLimit[config.ClassNormal]
 		cl.idleTimeout = time.Duration(s.cfg.Timeout) * time.Second
-		wait := s.eng.DurabilityWait()
+		cl.noteReadTimeout()
+		dur := s.eng.Durability()
 		s.stats.errorReplies += cl.w.Errors
 		cl.w.Errors = 0
 		if !cl.async && (cl.outLimit.Hard > 0 || cl.outLimit.Soft > 0) {
@@ -291,9 +291,9 @@ func (cl *client) handleInput() bool {
 			// Queue under the lock so that messages other clients
 			// generate later come after these replies; the writer
 			// goroutine waits for their durability before sending them.
-			cl.queueWait(cl.w.B, wait)
+			cl.queueWait(cl.w.B, dur.Wait)
 			cl.w.Reset()
-			wait = noWait
+			dur = engine.Durability{}
 			cl.marks = cl.marks[:0]
 			if cl.pubsubCount() == 0 && !cl.monitor {
 				s.checkOutputLimit(cl, cl.outLimit, "normal")
@@ -301,7 +301,7 @@ func (cl *client) handleInput() bool {
 		}
 		cl.noteBuffers()
 		s.mu.Unlock()
-		if err := wait(); err != nil {
+		if err := dur.Wait(); err != nil {
 			cl.failLogged(err)
 		}
 		cl.marks = cl.marks[:0]

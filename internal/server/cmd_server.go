@@ -22,6 +22,7 @@ func buildTable(s *Server) *command.Table {
 	s.registerPubSubCommands(t)
 	s.registerPersistCommands(t)
 	s.registerReplCommands(t)
+	s.registerReplicaCommands(t)
 	s.registerScriptCommands(t)
 	s.registerFunctionCommands(t)
 	s.registerDiagCommands(t)

@@ -66,7 +66,7 @@ func (s *Server) cron(hz int) {
 	if secondTick {
 		s.lastSecondTick = now
 	}
-	active := s.activeExp && !s.eng.Loading()
+	active := s.activeExp && !s.eng.Loading() && !s.ks.Replica // a replica's keys expire by the master's DELs
 	effort := s.cfg.ActiveExpireEffort
 	s.mu.Unlock()
 

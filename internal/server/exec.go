@@ -16,6 +16,7 @@ import (
 type propagation struct {
 	depth int         // nesting of call(): EXEC runs commands inside a command
 	ops   []stream.Op // queued operations
+	arena propArena   // their arguments (hotpath.go)
 }
 
 var (
@@ -29,7 +30,7 @@ func (s *Server) AlsoPropagate(db int, args [][]byte) {
 	if s.eng.Loading() || !s.stream.Active() {
 		return
 	}
-	s.prop.ops = append(s.prop.ops, stream.Op{DB: db, Args: cloneArgs(args)})
+	s.prop.ops = append(s.prop.ops, stream.Op{DB: db, Args: s.prop.clone(args)})
 }
 
 // cloneArgs copies arguments into one allocation. An empty argument stays
@@ -58,10 +59,12 @@ func (s *Server) Limits() *command.Limits { return &s.limits }
 func (s *Server) propagatePending() {
 	ops := s.prop.ops
 	if len(ops) == 0 {
+		s.prop.release() // what a script dropped
 		return
 	}
 	s.prop.ops = ops[:0]
-	s.stream.Propagate(ops, time.Now())
+	s.stream.Propagate(ops, s.clock())
+	s.prop.release()
 }
 
 // keyExpired is the keyspace hook for a key deleted because its TTL passed:
@@ -182,6 +185,10 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 			}
 		}
 	}
+	if msg := s.replicaRefusal(cl, spec); msg != "" {
+		reject(msg)
+		return
+	}
 	if s.eng.Loading() && !spec.Has(command.Loading) {
 		reject("LOADING Redis is loading the dataset in memory")
 		return
@@ -230,7 +237,7 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 	db := cl.db.ID
 	cl.lastCmd = spec.Name
 	dirty := s.ks.Dirty
-	start := time.Now()
+	start := s.clock()
 	if s.prop.depth == 0 {
 		s.executing.Store(cl)
 	}

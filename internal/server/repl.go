@@ -65,6 +65,9 @@ func (s *Server) registerReplCommands(t *command.Table) {
 	t.Define("psync", sync)
 	t.Define("sync", sync)
 	t.Define("role", func(c *command.Ctx) {
+		if s.roleReplica(c) {
+			return
+		}
 		var online []*repl.Replica
 		for _, r := range s.repl.Replicas() {
 			if r.IsOnline() {
@@ -90,6 +93,9 @@ func (s *Server) registerReplCommands(t *command.Table) {
 // acknowledged the client's last write, blocking until numreplicas did or
 // the timeout (milliseconds, 0 forever) passed.
 func (s *Server) cmdWait(c *command.Ctx) {
+	if s.waitOnReplica(c) {
+		return
+	}
 	cl := clientOf(c)
 	n, ok := command.ParseInt(c.Args[1])
 	if !ok {

@@ -304,8 +304,13 @@ func (s *Server) lockOutsideScript() bool {
 }
 
 // writeDenied is the error of a write command refused because the disk
-// fails (MISCONF), or "".
-func (s *Server) writeDenied() string { return s.eng.WriteRefusal() }
+// fails (MISCONF) or the server is a read-only replica (READONLY), or "".
+func (s *Server) writeDenied() string {
+	if msg := s.scriptReplicaRefusal(); msg != "" {
+		return msg
+	}
+	return s.eng.WriteRefusal()
+}
 
 func (s *Server) registerScriptCommands(t *command.Table) {
 	t.Define("eval", func(c *command.Ctx) { s.cmdEval(c, false, false) })

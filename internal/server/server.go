@@ -88,6 +88,8 @@ type Server struct {
 	// clients blocked in WAIT (under mu).
 	repl    *repl.Master
 	waiters map[*client]waitReq
+	// replica is the replica side (replica.go): the link with a master.
+	replica replicaState
 
 	// eng is the persistence engine: AOF, RDB, background jobs, loading
 	// (under mu unless its methods say otherwise).
@@ -171,6 +173,7 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 	})
 	s.waiters = map[*client]waitReq{}
 	s.repl = s.newRepl()
+	s.initReplicaSide()
 	var id [20]byte
 	_, _ = rand.Read(id[:])
 	s.runID = hex.EncodeToString(id[:])
@@ -233,6 +236,9 @@ func (s *Server) Run(ctx context.Context) error {
 		s.testHookBeforeLoad()
 	}
 	err := s.eng.Load()
+	if err == nil {
+		s.replicaOfAtStart()
+	}
 	s.mu.Unlock()
 	if err != nil {
 		// The engine logged the failure with its file and offset.

@@ -38,6 +38,45 @@ type Stream struct {
 	offset    int64
 	dbKnown   bool
 	db        int // database of the last SELECT counted in offset
+	proxy     bool
+}
+
+// RawConsumer is a consumer that, on a replica, receives the master's
+// stream byte for byte (the backlog that feeds sub-replicas) instead of
+// the commands the replica executes.
+type RawConsumer interface {
+	Consumer
+	FeedRaw(raw []byte)
+}
+
+// SetProxy switches the stream to a replica's mode (on) or back to a
+// master's. On a replica the offset is the master's: it moves only by the
+// bytes received from the master ([Stream.Raw]), which raw consumers get
+// as they are; what commands propagate (the master's commands executed
+// here, or writes to a writable replica) reaches the other consumers (the
+// AOF) without moving the offset, as Redis 7.0 feeds a replica's AOF but
+// never its sub-replicas from its own commands. Leaving proxy mode makes
+// the next command count a SELECT.
+func (s *Stream) SetProxy(on bool) {
+	s.proxy = on
+	s.dbKnown = false
+}
+
+// Proxying reports whether the stream is in a replica's mode.
+func (s *Stream) Proxying() bool { return s.proxy }
+
+// Raw appends bytes of the master's stream on a replica: the offset moves
+// by their length and raw consumers receive them. It returns the offset
+// after them.
+func (s *Stream) Raw(raw []byte) int64 {
+	s.offset += int64(len(raw))
+	s.dbKnown = false
+	for _, c := range s.consumers {
+		if rc, ok := c.(RawConsumer); ok {
+			rc.FeedRaw(raw)
+		}
+	}
+	return s.offset
 }
 
 var (
@@ -77,6 +116,14 @@ func (s *Stream) Offset() int64 { return s.offset }
 
 // Append appends one command and returns the offset after it.
 func (s *Stream) Append(db int, args [][]byte, now time.Time) int64 {
+	if s.proxy {
+		for _, c := range s.consumers {
+			if _, raw := c.(RawConsumer); !raw {
+				c.Feed(db, args, now)
+			}
+		}
+		return s.offset
+	}
 	if db >= 0 && (!s.dbKnown || db != s.db) {
 		s.offset += selectLen(db)
 		s.db, s.dbKnown = db, true
