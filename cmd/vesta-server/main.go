@@ -80,6 +80,9 @@ func run() int {
 
 	srv := server.New(cfg, logger, level)
 	srv.SetCrashOutput(logOut)
+	if logHandler != nil {
+		srv.SetLogRole(logHandler.SetRole)
+	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
 	srv.HandleSignals(sigs)

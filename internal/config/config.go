@@ -348,6 +348,9 @@ type Config struct {
 	// (slowlog-max-len). Default 128.
 	SlowlogMaxLen int64
 
+	// TLS holds the tls-* directives (tls.go).
+	TLS TLS
+
 	// stored holds the values of the directives that have no field of
 	// their own (Redis parameters Vesta accepts without acting on them), in
 	// CONFIG GET form, by canonical name.

@@ -46,7 +46,7 @@
 // (jemalloc, fork children, CPU pinning, I/O threads, ...) accept every value
 // Redis accepts and keep it for CONFIG GET, and [Config.Ineffective] lists
 // those a configuration set so that the server can log them; Unbuilt rows
-// (replication, cluster, TLS, ACL, eviction, ...) check values as Redis does
+// (replication, cluster, ACL, eviction, ...) check values as Redis does
 // but refuse anything but the default with an error naming the missing
 // feature. Rows without a field keep their value, in CONFIG GET form, in a
 // map inside Config (see directives_redis.go and stored.go).

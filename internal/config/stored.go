@@ -18,7 +18,7 @@ const (
 	// startup that those set by the configuration have no effect.
 	Ignored
 	// Unbuilt directives belong to a feature Vesta does not have yet
-	// (replication, cluster, TLS, ACL, scripting, eviction, ...). They are
+	// (replication, cluster, ACL, scripting, eviction, ...). They are
 	// parsed and checked exactly as Redis does, but only their default (or
 	// a value that means "off" for a missing feature) is accepted; any other
 	// value is refused with a message naming the feature.

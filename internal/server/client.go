@@ -194,6 +194,7 @@ func (s *Server) serveConn(conn net.Conn) {
 	defer s.crashOnPanic("client", cl)
 
 	deadline := false // whether a read deadline is set on conn
+	first := true     // before the first bytes from the client
 	for {
 		// The idle timeout as the last batch left it (noteReadTimeout in
 		// hotpath.go): no server lock per read.
@@ -204,8 +205,13 @@ func (s *Server) serveConn(conn net.Conn) {
 			_ = conn.SetReadDeadline(time.Time{})
 			deadline = false
 		}
-		n, err := conn.Read(cl.parser.Space())
+		space := cl.parser.Space()
+		n, err := conn.Read(space)
 		if n > 0 {
+			if first && s.tlsOnPlainPort(cl, space[:n]) {
+				return
+			}
+			first = false
 			cl.parser.Advance(n)
 			s.stats.netInput.Add(int64(n))
 			if !cl.handleInput() {

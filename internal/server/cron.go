@@ -111,6 +111,7 @@ func (s *Server) registerConfigHooks() {
 		}
 		return nil
 	}
+	s.registerTLSHooks()
 	s.cfg.OnApply("port", func(_ *config.Config) error { return relisten() })
 	s.cfg.OnApply("bind", func(_ *config.Config) error { return relisten() })
 	s.cfg.OnApply("appendonly", func(c *config.Config) error { return s.eng.SetAppendOnly(c.AppendOnly) })

@@ -83,7 +83,7 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		field(b, "process_id", os.Getpid())
 		field(b, "process_supervised", "no")
 		field(b, "run_id", s.runID)
-		field(b, "tcp_port", s.cfg.Port)
+		field(b, "tcp_port", s.infoTCPPort())
 		field(b, "server_time_usec", now.UnixMicro())
 		up := int64(now.Sub(s.start).Seconds())
 		field(b, "uptime_in_seconds", up)

@@ -11,8 +11,8 @@ import (
 	"strings"
 )
 
-// The listeners: TCP on every bind address at port, and the Unix domain
-// socket of unixsocket. All listening code lives in this file; the accept
+// The listeners: TCP on every bind address at port, TLS on every bind
+// address at tls-port (tls.go), and the Unix domain socket of unixsocket. All listening code lives in this file; the accept
 // loop hands every connection to serveConn, and newClient tells Unix-socket
 // clients apart (addr and laddr "<unixsocket>:0", flag U, local for
 // protected mode, as Redis shows them).
@@ -31,6 +31,14 @@ func (s *Server) Listen() error {
 	if err != nil {
 		return err
 	}
+	tlsLns, err := s.listenTLS()
+	if err != nil {
+		for _, l := range lns {
+			l.Close()
+		}
+		return err
+	}
+	lns = append(lns, tlsLns...)
 	if unixName != "" {
 		ln, err := listenUnix(unixPath(dir, unixName), perm)
 		if err != nil {
@@ -117,17 +125,25 @@ func listenUnix(path string, perm uint32) (net.Listener, error) {
 	return ln, nil
 }
 
-// replaceTCPListeners installs new TCP listeners after CONFIG SET port or
-// bind, keeping the Unix socket, and returns the old TCP ones for the
-// caller to close.
+// replaceTCPListeners installs new plain TCP listeners after CONFIG SET
+// port or bind, keeping the TLS listeners and the Unix socket, and returns
+// the old plain TCP ones for the caller to close.
 func (s *Server) replaceTCPListeners(lns []net.Listener) (old []net.Listener) {
+	return s.replaceListeners(lns, func(ln net.Listener) bool {
+		return ln.Addr().Network() != "unix" && !isTLSListener(ln)
+	})
+}
+
+// replaceListeners installs lns in place of the listeners that match
+// selects, and returns those for the caller to close.
+func (s *Server) replaceListeners(lns []net.Listener, match func(net.Listener) bool) (old []net.Listener) {
 	s.lnMu.Lock()
 	defer s.lnMu.Unlock()
 	for _, ln := range s.listeners {
-		if ln.Addr().Network() == "unix" {
-			lns = append(lns, ln)
-		} else {
+		if match(ln) {
 			old = append(old, ln)
+		} else {
+			lns = append(lns, ln)
 		}
 	}
 	s.listeners = lns

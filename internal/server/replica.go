@@ -1,7 +1,10 @@
 package server
 
 import (
+	"context"
+	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strconv"
@@ -27,13 +30,35 @@ type replicaState struct {
 	dial repl.DialFunc
 }
 
-// replicaDialer is how the link to the master connects. TLS hook: once
-// tls-replication is built, return here, when it is yes, a dialer that
-// connects over TCP (bind-source-addr as LocalAddr, repl-timeout as
-// timeout) and runs tls.Client with the server's TLS client configuration
-// (ServerName the master's host), for example a tls.Dialer's DialContext.
-// nil makes repl.Link dial plain TCP itself. Under mu.
-func (s *Server) replicaDialer() repl.DialFunc { return s.replica.dial }
+// replicaDialer is how the link to the master connects: nil (repl.Link
+// dials plain TCP itself) unless tls-replication is on, in which case the
+// link runs a TLS handshake, with the client side of the server's TLS
+// configuration (tls-client-cert-file or the server certificate, the CA
+// files), within the link's connect timeout. bind-source-addr applies to
+// both. Under mu.
+func (s *Server) replicaDialer() repl.DialFunc {
+	if s.replica.dial != nil {
+		return s.replica.dial
+	}
+	b := s.TLSBundle()
+	if !s.cfg.TLS.Replication || b == nil {
+		return nil
+	}
+	src := s.cfg.StoredValue("bind-source-addr")
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		d := &net.Dialer{}
+		if src != "" {
+			ip := net.ParseIP(src)
+			if ip == nil {
+				return nil, fmt.Errorf("bind-source-addr %q is not an IP address", src)
+			}
+			d.LocalAddr = &net.TCPAddr{IP: ip}
+		}
+		host, _, _ := net.SplitHostPort(addr)
+		td := &tls.Dialer{NetDialer: d, Config: b.Client(host)}
+		return td.DialContext(ctx, network, addr)
+	}
+}
 
 // initReplicaSide connects the master-side state to the replica side.
 func (s *Server) initReplicaSide() {
@@ -119,6 +144,7 @@ func (s *Server) replicaOf(host string, port int) {
 	}
 	s.repl.BecomeReplica()
 	s.ks.Replica = true
+	s.showRole('S')
 	if s.replica.master == nil {
 		s.newMasterClient(s.repl.RestoredStreamDB())
 	}
@@ -137,6 +163,18 @@ func (s *Server) replicaOfNoOne() {
 	s.ks.Replica = false
 	s.repl.Promote()
 	s.cfg.SetStoredValue("replicaof", "")
+	s.showRole('M')
+}
+
+// SetLogRole gives the server the function that sets the role character
+// of the log's lines (M for a master, S for a replica, as Redis prints).
+// Call it before Run.
+func (s *Server) SetLogRole(f func(role byte)) { s.logRole = f }
+
+func (s *Server) showRole(r byte) {
+	if s.logRole != nil {
+		s.logRole(r)
+	}
 }
 
 // newMasterClient starts the client that executes the master's stream.

@@ -45,6 +45,8 @@ type Server struct {
 	executing atomic.Pointer[client]
 	// crashOut receives crash and watchdog reports (SetCrashOutput).
 	crashOut io.Writer
+	// logRole, when set, shows the role in log lines (SetLogRole).
+	logRole func(role byte)
 	// watchdogNs is watchdog-period as the watchdog uses it (crash.go),
 	// copied from the configuration by the cron.
 	watchdogNs atomic.Int64
@@ -73,6 +75,7 @@ type Server struct {
 	listeners      []net.Listener // TCP and Unix, under lnMu (see listen.go)
 	unixName       string         // unixsocket as configured, under lnMu
 	lnMu           sync.Mutex
+	tls            tlsState // tls-port and its certificates (tls.go)
 	connWG         sync.WaitGroup
 
 	batchNow    int64 // under mu: unix ms at the start of the current batch
@@ -351,7 +354,9 @@ func (s *Server) acceptLoop(ln net.Listener) {
 		s.connWG.Add(1)
 		go func() {
 			defer s.connWG.Done()
-			s.serveConn(conn)
+			if conn = s.acceptTLS(ln, conn); conn != nil {
+				s.serveConn(conn)
+			}
 		}()
 	}
 }

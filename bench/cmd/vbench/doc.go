@@ -36,6 +36,8 @@
 //     1M-element zset and a 1M-element list.
 //   - recovery: time from exec to serving all keys for a dump.rdb, a RESP AOF
 //     and an RDB-preamble AOF holding 2M keys, all written by redis-server.
+//   - tls: SET and GET through redis-benchmark --tls (client certificates
+//     required, persistence off) at -P 1 and -P 16, with 50 clients.
 //
 // # Subcommands
 //

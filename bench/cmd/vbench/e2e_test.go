@@ -50,6 +50,7 @@ func TestCompareEndToEnd(t *testing.T) {
 		"#### BGSAVE", "#### BGREWRITEAOF", "| peak footprint growth during (MiB) |",
 		"Redis RSS B/element", "| small hashes", "| one list",
 		"| dump.rdb |", "| RDB-preamble AOF",
+		"`tls-auth-clients yes`", "| GET | 16 |",
 	} {
 		if !strings.Contains(string(report), want) {
 			t.Errorf("report lacks %q", want)

@@ -123,11 +123,17 @@ type benchSpec struct {
 // auxiliary tests redis-benchmark runs first (the LPUSH that fills the list
 // for LRANGE) are dropped.
 func runBench(ctx context.Context, bin, addr string, spec benchSpec, timeout time.Duration) (benchResult, error) {
+	return runBenchArgs(ctx, bin, addr, spec, timeout)
+}
+
+// runBenchArgs is runBench with extra redis-benchmark options (--tls ...).
+func runBenchArgs(ctx context.Context, bin, addr string, spec benchSpec, timeout time.Duration, extra ...string) (benchResult, error) {
 	host, port, _ := strings.Cut(addr, ":")
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	args := []string{"-h", host, "-p", port, "-n", strconv.Itoa(spec.N), "-c", strconv.Itoa(spec.Clients),
 		"-P", strconv.Itoa(spec.Pipeline), "-r", strconv.Itoa(spec.Keyspace), "--precision", "3"}
+	args = append(args, extra...) // options before a command line
 	if spec.Cmd != nil {
 		args = append(args, spec.Cmd...)
 	} else {

@@ -26,6 +26,7 @@ var scenarios = []*scenario{
 	{"snapshot", "Snapshot under load", runSnapshot},
 	{"memory", "Memory per element", runMemory},
 	{"recovery", "Recovery: startup time", runRecovery},
+	{"tls", "Throughput over TLS (redis-benchmark --tls, 50 clients)", runTLS},
 }
 
 func findScenario(name string) *scenario {
