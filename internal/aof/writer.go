@@ -93,6 +93,10 @@ type Writer struct {
 	syncing   atomic.Int64 // unix nanos when the running background fsync began, 0 if none
 	delayed   atomic.Int64 // aof_delayed_fsync
 	lastFsync atomic.Int64
+	// retainedCap is cap(retained) and inflightCap that of the buffer
+	// being written, readable without ioMu (BufferAlloc).
+	retainedCap atomic.Int64
+	inflightCap atomic.Int64
 	// OnSlowOp, if set, hears about fsyncs slower than a second.
 	OnSlowOp func(op string, d time.Duration)
 	stopBG   chan struct{}
@@ -165,6 +169,16 @@ func (w *Writer) Offset() int64 {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.appended
+}
+
+// BufferAlloc is the memory the writer's buffers hold, used or not: the
+// appended bytes, the spare buffer and the copy of unsynced bytes (what
+// maxmemory leaves out of account, as Redis leaves out its AOF buffer).
+func (w *Writer) BufferAlloc() int {
+	w.mu.Lock()
+	n := cap(w.buf) + cap(w.spare)
+	w.mu.Unlock()
+	return n + int(w.retainedCap.Load()+w.inflightCap.Load())
 }
 
 // Buffered is the number of bytes appended but not yet written.
@@ -297,7 +311,9 @@ func (w *Writer) flushLocked(sync bool) error {
 	end := w.appended
 	w.buf = w.spare[:0]
 	w.spare = nil
+	w.inflightCap.Store(int64(cap(data)))
 	w.mu.Unlock()
+	defer w.inflightCap.Store(0)
 
 	if len(data) > 0 {
 		if err := w.writeAll(data); err != nil {
@@ -371,9 +387,11 @@ func (w *Writer) retain(data []byte) {
 	if w.tooBig || len(w.retained)+len(data) > maxRetained {
 		w.retained = nil
 		w.tooBig = true
+		w.retainedCap.Store(0)
 		return
 	}
 	w.retained = append(w.retained, data...)
+	w.retainedCap.Store(int64(cap(w.retained)))
 }
 
 // syncLocked fdatasyncs the file, holding ioMu (always, Close, Switch).
@@ -427,6 +445,7 @@ func (w *Writer) syncDone(err error, target, size int64, rl int, gen uint64) err
 	w.written.Store(w.synced.Load())
 	pending := w.retained
 	w.retained = nil
+	w.retainedCap.Store(0)
 	w.requeue(pending)
 	return err
 }

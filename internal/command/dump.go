@@ -214,7 +214,13 @@ func cmdRestore(c *Ctx) {
 			c.Rewrite(append(args, argABSTTL)...)
 		}
 	}
-	if o.idle >= 0 {
+	// Like Redis's objectSetLRUOrLFU: FREQ counts under an LFU policy,
+	// IDLETIME under any other.
+	if c.KS.Access.LFU {
+		if o.freq >= 0 {
+			c.KS.SetLFU(e, uint8(o.freq))
+		}
+	} else if o.idle >= 0 {
 		e.SetLRU(lruMinusIdle(c.KS.LRUClock, o.idle))
 	}
 	c.Changed(key)

@@ -549,14 +549,23 @@ func IdleSeconds(now uint32, e *keyspace.Entry) int64 {
 
 func cmdObjectIdletime(c *Ctx) {
 	if e := objectTarget(c); e != nil {
+		if c.KS.Access.LFU {
+			c.Error("ERR An LFU maxmemory policy is selected, idle time not tracked. " +
+				"Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+			return
+		}
 		c.W.Int(IdleSeconds(c.KS.LRUClock, e))
 	}
 }
 
 func cmdObjectFreq(c *Ctx) {
-	if objectTarget(c) != nil {
-		c.Error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. " +
-			"Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+	if e := objectTarget(c); e != nil {
+		if !c.KS.Access.LFU {
+			c.Error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. " +
+				"Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+			return
+		}
+		c.W.Int(int64(c.KS.LFUCounter(e)))
 	}
 }
 

@@ -348,6 +348,9 @@ type Config struct {
 	// (slowlog-max-len). Default 128.
 	SlowlogMaxLen int64
 
+	// # MEMORY MANAGEMENT (directives_maxmemory.go)
+	MemoryLimits
+
 	// TLS holds the tls-* directives (tls.go).
 	TLS TLS
 

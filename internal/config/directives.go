@@ -19,7 +19,7 @@ const (
 // implements, grouped as in vesta.conf, then the Redis parameters it accepts
 // without acting on them. Bounds, flags and defaults are those of Redis
 // 7.0.15 unless a field comment in [Config] says otherwise.
-var directives = group(coreDirectives, tlsDirectives, redisOnlyDirectives)
+var directives = group(coreDirectives, tlsDirectives, maxmemoryDirectives, redisOnlyDirectives)
 
 // coreDirectives are the directives Vesta implements.
 var coreDirectives = []Directive{

@@ -48,9 +48,17 @@ func TestRedisOnlyDirectives(t *testing.T) {
 		{"replica-lazy-flush yes", "replication is not available in Vesta yet: replica-lazy-flush accepts only its default, no", ""},
 		{"maxmemory 0", "", "0"},
 		{"maxmemory 0gb", "", "0"},
-		{"maxmemory 100mb", "maxmemory and eviction is not available in Vesta yet: maxmemory accepts only its default, 0", ""},
+		{"maxmemory 100mb", "", "104857600"},
+		{"maxmemory 18446744073709551615", "", "18446744073709551615"},
+		{"maxmemory 18446744073709551616", "", "18446744073709551615"},
 		{"maxmemory -1", "argument must be a memory value", ""},
-		{"maxmemory-policy allkeys-lru", "maxmemory and eviction is not available in Vesta yet: maxmemory-policy accepts only its default, noeviction", ""},
+		{"maxmemory-policy allkeys-lru", "", "allkeys-lru"},
+		{"maxmemory-policy lru", "argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction", ""},
+		{"maxmemory-samples 0", "argument must be between 1 and 2147483647 inclusive", ""},
+		{"maxmemory-eviction-tenacity 101", "argument must be between 0 and 100 inclusive", ""},
+		{"lfu-log-factor -1", "argument must be between 0 and 2147483647 inclusive", ""},
+		{"lfu-decay-time 0", "", "0"},
+		{"maxmemory-clients 1mb", "client eviction is not available in Vesta yet: maxmemory-clients accepts only its default, 0", ""},
 		{"maxmemory-policy NOEVICTION", "", "noeviction"},
 		{"maxmemory-clients 0%", "", "0"},
 		{"maxmemory-clients 101%", "percentage argument must be less or equal to 100", ""},
@@ -145,7 +153,7 @@ func TestIneffective(t *testing.T) {
 // TestAllBadLinesReported checks that loading goes on after a bad line and
 // reports every one, with file and line, in one error.
 func TestAllBadLinesReported(t *testing.T) {
-	text := "port abc\nhz 20\nbogus 1\nmaxmemory 1gb\nappendonly maybe\n"
+	text := "port abc\nhz 20\nbogus 1\ncluster-enabled yes\nappendonly maybe\n"
 	_, err := Parse(text, "/etc/vesta.conf")
 	var pes ParseErrors
 	if !errors.As(err, &pes) || len(pes) != 4 {

@@ -28,6 +28,15 @@ func (e *Engine) AOFBuffered() int {
 	return e.aof.w.Buffered()
 }
 
+// AOFBufferAlloc is the memory the AOF writer's buffers hold (see
+// aof.Writer.BufferAlloc), 0 when the AOF is off.
+func (e *Engine) AOFBufferAlloc() int {
+	if e.aof.w == nil {
+		return 0
+	}
+	return e.aof.w.BufferAlloc()
+}
+
 // Info writes INFO persistence with Redis 7.0's fields in order.
 func (e *Engine) Info(b *strings.Builder) {
 	bg := e.rdb.bg

@@ -2,6 +2,7 @@ package keyspace
 
 import (
 	"math/rand/v2"
+	"time"
 )
 
 // Hooks are the keyspace events the server reacts to. All run under the
@@ -46,6 +47,8 @@ type Keyspace struct {
 	MasterExec bool
 	// LRUClock is the current 24-bit LRU clock (seconds).
 	LRUClock uint32
+	// Access says how entries' access clocks are kept (LRU or LFU).
+	Access Access
 	// Dirty counts changes since the last successful save.
 	Dirty int64
 
@@ -78,6 +81,9 @@ type DB struct {
 // New returns a keyspace with n empty databases.
 func New(n int) *Keyspace {
 	ks := &Keyspace{rnd: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
+	// The LRU clock runs from the start: keys loaded before the server's
+	// first tick must not look idle since 1970.
+	ks.LRUClock = uint32(time.Now().Unix()) & lruMask
 	ks.DBs = make([]*DB, n)
 	for i := range ks.DBs {
 		ks.DBs[i] = &DB{ID: i, Dict: NewDict(), ks: ks}
@@ -126,7 +132,7 @@ func (db *DB) lookup(key []byte) *Entry {
 		db.expireRead(key)
 		return nil
 	}
-	e.setLRU(db.ks.LRUClock)
+	db.ks.accessed(e)
 	return e
 }
 
@@ -160,7 +166,7 @@ func (db *DB) LookupWrite(key []byte) *Entry {
 		return nil
 	}
 	db.touch(t, idx)
-	e.setLRU(db.ks.LRUClock)
+	db.ks.accessed(e)
 	return e
 }
 
@@ -170,7 +176,7 @@ func (db *DB) LookupWrite(key []byte) *Entry {
 func (db *DB) SetStringAt(e *Entry, key, val []byte, keepTTL bool) *Entry {
 	if e == nil {
 		e = newStringEntry(key, val)
-		e.setLRU(db.ks.LRUClock)
+		db.ks.stampNew(e)
 		db.add(e)
 		return e
 	}
@@ -206,12 +212,12 @@ func (db *DB) SetString(key, val []byte, keepTTL bool) *Entry {
 	e := db.FindForWrite(key)
 	if e == nil {
 		e = newStringEntry(key, val)
-		e.setLRU(db.ks.LRUClock)
+		db.ks.stampNew(e)
 		db.add(e)
 		return e
 	}
 	e.setString(val)
-	e.setLRU(db.ks.LRUClock)
+	db.ks.accessed(e)
 	if !keepTTL && e.ttl != 0 {
 		db.dropTTL(e)
 	}
@@ -247,7 +253,7 @@ func (db *DB) SetObject(key []byte, obj Object, keepTTL bool) *Entry {
 	e := db.FindForWrite(key)
 	if e == nil {
 		e = newObjectEntry(key, obj)
-		e.setLRU(db.ks.LRUClock)
+		db.ks.stampNew(e)
 		db.add(e)
 		return e
 	}
@@ -268,7 +274,7 @@ func (db *DB) Add(key []byte, obj Object) *Entry {
 	} else {
 		e = newObjectEntry(key, obj)
 	}
-	e.setLRU(db.ks.LRUClock)
+	db.ks.stampNew(e)
 	db.add(e)
 	return e
 }
@@ -286,7 +292,7 @@ func (db *DB) TryAddString(key, val []byte) bool {
 // AddString inserts a string key that the caller knows is absent.
 func (db *DB) AddString(key, val []byte) *Entry {
 	e := newStringEntry(key, val)
-	e.setLRU(db.ks.LRUClock)
+	db.ks.stampNew(e)
 	db.add(e)
 	return e
 }
@@ -302,7 +308,7 @@ func (db *DB) AddValueOf(key []byte, src *Entry, obj Object) *Entry {
 	} else {
 		e = newObjectEntry(key, obj)
 	}
-	e.setLRU(db.ks.LRUClock)
+	db.ks.stampNew(e)
 	db.add(e)
 	return e
 }

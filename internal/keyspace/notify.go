@@ -3,7 +3,8 @@ package keyspace
 // Keyspace notification classes the keyspace raises itself. The bits are
 // those of config.NotifyFlags (the server checks that they agree).
 const (
-	NotifyExpired = 1 << 8  // x: "expired"
+	NotifyExpired = 1 << 8 // x: "expired"
+	// NotifyEvicted (e: "evicted") is in evict.go.
 	NotifyKeyMiss = 1 << 11 // m: "keymiss"
 	NotifyNew     = 1 << 13 // n: "new"
 )

@@ -156,5 +156,6 @@ func loadKey(db *keyspace.DB, k *rdb.Key, opts LoadOptions) error {
 	if k.ExpireMs != -1 {
 		db.SetExpire(e, k.ExpireMs)
 	}
+	db.Keyspace().LoadedAccess(e, k.Idle, k.Freq)
 	return nil
 }

@@ -13,7 +13,10 @@ import (
 // whatever order writes and the walker reach them, and RDB allows any number
 // of SELECTDB opcodes.
 type RDBSink struct {
-	Enc   *rdb.Encoder
+	Enc *rdb.Encoder
+	// KS, when set, is the keyspace whose access clocks are recorded
+	// (IDLE under an LRU policy, FREQ under an LFU one, as Redis does).
+	KS    *keyspace.Keyspace
 	sizes map[int]keyspace.DBSize
 	last  int
 	sized map[int]bool
@@ -47,6 +50,20 @@ func (s *RDBSink) Entry(db int, e *keyspace.Entry, expireAt int64) {
 			}
 		}
 		s.last = db
+	}
+	if s.KS != nil {
+		if idle, freq := s.KS.SavedAccess(e); idle >= 0 || freq >= 0 {
+			// Redis's order: expire time, then IDLE or FREQ, then the key.
+			if expireAt != -1 {
+				s.Enc.ExpireMs(expireAt)
+				expireAt = -1
+			}
+			if idle >= 0 {
+				s.Enc.Idle(uint64(idle))
+			} else {
+				s.Enc.Freq(byte(freq))
+			}
+		}
 	}
 	if err := EncodeEntry(s.Enc, e, expireAt); err != nil && s.err == nil {
 		s.err = err

@@ -72,6 +72,7 @@ func StartSnapshot(lock sync.Locker, ks *keyspace.Keyspace, out io.Writer, opts 
 	j := &Job{lock: lock, ks: ks, opts: opts, started: t0}
 	e := rdb.NewEncoder(opts.Compression)
 	sink := NewRDBSink(e)
+	sink.KS = ks
 	w := rdb.NewWriter(out, rdb.WriterOptions{NoCompression: !opts.Compression, NoChecksum: !opts.Checksum})
 	e.Header()
 	repl := opts.Repl

@@ -87,7 +87,7 @@ func (s *Server) registerMemoryCommands(t *command.Table) {
 func (s *Server) memoryDoctor() string {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	used := ms.HeapAlloc
+	used := s.usedMemory()
 	if used > s.stats.peakMemory {
 		s.stats.peakMemory = used
 	}
@@ -129,6 +129,47 @@ func (s *Server) memoryDoctor() string {
 		"I'm here to keep you safe, Sam. I want to help you.\n"
 }
 
+// dbOverhead is a database's share of the overhead in Redis's accounting.
+type dbOverhead struct {
+	id            int
+	main, expires int64
+}
+
+// memOverheads are the parts of Redis's used_memory_overhead over Vesta's
+// figures (MEMORY STATS, INFO memory).
+type memOverheads struct {
+	clients, aofBuf, luaCaches, fnCaches int64
+	dbs                                  []dbOverhead
+	keys                                 int64
+	total                                int64 // startup memory included
+}
+
+// memOverheads computes the overheads. Called under mu.
+func (s *Server) memOverheads() memOverheads {
+	var m memOverheads
+	for _, cl := range s.clients {
+		m.clients += int64(cl.pendingBytes())
+	}
+	m.aofBuf = int64(s.eng.AOFBuffered())
+	m.luaCaches, m.fnCaches = s.scriptCaches()
+	m.total = int64(s.memStartup) + m.clients + m.aofBuf + m.luaCaches + m.fnCaches
+	for _, db := range s.ks.DBs {
+		n := int64(db.Len())
+		if n == 0 {
+			continue
+		}
+		m.keys += n
+		x := int64(db.ExpiresLen())
+		o := dbOverhead{id: db.ID,
+			main:    n*24 + int64(redisDictSlots(n))*8 + n*16,
+			expires: x*24 + int64(redisDictSlots(x))*8,
+		}
+		m.total += o.main + o.expires
+		m.dbs = append(m.dbs, o)
+	}
+	return m
+}
+
 // memoryStats is MEMORY STATS: Redis 7.0's fields, in its order. The
 // allocator figures are the Go heap's (allocated: HeapAlloc, active:
 // HeapInuse, resident: HeapSys-HeapReleased); the per-database overheads
@@ -137,39 +178,15 @@ func (s *Server) memoryDoctor() string {
 func (s *Server) memoryStats(c *command.Ctx) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	used := int64(ms.HeapAlloc)
+	used := int64(s.usedMemory())
 	if uint64(used) > s.stats.peakMemory {
 		s.stats.peakMemory = uint64(used)
 	}
 	peak := int64(s.stats.peakMemory)
 	startup := int64(s.memStartup)
-	var clients int64
-	for _, cl := range s.clients {
-		clients += int64(cl.pendingBytes())
-	}
-	aofBuf := int64(s.eng.AOFBuffered())
-	type dbOverhead struct {
-		id            int
-		main, expires int64
-	}
-	var dbs []dbOverhead
-	luaCaches, fnCaches := s.scriptCaches()
-	overhead := startup + clients + aofBuf + luaCaches + fnCaches
-	keys := int64(0)
-	for _, db := range s.ks.DBs {
-		n := int64(db.Len())
-		if n == 0 {
-			continue
-		}
-		keys += n
-		x := int64(db.ExpiresLen())
-		o := dbOverhead{id: db.ID,
-			main:    n*24 + int64(redisDictSlots(n))*8 + n*16,
-			expires: x*24 + int64(redisDictSlots(x))*8,
-		}
-		overhead += o.main + o.expires
-		dbs = append(dbs, o)
-	}
+	m := s.memOverheads()
+	clients, aofBuf, luaCaches, fnCaches, dbs, keys := m.clients, m.aofBuf, m.luaCaches, m.fnCaches, m.dbs, m.keys
+	overhead := m.total
 	net := max(used-startup, 1)
 	perKey := int64(0)
 	if keys > 0 {

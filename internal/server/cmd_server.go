@@ -209,6 +209,7 @@ func (s *Server) resetStats() {
 	s.stats.netOutput.Store(0)
 	s.ks.Stats = s.ks.Stats.Reset()
 	s.resetCallStats()
+	s.resetEvictStats()
 }
 
 // cmdShutdown implements SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT].

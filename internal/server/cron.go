@@ -123,6 +123,7 @@ func (s *Server) registerConfigHooks() {
 		s.eng.SetTimestamps(c.AOFTimestampEnabled)
 		return nil
 	})
+	s.registerEvictHooks()
 	s.cfg.OnApply("dir", func(c *config.Config) error {
 		if err := os.Chdir(c.Dir); err != nil {
 			return errString(err.Error())

@@ -169,6 +169,10 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 		reject(msg)
 		return
 	}
+	if msg := s.oomReject(cl, spec, args); msg != "" {
+		reject(msg)
+		return
+	}
 	if cl.w.Proto == 2 && cl.pubsubCount() > 0 && !allowedWhileSubscribed[spec.Name] {
 		reject("ERR Can't execute '" + spec.Name + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
 		return

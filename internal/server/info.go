@@ -108,7 +108,7 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 	case "memory":
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
-		used := ms.HeapAlloc
+		used := s.usedMemory()
 		if used > s.stats.peakMemory {
 			s.stats.peakMemory = used
 		}
@@ -121,20 +121,16 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		field(b, "used_memory_peak", s.stats.peakMemory)
 		field(b, "used_memory_peak_human", human(s.stats.peakMemory))
 		field(b, "used_memory_peak_perc", fmt.Sprintf("%.2f%%", 100*float64(used)/float64(max(s.stats.peakMemory, 1))))
-		field(b, "used_memory_overhead", 0)
-		field(b, "used_memory_startup", 0)
-		field(b, "used_memory_dataset", used)
-		field(b, "used_memory_dataset_perc", "100.00%")
+		s.infoMemoryOverhead(b, used)
 		field(b, "allocator_allocated", ms.HeapAlloc)
 		field(b, "allocator_active", ms.HeapInuse)
 		field(b, "allocator_resident", ms.HeapSys-ms.HeapReleased)
 		field(b, "total_system_memory", totalSystemMemory())
 		field(b, "total_system_memory_human", human(totalSystemMemory()))
 		s.infoScripts(b)
-		field(b, "maxmemory", 0)
-		field(b, "maxmemory_human", "0B")
-		field(b, "maxmemory_policy", "noeviction")
+		s.infoMaxmemory(b)
 		field(b, "mem_fragmentation_ratio", fmt.Sprintf("%.2f", float64(rss)/float64(max(used, 1))))
+		field(b, "mem_not_counted_for_evict", s.notCountedForEvict())
 		field(b, "mem_aof_buffer", s.eng.AOFBuffered())
 		field(b, "mem_allocator", "go-"+runtime.Version())
 		field(b, "lazyfree_pending_objects", 0)
@@ -163,10 +159,11 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		field(b, "expired_stale_perc", fmt.Sprintf("%.2f", ks.ExpiredStalePerc*100))
 		field(b, "expired_time_cap_reached_count", ks.ExpiredTimeCapCount)
 		field(b, "expire_cycle_cpu_milliseconds", ks.ExpireCycleMicros/1000)
-		field(b, "evicted_keys", 0)
-		field(b, "evicted_clients", 0)
-		field(b, "total_eviction_exceeded_time", 0)
-		field(b, "current_eviction_exceeded_time", 0)
+		field(b, "evicted_keys", s.evict.evictedKeys)
+		field(b, "evicted_clients", 0) // maxmemory-clients is not built
+		evTotal, evCurrent := s.evictionExceeded()
+		field(b, "total_eviction_exceeded_time", evTotal)
+		field(b, "current_eviction_exceeded_time", evCurrent)
 		field(b, "keyspace_hits", ks.KeyspaceHits)
 		field(b, "keyspace_misses", ks.KeyspaceMisses)
 		field(b, "pubsub_channels", len(s.channels))

@@ -15,6 +15,7 @@ func TestNotifyBitsAgree(t *testing.T) {
 	}{
 		{keyspace.NotifyExpired, config.NotifyExpired},
 		{keyspace.NotifyKeyMiss, config.NotifyKeyMiss},
+		{keyspace.NotifyEvicted, config.NotifyEvicted},
 		{keyspace.NotifyNew, config.NotifyNew},
 	} {
 		if tc.ks != int(tc.cfg) {

@@ -106,6 +106,7 @@ type scriptHost struct {
 	sha      string
 	start    time.Time
 	readOnly bool // EVAL_RO, EVALSHA_RO or flags=no-writes
+	allowOOM bool // flags=allow-oom
 	repl     int
 	wrote    bool   // a write command changed the dataset: unkillable
 	killMsg  string // set by SCRIPT KILL / SHUTDOWN NOSAVE
@@ -158,6 +159,9 @@ func (h *scriptHost) Call(args [][]byte, proto int) []byte {
 		s.rejected(spec)
 	case spec.Has(command.Write) && s.writeDenied() != "":
 		cl.w.Error(s.writeDenied())
+		s.rejected(spec)
+	case s.scriptOOM(h, spec) != "":
+		cl.w.Error(s.scriptOOM(h, spec))
 		s.rejected(spec)
 	default:
 		h.run(spec, args)
@@ -474,6 +478,7 @@ func (s *Server) runScript(c *command.Ctx, cl *client, r scriptRun, run func(h *
 		caller:   cl,
 		start:    time.Now(),
 		readOnly: r.ro || r.flags&flagNoWrites != 0,
+		allowOOM: r.flags&flagAllowOOM != 0,
 		repl:     script.ReplAll,
 		fn:       r.fn,
 		args:     c.Args,
@@ -487,6 +492,10 @@ func (s *Server) runScript(c *command.Ctx, cl *client, r scriptRun, run func(h *
 		}
 		if r.ro {
 			c.Error("ERR Can not execute a script with write flag using *_ro command.")
+			return
+		}
+		if msg := s.scriptStartOOM(r); msg != "" {
+			c.Error(msg)
 			return
 		}
 	}

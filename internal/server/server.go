@@ -101,6 +101,9 @@ type Server struct {
 	// Lua scripts (scripting.go, under mu).
 	scripting scriptingState
 
+	// maxmemory and eviction (evict.go, under mu).
+	evict evictState
+
 	start          time.Time
 	lastSecondTick time.Time
 	runID          string
@@ -214,6 +217,7 @@ func (s *Server) applyConfig() {
 	}
 	s.level.Set(slogLevel(c.LogLevel))
 	s.ks.Notify = int(c.NotifyKeyspaceEvents)
+	s.applyMemoryConfig()
 }
 
 // Run serves clients until ctx is cancelled or SHUTDOWN succeeds, then

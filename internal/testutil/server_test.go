@@ -134,6 +134,10 @@ func TestRSS(t *testing.T) {
 	if err != nil || n <= 0 {
 		t.Fatalf("RSS: got %d, %v", n, err)
 	}
+	peak, err := PeakRSS(os.Getpid())
+	if err != nil || peak < n {
+		t.Fatalf("PeakRSS: got %d, %v (RSS %d)", peak, err, n)
+	}
 }
 
 func TestRequireToolPresent(t *testing.T) {

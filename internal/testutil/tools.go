@@ -90,19 +90,26 @@ func GoRedisOptions(t testing.TB, opts *redis.Options) *redis.Client {
 
 // RSS returns the resident set size of a process in bytes, from
 // /proc/<pid>/status.
-func RSS(pid int) (int64, error) {
+func RSS(pid int) (int64, error) { return procStatusBytes(pid, "VmRSS") }
+
+// PeakRSS returns the highest resident set size the process has had
+// (VmHWM), in bytes.
+func PeakRSS(pid int) (int64, error) { return procStatusBytes(pid, "VmHWM") }
+
+// procStatusBytes reads a "<field>: <n> kB" line of /proc/<pid>/status.
+func procStatusBytes(pid int, field string) (int64, error) {
 	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return 0, err
 	}
 	for _, line := range bytes.Split(data, []byte("\n")) {
-		rest, ok := bytes.CutPrefix(line, []byte("VmRSS:"))
+		rest, ok := bytes.CutPrefix(line, []byte(field+":"))
 		if !ok {
 			continue
 		}
 		f := bytes.Fields(rest)
 		if len(f) != 2 || string(f[1]) != "kB" {
-			return 0, fmt.Errorf("testutil: unexpected VmRSS line %q", line)
+			return 0, fmt.Errorf("testutil: unexpected %s line %q", field, line)
 		}
 		kb, err := strconv.ParseInt(string(f[0]), 10, 64)
 		if err != nil {
@@ -110,5 +117,5 @@ func RSS(pid int) (int64, error) {
 		}
 		return kb * 1024, nil
 	}
-	return 0, fmt.Errorf("testutil: no VmRSS for pid %d", pid)
+	return 0, fmt.Errorf("testutil: no %s for pid %d", field, pid)
 }

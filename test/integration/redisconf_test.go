@@ -142,7 +142,7 @@ func TestAllRedisParametersStart(t *testing.T) {
 func TestConfigAllBadLinesReported(t *testing.T) {
 	bin := testutil.BuildVesta(t)
 	conf := filepath.Join(t.TempDir(), "bad.conf")
-	if err := os.WriteFile(conf, []byte("port 0\ntimeout x\nmaxmemory 1gb\nbogus 1\n"), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte("port 0\ntimeout x\ncluster-enabled yes\nbogus 1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	stdout, stderr, code := runBinary(t, bin, "", conf)
@@ -151,8 +151,8 @@ func TestConfigAllBadLinesReported(t *testing.T) {
 		t.Errorf("exit code %d, want 1", code)
 	}
 	for _, want := range []string{
-		">>> 'timeout x'", ">>> 'maxmemory 1gb'", ">>> 'bogus 1'",
-		"maxmemory and eviction is not available in Vesta yet",
+		">>> 'timeout x'", ">>> 'cluster-enabled yes'", ">>> 'bogus 1'",
+		"cluster mode is not available in Vesta yet",
 		"3 errors in the configuration, at " + conf + ":2, " + conf + ":3, " + conf + ":4",
 	} {
 		if !strings.Contains(out, want) {

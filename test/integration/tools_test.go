@@ -202,3 +202,45 @@ func TestRedisBenchmark(t *testing.T) {
 		t.Errorf("INCR counter after 20000 INCRs: got %q, want 20000", got)
 	}
 }
+
+// Ensure that redis-cli --hotkeys finds the most read keys under an LFU
+// policy, and prints the same summary as against Redis (with lfu-log-factor
+// 0 every read counts, so the counters are exact), and that it fails
+// under any other policy.
+func TestRedisCLIHotkeys(t *testing.T) {
+	testutil.RequireTool(t, "redis-cli")
+	outs := map[string]string{}
+	for _, tg := range targets() {
+		t.Run(tg.name, func(t *testing.T) {
+			s := tg.start(t)
+			c := testutil.Dial(t, s.Addr)
+			c.Do("SET", "key0", "v")
+			// redis-cli stops at OBJECT FREQ's error (on stderr) and
+			// exits 1.
+			if out, err := testutil.RedisCLIInput(t, s.Port, nil, "--hotkeys"); err == nil {
+				t.Errorf("--hotkeys under noeviction succeeded: %q", out)
+			}
+			c.Do("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu")
+			c.Do("CONFIG", "SET", "lfu-log-factor", "0")
+			for i, reads := range []int{3, 20, 0, 9} {
+				k := fmt.Sprintf("key%d", i)
+				c.Do("SET", k, "v")
+				for range reads {
+					c.Do("GET", k)
+				}
+			}
+			out, err := testutil.RedisCLIInput(t, s.Port, nil, "--hotkeys")
+			if err != nil {
+				t.Fatalf("--hotkeys: %q %v", out, err)
+			}
+			_, summary, _ := strings.Cut(out, "-------- summary -------")
+			if !strings.Contains(summary, "hot key found with counter: 25\tkeyname: \"key1\"") {
+				t.Errorf("--hotkeys summary lacks key1 at 25: %q", summary)
+			}
+			outs[tg.name] = summary
+		})
+	}
+	if v, r := outs["vesta"], outs["redis"]; v != "" && r != "" && v != r {
+		t.Errorf("--hotkeys summaries differ\n--- vesta\n%s\n--- redis\n%s", v, r)
+	}
+}
