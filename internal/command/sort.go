@@ -84,9 +84,16 @@ func parseSort(c *Ctx, readOnly bool) (o sortOptions, ok bool) {
 			// later BYs say.
 			if bytes.IndexByte(cString(o.by), '*') < 0 {
 				o.dontSort = true
+			} else if !fullKeyAccess(c) {
+				c.Error("ERR BY option of SORT denied due to insufficient ACL permissions.")
+				return o, false
 			}
 			j++
 		case EqFold(a, "get") && left >= 1:
+			if !fullKeyAccess(c) {
+				c.Error("ERR GET option of SORT denied due to insufficient ACL permissions.")
+				return o, false
+			}
 			o.gets = append(o.gets, c.Args[j+1])
 			j++
 		default:
@@ -95,6 +102,16 @@ func parseSort(c *Ctx, readOnly bool) (o sortOptions, ok bool) {
 		}
 	}
 	return o, true
+}
+
+// fullKeyAccess reports whether the client's ACL user may read any key
+// (SORT's BY and GET patterns name keys the key specs cannot see). An Env
+// without users allows everything.
+func fullKeyAccess(c *Ctx) bool {
+	if ka, ok := c.Env.(interface{ FullKeyAccess(c *Ctx) bool }); ok {
+		return ka.FullKeyAccess(c)
+	}
+	return true
 }
 
 // cString is b as C sees it: up to its first NUL byte.
@@ -395,7 +412,7 @@ func sortGetKeys(args [][]byte) []KeyRef {
 		}
 	}
 	if store >= 0 {
-		keys = append(keys, KeyRef{Pos: store, Spec: 1})
+		keys = append(keys, KeyRef{Pos: store, Spec: 2}) // spec 1 is BY/GET patterns
 	}
 	return keys
 }

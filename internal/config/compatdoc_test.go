@@ -13,7 +13,7 @@ const (
 	compatDoc        = "../../docs/COMPATIBILITY.md"
 	paramsBeginMark  = "<!-- BEGIN GENERATED parameters: go test ./internal/config -run TestCompatibilityDoc -update -->"
 	paramsEndMark    = "<!-- END GENERATED parameters -->"
-	unbuiltIntroLine = "Parameters of features Vesta does not have yet are checked as Redis checks them and accepted at their defaults; any other value is refused with an error naming the feature (for example `replication is not available in Vesta yet: masterauth accepts only its default, \"\"`)."
+	unbuiltIntroLine = "Parameters of features Vesta does not have yet are checked as Redis checks them and accepted at their defaults; any other value is refused with an error naming the feature (for example `replication is not available in Vesta yet: replica-lazy-flush accepts only its default, no`)."
 )
 
 // compatParams renders the parameter tables of docs/COMPATIBILITY.md from

@@ -124,6 +124,12 @@ type Config struct {
 	// RequirePass is the password of the default user, "" for none
 	// (requirepass). CONFIG GET shows it in clear, as Redis does. Default "".
 	RequirePass string
+	// Users are the "user" directives, in file order: the user name, then
+	// its rules (see acl.go).
+	Users [][]string
+	// UserLines, when set, returns the "user" lines CONFIG REWRITE writes:
+	// the server's current users. It is not a directive.
+	UserLines func() []string
 	// EnableProtectedConfigs lets CONFIG SET change protected directives
 	// such as dir and dbfilename (enable-protected-configs: no, yes, local;
 	// immutable). Default no.

@@ -59,6 +59,10 @@ var coreDirectives = []Directive{
 
 	// SECURITY
 	stringDirective("requirepass", 0, "", true, nil, func(c *Config) *string { return &c.RequirePass }),
+	// ACL (see acl.go): kept as stored values, read through accessors.
+	xString("aclfile", "", Immutable, "", false, nil),
+	xInt("acllog-max-len", "", 0, 0, longMax, 128),
+	xEnum("acl-pubsub-default", 0, []string{"allchannels", "resetchannels"}, "resetchannels"),
 	enumDirective("enable-protected-configs", Immutable, protectedNames, ProtectedNo,
 		func(c *Config) *ProtectedAction { return &c.EnableProtectedConfigs }),
 

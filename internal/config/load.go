@@ -18,6 +18,8 @@ type loadState struct {
 	saveSeen bool
 	// depth is the current include nesting.
 	depth int
+	// users are the names of the "user" directives seen so far.
+	users map[string]bool
 	// errs are the bad lines found so far: loading goes on after a bad
 	// line so that every one of them is reported at once.
 	errs []*ParseError
@@ -111,7 +113,9 @@ func (c *Config) loadText(text, source string) error {
 		case name == "loadmodule" && len(args) >= 2:
 			fail(&reasonError{"modules are not available in Vesta: it cannot load Redis modules", ErrUnsupported})
 		case name == "user" && len(args) >= 2:
-			fail(&reasonError{"ACL is not available in Vesta yet: use requirepass for the default user", ErrUnsupported})
+			if err := c.addUser(args[1:]); err != nil {
+				fail(err)
+			}
 		case name == "rename-command" && len(args) == 3:
 			fail(&reasonError{"rename-command is not available in Vesta yet", ErrUnsupported})
 		case name == "sentinel":

@@ -66,6 +66,7 @@ func (c *Config) Rewrite(path string) error {
 		d := &directives[i]
 		d.rewrite(c, st, d)
 	}
+	c.rewriteUsers(st)
 	st.blankOrphans()
 	if err := writeFileAtomic(path, st.content(), mode); err != nil {
 		return rewriteFailed(err)
@@ -117,6 +118,8 @@ func readRewriteState(path string) (*rewriteState, fs.FileMode, error) {
 		name := strings.ToLower(args[0])
 		if d, ok := lookup(name); ok {
 			st.optionLines[d.Name] = append(st.optionLines[d.Name], len(st.lines))
+		} else if name == "user" {
+			st.optionLines[name] = append(st.optionLines[name], len(st.lines))
 		} else if name != "include" && !deprecatedDirectives[name] {
 			line = "# ??? " + line
 		}

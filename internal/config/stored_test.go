@@ -88,7 +88,6 @@ func TestRedisOnlyDirectives(t *testing.T) {
 		{"watchdog-period 100", "", "100"},
 		{"activerehashing no", "", "no"},
 		{"loadmodule /x.so", "modules are not available in Vesta: it cannot load Redis modules", ""},
-		{"user default on nopass ~* +@all", "ACL is not available in Vesta yet: use requirepass for the default user", ""},
 		{"rename-command FLUSHALL \"\"", "rename-command is not available in Vesta yet", ""},
 	}
 	for _, tc := range tests {

@@ -237,6 +237,10 @@ func (e *Engine) redisACLCheckCmd(L *lua.LState) int {
 		raise(L, "Invalid command passed to redis.acl_check_cmd()")
 		return 0
 	}
+	if ch, ok := e.run.host.(interface{ ACLAllowed([][]byte) bool }); ok {
+		L.Push(lua.LBool(ch.ACLAllowed(args)))
+		return 1
+	}
 	L.Push(lua.LTrue)
 	return 1
 }

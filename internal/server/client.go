@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/vestadb/vesta/internal/acl"
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/config"
 	"github.com/vestadb/vesta/internal/engine"
@@ -38,6 +39,7 @@ type client struct {
 	db            *keyspace.DB // under mu
 	name          string       // under mu
 	authenticated bool
+	user          *acl.User // under mu: the ACL user (acl.go)
 	created       time.Time
 	lastActive    time.Time // under mu
 	lastCmd       string    // under mu
@@ -129,7 +131,7 @@ func (s *Server) newClient(conn net.Conn) *client {
 // Redis, a client that connected while the default user had no password is
 // authenticated, and stays so when CONFIG SET requirepass adds one.
 func (cl *client) needAuth() bool {
-	return !cl.authenticated && cl.s.cfg.RequirePass != ""
+	return !cl.authenticated && cl.s.defaultNeedsAuth()
 }
 
 // deniedMessage is Redis 7.0.15's reply to a non-loopback client in
@@ -172,12 +174,12 @@ func (s *Server) serveConn(conn net.Conn) {
 	cl.db = s.ks.DBs[0]
 	cl.ctx.DB = cl.db
 	cl.noteReadTimeout()
-	cl.authenticated = s.cfg.RequirePass == ""
+	s.setDefaultAuth(cl)
 	reject := ""
 	switch {
 	case int64(len(s.clients)) >= s.cfg.MaxClients:
 		reject = "-ERR max number of clients reached\r\n"
-	case s.cfg.ProtectedMode && s.cfg.RequirePass == "" && !cl.local:
+	case s.cfg.ProtectedMode && s.acl.Default().NoPass() && !cl.local:
 		reject = deniedMessage
 	}
 	if reject == "" {

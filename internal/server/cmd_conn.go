@@ -1,7 +1,6 @@
 package server
 
 import (
-	"crypto/subtle"
 	"fmt"
 	"strings"
 	"time"
@@ -94,7 +93,7 @@ func (s *Server) registerConnCommands(t *command.Table) {
 		cl.replyMode = replyOn
 		cl.noEvict = false
 		c.W.Proto = 2
-		cl.authenticated = s.cfg.RequirePass == ""
+		s.setDefaultAuth(cl)
 		c.W.Simple("RESET")
 	})
 	t.Define("client|kill", s.cmdClientKill)
@@ -230,27 +229,15 @@ func (s *Server) cmdAuth(c *command.Ctx) {
 	if len(c.Args) == 3 {
 		user, pass = string(c.Args[1]), c.Args[2]
 	}
-	if len(c.Args) == 2 && s.cfg.RequirePass == "" {
+	if len(c.Args) == 2 && s.acl.Default().NoPass() {
 		c.Error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
 		return
 	}
-	if !s.checkPassword(user, pass) {
+	if !s.authenticate(cl, c.Args[0], user, pass) {
 		c.Error("WRONGPASS invalid username-password pair or user is disabled.")
 		return
 	}
-	cl.authenticated = true
 	c.W.OK()
-}
-
-// checkPassword checks credentials for the only user Vesta has, "default".
-func (s *Server) checkPassword(user string, pass []byte) bool {
-	if user != "default" {
-		return false
-	}
-	if s.cfg.RequirePass == "" {
-		return true // nopass: any password works
-	}
-	return subtle.ConstantTimeCompare(pass, []byte(s.cfg.RequirePass)) == 1
 }
 
 func (s *Server) cmdHello(c *command.Ctx) {
@@ -276,11 +263,10 @@ func (s *Server) cmdHello(c *command.Ctx) {
 		more := len(c.Args) - i - 1
 		switch {
 		case command.EqFold(c.Args[i], "AUTH") && more >= 2:
-			if !s.checkPassword(string(c.Args[i+1]), c.Args[i+2]) {
+			if !s.authenticate(cl, c.Args[0], string(c.Args[i+1]), c.Args[i+2]) {
 				c.Error("WRONGPASS invalid username-password pair or user is disabled.")
 				return
 			}
-			cl.authenticated = true
 			i += 2
 		case command.EqFold(c.Args[i], "SETNAME") && more >= 1:
 			name = c.Args[i+1]
@@ -328,11 +314,11 @@ func (s *Server) clientInfoString(cl *client) string {
 	m := s.clientMemory(cl) // client_mem.go
 	var b strings.Builder
 	fmt.Fprintf(&b, "id=%d addr=%s laddr=%s fd=%d name=%s age=%d idle=%d flags=%s db=%d sub=%d psub=%d ssub=%d multi=%d "+
-		"qbuf=%d qbuf-free=%d argv-mem=%d multi-mem=%d rbs=%d rbp=%d obl=%d oll=%d omem=%d tot-mem=%d events=r cmd=%s user=default redir=%d resp=%d",
+		"qbuf=%d qbuf-free=%d argv-mem=%d multi-mem=%d rbs=%d rbp=%d obl=%d oll=%d omem=%d tot-mem=%d events=r cmd=%s user=%s redir=%d resp=%d",
 		cl.id, cl.addr, cl.laddr, 8, cl.name,
 		int64(now.Sub(cl.created).Seconds()), int64(now.Sub(cl.lastActive).Seconds()),
 		cl.flagsString(), cl.db.ID, len(cl.subs), len(cl.psubs), len(cl.ssubs), m.multi,
-		m.qbuf, m.qbufFree, m.argvMem, m.multiMem, m.rbs, m.rbp, m.obl, m.oll, m.omem, m.totMem, cmd, cl.trackingRedir(), cl.w.Proto)
+		m.qbuf, m.qbufFree, m.argvMem, m.multiMem, m.rbs, m.rbp, m.obl, m.oll, m.omem, m.totMem, cmd, cl.userName(), cl.trackingRedir(), cl.w.Proto)
 	if cl.libName != "" || cl.libVer != "" {
 		fmt.Fprintf(&b, " lib-name=%s lib-ver=%s", cl.libName, cl.libVer)
 	}
@@ -470,7 +456,7 @@ func (s *Server) cmdClientKill(c *command.Ctx) {
 			typ = t
 		case command.EqFold(c.Args[i], "USER"):
 			user = string(v)
-			if user != "default" {
+			if s.acl.Get(user) == nil {
 				c.Error(fmt.Sprintf("ERR No such user '%s'", command.CString(v)))
 				return
 			}
@@ -492,7 +478,7 @@ func (s *Server) cmdClientKill(c *command.Ctx) {
 	killed := 0
 	for _, cl := range s.sortedClients() {
 		if (id != 0 && cl.id != id) || (addr != nil && cl.addr != *addr) || (laddr != nil && cl.laddr != *laddr) ||
-			(typ != "" && typ != cl.clientType()) || (cl == me && skipMe) {
+			(typ != "" && typ != cl.clientType()) || (user != "" && cl.userName() != user) || (cl == me && skipMe) {
 			continue
 		}
 		s.killClient(cl, me)

@@ -29,6 +29,7 @@ func buildTable(s *Server) *command.Table {
 	s.registerLolwut(t)
 	s.registerLatencyCommands(t)
 	s.registerTrackingCommands(t)
+	s.registerACLCommands(t)
 	return t
 }
 

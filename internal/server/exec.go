@@ -171,6 +171,10 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 		reject("NOAUTH Authentication required.")
 		return
 	}
+	if msg := s.aclCheck(cl, spec, args); msg != "" {
+		reject(msg)
+		return
+	}
 	if msg := s.oomReject(cl, spec, args); msg != "" {
 		reject(msg)
 		return

@@ -117,7 +117,9 @@ func (s *Server) cmdExec(c *command.Ctx) {
 	c.W.Array(len(m.cmds))
 	cl.inExec = true
 	for _, q := range m.cmds {
-		s.call(cl, q.spec, q.args)
+		if s.aclExecCheck(cl, q.spec, q.args) {
+			s.call(cl, q.spec, q.args)
+		}
 	}
 	cl.inExec = false
 	// EXEC itself is never propagated; its commands were.

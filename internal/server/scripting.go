@@ -153,6 +153,7 @@ func (h *scriptHost) Call(args [][]byte, proto int) []byte {
 	case spec.Has(command.NoScript):
 		cl.w.Error("ERR This Redis command is not allowed from script")
 		s.rejected(spec)
+	case !s.aclScriptAllowed(h, spec, args):
 	case spec.Has(command.Write) && h.readOnly:
 		cl.w.Error("ERR Write commands are not allowed from read-only scripts.")
 		s.rejected(spec)
@@ -559,6 +560,7 @@ func (s *Server) scriptClient(caller *client) *client {
 	cl.ctx.Client = cl
 	cl.db = caller.db
 	cl.ctx.DB = cl.db
+	cl.user = caller.user
 	cl.inExec = true
 	cl.w.Proto = 2
 	return cl

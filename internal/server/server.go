@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/vestadb/vesta/internal/acl"
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/config"
 	"github.com/vestadb/vesta/internal/engine"
@@ -53,6 +54,7 @@ type Server struct {
 	cfg    *config.Config // under mu
 	ks     *keyspace.Keyspace
 	table  *command.Table
+	acl    *acl.Store     // users and ACL LOG (acl.go), under mu
 	limits command.Limits // derived from cfg, under mu
 	log    *slog.Logger
 	level  *slog.LevelVar
@@ -188,6 +190,7 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 	s.runID = hex.EncodeToString(id[:])
 	s.applyConfig()
 	s.table = buildTable(s)
+	s.initACL()
 	s.ks.Hooks = keyspace.Hooks{
 		Expired:  s.keyExpired,
 		Modified: s.keyModified,
@@ -227,6 +230,10 @@ func (s *Server) applyConfig() {
 // shuts down gracefully.
 func (s *Server) Run(ctx context.Context) error {
 	defer s.crashOnPanic("main", nil)
+	if err := s.loadUsersAtStartup(); err != nil {
+		s.log.Error(err.Error())
+		return err
+	}
 	s.lnMu.Lock()
 	lns := append([]net.Listener(nil), s.listeners...)
 	s.lnMu.Unlock()

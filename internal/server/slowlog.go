@@ -88,7 +88,8 @@ func slowlogArgs(args [][]byte) [][]byte {
 }
 
 // redactedArgs marks the arguments Redis 7.0 hides from the slow log and
-// MONITOR: everything after AUTH, and the two after HELLO's AUTH option.
+// MONITOR: everything after AUTH, the two after HELLO's AUTH option, and
+// the user name and rules of ACL SETUSER.
 func redactedArgs(args [][]byte) map[int]bool {
 	if len(args) == 0 {
 		return nil
@@ -97,6 +98,12 @@ func redactedArgs(args [][]byte) map[int]bool {
 	case command.EqFold(args[0], "auth"):
 		m := map[int]bool{}
 		for j := 1; j < len(args); j++ {
+			m[j] = true
+		}
+		return m
+	case command.EqFold(args[0], "acl") && len(args) >= 3 && command.EqFold(args[1], "setuser"):
+		m := map[int]bool{}
+		for j := 2; j < len(args); j++ {
 			m[j] = true
 		}
 		return m

@@ -65,6 +65,8 @@ var extremeModes = map[string]extremeMode{
 	"client|kill": shapeReply,
 	// XADD * replies with an ID made of each server's clock.
 	"xadd": shapeReply,
+	// Random passwords; ACL LOG's ages and client lines.
+	"acl|genpass": shapeReply, "acl|log": shapeReply,
 	// Which commands ran slower than slowlog-log-slower-than is timing.
 	"slowlog|get": anyReply, "slowlog|len": anyReply,
 	// Allocator figures; MEMORY USAGE of hash tables is an estimate
