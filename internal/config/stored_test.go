@@ -115,15 +115,15 @@ func TestRedisOnlyDirectives(t *testing.T) {
 // value alone.
 func TestUnbuiltConfigSet(t *testing.T) {
 	c := Default()
-	err := c.Set([][2]string{{"hz", "20"}, {"acllog-max-len", "1000"}}, true)
-	want := "ERR CONFIG SET failed (possibly related to argument 'acllog-max-len') - ACL is not available in Vesta yet: acllog-max-len accepts only its default, 128"
+	err := c.Set([][2]string{{"hz", "20"}, {"replica-lazy-flush", "yes"}}, true)
+	want := "ERR CONFIG SET failed (possibly related to argument 'replica-lazy-flush') - replication is not available in Vesta yet: replica-lazy-flush accepts only its default, no"
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v, want %q", err, want)
 	}
 	if c.HZ != 10 {
 		t.Errorf("hz changed to %d despite the failed SET", c.HZ)
 	}
-	if err := c.Set([][2]string{{"jemalloc-bg-thread", "no"}, {"acllog-max-len", "128"}}, true); err != nil {
+	if err := c.Set([][2]string{{"jemalloc-bg-thread", "no"}, {"replica-lazy-flush", "no"}}, true); err != nil {
 		t.Fatal(err)
 	}
 	if got := c.Get("jemalloc-bg-thread")[0][1]; got != "no" {
