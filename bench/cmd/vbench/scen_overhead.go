@@ -20,7 +20,8 @@ import (
 //   - acl: the default user (all commands, all keys: no check to make)
 //     against a user whose rules have key patterns (ovACLRules), so that
 //     every command's keys are matched against them; both on the same
-//     server, redis-benchmark authenticating with --user and -a.
+//     server (a third one, so that each pair's two sides have seen the
+//     same load), redis-benchmark authenticating with --user and -a.
 //
 // Each comparison is a pair of runs back to back, the feature off then on
 // or on then off, the order reversed every other round.
@@ -86,9 +87,9 @@ func runOverhead(e *runEnv, s *section) error {
 }
 
 // overheadBlock measures SET and GET at one pipeline depth on fresh
-// servers: per target one with the default configuration (which also
-// holds the ACL user) and one with diagnostics off. It returns the
-// comparisons it made.
+// servers, three per target: one with the default configuration, one with
+// diagnostics off, and one with the default configuration and the ACL
+// user. It returns the comparisons it made.
 func overheadBlock(e *runEnv, s *section, p int, secs float64, data map[ovKey][]thrRun) ([]ovPair, error) {
 	var pairs []ovPair
 	var checks []func() error
@@ -106,14 +107,22 @@ func overheadBlock(e *runEnv, s *section, p int, secs float64, data map[ovKey][]
 		pairs = append(pairs, ovPair{"diagnostics", t.Name,
 			ovConfig{"diag-off", off, nil}, ovConfig{"default", def, nil}})
 		checks = append(checks, func() error { return checkDiagnostics(t.Name, def, off) })
-		if err := setupACLUser(def); err != nil {
+		// The ACL pair has a server of its own: its two sides run on the
+		// same server, which so gets twice the runs of each diagnostics
+		// server (and more keys for GET to find).
+		acl, done, err := e.start(t, fmt.Sprintf("overhead-acl-P%d", p), modeOff.args...)
+		if err != nil {
+			return nil, err
+		}
+		defer done()
+		if err := setupACLUser(acl); err != nil {
 			if p == thrPipelines[0] {
 				s.skip("acl on "+t.Name, err.Error())
 			}
 			continue
 		}
 		pairs = append(pairs, ovPair{"acl", t.Name,
-			ovConfig{"default", def, nil}, ovConfig{"acl-user", def, []string{"--user", ovUser, "-a", ovPassword}}})
+			ovConfig{"default", acl, nil}, ovConfig{"acl-user", acl, []string{"--user", ovUser, "-a", ovPassword}}})
 	}
 
 	// Calibrate each test on the slowest configuration, as the other
