@@ -38,6 +38,12 @@
 //     and an RDB-preamble AOF holding 2M keys, all written by redis-server.
 //   - tls: SET and GET through redis-benchmark --tls (client certificates
 //     required, persistence off) at -P 1 and -P 16, with 50 clients.
+//   - replication: each server as the master of a replica of its own kind,
+//     2M keys: full sync time (disk-based and diskless, idle and under a
+//     full-speed write load), the master's footprint growth, throughput and
+//     p99 during the sync under load, replication lag under a -P 16 SET
+//     load, and the time a restarted replica takes to resume (partial
+//     resync from its RDB against a full sync).
 //
 // # Subcommands
 //

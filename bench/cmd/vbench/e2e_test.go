@@ -51,6 +51,8 @@ func TestCompareEndToEnd(t *testing.T) {
 		"Redis RSS B/element", "| small hashes", "| one list",
 		"| dump.rdb |", "| RDB-preamble AOF",
 		"`tls-auth-clients yes`", "| GET | 16 |",
+		"#### Full sync, disk (`repl-diskless-sync no`)", "#### Full sync, diskless", "| growth, % of the data set |",
+		"| lag, applied: median (KiB) |", "| restart with its RDB, partial resync (s) |",
 	} {
 		if !strings.Contains(string(report), want) {
 			t.Errorf("report lacks %q", want)
