@@ -71,8 +71,7 @@ func runReplication(e *runEnv, s *section) error {
 	s.printf("Each master (Vesta or Redis, `--save '' --appendonly no --repl-diskless-sync-delay 0`) is filled with %d "+
 		"keys by `DEBUG POPULATE`; its replica is a fresh server of the same kind with the same settings, pointed at it "+
 		"by `REPLICAOF`. A full sync's time runs from the master listing the replica (`connected_slaves`, polled every "+
-		"10 ms) until the replica reports `master_link_status:up` with no sync in progress, so it excludes the up to "+
-		"1 s that a Redis replica waits for its cron to connect. Each master serves one full sync with no load "+
+		"10 ms) until the replica reports `master_link_status:up` with no sync in progress. Each master serves one full sync with no load "+
 		"(\"idle\"), then a second replica while %d connections SET random keys of the data set in a closed loop: "+
 		"after a %v warm-up and %v of quiet load (\"before\") the second replica is pointed at the master, and "+
 		"\"during\" lasts until it is in sync. The memory footprint is the PSS of the master and its children, "+
