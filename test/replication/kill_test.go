@@ -137,6 +137,9 @@ func killSeed(t *testing.T) int64 {
 type killRound struct {
 	victim, phase, replica string // master|replica, sync|stream, vesta|redis
 	replicaArgs            []string
+	// save: the replica runs SAVE then BGSAVE before the kill, and its
+	// restart from that dump.rdb must continue with a partial resync.
+	save bool
 }
 
 func (k killRound) replicaName() string { return k.replica }
@@ -158,15 +161,16 @@ func (k killRound) bin(t *testing.T) string {
 func TestKill9(t *testing.T) {
 	rng := rand.New(rand.NewSource(killSeed(t)))
 	rounds := []killRound{
-		{"master", "sync", "vesta", nil},
-		{"master", "sync", "vesta", []string{"--repl-diskless-load", "on-empty-db"}},
-		{"master", "sync", "redis", []string{"--repl-diskless-load", "on-empty-db"}},
-		{"master", "stream", "vesta", []string{"--repl-diskless-load", "swapdb"}},
-		{"master", "stream", "redis", nil},
-		{"replica", "sync", "vesta", []string{"--appendonly", "yes"}},
-		{"replica", "stream", "vesta", []string{"--appendonly", "yes", "--repl-diskless-load", "on-empty-db"}},
-		{"replica", "sync", "redis", nil},
-		{"replica", "stream", "redis", nil},
+		{"master", "sync", "vesta", nil, false},
+		{"master", "sync", "vesta", []string{"--repl-diskless-load", "on-empty-db"}, false},
+		{"master", "sync", "redis", []string{"--repl-diskless-load", "on-empty-db"}, false},
+		{"master", "stream", "vesta", []string{"--repl-diskless-load", "swapdb"}, false},
+		{"master", "stream", "redis", nil, false},
+		{"replica", "sync", "vesta", []string{"--appendonly", "yes"}, false},
+		{"replica", "stream", "vesta", []string{"--appendonly", "yes", "--repl-diskless-load", "on-empty-db"}, false},
+		{"replica", "stream", "vesta", nil, true},
+		{"replica", "sync", "redis", nil, false},
+		{"replica", "stream", "redis", nil, true},
 	}
 	for _, rd := range rounds {
 		diskless := []string{"no", "yes"}[rng.Intn(2)]
@@ -174,6 +178,9 @@ func TestKill9(t *testing.T) {
 		// within 0.3 s of the first acknowledged write.
 		delay := time.Duration(rng.Intn(map[string]int{"sync": 450, "stream": 300}[rd.phase])) * time.Millisecond
 		name := fmt.Sprintf("%s-during-%s-%s-replica-diskless-%s", rd.victim, rd.phase, rd.replica, diskless)
+		if rd.save {
+			name += "-bgsave"
+		}
 		t.Run(name, func(t *testing.T) {
 			// 20,000 keys beside those of every type, at 100 µs each
 			// when the kill comes during the sync: the master's snapshot
@@ -181,7 +188,7 @@ func TestKill9(t *testing.T) {
 			// touch ahead of the walker), a window for the kill.
 			keySaveDelay := map[string]string{"sync": "100", "stream": "0"}[rd.phase]
 			m, mc := startMaster(t, "--repl-diskless-sync", diskless, "--repl-diskless-sync-delay", "0",
-				"--rdb-key-save-delay", keySaveDelay)
+				"--rdb-key-save-delay", keySaveDelay, "--repl-backlog-size", "64mb")
 			preload(t, mc, 200)
 			if got := string(mc.Do("DEBUG", "POPULATE", strconv.Itoa(killPopulate))); got != "+OK\r\n" {
 				t.Fatalf("DEBUG POPULATE = %q", got)
@@ -193,22 +200,25 @@ func TestKill9(t *testing.T) {
 			lc := load(t, m.Addr, rng.Int63(), stop, &wg, &batches)
 			defer lc.Close()
 			// The replica starts as a master and is pointed at the
-			// master by REPLICAOF, at its restart too: the delay runs
-			// from the command.
+			// master by REPLICAOF (the delay runs from the command);
+			// it restarts with --replicaof.
 			args := append([]string{"--enable-debug-command", "yes"}, rd.replicaArgs...)
 			r := testutil.Start(t, testutil.Spec{Name: rd.replicaName(), Bin: rd.bin(t), Args: args})
 			rc := testutil.Dial(t, r.Addr)
-			replicaOf := func() {
-				t.Helper()
-				if got := string(rc.Do("REPLICAOF", "127.0.0.1", strconv.Itoa(m.Port))); got != "+OK\r\n" {
-					t.Fatalf("REPLICAOF = %q", got)
-				}
+			if got := string(rc.Do("REPLICAOF", "127.0.0.1", strconv.Itoa(m.Port))); got != "+OK\r\n" {
+				t.Fatalf("REPLICAOF = %q", got)
 			}
-			replicaOf()
 			if rd.phase == "stream" {
 				waitLinkUp(t, rc)
 				acked := w.acked.Load()
 				waitFor(t, 10*time.Second, "WAIT 1 to acknowledge writes", func() bool { return w.acked.Load() > acked })
+			}
+			if rd.save {
+				for _, cmd := range []string{"SAVE", "BGSAVE"} {
+					if got := rc.Do(cmd); got[0] == '-' {
+						t.Fatalf("%s on the replica = %q", cmd, got)
+					}
+				}
 			}
 			time.Sleep(delay)
 			t.Logf("kill -9 of the %s %v into the %s: replica link %s, sync in progress %s, %d writes acknowledged",
@@ -241,11 +251,14 @@ func TestKill9(t *testing.T) {
 
 			r.Kill()
 			mc.Do("CONFIG", "SET", "rdb-key-save-delay", "0") // the next sync at full speed
+			partial := info(t, mc, "stats", "sync_partial_ok")
 			time.Sleep(time.Duration(rng.Intn(200)) * time.Millisecond)
-			r.StartAgain()
+			r.Restart(append(args, "--replicaof", "127.0.0.1", strconv.Itoa(m.Port))...)
 			rc = testutil.Dial(t, r.Addr)
-			replicaOf()
 			waitLinkUp(t, rc)
+			if got := info(t, mc, "stats", "sync_partial_ok"); rd.save && got == partial {
+				t.Fatalf("the replica restarted from its dump.rdb did not continue with a partial resync (sync_partial_ok %s)", got)
+			}
 			acked := w.acked.Load()
 			waitFor(t, 10*time.Second, "WAIT 1 to acknowledge writes after the restart", func() bool { return w.acked.Load() > acked })
 			w.halt(t)
