@@ -135,8 +135,11 @@ func killSeed(t *testing.T) int64 {
 
 // killRound is one kill of TestKill9.
 type killRound struct {
-	victim, phase, replica string // master|replica, sync|stream, vesta|redis
-	replicaArgs            []string
+	// victim is master (the replica is promoted), master-restart (it
+	// comes back from its AOF) or replica; phase sync or stream;
+	// replica vesta or redis.
+	victim, phase, replica  string
+	masterArgs, replicaArgs []string
 	// save: the replica runs SAVE then BGSAVE before the kill, and its
 	// restart from that dump.rdb must continue with a partial resync.
 	save bool
@@ -156,21 +159,26 @@ func (k killRound) bin(t *testing.T) string {
 // under WAIT 1 and another writes every type. After a master's death the
 // replica, promoted with REPLICAOF NO ONE, holds every write WAIT
 // acknowledged; a killed replica, restarted (from its AOF when it has
-// one), syncs again and converges to the master's DEBUG DIGEST. Vesta
+// one), syncs again and converges to the master's DEBUG DIGEST, and so
+// does the replica of a killed master that restarts from its AOF. Vesta
 // masters with Vesta replicas, and rounds with a redis-server replica.
 func TestKill9(t *testing.T) {
 	rng := rand.New(rand.NewSource(killSeed(t)))
+	onEmptyDB := []string{"--repl-diskless-load", "on-empty-db"}
+	aofAlways := []string{"--appendonly", "yes", "--appendfsync", "always"}
 	rounds := []killRound{
-		{"master", "sync", "vesta", nil, false},
-		{"master", "sync", "vesta", []string{"--repl-diskless-load", "on-empty-db"}, false},
-		{"master", "sync", "redis", []string{"--repl-diskless-load", "on-empty-db"}, false},
-		{"master", "stream", "vesta", []string{"--repl-diskless-load", "swapdb"}, false},
-		{"master", "stream", "redis", nil, false},
-		{"replica", "sync", "vesta", []string{"--appendonly", "yes"}, false},
-		{"replica", "stream", "vesta", []string{"--appendonly", "yes", "--repl-diskless-load", "on-empty-db"}, false},
-		{"replica", "stream", "vesta", nil, true},
-		{"replica", "sync", "redis", nil, false},
-		{"replica", "stream", "redis", nil, true},
+		{victim: "master", phase: "sync", replica: "vesta"},
+		{victim: "master", phase: "sync", replica: "vesta", replicaArgs: onEmptyDB},
+		{victim: "master", phase: "sync", replica: "redis", replicaArgs: onEmptyDB},
+		{victim: "master", phase: "stream", replica: "vesta", replicaArgs: []string{"--repl-diskless-load", "swapdb"}},
+		{victim: "master", phase: "stream", replica: "redis"},
+		{victim: "master-restart", phase: "sync", replica: "vesta", masterArgs: aofAlways},
+		{victim: "master-restart", phase: "stream", replica: "redis", masterArgs: aofAlways},
+		{victim: "replica", phase: "sync", replica: "vesta", replicaArgs: []string{"--appendonly", "yes"}},
+		{victim: "replica", phase: "stream", replica: "vesta", replicaArgs: append([]string{"--appendonly", "yes"}, onEmptyDB...)},
+		{victim: "replica", phase: "stream", replica: "vesta", save: true},
+		{victim: "replica", phase: "sync", replica: "redis"},
+		{victim: "replica", phase: "stream", replica: "redis", save: true},
 	}
 	for _, rd := range rounds {
 		diskless := []string{"no", "yes"}[rng.Intn(2)]
@@ -187,8 +195,8 @@ func TestKill9(t *testing.T) {
 			// takes 0.5 s or more (writes serialise the buckets they
 			// touch ahead of the walker), a window for the kill.
 			keySaveDelay := map[string]string{"sync": "100", "stream": "0"}[rd.phase]
-			m, mc := startMaster(t, "--repl-diskless-sync", diskless, "--repl-diskless-sync-delay", "0",
-				"--rdb-key-save-delay", keySaveDelay, "--repl-backlog-size", "64mb")
+			m, mc := startMaster(t, append([]string{"--repl-diskless-sync", diskless, "--repl-diskless-sync-delay", "0",
+				"--rdb-key-save-delay", keySaveDelay, "--repl-backlog-size", "64mb"}, rd.masterArgs...)...)
 			preload(t, mc, 200)
 			if got := string(mc.Do("DEBUG", "POPULATE", strconv.Itoa(killPopulate))); got != "+OK\r\n" {
 				t.Fatalf("DEBUG POPULATE = %q", got)
@@ -246,6 +254,23 @@ func TestKill9(t *testing.T) {
 				if got := string(rc.Do("SET", "after", "promotion")); got != "+OK\r\n" {
 					t.Fatalf("SET on the promoted replica = %q", got)
 				}
+				return
+			}
+
+			if rd.victim == "master-restart" {
+				// Every write the master answered is in its AOF
+				// (appendfsync always); the replica follows the
+				// master's new history with a full sync.
+				m.Kill()
+				w.halt(t)
+				close(stop)
+				wg.Wait()
+				m.StartAgain()
+				mc = testutil.Dial(t, m.Addr)
+				checkAcked(t, mc, int(w.acked.Load()))
+				waitLinkUp(t, rc)
+				syncedTo(t, mc, rc)
+				checkAcked(t, rc, int(w.acked.Load()))
 				return
 			}
 
