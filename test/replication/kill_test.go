@@ -104,14 +104,29 @@ func checkAcked(t *testing.T, c *testutil.Conn, n int) {
 // masters.
 const killPopulate = 20000
 
+// killOld is the size of the dataset a replica of TestKill9 may hold
+// before its sync.
+const killOld = 100
+
 // checkWhole fails if the replica holds part of a transferred dataset:
-// after a sync cut short it must hold its old one (empty here) or, had the
-// transfer ended, all of the new one.
-func checkWhole(t *testing.T, c *testutil.Conn) {
+// after a sync cut short it must hold its old one (empty, or killOld keys
+// old:<i>) or, had the transfer ended, all of the new one.
+func checkWhole(t *testing.T, c *testutil.Conn, old bool) {
 	t.Helper()
 	n, _ := c.DoValue("DBSIZE").(int64)
+	if old && n == killOld {
+		for _, k := range []string{"old:0", "old:" + strconv.Itoa(killOld-1)} {
+			if got := c.DoValue("EXISTS", k); got != int64(1) {
+				t.Fatalf("the replica has %d keys but not %s of its old dataset", n, k)
+			}
+		}
+		return
+	}
 	if n != 0 && n < killPopulate {
 		t.Fatalf("the replica holds %d keys in database 0: part of a transfer", n)
+	}
+	if got := c.DoValue("EXISTS", "old:0"); n > 0 && got != int64(0) {
+		t.Fatalf("the replica holds the new dataset and old:0 of its old one")
 	}
 	if n > 0 {
 		for _, k := range []string{"key:0", "key:" + strconv.Itoa(killPopulate-1)} {
@@ -143,6 +158,9 @@ type killRound struct {
 	// save: the replica runs SAVE then BGSAVE before the kill, and its
 	// restart from that dump.rdb must continue with a partial resync.
 	save bool
+	// old: the replica holds a dataset of its own (killOld keys old:<i>)
+	// before REPLICAOF, which it must keep whole if the sync fails.
+	old bool
 }
 
 func (k killRound) replicaName() string { return k.replica }
@@ -167,11 +185,13 @@ func TestKill9(t *testing.T) {
 	onEmptyDB := []string{"--repl-diskless-load", "on-empty-db"}
 	aofAlways := []string{"--appendonly", "yes", "--appendfsync", "always"}
 	rounds := []killRound{
-		{victim: "master", phase: "sync", replica: "vesta"},
+		{victim: "master", phase: "sync", replica: "vesta", old: true},
+		{victim: "master", phase: "sync", replica: "vesta", replicaArgs: []string{"--repl-diskless-load", "swapdb"}, old: true},
 		{victim: "master", phase: "sync", replica: "vesta", replicaArgs: onEmptyDB},
 		{victim: "master", phase: "sync", replica: "redis", replicaArgs: onEmptyDB},
+		{victim: "master", phase: "sync", replica: "redis", old: true},
 		{victim: "master", phase: "stream", replica: "vesta", replicaArgs: []string{"--repl-diskless-load", "swapdb"}},
-		{victim: "master", phase: "stream", replica: "redis"},
+		{victim: "master", phase: "stream", replica: "redis", old: true},
 		{victim: "master-restart", phase: "sync", replica: "vesta", masterArgs: aofAlways},
 		{victim: "master-restart", phase: "stream", replica: "redis", masterArgs: aofAlways},
 		{victim: "replica", phase: "sync", replica: "vesta", replicaArgs: []string{"--appendonly", "yes"}},
@@ -186,8 +206,16 @@ func TestKill9(t *testing.T) {
 		// within 0.3 s of the first acknowledged write.
 		delay := time.Duration(rng.Intn(map[string]int{"sync": 450, "stream": 300}[rd.phase])) * time.Millisecond
 		name := fmt.Sprintf("%s-during-%s-%s-replica-diskless-%s", rd.victim, rd.phase, rd.replica, diskless)
+		for i, a := range rd.replicaArgs[:max(len(rd.replicaArgs)-1, 0)] {
+			if a == "--repl-diskless-load" || a == "--appendonly" {
+				name += "-" + a[2:] + "-" + rd.replicaArgs[i+1]
+			}
+		}
 		if rd.save {
 			name += "-bgsave"
+		}
+		if rd.old {
+			name += "-old-dataset"
 		}
 		t.Run(name, func(t *testing.T) {
 			// 20,000 keys beside those of every type, at 100 µs each
@@ -213,6 +241,11 @@ func TestKill9(t *testing.T) {
 			args := append([]string{"--enable-debug-command", "yes"}, rd.replicaArgs...)
 			r := testutil.Start(t, testutil.Spec{Name: rd.replicaName(), Bin: rd.bin(t), Args: args})
 			rc := testutil.Dial(t, r.Addr)
+			if rd.old {
+				if got := string(rc.Do("DEBUG", "POPULATE", strconv.Itoa(killOld), "old")); got != "+OK\r\n" {
+					t.Fatalf("DEBUG POPULATE on the replica = %q", got)
+				}
+			}
 			if got := string(rc.Do("REPLICAOF", "127.0.0.1", strconv.Itoa(m.Port))); got != "+OK\r\n" {
 				t.Fatalf("REPLICAOF = %q", got)
 			}
@@ -249,7 +282,7 @@ func TestKill9(t *testing.T) {
 					t.Fatalf("ROLE after REPLICAOF NO ONE = %v", role)
 				}
 				checkAcked(t, rc, acked)
-				checkWhole(t, rc)
+				checkWhole(t, rc, rd.old)
 				// The promoted replica takes writes.
 				if got := string(rc.Do("SET", "after", "promotion")); got != "+OK\r\n" {
 					t.Fatalf("SET on the promoted replica = %q", got)
