@@ -152,8 +152,8 @@ func killSeed(t *testing.T) int64 {
 // killRound is one kill of TestKill9.
 type killRound struct {
 	// victim is master (the replica is promoted), master-restart (it
-	// comes back from its AOF) or replica; phase sync or stream;
-	// replica vesta or redis.
+	// comes back from its AOF or dump.rdb) or replica; phase sync or
+	// stream; replica vesta or redis.
 	victim, phase, replica  string
 	masterArgs, replicaArgs []string
 	// save: the replica runs SAVE then BGSAVE before the kill, and its
@@ -163,8 +163,6 @@ type killRound struct {
 	// before REPLICAOF, which it must keep whole if the sync fails.
 	old bool
 }
-
-func (k killRound) replicaName() string { return k.replica }
 
 func (k killRound) bin(t *testing.T) string {
 	if k.replica == "vesta" {
@@ -251,7 +249,7 @@ func TestKill9(t *testing.T) {
 			// master by REPLICAOF (the delay runs from the command);
 			// it restarts with --replicaof.
 			args := append([]string{"--enable-debug-command", "yes"}, rd.replicaArgs...)
-			r := testutil.Start(t, testutil.Spec{Name: rd.replicaName(), Bin: rd.bin(t), Args: args})
+			r := testutil.Start(t, testutil.Spec{Name: rd.replica, Bin: rd.bin(t), Args: args})
 			rc := testutil.Dial(t, r.Addr)
 			if rd.old {
 				if got := string(rc.Do("DEBUG", "POPULATE", strconv.Itoa(killOld), "old")); got != "+OK\r\n" {
