@@ -248,3 +248,55 @@ func mustPort(t *testing.T, c *testutil.Conn) int {
 	}
 	return n
 }
+
+// TestReplicaofUnblocksClients: when a master starts following another
+// server, clients blocked in BLPOP, XREAD or WAIT get -UNBLOCKED and are
+// disconnected, as redis-server does (compared byte for byte); a client a
+// pause holds is not touched.
+func TestReplicaofUnblocksClients(t *testing.T) {
+	for _, name := range []string{"redis", "vesta"} {
+		t.Run(name, func(t *testing.T) {
+			var s *testutil.Server
+			if name == "redis" {
+				s = testutil.StartRedis(t)
+			} else {
+				s = testutil.StartVesta(t)
+			}
+			c := testutil.Dial(t, s.Addr)
+			defer c.Close()
+			var blocked []*testutil.Conn
+			for _, cmd := range [][]string{{"BLPOP", "q", "0"}, {"XREAD", "BLOCK", "0", "STREAMS", "st", "$"}, {"WAIT", "1", "0"}} {
+				b := testutil.Dial(t, s.Addr)
+				defer b.Close()
+				b.Send(cmd...)
+				blocked = append(blocked, b)
+			}
+			if got := string(c.Do("CLIENT", "PAUSE", "100000", "WRITE")); got != "+OK\r\n" {
+				t.Fatalf("CLIENT PAUSE = %q", got)
+			}
+			held := testutil.Dial(t, s.Addr)
+			defer held.Close()
+			held.Send("SET", "k", "v")
+			waitFor(t, 5*time.Second, "4 blocked clients", func() bool {
+				return info(t, c, "clients", "blocked_clients") == "4"
+			})
+			if got := string(c.Do("REPLICAOF", "127.0.0.1", "1")); got != "+OK\r\n" {
+				t.Fatalf("REPLICAOF = %q", got)
+			}
+			for i, b := range blocked {
+				got, err := b.WaitClosed(5 * time.Second)
+				want := "-UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)\r\n"
+				if string(got) != want || err != nil {
+					t.Fatalf("blocked client %d got %q (%v), want %q then close", i, got, err, want)
+				}
+			}
+			if got := info(t, c, "clients", "blocked_clients"); got != "1" {
+				t.Fatalf("blocked_clients after REPLICAOF = %s, want the held client only", got)
+			}
+			c.Do("CLIENT", "UNPAUSE")
+			if got := string(held.ReadReply()); !strings.HasPrefix(got, "-READONLY") {
+				t.Fatalf("held SET after the role change = %q", got)
+			}
+		})
+	}
+}
