@@ -59,12 +59,25 @@ func checkFailover(t *testing.T, mc, rc *testutil.Conn, rport int, args ...strin
 func TestFailoverVestaToVesta(t *testing.T) {
 	m, mc := startMaster(t, "--repl-diskless-sync-delay", "0")
 	preload(t, mc, 100)
-	r, rc := startVestaReplica(t, "127.0.0.1", m.Port)
+	r, rc := startVestaReplica(t, "127.0.0.1", m.Port, "--replica-priority", "0")
 	waitLinkUp(t, rc)
+	// A second replica (Redis) of the old master: it follows the old
+	// master, now a replica, and continues partially.
+	_, oc := startReplica(t, m)
+	waitLinkUp(t, oc)
 	writeEveryType(t, mc, 0)
-	checkFailover(t, mc, rc, r.Port)
+	syncedTo(t, mc, oc)
+	checkFailover(t, mc, rc, r.Port, "TO", "127.0.0.1", strconv.Itoa(r.Port))
+	syncedTo(t, rc, oc)
+	if got := info(t, mc, "stats", "sync_full"); got != "2" {
+		t.Fatalf("sync_full on the old master = %s, want 2 (its replicas' first syncs only)", got)
+	}
+	if got := info(t, mc, "stats", "sync_partial_ok"); got != "1" {
+		t.Fatalf("sync_partial_ok on the old master = %s, want 1 (its other replica)", got)
+	}
 	// And back, with TO and TIMEOUT.
 	checkFailoverBack(t, rc, mc, m.Port)
+	syncedTo(t, mc, oc)
 }
 
 // checkFailoverBack fails the new master nc over to the old one (oport).
@@ -237,6 +250,26 @@ func TestFailoverTimeout(t *testing.T) {
 		rc.Do("SET", "after", "1")
 		syncedTo(t, rc, mc)
 	})
+	t.Run("abort while handing off", func(t *testing.T) {
+		mc, _, _ := stalledFailover(t, func(p int) []string {
+			return []string{"TO", "127.0.0.1", strconv.Itoa(p), "FORCE", "TIMEOUT", "100"}
+		})
+		waitFor(t, 5*time.Second, "the forced handoff", func() bool {
+			return info(t, mc, "replication", "master_failover_state") == "failover-in-progress"
+		})
+		if got := info(t, mc, "replication", "role"); got != "slave" {
+			t.Fatalf("role while handing off = %s", got)
+		}
+		if got := string(mc.Do("FAILOVER", "ABORT")); got != "+OK\r\n" {
+			t.Fatalf("FAILOVER ABORT = %q", got)
+		}
+		if got := info(t, mc, "replication", "role"); got != "master" {
+			t.Fatalf("role after ABORT = %s", got)
+		}
+		if got := string(mc.Do("SET", "k", "v")); got != "+OK\r\n" {
+			t.Fatalf("write after ABORT = %q", got)
+		}
+	})
 }
 
 func mustPort(t *testing.T, c *testutil.Conn) int {
@@ -271,6 +304,9 @@ func TestReplicaofUnblocksClients(t *testing.T) {
 				b.Send(cmd...)
 				blocked = append(blocked, b)
 			}
+			waitFor(t, 5*time.Second, "3 blocked clients", func() bool {
+				return info(t, c, "clients", "blocked_clients") == "3"
+			})
 			if got := string(c.Do("CLIENT", "PAUSE", "100000", "WRITE")); got != "+OK\r\n" {
 				t.Fatalf("CLIENT PAUSE = %q", got)
 			}

@@ -152,7 +152,9 @@ func TestSentinelFailover(t *testing.T) {
 
 	// The old master comes back and is turned into a replica.
 	m.StartAgain()
-	waitFor(t, 15*time.Second, "Sentinel to turn the old master into a replica", func() bool {
+	// Sentinel waits 8 s after the old master reappears, and asks a
+	// replica's INFO every 10 s.
+	waitFor(t, 25*time.Second, "Sentinel to turn the old master into a replica", func() bool {
 		return infoAt(t, m.Addr, "replication", "master_port") == strconv.Itoa(r2.Port) &&
 			infoAt(t, m.Addr, "replication", "master_link_status") == "up"
 	})
