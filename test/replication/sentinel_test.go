@@ -21,7 +21,9 @@ import (
 // killed; Sentinel promotes a replica (MULTI, REPLICAOF NO ONE, CONFIG
 // REWRITE, CLIENT KILL, EXEC), repoints the other one, which continues
 // with a partial resync, and turns the old master, once restarted, into a
-// replica. go-redis's failover client follows the switch.
+// replica. go-redis's failover client follows the switch, and the writes
+// both replicas acknowledged (WAIT 2) before the kill are on the new
+// master.
 
 // startConfigured starts a Vesta server with a config file of its own, so
 // that CONFIG REWRITE, which Sentinel sends, has a file to write.
@@ -110,8 +112,17 @@ func TestSentinelFailover(t *testing.T) {
 	if err := fc.Set(ctx, "via-sentinel", "1", 0).Err(); err != nil {
 		t.Fatalf("SET through the failover client: %v", err)
 	}
-	syncedTo(t, mc, r1c)
-	syncedTo(t, mc, r2c)
+	// Writes acknowledged by both replicas (WAIT 2) right before the
+	// master dies must survive the failover.
+	for i := 0; i < 50; i++ {
+		mc.Send("INCRBY", "acked", "1")
+		mc.Send("SET", "acked:"+strconv.Itoa(i), strconv.Itoa(i))
+		mc.ReadReply()
+		mc.ReadReply()
+		if got := string(mc.Do("WAIT", "2", "5000")); got != ":2\r\n" {
+			t.Fatalf("WAIT 2 = %q", got)
+		}
+	}
 
 	m.Kill()
 	// replica-priority 50 makes r2 the one Sentinel promotes.
@@ -124,6 +135,12 @@ func TestSentinelFailover(t *testing.T) {
 	r1c, r2c = testutil.Dial(t, r1.Addr), testutil.Dial(t, r2.Addr)
 	defer r1c.Close()
 	defer r2c.Close()
+	if got := fmt.Sprint(r2c.DoValue("GET", "acked")); got != "50" {
+		t.Fatalf("acknowledged INCRBYs on the new master: %s, want 50", got)
+	}
+	if got := fmt.Sprint(r2c.DoValue("GET", "acked:49")); got != "49" {
+		t.Fatalf("the last acknowledged SET on the new master: %s", got)
+	}
 	if got := info(t, r2c, "replication", "role"); got != "master" {
 		t.Fatalf("promoted replica's role = %s", got)
 	}
