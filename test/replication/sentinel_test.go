@@ -84,6 +84,7 @@ func infoAt(t *testing.T, addr, section, name string) string {
 }
 
 func TestSentinelFailover(t *testing.T) {
+	testutil.RequireTool(t, "redis-sentinel") // before starting anything
 	m, mc, _ := startConfigured(t)
 	preload(t, mc, 100)
 	writeEveryType(t, mc, 0)
