@@ -336,3 +336,39 @@ func TestReplicaofUnblocksClients(t *testing.T) {
 		})
 	}
 }
+
+// TestFailoverAfterMasterRestart: a master restarted from its RDB continues
+// its history under a new id (the old one second); its replica continued
+// with that new id, so the handoff, made before any new write, asks for
+// the new id, not the restored one.
+func TestFailoverAfterMasterRestart(t *testing.T) {
+	m, mc := startMaster(t, "--repl-diskless-sync-delay", "0", "--repl-ping-replica-period", "60")
+	preload(t, mc, 50)
+	r, rc := startVestaReplica(t, "127.0.0.1", m.Port)
+	waitLinkUp(t, rc)
+	syncedTo(t, mc, rc)
+	mc.Send("SHUTDOWN", "SAVE")
+	if !m.Wait(10 * time.Second) {
+		t.Fatal("the master did not shut down")
+	}
+	m.StartAgain()
+	mc2 := testutil.Dial(t, m.Addr)
+	defer mc2.Close()
+	waitFor(t, 20*time.Second, "the replica back online", func() bool {
+		return strings.Contains(info(t, mc2, "replication", "slave0"), "state=online") &&
+			info(t, rc, "replication", "master_replid") == info(t, mc2, "replication", "master_replid")
+	})
+	waitFor(t, 5*time.Second, "the replica's ACK", func() bool {
+		return strings.Contains(info(t, mc2, "replication", "slave0"), "offset="+info(t, mc2, "replication", "master_repl_offset"))
+	})
+	if got := string(mc2.Do("FAILOVER")); got != "+OK\r\n" {
+		t.Fatalf("FAILOVER = %q", got)
+	}
+	failoverDone(t, mc2, rc)
+	if got := info(t, rc, "stats", "sync_partial_ok"); got != "1" {
+		t.Fatalf("sync_partial_ok on the new master = %s", got)
+	}
+	rc.Do("SET", "after", "1")
+	syncedTo(t, rc, mc2)
+	_ = r
+}
