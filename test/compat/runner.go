@@ -82,6 +82,9 @@ func (r *run) open() error {
 				return fmt.Errorf("%q on %s before a run: %q, %v", setup, srv.Name, got, err)
 			}
 		}
+		if err := waitNoSubscribers(ctl); err != nil {
+			return fmt.Errorf("%s: %w", srv.Name, err)
+		}
 		for k := 0; k < n; k++ {
 			c, err := dialConn(srv.Addr, ConnTimeout)
 			if err != nil {
@@ -423,4 +426,31 @@ func (sd *side) blocked(k int) (bool, error) {
 		}
 	}
 	return false, fmt.Errorf("compat: CLIENT LIST on %s has no flags: %q", sd.srv.Name, got)
+}
+
+// waitNoSubscribers waits until the connections of earlier runs have left
+// their channels: the server notices a closed connection a moment after
+// the runner closed it, and a subscriber left over would be counted by the
+// next run's PUBLISH.
+func waitNoSubscribers(ctl *conn) error {
+	deadline := time.Now().Add(ConnTimeout)
+	for {
+		left := ""
+		for _, q := range [][]string{{"PUBSUB", "CHANNELS"}, {"PUBSUB", "SHARDCHANNELS"}, {"PUBSUB", "NUMPAT"}} {
+			got, err := ctl.do(q...)
+			if err != nil {
+				return err
+			}
+			if g := string(got); g != "*0\r\n" && g != ":0\r\n" {
+				left = fmt.Sprintf("%q: %q", q, g)
+			}
+		}
+		if left == "" {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("subscribers of an earlier run still there: %s", left)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
