@@ -160,7 +160,7 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		field(b, "expired_time_cap_reached_count", ks.ExpiredTimeCapCount)
 		field(b, "expire_cycle_cpu_milliseconds", ks.ExpireCycleMicros/1000)
 		field(b, "evicted_keys", s.evict.evictedKeys)
-		field(b, "evicted_clients", 0) // maxmemory-clients is not built
+		field(b, "evicted_clients", s.evictedClients())
 		evTotal, evCurrent := s.evictionExceeded()
 		field(b, "total_eviction_exceeded_time", evTotal)
 		field(b, "current_eviction_exceeded_time", evCurrent)
