@@ -18,7 +18,7 @@ import (
 
 type multiState struct {
 	cmds    []queued
-	aborted bool // a command failed to queue: EXEC replies EXECABORT
+	aborted bool  // a command failed to queue: EXEC replies EXECABORT
 	mem     int64 // the queued arguments' bytes and headers (CLIENT LIST multi-mem)
 }
 
