@@ -14,7 +14,7 @@ import (
 //
 // Like Redis, Vesta does not sort clients: each evictable client sits in
 // one of 19 buckets by the power of two of its memory (under 32 KiB, then
-// 32-64 KiB, ..., 8 GiB and more), in the order it entered the bucket;
+// 32-64 KiB, ..., 4 GiB and more), in the order it entered the bucket;
 // eviction empties the top bucket first, oldest entry first. A client's
 // figure is measured when it runs a command (its request, arguments and
 // unsent replies), at the end of each of its batches, after a batch whose
@@ -30,7 +30,7 @@ import (
 const (
 	// clientMemBucketMinLog and clientMemBucketMaxLog bound the buckets:
 	// the lowest holds clients under 2^15 bytes, the highest those of
-	// 2^33 bytes and more (Redis's CLIENT_MEM_USAGE_BUCKET_MIN/MAX_LOG).
+	// 2^32 bytes and more (Redis's CLIENT_MEM_USAGE_BUCKET_MIN/MAX_LOG).
 	clientMemBucketMinLog = 15
 	clientMemBucketMaxLog = 33
 	clientMemBuckets      = clientMemBucketMaxLog - clientMemBucketMinLog + 1
@@ -214,32 +214,42 @@ func (s *Server) evictClients(self *client) bool {
 		return false
 	}
 	evictedSelf := false
-	top := clientMemBuckets - 1
 	for s.cev.total >= limit {
-		for top >= 0 && s.cev.buckets[top].head == nil {
-			top--
-		}
-		if top < 0 {
+		cl := s.evictionCandidate()
+		if cl == nil {
 			if now := time.Now(); now.Sub(s.cev.lastWarn) >= time.Second {
 				s.cev.lastWarn = now
 				s.log.Warn("Over client maxmemory after evicting all evictable clients")
 			}
 			break
 		}
-		cl := s.cev.buckets[top].head
-		s.evictClient(cl)
+		s.evictClient(cl, cl == self)
 		evictedSelf = evictedSelf || cl == self
 	}
 	return evictedSelf
 }
 
+// evictionCandidate is the next client to evict: the oldest entry of the
+// highest bucket that is not empty, or nil.
+func (s *Server) evictionCandidate() *client {
+	for i := clientMemBuckets - 1; i >= 0; i-- {
+		if cl := s.cev.buckets[i].head; cl != nil {
+			return cl
+		}
+	}
+	return nil
+}
+
 // evictClient disconnects cl at once, as Redis frees it: what it has not
-// been sent yet is dropped.
-func (s *Server) evictClient(cl *client) {
+// been sent yet is dropped. self says that cl's own goroutine runs this:
+// it then stops executing what it has read.
+func (s *Server) evictClient(cl *client, self bool) {
 	s.log.Info("Evicting client: " + s.clientInfoString(cl))
 	s.cev.evicted++
 	cl.killed = true
-	cl.closeAfterReply = true
+	if self {
+		cl.closeAfterReply = true
+	}
 	s.detach(cl)
 	if cl.async {
 		cl.outMu.Lock()
