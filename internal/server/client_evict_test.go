@@ -289,6 +289,10 @@ func TestClientEvictionServer(t *testing.T) {
 	if n := evictedCount(t, ctl); n != before {
 		t.Fatalf("evicted_clients went from %d to %d with maxmemory-clients 0", before, n)
 	}
+	ctl.expect("+OK", "CONFIG", "RESETSTAT")
+	if n := evictedCount(t, ctl); n != 0 {
+		t.Fatalf("evicted_clients %d after CONFIG RESETSTAT", n)
+	}
 	ts.s.mu.Lock()
 	total, active := ts.s.cev.total, ts.s.cev.active
 	ts.s.mu.Unlock()
