@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/tls"
 	"math"
 	"math/bits"
 	"sync/atomic"
@@ -257,8 +258,15 @@ func (s *Server) evictClient(cl *client, self bool) {
 		cl.outMu.Unlock()
 		cl.closeOutput()
 	}
-	_ = cl.conn.SetReadDeadline(time.Now())
-	cl.conn.Close()
+	// The socket itself, without TLS's close_notify (as Redis frees a TLS
+	// connection): that alert could wait under the lock on a peer that
+	// does not read.
+	nc := cl.conn
+	if tc, ok := nc.(*tls.Conn); ok {
+		nc = tc.NetConn()
+	}
+	_ = nc.SetReadDeadline(time.Now())
+	nc.Close()
 }
 
 // clientEvictBeforeCommand is processCommand's client eviction step, run
