@@ -10,7 +10,8 @@
 # Scenarios: throughput (with latency), types (streams, HyperLogLog, geo,
 # EVALSHA of a one-call and a ten-call script, FCALL), snapshot, memory,
 # recovery, tls (SET/GET over TLS at -P 1 and -P 16; needs redis-server
-# built with TLS).
+# built with TLS), overhead (what diagnostics and the ACL check cost each
+# server: SET/GET at -P 1 and -P 16 with them off and on).
 # Options:
 #   --rounds N     rounds per measurement (default 5)
 #   --quick        smoke run: 1 round, short loads, 10x smaller data sets

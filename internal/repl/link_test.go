@@ -101,9 +101,11 @@ func FuzzEOFReader(f *testing.F) {
 		if len(got) != len(data) && !bytes.Contains(in[:len(in)-len(testMark)], testMark) {
 			t.Fatalf("stopped early at %d of %d bytes", len(got), len(data))
 		}
-		// Without the mark: an error, never a silent end.
+		// Without the mark at the end: an error, never a silent end, unless
+		// the mark occurs inside the data at a read boundary (Redis stops
+		// there too: it only ever compares the last bytes read).
 		e = &eofReader{r: &chunked{data: data, sizes: sizes}, mark: testMark}
-		if _, err := io.ReadAll(e); err == nil && !bytes.HasSuffix(data, testMark) {
+		if _, err := io.ReadAll(e); err == nil && !bytes.Contains(data, testMark) {
 			t.Fatalf("no error for data without the mark")
 		}
 	})

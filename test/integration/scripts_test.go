@@ -62,13 +62,7 @@ func TestGoRedisScript(t *testing.T) {
 // register_script, which reloads on NOSCRIPT) and register_script itself,
 // with Debian's python3-redis.
 func TestRedisPyLockAndScript(t *testing.T) {
-	py := "/usr/bin/python3"
-	if err := exec.Command(py, "-c", "import redis").Run(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("python3-redis is not installed: %v", err)
-		}
-		t.Skip("python3-redis is not installed")
-	}
+	py := requireRedisPy(t)
 	s := testutil.StartVesta(t)
 	prog := `
 import sys, redis
@@ -106,6 +100,20 @@ print('OK')
 	if err != nil || strings.TrimSpace(string(out)) != "OK" {
 		t.Fatalf("redis-py: %v\n%s", err, out)
 	}
+}
+
+// requireRedisPy returns the Python that has Debian's python3-redis, and
+// skips the test when it is missing (fails it in CI).
+func requireRedisPy(t *testing.T) string {
+	t.Helper()
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import redis").Run(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("python3-redis is not installed: %v", err)
+		}
+		t.Skip("python3-redis is not installed")
+	}
+	return py
 }
 
 // A script past busy-reply-threshold: other clients get -BUSY, SCRIPT KILL

@@ -6,11 +6,24 @@
 # (golang/go#75804, fixed in Go 1.27), with no failing input found. Such a
 # run is retried once; any other failure, or a run that wrote a failing
 # input, fails at once.
+#
+# Targets are found with go test -list in every package. A package whose
+# tests do not build would list none, so that fails the run; and the number
+# of targets run is checked against the func Fuzz declarations in the
+# tree's test files, so that none is left out silently.
 set -uo pipefail
 GO=${GO:-go}
 FUZZTIME=${FUZZTIME:-10s}
-for pkg in $($GO list ./...); do
-	for t in $($GO test -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz'); do
+pkgs=$($GO list ./...) || exit 1
+ran=0
+for pkg in $pkgs; do
+	if ! list=$($GO test -list '^Fuzz' "$pkg" 2>&1); then
+		printf '%s\n' "$list"
+		echo "== $pkg: go test -list failed, so its fuzz targets cannot be run"
+		exit 1
+	fi
+	for t in $(grep '^Fuzz' <<<"$list"); do
+		ran=$((ran + 1))
 		for attempt in 1 2; do
 			echo "== $pkg $t"
 			out=$($GO test -run '^$' -fuzz "^$t\$" -fuzztime "$FUZZTIME" "$pkg" 2>&1)
@@ -26,3 +39,11 @@ for pkg in $($GO list ./...); do
 		done
 	done
 done
+# go list skips testdata and directories starting with . or _; so does this.
+declared=$(grep -rhE --include='*_test.go' --exclude-dir=testdata --exclude-dir='.?*' --exclude-dir='_*' \
+	'^func Fuzz[A-Za-z0-9_]*\(' . | wc -l)
+echo "== ran $ran fuzz targets; the test files declare $declared"
+if [ "$ran" -ne "$declared" ]; then
+	echo "== some fuzz targets were not run: compare go test -list '^Fuzz' with grep '^func Fuzz'"
+	exit 1
+fi

@@ -38,6 +38,11 @@
 //     and an RDB-preamble AOF holding 2M keys, all written by redis-server.
 //   - tls: SET and GET through redis-benchmark --tls (client certificates
 //     required, persistence off) at -P 1 and -P 16, with 50 clients.
+//   - overhead: each server against itself, SET and GET at -P 1 and -P 16
+//     with 50 clients, persistence off: diagnostics on (the defaults)
+//     against off (latency-tracking no, slowlog-log-slower-than -1), and the
+//     default user against an ACL user with key patterns. Here the pairs
+//     alternated are a feature off and on, not Vesta and Redis.
 //
 // # Subcommands
 //

@@ -51,6 +51,7 @@ func TestCompareEndToEnd(t *testing.T) {
 		"Redis RSS B/element", "| small hashes", "| one list",
 		"| dump.rdb |", "| RDB-preamble AOF",
 		"`tls-auth-clients yes`", "| GET | 16 |",
+		"#### Diagnostics (issue 19)", "#### ACL check (issue 18)", "| Vesta | SET | 16 |", "| Redis | GET | 1 |",
 	} {
 		if !strings.Contains(string(report), want) {
 			t.Errorf("report lacks %q", want)

@@ -27,6 +27,7 @@ var scenarios = []*scenario{
 	{"memory", "Memory per element", runMemory},
 	{"recovery", "Recovery: startup time", runRecovery},
 	{"tls", "Throughput over TLS (redis-benchmark --tls, 50 clients)", runTLS},
+	{"overhead", "Cost of diagnostics and of the ACL check (redis-benchmark, 50 clients)", runOverhead},
 }
 
 func findScenario(name string) *scenario {
