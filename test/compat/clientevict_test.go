@@ -11,11 +11,11 @@ import (
 )
 
 // Client eviction (maxmemory-clients), against redis-server: a client
-// with half a 3 MB command in its request buffer, and a client that
-// pipelines GETs of a 3 MB value without reading the replies, are evicted
-// under maxmemory-clients 1mb, while a small client and a CLIENT NO-EVICT
-// one stay; INFO evicted_clients and the "Evicting client:" log line
-// agree.
+// with half a 3 MB command in its request buffer, a client that pipelines
+// GETs of a 3 MB value without reading the replies, and a subscriber that
+// does not read its messages are evicted under maxmemory-clients 1mb,
+// while a small client and a CLIENT NO-EVICT one stay; INFO
+// evicted_clients and the "Evicting client:" log lines agree.
 
 var evictedClientsRe = regexp.MustCompile(`evicted_clients:(\d+)`)
 
@@ -98,6 +98,16 @@ func clientEvictScenario(t *testing.T, srv *testutil.Server) []string {
 	note("evicted", waitEvicted(t, ctl, "2"))
 	note("reply client", closedWithin(o, 10*time.Second))
 	note("small get", small.Do("GET", "a"))
+
+	// A subscriber that does not read 100 messages of 100 KB.
+	sub := testutil.Dial(t, srv.Addr)
+	note("subscribe", sub.Do("SUBSCRIBE", "ch"))
+	msg := strings.Repeat("m", 100<<10)
+	for range 100 {
+		ctl.Do("PUBLISH", "ch", msg) // :1 until the subscriber is evicted
+	}
+	note("evicted", waitEvicted(t, ctl, "3"))
+	note("subscriber", closedWithin(sub, 10*time.Second))
 	note("ctl ping", ctl.Do("PING"))
 	note("no-evict off", ctl.Do("CLIENT", "NO-EVICT", "off"))
 	note("reset limit", ctl.Do("CONFIG", "SET", "maxmemory-clients", "0"))
@@ -114,8 +124,8 @@ func TestClientEviction(t *testing.T) {
 	}
 	for _, srv := range []*testutil.Server{p.Vesta, p.Redis} {
 		// Redis logs the evicted client's CLIENT LIST line at notice level.
-		if n := strings.Count(srv.Log(), " * Evicting client: id="); n != 2 {
-			t.Errorf("%s logged %d \"Evicting client\" lines, want 2:\n%s", srv.Name, n, srv.Log())
+		if n := strings.Count(srv.Log(), " * Evicting client: id="); n != 3 {
+			t.Errorf("%s logged %d \"Evicting client\" lines, want 3:\n%s", srv.Name, n, srv.Log())
 		}
 	}
 }
