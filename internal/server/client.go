@@ -333,6 +333,7 @@ func (cl *client) handleInput() bool {
 		if !cl.flush() {
 			return false
 		}
+		s.clientMemAfterWrite(cl) // client_evict.go
 		if cl.closeAfterReply {
 			return false
 		}

@@ -52,6 +52,8 @@ type clientEvictState struct {
 	buckets [clientMemBuckets]clientMemBucket
 	// evicted counts the clients evicted (INFO evicted_clients).
 	evicted int64
+	// batches numbers the batches that ended with a large reply to write.
+	batches uint64
 	// lastWarn is when "Over client maxmemory after evicting all
 	// evictable clients" was last logged.
 	lastWarn time.Time
@@ -67,7 +69,17 @@ type clientMemAcct struct {
 	bucket  int // 1 + the index of its bucket; 0 when in none
 	prev    *client
 	next    *client
+	// flushing is the number of the batch whose large reply buffer is
+	// being written, 0 when none: set at the end of the batch, cleared by
+	// the client's goroutine once written (without the lock). cronSeen is
+	// the one the last cron tick found.
+	flushing atomic.Uint64
+	cronSeen uint64
 }
+
+// bigReplyBuffer is the reply buffer capacity over which flush drops the
+// buffer once written.
+const bigReplyBuffer = 4 * maxBatchReply
 
 // clientEvictionLimit is the limit in effect, 0 when client eviction is
 // off: maxmemory-clients in bytes, or its percentage of maxmemory (off
@@ -287,11 +299,13 @@ func (s *Server) clientEvictBeforeCommand(cl *client) bool {
 }
 
 // clientMemAfterBatch measures cl at the end of a batch, before its
-// replies are written or queued, and evicts clients over the limit. The batch's replies are
-// not counted for this decision, since they are about to be written and
-// Redis evicts for what remains after its write; they are counted in the
-// figure recorded afterwards, which the cron and other clients see while
-// the client does not read them. Under mu, on cl's goroutine.
+// replies are written or queued, and evicts clients over the limit. Under
+// mu, on cl's goroutine.
+//
+// A reply buffer that flush drops once written (over bigReplyBuffer) is
+// left out: Redis writes a client's replies before it evicts, so a client
+// is not evicted for a large reply the socket takes at once. The cron
+// counts it if the write is still under way a tick later (clientEvictCron).
 func (s *Server) clientMemAfterBatch(cl *client) {
 	if !s.cev.active && s.clientEvictionLimit() == 0 {
 		return
@@ -300,22 +314,14 @@ func (s *Server) clientMemAfterBatch(cl *client) {
 		return
 	}
 	cl.noteBuffers()
-	unsent := int64(0)
-	if cl.w.Len() > 0 {
-		unsent = cl.bufs.rbs
+	inFlight := int64(0)
+	if !cl.async && cl.w.Len() > 0 && cap(cl.w.B) > bigReplyBuffer {
+		inFlight = cl.bufs.rbs
+		s.cev.batches++
+		cl.memAcct.flushing.Store(s.cev.batches)
 	}
-	var argv int64
-	if cl.block != nil {
-		argv = argsBytes(cl.block.args)
-	}
-	full := s.totMem(cl, cl.bufs.qbufSize, argv, cl.bufs.rbs)
-	s.setClientMem(cl, full-unsent)
-	if s.evictClients(cl) {
-		return
-	}
-	if unsent != 0 {
-		s.setClientMem(cl, full)
-	}
+	s.setClientMem(cl, s.measureClient(cl)-inFlight)
+	s.evictClients(cl)
 }
 
 // clientMemAfterWrite measures cl again once its replies are written and
@@ -326,6 +332,7 @@ func (s *Server) clientMemAfterWrite(cl *client) {
 	if !s.cev.evictActive.Load() {
 		return
 	}
+	cl.memAcct.flushing.Store(0)
 	if int64(cl.parser.Size()) == cl.bufs.qbufSize && int64(cap(cl.w.B)) == cl.bufs.rbs {
 		return
 	}
@@ -340,15 +347,23 @@ func (s *Server) clientMemAfterWrite(cl *client) {
 
 // clientEvictCron measures every client again (output other clients'
 // commands queued for it, its async queue drained by its writer) and
-// evicts while the sum is over the limit. Under mu, from cron.
+// evicts while the sum is over the limit. A large reply still being
+// written is counted from the second tick that finds it so (the peer is
+// not reading). Under mu, from cron.
 func (s *Server) clientEvictCron() {
 	if !s.syncClientEviction() {
 		return
 	}
 	for _, cl := range s.clients {
-		if cl != s.executing.Load() {
-			s.setClientMem(cl, s.measureClient(cl))
+		if cl == s.executing.Load() {
+			continue
 		}
+		mem := s.measureClient(cl)
+		if f := cl.memAcct.flushing.Load(); f != 0 && f != cl.memAcct.cronSeen {
+			cl.memAcct.cronSeen = f
+			mem -= cl.bufs.rbs
+		}
+		s.setClientMem(cl, mem)
 	}
 	s.evictClients(nil)
 }
