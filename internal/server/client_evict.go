@@ -223,7 +223,9 @@ func (s *Server) unlinkClientMem(cl *client) {
 // runs this, or nil) was one of them.
 func (s *Server) evictClients(self *client) bool {
 	limit := s.clientEvictionLimit()
-	if limit == 0 {
+	if limit == 0 || s.scriptYielding() {
+		// A busy script's caller is mid-command: nobody is freed while
+		// it lets other clients in (Redis protects that client).
 		return false
 	}
 	evictedSelf := false
