@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"math"
 	"math/bits"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -368,6 +369,31 @@ func (s *Server) clientEvictCron() {
 		s.setClientMem(cl, mem)
 	}
 	s.evictClients(nil)
+}
+
+// clientsMemory sums the tot-mem of the normal and Pub/Sub clients, and of
+// the replicas, as CLIENT LIST shows them (Redis's per-type client
+// memory behind INFO mem_clients_normal/mem_clients_slaves and MEMORY
+// STATS clients.normal/clients.slaves, which it keeps whether client
+// eviction is on or not). Under mu.
+func (s *Server) clientsMemory() (normal, replicas int64) {
+	for _, cl := range s.clients {
+		m := s.clientMemory(cl).totMem // the caller measured live, as CLIENT LIST does
+		if cl.rc.replica != nil {
+			replicas += m
+		} else {
+			normal += m
+		}
+	}
+	return normal, replicas
+}
+
+// infoClientsMemory writes INFO memory's mem_clients_slaves and
+// mem_clients_normal.
+func (s *Server) infoClientsMemory(b *strings.Builder) {
+	normal, replicas := s.clientsMemory()
+	field(b, "mem_clients_slaves", replicas)
+	field(b, "mem_clients_normal", normal)
 }
 
 // evictedClients is INFO's evicted_clients.

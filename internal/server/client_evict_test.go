@@ -269,6 +269,11 @@ func TestClientEvictionServer(t *testing.T) {
 	}
 	ts.s.mu.Unlock()
 
+	// INFO memory and MEMORY STATS carry the clients' memory.
+	if info := ctl.do("INFO", "memory"); !regexp.MustCompile(`mem_clients_normal:[1-9]\d{4,}\r\n`).MatchString(info) {
+		t.Errorf("INFO memory lacks a mem_clients_normal of the clients' tot-mem:\n%s", info)
+	}
+
 	// A percentage of maxmemory: 10% of 10mb.
 	ctl.expect("+OK", "CONFIG", "SET", "maxmemory", "10mb", "maxmemory-clients", "10%")
 	q := dialRaw(t, ts.addr)

@@ -131,6 +131,7 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		s.infoMaxmemory(b)
 		field(b, "mem_fragmentation_ratio", fmt.Sprintf("%.2f", float64(rss)/float64(max(used, 1))))
 		field(b, "mem_not_counted_for_evict", s.notCountedForEvict())
+		s.infoClientsMemory(b) // client_evict.go
 		field(b, "mem_aof_buffer", s.eng.AOFBuffered())
 		field(b, "mem_allocator", "go-"+runtime.Version())
 		field(b, "lazyfree_pending_objects", 0)
