@@ -11,7 +11,9 @@
 # EVALSHA of a one-call and a ten-call script, FCALL), snapshot, memory,
 # recovery, tls (SET/GET over TLS at -P 1 and -P 16; needs redis-server
 # built with TLS), overhead (what diagnostics and the ACL check cost each
-# server: SET/GET at -P 1 and -P 16 with them off and on).
+# server: SET/GET at -P 1 and -P 16 with them off and on), replication
+# (full sync disk and diskless, master memory, throughput and p99 during
+# it, lag under -P 16 SETs, replica restarts).
 # Options:
 #   --rounds N     rounds per measurement (default 5)
 #   --quick        smoke run: 1 round, short loads, 10x smaller data sets

@@ -22,10 +22,12 @@ func (m *Master) IsReplica() bool { return m.replica }
 // replicationCacheMasterUsingMyself), so a former master demoted by a
 // failover continues from its new master with +CONTINUE. A server restarted
 // from an RDB that recorded a replication position sits exactly at the end
-// of that history: the id it restored as the second one is asked for.
+// of that history: the id it restored as the second one is asked for,
+// except by a master handing over to one of its replicas (FAILOVER), which
+// continued the current id and is asked for it.
 func (m *Master) BecomeReplica() {
 	if !m.replica {
-		if m.second >= 0 && m.second == m.o.Stream.Offset()+1 && m.replid2 != zeroID {
+		if m.failoverState() != "failover-in-progress" && m.second >= 0 && m.second == m.o.Stream.Offset()+1 && m.replid2 != zeroID {
 			m.replid, m.replid2, m.second = m.replid2, zeroID, -1
 		}
 	}

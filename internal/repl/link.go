@@ -90,6 +90,21 @@ type LinkOptions struct {
 	Dial   DialFunc // nil: TCP with the configured timeouts
 	// Crashed hands a panic of the link's goroutine to the crash report.
 	Crashed func(where string, r any)
+	// Failover makes the link's PSYNC the handoff of a FAILOVER.
+	Failover FailoverHooks
+}
+
+// FailoverHooks connect a link to the server's FAILOVER: a master that
+// fails over becomes a replica of its target, whose link sends
+// PSYNC <replid> <offset> FAILOVER (Redis 7.0's handoff) and reports how
+// the target answered. Both are called under Mu; either may be nil.
+type FailoverHooks struct {
+	// Active reports whether the next PSYNC is a failover's handoff.
+	Active func() bool
+	// Result reports the handoff's outcome: accepted (+CONTINUE or
+	// +FULLRESYNC), or the reason it failed (the link may be stopped by
+	// it: the server is a master again).
+	Result func(accepted bool, reason string)
 }
 
 // Link is a replica's link with its master.
@@ -392,12 +407,26 @@ func (l *Link) psync(c *linkConn) (full bool, replid string, off int64, err erro
 	l.o.Host.DiscardMasterMulti()
 	l.pending = l.pending[:0]
 	id, want := l.o.Master.PsyncArgs()
+	handoff := l.o.Failover.Active != nil && l.o.Failover.Active()
 	l.o.Mu.Unlock()
 	l.o.Log.Info(fmt.Sprintf("Trying a partial resynchronization (request %s:%d).", id, want))
-	if err := c.send("PSYNC", id, strconv.FormatInt(want, 10)); err != nil {
+	args := []string{"PSYNC", id, strconv.FormatInt(want, 10)}
+	if handoff {
+		args = append(args, "FAILOVER")
+	}
+	if err := c.send(args...); err != nil {
+		if handoff {
+			l.failoverResult(false, "Write error to failover target")
+		}
 		return false, "", 0, fmt.Errorf("sending PSYNC: %w", err)
 	}
 	reply, err := c.line(true)
+	if handoff {
+		accepted := err == nil && (strings.HasPrefix(reply, "+FULLRESYNC") || strings.HasPrefix(reply, "+CONTINUE"))
+		if !l.failoverResult(accepted, "Failover target rejected psync request") {
+			return false, "", 0, errStopped
+		}
+	}
 	if err != nil {
 		return false, "", 0, fmt.Errorf("reading the PSYNC reply: %w", err)
 	}
@@ -429,6 +458,19 @@ func (l *Link) psync(c *linkConn) (full bool, replid string, off int64, err erro
 		return false, "", 0, fmt.Errorf("master is currently unable to PSYNC but should be in the future: %s", reply)
 	}
 	return false, "", 0, fmt.Errorf("unexpected reply to PSYNC from master: %s", reply)
+}
+
+// failoverResult reports a handoff's outcome to the server; false if the
+// link was stopped (by then, or by the server's answer to a failure).
+func (l *Link) failoverResult(accepted bool, reason string) bool {
+	if l.lock() != nil {
+		return false
+	}
+	if l.o.Failover.Result != nil {
+		l.o.Failover.Result(accepted, reason)
+	}
+	l.o.Mu.Unlock()
+	return !l.stopped.Load()
 }
 
 // fullSync receives and loads the master's snapshot.

@@ -75,6 +75,10 @@ type Options struct {
 	// (under Mu): the image of a filtered sync (rdb-filter-only functions,
 	// redis-cli --functions-rdb) holds them.
 	Functions func() []string
+	// FailoverState, if set, is INFO's master_failover_state (under Mu);
+	// while it is not "no-failover" no PING is added to the stream, so
+	// that the replicas can catch up with a stream that stands still.
+	FailoverState func() string
 }
 
 // Master is the replication state of a server acting as a master.
@@ -330,7 +334,7 @@ func (m *Master) Sync(c *command.Ctx, conn net.Conn, id int64, conf Conf) *Repli
 	psync := strings.EqualFold(string(c.Args[0]), "psync")
 	var psyncOff int64
 	if psync {
-		if len(c.Args) != 3 {
+		if len(c.Args) < 3 {
 			c.Error("ERR wrong number of arguments for 'psync' command")
 			return nil
 		}
@@ -777,7 +781,7 @@ func (m *Master) Cron(now time.Time) {
 		m.backlog.size = cfg.ReplBacklogSize
 		m.backlog.mu.Unlock()
 	}
-	if len(m.replicas) > 0 && !now.Before(m.nextPing) && !m.replica {
+	if len(m.replicas) > 0 && !now.Before(m.nextPing) && !m.replica && m.failoverState() == "no-failover" {
 		// A replica proxies its master's PINGs instead.
 		m.nextPing = now.Add(time.Duration(cfg.ReplPingReplicaPeriod) * time.Second)
 		m.o.Stream.AppendTo(m.backlog, -1, [][]byte{[]byte("PING")}, now)
@@ -897,7 +901,7 @@ func (m *Master) Info(field func(name string, v any)) {
 		field("slave"+strconv.Itoa(i), fmt.Sprintf("ip=%s,port=%d,state=%s,offset=%d,lag=%d",
 			ip, port, r.state, r.ackOff, int64(now.Sub(r.ackTime)/time.Second)))
 	}
-	field("master_failover_state", "no-failover")
+	field("master_failover_state", m.failoverState())
 	field("master_replid", m.replid)
 	field("master_replid2", m.replid2)
 	field("master_repl_offset", m.o.Stream.Offset())
@@ -914,4 +918,11 @@ func (m *Master) Info(field func(name string, v any)) {
 	field("repl_backlog_size", m.o.Config.ReplBacklogSize)
 	field("repl_backlog_first_byte_offset", start+1)
 	field("repl_backlog_histlen", end-start)
+}
+
+func (m *Master) failoverState() string {
+	if m.o.FailoverState == nil {
+		return "no-failover"
+	}
+	return m.o.FailoverState()
 }

@@ -108,12 +108,32 @@ type Engine struct {
 	// onReset, if set, runs after resetState built a fresh interpreter
 	// (the function engine reloads its libraries into it).
 	onReset func()
+
+	// Reused by every run (one script runs at a time): the run state, and
+	// redis.call's argument vector and bytes. A command's arguments are
+	// only valid during the command, as a connection's are, so handlers
+	// already copy what they keep.
+	runBuf  runState
+	args    [][]byte
+	argEnds []int
+	argBuf  []byte
 }
 
+// Script is a cached script, as [Engine.Lookup] finds it.
+type Script = cached
+
 type cached struct {
-	body string
-	fn   *lua.LFunction
+	body     string
+	sha      string // lower-case SHA1, the cache key
+	callName string // "f_<sha>", the name internal errors give
+	fn       *lua.LFunction
 }
+
+// Body is the script's source.
+func (c *cached) Body() string { return c.body }
+
+// SHA is the script's lower-case SHA1.
+func (c *cached) SHA() string { return c.sha }
 
 // runState is the context of the script that runs.
 type runState struct {
@@ -276,12 +296,28 @@ func protect(L *lua.LState, t *lua.LTable, isGlobals bool, seen map[*lua.LTable]
 			view.RawSet(subs[i], protect(L, subs[i+1].(*lua.LTable), false, seen))
 		}
 		if isGlobals {
-			// KEYS and ARGV are set per run in t; view reads through.
-			L.SetMetatable(view, metaIndex(L, t))
+			// KEYS and ARGV are set per run in t; view reads through to
+			// them, and an absent global is an error. The proxy's
+			// __index is view itself, a table: gopher-lua follows a table
+			// without calling anything, so reading a global such as
+			// 'redis' costs no function call or allocation.
+			vmt := L.NewTable()
+			vmt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+				k := L.Get(2)
+				v := t.RawGet(k)
+				if v == lua.LNil {
+					L.RaiseError("Script attempted to access nonexistent global variable '%s'", lua.LVAsString(k))
+				}
+				L.Push(v)
+				return 1
+			}))
+			L.SetMetatable(view, vmt)
 		}
 	}
 	mt := L.NewTable()
-	if isGlobals {
+	if isGlobals && view != t {
+		mt.RawSetString("__index", view)
+	} else if isGlobals {
 		mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
 			k := L.Get(2)
 			v := view.RawGet(k)
@@ -307,12 +343,6 @@ func protect(L *lua.LState, t *lua.LTable, isGlobals bool, seen map[*lua.LTable]
 		view.RawSetString("_G", p)
 	}
 	return p
-}
-
-func metaIndex(L *lua.LState, t *lua.LTable) *lua.LTable {
-	mt := L.NewTable()
-	mt.RawSetString("__index", t)
-	return mt
 }
 
 // Close releases the Lua state.
@@ -403,7 +433,7 @@ func (e *Engine) LoadAs(body, code string) (sha string, errMsg string) {
 	// compiler names no local 'arg' at the top level, so 'arg' there is a
 	// global. Not building it was a sixth of an EVALSHA's cost.
 	fn.Proto.IsVarArg &^= lua.VarArgNeedsArg
-	e.scripts[sha] = &cached{body: body, fn: fn}
+	e.scripts[sha] = &cached{body: body, sha: sha, callName: "f_" + sha, fn: fn}
 	e.memory += int64(len(body)) + scriptOverhead + protoSize(fn.Proto)
 	return sha, ""
 }
@@ -448,9 +478,31 @@ func (e *Engine) Run(sha string, keys, argv [][]byte, host Host, w *resp.Writer)
 		w.Error("NOSCRIPT No matching script. Please use EVAL.")
 		return
 	}
+	e.RunScript(c, keys, argv, host, w)
+}
+
+// Lookup finds the cached script whose SHA1 is sha, in either case,
+// without allocating.
+func (e *Engine) Lookup(sha []byte) (*Script, bool) {
+	if len(sha) != 40 {
+		return nil, false
+	}
+	var low [40]byte
+	for i, b := range sha {
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		low[i] = b
+	}
+	c, ok := e.scripts[string(low[:])]
+	return c, ok
+}
+
+// RunScript is Run for a script Lookup found.
+func (e *Engine) RunScript(c *Script, keys, argv [][]byte, host Host, w *resp.Writer) {
 	e.globals.RawSetString("KEYS", byteTable(e.L, keys))
 	e.globals.RawSetString("ARGV", byteTable(e.L, argv))
-	e.call(c.fn, strings.ToLower(sha), "f_"+strings.ToLower(sha), "@user_script", nil, host, w)
+	e.call(c.fn, c.sha, c.callName, "@user_script", nil, host, w)
 }
 
 // call runs fn with args under a fresh run state: name is what errors
@@ -458,7 +510,8 @@ func (e *Engine) Run(sha string, keys, argv [][]byte, host Host, w *resp.Writer)
 // "call to" name of an internal error, chunk the chunk's name.
 func (e *Engine) call(fn *lua.LFunction, name, callName, chunk string, args []lua.LValue, host Host, w *resp.Writer) {
 	L := e.L
-	rs := &runState{host: host, sha: name, proto: 2}
+	rs := &e.runBuf
+	*rs = runState{host: host, sha: name, proto: 2}
 	rs.heapGrowth = e.MaxHeapGrowth
 	if rs.heapGrowth == 0 {
 		rs.heapGrowth = MaxHeapGrowth
@@ -473,6 +526,7 @@ func (e *Engine) call(fn *lua.LFunction, name, callName, chunk string, args []lu
 	top := L.GetTop()
 	defer func() {
 		e.run = nil
+		clear(e.args) // the last call's arguments are not kept alive
 		L.RemoveContext()
 		if r := recover(); r != nil {
 			// A panic outside PCall's protection (should not happen):

@@ -51,24 +51,46 @@ func raise(L *lua.LState, msg string) {
 
 // argsOf converts the arguments of redis.call into a command line, or
 // returns Redis's error.
-func argsOf(L *lua.LState) ([][]byte, string) {
+//
+// The vector and its bytes are the engine's, reused by the next call: a
+// command's handler copies what it keeps, as it does for a connection's
+// arguments, which alias the connection's read buffer.
+func (e *Engine) argsOf(L *lua.LState) ([][]byte, string) {
 	n := L.GetTop()
 	if n == 0 {
 		return nil, "Please specify at least one argument for this redis lib call"
 	}
-	args := make([][]byte, n)
+	buf, ends := e.argBuf[:0], e.argEnds[:0]
+	if buf == nil {
+		buf = make([]byte, 0, 256) // empty arguments stay non-nil
+	}
 	for i := 1; i <= n; i++ {
 		switch v := L.Get(i).(type) {
 		case lua.LNumber:
-			args[i-1] = []byte(formatArg(float64(v)))
+			buf = append(buf, formatArg(float64(v))...)
 		case lua.LString:
-			args[i-1] = []byte(v)
+			buf = append(buf, v...)
 		default:
 			return nil, "Lua redis lib command arguments must be strings or integers"
 		}
+		ends = append(ends, len(buf))
+	}
+	args, start := e.args[:0], 0
+	for _, end := range ends {
+		// Capacity ends with the argument: a handler appending to one
+		// cannot overwrite the next.
+		args = append(args, buf[start:end:end])
+		start = end
+	}
+	e.args, e.argEnds, e.argBuf = args, ends, buf
+	if cap(buf) > maxKeptArgBytes {
+		e.argBuf = nil // a huge argument's bytes are not kept after the call
 	}
 	return args, ""
 }
+
+// maxKeptArgBytes bounds the argument bytes the engine keeps between calls.
+const maxKeptArgBytes = 64 << 10
 
 func (e *Engine) redisCall(L *lua.LState, raiseErr bool) int {
 	rs := e.run
@@ -76,7 +98,7 @@ func (e *Engine) redisCall(L *lua.LState, raiseErr bool) int {
 		raise(L, "redis.call/pcall can only be called inside a script invocation")
 		return 0
 	}
-	args, msg := argsOf(L)
+	args, msg := e.argsOf(L)
 	if msg != "" {
 		t := errorTable(L, msg)
 		if raiseErr {
@@ -228,7 +250,7 @@ func (e *Engine) redisACLCheckCmd(L *lua.LState) int {
 		raise(L, "redis.acl_check_cmd can only be called inside a script invocation")
 		return 0
 	}
-	args, msg := argsOf(L)
+	args, msg := e.argsOf(L)
 	if msg != "" {
 		raise(L, msg)
 		return 0

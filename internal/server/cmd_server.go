@@ -23,6 +23,7 @@ func buildTable(s *Server) *command.Table {
 	s.registerPersistCommands(t)
 	s.registerReplCommands(t)
 	s.registerReplicaCommands(t)
+	s.registerFailoverCommands(t)
 	s.registerScriptCommands(t)
 	s.registerFunctionCommands(t)
 	s.registerDiagCommands(t)

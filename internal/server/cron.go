@@ -62,6 +62,7 @@ func (s *Server) cron(hz int) {
 	s.watchdogNs.Store(int64(s.watchdogPeriod()))
 	s.eng.Cron()
 	s.repl.Cron(now)
+	s.failoverCron(now) // failover.go
 	secondTick := now.Sub(s.lastSecondTick) >= time.Second
 	if secondTick {
 		s.lastSecondTick = now

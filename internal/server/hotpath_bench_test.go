@@ -70,7 +70,16 @@ var roundTripCommands = []roundTripCmd{
 		return args
 	}, lines: 1},
 	{name: "LRANGE_100", setup: lrangeSetup(), req: func(i int) []string { return []string{"LRANGE", "mylist", "0", "99"} }, lines: 1 + 2*100},
+	// The types scenario's one-call script (issue 15's EVALSHA target).
+	{name: "EVALSHA", setup: [][]string{{"SCRIPT", "LOAD", benchScript}}, req: func(i int) []string {
+		return []string{"EVALSHA", benchScriptSHA, "1", rtKey(i)}
+	}, lines: 1},
 }
+
+const (
+	benchScript    = "return redis.call('INCR', KEYS[1])"
+	benchScriptSHA = "61636018f4e6b5817b89791bbed242f93fa089e3"
+)
 
 // msetAll sets every key the commands use.
 func msetAll() [][]string {

@@ -141,6 +141,7 @@ func (s *Server) unpauseClients() {
 			s.unblock(cl)
 		}
 	}
+	s.failoverRepause() // a FAILOVER's own pause outlives CLIENT UNPAUSE
 }
 
 // resumeHeld processes the command a pause held for cl, once the pause

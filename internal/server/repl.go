@@ -27,6 +27,9 @@ type replClient struct {
 	// WAIT outside the lock.
 	waitReply int64
 	waitDone  bool
+	// unblockErr, when set, is the error a client unblocked by a role
+	// change gets instead (failover.go), written by its own goroutine.
+	unblockErr string
 }
 
 // waitReq is a client blocked in WAIT.
@@ -38,9 +41,10 @@ type waitReq struct {
 func (s *Server) newRepl() *repl.Master {
 	return repl.New(repl.Options{
 		Mu: &s.mu, Stream: &s.stream, Config: s.cfg, Log: s.log, Snap: s.eng,
-		Crashed:   func(where string, r any) { s.crash(where, nil, r) },
-		OnAck:     s.serveWaits,
-		Functions: s.FunctionCodes,
+		Crashed:       func(where string, r any) { s.crash(where, nil, r) },
+		OnAck:         s.serveWaits,
+		Functions:     s.FunctionCodes,
+		FailoverState: s.failoverStateString,
 	})
 }
 
@@ -53,6 +57,9 @@ func (s *Server) registerReplCommands(t *command.Table) {
 		cl := clientOf(c)
 		if cl.rc.replica != nil {
 			return // already a replica: ignored, as in Redis
+		}
+		if s.psyncFailover(c) {
+			return
 		}
 		if cl.w.Len() > 0 || (cl.async && cl.pendingBytes() > 0) {
 			// Replies of earlier commands of the batch are not written
@@ -147,6 +154,12 @@ func (s *Server) serveWaits() {
 // writeWaitReply writes the reply of a WAIT that ended. The client's own
 // goroutine calls it under mu once it is no longer blocked.
 func (cl *client) writeWaitReply() {
+	if msg := cl.rc.unblockErr; msg != "" {
+		cl.rc.unblockErr = ""
+		cl.w.Error(msg)
+		cl.closeAfterReply = true
+		return
+	}
 	if cl.rc.waitDone {
 		cl.w.Int(cl.rc.waitReply)
 		cl.rc.waitDone = false

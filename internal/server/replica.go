@@ -84,6 +84,10 @@ func (s *Server) registerReplicaCommands(t *command.Table) {
 // cmdReplicaof implements REPLICAOF host port and REPLICAOF NO ONE (and
 // SLAVEOF), with Redis's replies.
 func (s *Server) cmdReplicaof(c *command.Ctx) {
+	if msg := s.failoverRefusal(); msg != "" {
+		c.Error(msg)
+		return
+	}
 	host, portArg := string(c.Args[1]), string(c.Args[2])
 	if strings.EqualFold(host, "no") && strings.EqualFold(portArg, "one") {
 		if s.replica.link != nil {
@@ -142,6 +146,7 @@ func (s *Server) replicaOf(host string, port int) {
 	if s.replica.link != nil {
 		s.replica.link.Stop()
 	}
+	s.unblockForRoleChange() // failover.go
 	s.repl.BecomeReplica()
 	s.ks.Replica = true
 	s.showRole('S')
@@ -150,7 +155,8 @@ func (s *Server) replicaOf(host string, port int) {
 	}
 	s.replica.link = repl.StartLink(repl.LinkOptions{
 		Mu: &s.mu, Master: s.repl, Config: s.cfg, Log: s.log, Host: linkHost{s}, Dial: s.replicaDialer(),
-		Crashed: func(where string, r any) { s.crash(where, nil, r) },
+		Crashed:  func(where string, r any) { s.crash(where, nil, r) },
+		Failover: s.failoverLinkHooks(),
 	}, host, port)
 	s.cfg.SetStoredValue("replicaof", host+" "+strconv.Itoa(port))
 }

@@ -36,7 +36,13 @@ type scriptingState struct {
 	eng *script.Engine
 	fns *script.Functions // the function engine (functions.go)
 	cur *scriptHost       // the running script, if any
+	// client runs the scripts' commands (scriptClient), reused by each run.
+	client *client
 }
+
+// maxKeptScriptReply bounds the reply buffer the script client keeps
+// between runs.
+const maxKeptScriptReply = 64 << 10
 
 // engine returns the Lua engine, created on first use.
 func (s *Server) engine() *script.Engine {
@@ -431,14 +437,14 @@ func (s *Server) cmdEval(c *command.Ctx, bySHA, ro bool) {
 	}
 	eng := s.engine()
 	var sha, body string
+	var cached *script.Script
 	if bySHA {
-		sha = strings.ToLower(string(c.Args[1]))
-		b, ok := eng.Body(sha)
+		sc, ok := eng.Lookup(c.Args[1])
 		if !ok {
 			c.Error("NOSCRIPT No matching script. Please use EVAL.")
 			return
 		}
-		body = b
+		cached, sha, body = sc, sc.SHA(), sc.Body()
 	} else {
 		body = string(c.Args[1])
 		var msg string
@@ -452,6 +458,10 @@ func (s *Server) cmdEval(c *command.Ctx, bySHA, ro bool) {
 	keys := c.Args[3 : 3+numkeys]
 	argv := c.Args[3+numkeys:]
 	s.runScript(c, cl, scriptRun{name: sha, flags: flags, flagged: hasShebang, ro: ro}, func(h *scriptHost) {
+		if cached != nil {
+			eng.RunScript(cached, keys, argv, h, c.W)
+			return
+		}
 		eng.Run(sha, keys, argv, h, c.W)
 	})
 }
@@ -552,12 +562,20 @@ func canonicalInt(b []byte) bool {
 func (s *Server) scriptClient(caller *client) *client {
 	// Id 0, not the AOF loader's -1: its commands count in commandstats,
 	// errorstats and the slow log, as a script's do in Redis.
-	cl := &client{s: s, id: 0, addr: "lua", created: time.Now(), authenticated: true}
-	cl.w.OnError = s.countError
-	cl.ctx.W = &cl.w
-	cl.ctx.KS = s.ks
-	cl.ctx.Env = s
-	cl.ctx.Client = cl
+	// One client serves every script, as Redis's Lua client does (one
+	// script runs at a time); its reply buffer is kept unless a large
+	// reply grew it.
+	cl := s.scripting.client
+	if cl == nil || cap(cl.w.B) > maxKeptScriptReply {
+		cl = &client{s: s, id: 0, addr: "lua", created: time.Now(), authenticated: true}
+		cl.w.OnError = s.countError
+		cl.ctx.W = &cl.w
+		cl.ctx.KS = s.ks
+		cl.ctx.Env = s
+		cl.ctx.Client = cl
+		s.scripting.client = cl
+	}
+	cl.w.Reset()
 	cl.db = caller.db
 	cl.ctx.DB = cl.db
 	cl.user = caller.user

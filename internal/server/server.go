@@ -83,6 +83,7 @@ type Server struct {
 	expireCycle keyspace.ExpireCycle
 
 	pause pauseState    // CLIENT PAUSE (pause.go, under mu)
+	fo    failoverState // FAILOVER (failover.go, under mu)
 	lat   latencyState  // LATENCY, INFO latencystats (cmd_latency.go)
 	track trackingState // CLIENT TRACKING (tracking.go, under mu)
 

@@ -27,7 +27,7 @@ func RequireTool(t testing.TB, name string) string {
 		return p
 	}
 	if InCI() {
-		t.Fatalf("testutil: %s is not installed, and CI=true requires it (apt-get install redis-server redis-tools)", name)
+		t.Fatalf("testutil: %s is not installed, and CI=true requires it (apt-get install redis-server redis-tools redis-sentinel)", name)
 	}
 	t.Skipf("testutil: %s is not installed", name)
 	return ""

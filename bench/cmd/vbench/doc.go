@@ -43,6 +43,12 @@
 //     against off (latency-tracking no, slowlog-log-slower-than -1), and the
 //     default user against an ACL user with key patterns. Here the pairs
 //     alternated are a feature off and on, not Vesta and Redis.
+//   - replication: each server as the master of a replica of its own kind,
+//     2M keys: full sync time (disk-based and diskless, idle and under a
+//     full-speed write load), the master's footprint growth, throughput and
+//     p99 during the sync under load, replication lag under a -P 16 SET
+//     load, and the time a restarted replica takes to resume (partial
+//     resync from its RDB against a full sync).
 //
 // # Subcommands
 //

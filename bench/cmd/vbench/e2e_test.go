@@ -52,6 +52,8 @@ func TestCompareEndToEnd(t *testing.T) {
 		"| dump.rdb |", "| RDB-preamble AOF",
 		"`tls-auth-clients yes`", "| GET | 16 |",
 		"#### Diagnostics (issue 19)", "#### ACL check (issue 18)", "| Vesta | SET | 16 |", "| Redis | GET | 1 |",
+		"#### Full sync, disk (`repl-diskless-sync no`)", "#### Full sync, diskless", "| growth, % of the data set |",
+		"| lag, applied: median (KiB) |", "| restart with its RDB, partial resync (s) |",
 	} {
 		if !strings.Contains(string(report), want) {
 			t.Errorf("report lacks %q", want)

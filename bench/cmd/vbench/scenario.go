@@ -28,6 +28,7 @@ var scenarios = []*scenario{
 	{"recovery", "Recovery: startup time", runRecovery},
 	{"tls", "Throughput over TLS (redis-benchmark --tls, 50 clients)", runTLS},
 	{"overhead", "Cost of diagnostics and of the ACL check (redis-benchmark, 50 clients)", runOverhead},
+	{"replication", "Replication: full sync, memory, lag and restarts", runReplication},
 }
 
 func findScenario(name string) *scenario {
