@@ -3,6 +3,7 @@ package config
 import (
 	"math"
 	"strconv"
+	"strings"
 )
 
 // MemoryLimits are the MEMORY MANAGEMENT directives (maxmemory and
@@ -29,6 +30,11 @@ type MemoryLimits struct {
 	// LFUDecayTime is how many minutes of idleness take one off a key's
 	// LFU counter, 0 never (lfu-decay-time). Default 1.
 	LFUDecayTime int
+	// MaxmemoryClients caps the memory that normal and Pub/Sub clients
+	// use together; over it the largest are disconnected (client
+	// eviction, maxmemory-clients). Positive: bytes; negative: a
+	// percentage of Maxmemory (-10 is "10%"); 0: off. Default 0.
+	MaxmemoryClients int64
 }
 
 // MaxmemoryPolicy is maxmemory-policy.
@@ -73,6 +79,7 @@ var maxmemoryDirectives = []Directive{
 		func(c *Config) *int { return &c.MaxmemoryEvictionTenacity }),
 	intDirective("lfu-log-factor", "", 0, 0, intMax, 10, func(c *Config) *int { return &c.LFULogFactor }),
 	intDirective("lfu-decay-time", "", 0, 0, intMax, 1, func(c *Config) *int { return &c.LFUDecayTime }),
+	maxmemoryClientsDirective(),
 }
 
 // maxmemoryDirective is maxmemory: an unsigned byte count up to 2^64-1,
@@ -94,4 +101,28 @@ func maxmemoryDirective() Directive {
 			st.rewriteLine(d.Name, d.Name+" "+formatMemory(c.Maxmemory), c.Maxmemory != st.defaults.Maxmemory)
 		},
 	}
+}
+
+// maxmemoryClientsDirective is maxmemory-clients: bytes up to 2^63-1, or a
+// percentage of maxmemory up to 100%, shown as "10%". The canonical text
+// is kept as a stored value (CONFIG GET and REWRITE show it) and parsed
+// into MaxmemoryClients for the server.
+func maxmemoryClientsDirective() Directive {
+	d := stored("maxmemory-clients", "", KindMemory, 0, "0", rwMemory, canonMemoryPercent(100, longMax))
+	d.Min, d.Max = -100, longMax
+	set := d.set
+	d.set = func(c *Config, args []string) error {
+		if err := set(c, args); err != nil {
+			return err
+		}
+		v := c.stored["maxmemory-clients"]
+		if p, ok := strings.CutSuffix(v, "%"); ok {
+			n, _ := strconv.ParseInt(p, 10, 64)
+			c.MaxmemoryClients = -n
+		} else {
+			c.MaxmemoryClients, _ = strconv.ParseInt(v, 10, 64)
+		}
+		return nil
+	}
+	return d
 }

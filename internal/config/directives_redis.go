@@ -107,9 +107,6 @@ var redisOnlyDirectives = group(
 	unbuilt("modules", nil,
 		xEnum("enable-module-command", Immutable, protectedNames, "no"),
 	),
-	unbuilt("client eviction", nil,
-		maxmemoryClientsDirective(),
-	),
 	unbuilt("socket marking", nil,
 		xInt("socket-mark-id", "", Immutable, 0, uintMax, 0),
 	),
@@ -173,14 +170,6 @@ func replicaofStored() Directive {
 		}
 		return args[0] + " " + strconv.FormatInt(port, 10), nil
 	})
-}
-
-// maxmemoryClientsDirective is maxmemory-clients: bytes, or a percentage of
-// maxmemory up to 100%.
-func maxmemoryClientsDirective() Directive {
-	d := stored("maxmemory-clients", "", KindMemory, 0, "0", rwMemory, canonMemoryPercent(100, longMax))
-	d.Min, d.Max = -100, longMax
-	return d
 }
 
 // percentilesDirective is latency-tracking-info-percentiles: floating-point

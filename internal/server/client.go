@@ -65,6 +65,8 @@ type client struct {
 
 	bufs bufferSnapshot // for CLIENT LIST (client_mem.go), under mu
 
+	memAcct clientMemAcct // client eviction (client_evict.go), under mu
+
 	resume [][]byte // a command a client pause held, to process now (pause.go)
 
 	trk       *clientTracking // CLIENT TRACKING, nil while off (tracking.go, under mu)
@@ -243,6 +245,7 @@ func (s *Server) serveConn(conn net.Conn) {
 			return
 		}
 		cl.parser.Shrink()
+		s.clientMemAfterWrite(cl) // client_evict.go
 	}
 }
 
@@ -308,6 +311,7 @@ func (cl *client) handleInput() bool {
 			// when too much piles up, as Redis does.
 			cl.startAsync()
 		}
+		s.clientMemAfterBatch(cl) // client_evict.go
 		if cl.async && cl.w.Len() > 0 {
 			// Queue under the lock so that messages other clients
 			// generate later come after these replies; the writer
@@ -329,6 +333,7 @@ func (cl *client) handleInput() bool {
 		if !cl.flush() {
 			return false
 		}
+		s.clientMemAfterWrite(cl) // client_evict.go
 		if cl.closeAfterReply {
 			return false
 		}
@@ -570,6 +575,7 @@ func (s *Server) detach(cl *client) {
 	s.unwatchAll(cl)
 	s.unsubscribeAll(cl)
 	s.trackingDetach(cl)
+	s.unlinkClientMem(cl) // client_evict.go
 	if cl.rc.replica != nil {
 		s.repl.Drop(cl.rc.replica)
 	}

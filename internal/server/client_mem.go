@@ -17,7 +17,9 @@ import "unsafe"
 //     reader that fell behind);
 //   - omem: bytes in that queue;
 //   - tot-mem: all of the above buffers at their allocated sizes plus the
-//     client structure itself.
+//     client structure itself and the overhead of its subscriptions,
+//     watched keys and tracking prefixes (totMem): what client eviction
+//     counts (client_evict.go).
 type clientMem struct {
 	multi                             int // queued MULTI commands, -1 outside MULTI
 	qbuf, qbufFree, argvMem, multiMem int64
@@ -69,16 +71,55 @@ func (s *Server) clientMemory(cl *client) clientMem {
 	}
 	if cl.multi != nil {
 		m.multi = len(cl.multi.cmds)
-		for _, q := range cl.multi.cmds {
-			m.multiMem += argsBytes(q.args) + sliceHeader*int64(len(q.args))
-		}
+		m.multiMem = cl.multi.mem
 	}
 	m.rbs, m.rbp = snap.rbs, m.obl
 	cl.outMu.Lock()
 	m.oll, m.omem = int64(len(cl.pending)), cl.outAsync
 	cl.outMu.Unlock()
-	m.totMem = int64(unsafe.Sizeof(*cl)) + snap.qbufSize + m.argvMem + m.multiMem + m.rbs + m.omem
+	// The running command's arguments are slices of the request buffer,
+	// counted with it; a blocked command's are copies.
+	owned := int64(0)
+	if cl.block != nil && !self {
+		owned = m.argvMem
+	}
+	m.totMem = s.totMem(cl, snap.qbufSize, owned, m.rbs)
 	return m
+}
+
+// Per-entry costs of what a client keeps besides its buffers, as Redis
+// adds the overhead of its lists and dictionaries to tot-mem (the channel
+// names and keys themselves are shared with the server's tables).
+const (
+	// subscriptionMem is a subscription's map entry: the name's string
+	// header plus its share of the map bucket.
+	subscriptionMem = int64(unsafe.Sizeof("")) + 8
+	// watchedKeyMem is a WATCH entry.
+	watchedKeyMem = int64(unsafe.Sizeof(watchedKey{}))
+)
+
+// totMem is CLIENT LIST's tot-mem, the memory client eviction counts: the
+// client structure, the request buffer (its allocated size qbufSize), the
+// copied arguments of the command it is blocked in (argvMem; a running
+// command's arguments lie in the request buffer), its queued
+// MULTI commands, its reply buffer (capacity rbs) and output queue, and
+// the overhead of its subscriptions, watched keys and BCAST prefixes.
+// Under mu.
+func (s *Server) totMem(cl *client, qbufSize, argvMem, rbs int64) int64 {
+	n := int64(unsafe.Sizeof(*cl)) + qbufSize + argvMem + rbs
+	if cl.multi != nil {
+		n += cl.multi.mem
+	}
+	cl.outMu.Lock()
+	n += cl.outAsync
+	cl.outMu.Unlock()
+	n += int64(cl.pubsubCount())*subscriptionMem + int64(len(cl.watched))*watchedKeyMem
+	if cl.trk != nil {
+		for _, p := range cl.trk.prefixes {
+			n += int64(unsafe.Sizeof(p)) + int64(len(p))
+		}
+	}
+	return n
 }
 
 // argsBytes is the total length of a command's arguments.

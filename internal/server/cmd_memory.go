@@ -139,6 +139,7 @@ type dbOverhead struct {
 // figures (MEMORY STATS, INFO memory).
 type memOverheads struct {
 	clients, aofBuf, luaCaches, fnCaches int64
+	replicaClients                       int64 // replicas' tot-mem (clients.slaves)
 	dbs                                  []dbOverhead
 	keys                                 int64
 	total                                int64 // startup memory included
@@ -147,12 +148,10 @@ type memOverheads struct {
 // memOverheads computes the overheads. Called under mu.
 func (s *Server) memOverheads() memOverheads {
 	var m memOverheads
-	for _, cl := range s.clients {
-		m.clients += int64(cl.pendingBytes())
-	}
+	m.clients, m.replicaClients = s.clientsMemory() // client_evict.go
 	m.aofBuf = int64(s.eng.AOFBuffered())
 	m.luaCaches, m.fnCaches = s.scriptCaches()
-	m.total = int64(s.memStartup) + m.clients + m.aofBuf + m.luaCaches + m.fnCaches
+	m.total = int64(s.memStartup) + m.clients + m.replicaClients + m.aofBuf + m.luaCaches + m.fnCaches
 	for _, db := range s.ks.DBs {
 		n := int64(db.Len())
 		if n == 0 {
@@ -205,7 +204,7 @@ func (s *Server) memoryStats(c *command.Ctx) {
 	kv("total.allocated", used)
 	kv("startup.allocated", startup)
 	kv("replication.backlog", 0) // no replication yet
-	kv("clients.slaves", 0)
+	kv("clients.slaves", m.replicaClients)
 	kv("clients.normal", clients)
 	kv("cluster.links", 0)
 	kv("aof.buffer", aofBuf)

@@ -215,6 +215,7 @@ func (s *Server) resetStats() {
 	s.ks.Stats = s.ks.Stats.Reset()
 	s.resetCallStats()
 	s.resetEvictStats()
+	s.cev.evicted = 0 // evicted_clients (client_evict.go)
 }
 
 // cmdShutdown implements SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT].

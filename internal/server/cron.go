@@ -72,6 +72,7 @@ func (s *Server) cron(hz int) {
 	active := s.activeExp && !s.eng.Loading() && !s.ks.Replica && !s.clientsPaused()
 	effort := s.cfg.ActiveExpireEffort
 	s.trackingCron()
+	s.clientEvictCron()
 	s.mu.Unlock()
 
 	if secondTick {

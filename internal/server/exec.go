@@ -175,6 +175,9 @@ func (s *Server) processCommand(cl *client, args [][]byte) {
 		reject(msg)
 		return
 	}
+	if s.clientEvictBeforeCommand(cl) { // client_evict.go
+		return // cl was evicted
+	}
 	if msg := s.oomReject(cl, spec, args); msg != "" {
 		reject(msg)
 		return

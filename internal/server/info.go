@@ -131,6 +131,7 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		s.infoMaxmemory(b)
 		field(b, "mem_fragmentation_ratio", fmt.Sprintf("%.2f", float64(rss)/float64(max(used, 1))))
 		field(b, "mem_not_counted_for_evict", s.notCountedForEvict())
+		s.infoClientsMemory(b) // client_evict.go
 		field(b, "mem_aof_buffer", s.eng.AOFBuffered())
 		field(b, "mem_allocator", "go-"+runtime.Version())
 		field(b, "lazyfree_pending_objects", 0)
@@ -160,7 +161,7 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		field(b, "expired_time_cap_reached_count", ks.ExpiredTimeCapCount)
 		field(b, "expire_cycle_cpu_milliseconds", ks.ExpireCycleMicros/1000)
 		field(b, "evicted_keys", s.evict.evictedKeys)
-		field(b, "evicted_clients", 0) // maxmemory-clients is not built
+		field(b, "evicted_clients", s.evictedClients())
 		evTotal, evCurrent := s.evictionExceeded()
 		field(b, "total_eviction_exceeded_time", evTotal)
 		field(b, "current_eviction_exceeded_time", evCurrent)

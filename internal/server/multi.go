@@ -18,7 +18,8 @@ import (
 
 type multiState struct {
 	cmds    []queued
-	aborted bool // a command failed to queue: EXEC replies EXECABORT
+	aborted bool  // a command failed to queue: EXEC replies EXECABORT
+	mem     int64 // the queued arguments' bytes and headers (CLIENT LIST multi-mem)
 }
 
 type queued struct {
@@ -92,6 +93,7 @@ func (m *multiState) hasWrite() bool {
 // queueCommand adds a command to the client's transaction.
 func (s *Server) queueCommand(cl *client, spec *command.Spec, args [][]byte) {
 	cl.multi.cmds = append(cl.multi.cmds, queued{spec, cloneArgs(args)})
+	cl.multi.mem += argsBytes(args) + sliceHeader*int64(len(args))
 	cl.w.Simple("QUEUED")
 }
 

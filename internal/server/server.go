@@ -108,6 +108,8 @@ type Server struct {
 
 	// maxmemory and eviction (evict.go, under mu).
 	evict evictState
+	// maxmemory-clients: client eviction (client_evict.go, under mu).
+	cev clientEvictState
 
 	start          time.Time
 	lastSecondTick time.Time
