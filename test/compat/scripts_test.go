@@ -244,6 +244,11 @@ var scriptScenarios = []scenario{
 
 func TestScripts(t *testing.T) {
 	p := StartPair(t)
+	n := 0
+	for _, sc := range scriptScenarios {
+		n += len(sc.script)
+	}
+	t.Logf("%d scenarios, %d commands, each over RESP2 and RESP3", len(scriptScenarios), n)
 	runScenarios(t, p, scriptScenarios)
 }
 
