@@ -468,6 +468,17 @@ func FuzzACLFile(f *testing.F) {
 			}
 			return
 		}
+		// As in Redis (checked against 7.0.15: `user a (+get ~x))` saves
+		// as `(~x) ... +get)`, which ACL LOAD refuses), a selector pattern
+		// with parentheses, quotes or backslashes does not survive the text
+		// form: the round trip holds for the others.
+		for _, u := range users {
+			for _, sel := range u.selectors[1:] {
+				if strings.ContainsAny(sel.describe(st.Reg), "()\"'\\") {
+					return
+				}
+			}
+		}
 		st2 := testStore(t)
 		st2.Replace(users)
 		out := st2.Text()
