@@ -170,6 +170,9 @@ func ParseReplPos(data []byte) (ReplPos, error) {
 			return p, posErr("line %d: unknown field %q", line, key)
 		}
 	}
+	if err := sc.Err(); err != nil {
+		return p, posErr("line %d: %v", line+1, err)
+	}
 	if line == 0 {
 		return p, posErr("empty")
 	}

@@ -286,3 +286,31 @@ func TestReplPosWriteFailures(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseReplPos: any input is refused with ErrReplPos or parsed into a
+// position that encodes back to the same bytes.
+func FuzzParseReplPos(f *testing.F) {
+	good := ReplPos{ID: testID, Offset: 7, StreamDB: 3, Files: []FileStamp{
+		{Name: "appendonly.aof.1.base.rdb", Size: 10, Tail: strings.Repeat("a", 64)},
+		{Name: "appendonly.aof.1.incr.aof", Size: 0, Tail: strings.Repeat("b", 64)},
+	}}
+	f.Add(good.Marshal())
+	f.Add([]byte("vesta-aof-repl 1\nchecksum 00\n"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := ParseReplPos(data)
+		if err != nil {
+			if !errors.Is(err, ErrReplPos) {
+				t.Fatalf("error %v does not wrap ErrReplPos", err)
+			}
+			return
+		}
+		q, err := ParseReplPos(p.Marshal())
+		if err != nil {
+			t.Fatalf("re-encoded position refused: %v", err)
+		}
+		if q.ID != p.ID || q.Offset != p.Offset || q.StreamDB != p.StreamDB || len(q.Files) != len(p.Files) {
+			t.Fatalf("round trip changed %+v into %+v", p, q)
+		}
+	})
+}
