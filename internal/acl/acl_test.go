@@ -2,6 +2,7 @@ package acl
 
 import (
 	"errors"
+	"github.com/vestadb/vesta/internal/glob"
 	"os"
 	"path/filepath"
 	"strings"
@@ -555,4 +556,23 @@ func FuzzCheck(f *testing.F) {
 		}
 		_ = st.FullRead(u, c, args)
 	})
+}
+
+// TestKeyPatternPrefixFastPath: a pattern that is a literal prefix and one
+// '*' is matched by comparing bytes; the answer must be glob's.
+func TestKeyPatternPrefixFastPath(t *testing.T) {
+	pats := []string{"*", "a*", "key:*", "k\\*", "k?*", "k[ab]*", "k*x", "**", "", "key:", "\xff*", "a\\b*", "x*y*"}
+	keys := []string{"", "a", "ab", "key:", "key:1", "Key:1", "k*", "k\\", "kx", "k*x", "\xff\x00", "a\\b", "x", "xy", "xay"}
+	for _, p := range pats {
+		kp := newKeyPattern([]byte(p), Read)
+		s := &Selector{keys: []KeyPattern{kp}}
+		for _, k := range keys {
+			if got, want := s.keyAllowed([]byte(k), Read), glob.Match([]byte(p), []byte(k), false); got != want {
+				t.Errorf("pattern %q key %q: %v, glob says %v (prefixEnd %d)", p, k, got, want, kp.prefixEnd)
+			}
+		}
+	}
+	if newKeyPattern([]byte("key:*"), Read).prefixEnd == 0 || newKeyPattern([]byte("k?*"), Read).prefixEnd != 0 {
+		t.Error("fast path not taken where it should be, or taken where it should not")
+	}
 }

@@ -1,6 +1,7 @@
 package acl
 
 import (
+	"bytes"
 	"github.com/vestadb/vesta/internal/command"
 	"github.com/vestadb/vesta/internal/glob"
 )
@@ -134,6 +135,14 @@ func (s *Selector) keyAllowed(key []byte, perm uint8) bool {
 	for i := range s.keys {
 		k := &s.keys[i]
 		if k.Perm&perm != perm {
+			continue
+		}
+		if k.prefixEnd > 0 {
+			// An empty key matches no pattern but the empty one, as in
+			// Redis's stringmatchlen ("*" included).
+			if len(key) > 0 && bytes.HasPrefix(key, k.Pattern[:k.prefixEnd-1]) {
+				return true
+			}
 			continue
 		}
 		if match(k.Pattern, key) {

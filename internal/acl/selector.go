@@ -1,6 +1,7 @@
 package acl
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/vestadb/vesta/internal/sds"
@@ -24,6 +25,18 @@ const (
 type KeyPattern struct {
 	Pattern []byte
 	Perm    uint8
+	// prefixEnd is len(Pattern) when Pattern is a literal prefix followed
+	// by one '*' (the usual "app:*"): a key is then checked by comparing
+	// bytes instead of running the glob matcher. 0 (the zero value): glob.
+	prefixEnd int
+}
+
+func newKeyPattern(pat []byte, perm uint8) KeyPattern {
+	k := KeyPattern{Pattern: pat, Perm: perm}
+	if n := len(pat); n > 0 && pat[n-1] == '*' && !bytes.ContainsAny(pat[:n-1], "*?[\\") {
+		k.prefixEnd = n
+	}
+	return k
 }
 
 // Selector is one set of command, key and channel permissions. A user has a
@@ -62,7 +75,7 @@ func (s *Selector) clone() *Selector {
 		}
 	}
 	for _, k := range s.keys {
-		c.keys = append(c.keys, KeyPattern{append([]byte(nil), k.Pattern...), k.Perm})
+		c.keys = append(c.keys, newKeyPattern(append([]byte(nil), k.Pattern...), k.Perm))
 	}
 	for _, ch := range s.channels {
 		c.channels = append(c.channels, append([]byte(nil), ch...))
@@ -246,7 +259,7 @@ func (s *Selector) addKeyPattern(op string) error {
 			return nil
 		}
 	}
-	s.keys = append(s.keys, KeyPattern{[]byte(pat), perm})
+	s.keys = append(s.keys, newKeyPattern([]byte(pat), perm))
 	s.flags &^= allKeys
 	return nil
 }

@@ -277,6 +277,22 @@ func cmdGeoPos(c *Ctx) {
 type geoPoint struct {
 	long, lat, dist, score float64
 	member                 []byte
+	// approx is the distance by Go's math functions; dist is the exact
+	// one (Redis's, glibc-identical) once exact is set. The exact
+	// functions cost several times more, so a search computes dist only
+	// where approx cannot decide: a point near the radius, two points
+	// whose order is within approx's error, and the points it returns.
+	approx float64
+	exact  bool
+}
+
+// exactDist returns p's exact distance from the shape's centre, computing
+// it on first use.
+func (p *geoPoint) exactDist(shape *geo.Shape) float64 {
+	if !p.exact {
+		p.dist, p.exact = shape.Exact(p.long, p.lat), true
+	}
+	return p.dist
 }
 
 // geoMemberPos is longLatFromMember.
@@ -457,11 +473,22 @@ func geoSearchGeneric(c *Ctx, srcIdx int, flags int) {
 		returned = count
 	}
 	if sortOrder != 0 {
+		// Ordered by the exact distances, as Redis orders them: approx
+		// decides a comparison when it is certain, the exact distances
+		// of both points otherwise (so the sort makes the same
+		// comparisons with the same outcomes, ties included).
 		asc := func(x, y *geoPoint) int {
 			switch {
-			case x.dist > y.dist:
+			case geo.SurelyLess(x.approx, y.approx):
+				return -1
+			case geo.SurelyLess(y.approx, x.approx):
 				return 1
-			case x.dist == y.dist:
+			}
+			dx, dy := x.exactDist(&shape), y.exactDist(&shape)
+			switch {
+			case dx > dy:
+				return 1
+			case dx == dy:
 				return 0
 			}
 			return -1
@@ -479,7 +506,7 @@ func geoSearchGeneric(c *Ctx, srcIdx int, flags int) {
 	}
 	points = points[:returned]
 	for i := range points {
-		points[i].dist /= shape.Conversion
+		points[i].dist = points[i].exactDist(&shape) / shape.Conversion
 	}
 
 	if storeKey == nil {
@@ -565,8 +592,8 @@ func geoScan(z *zset.ZSet, shape *geo.Shape, limit int64) []geoPoint {
 		r := zset.ScoreRange{Min: float64(min), Max: float64(max), MaxEx: true}
 		z.RangeByScore(&r, false, 0, -1, func(m []byte, score float64) bool {
 			long, lat := geo.Decode(score)
-			if d, in := shape.Contains(long, lat); in {
-				points = append(points, geoPoint{long: long, lat: lat, dist: d, score: score, member: bytes2(m)})
+			if approx, d, exact, in := shape.Locate(long, lat); in {
+				points = append(points, geoPoint{long: long, lat: lat, dist: d, exact: exact, approx: approx, score: score, member: bytes2(m)})
 			}
 			return !full()
 		})

@@ -64,6 +64,59 @@ func approxDistance(long1, lat1, long2, lat2 float64) float64 {
 // limits near zero.
 func surelyBeyond(d, limit float64) bool { return d > limit*(1+1e-9)+1e-6 }
 
+// surelyWithin reports whether approximate distance d is certainly at most
+// limit as Distance computes it (the mirror of surelyBeyond).
+func surelyWithin(d, limit float64) bool { return d < limit*(1-1e-9)-1e-6 }
+
+// SurelyLess reports whether approximate distances a < b imply that the
+// exact distances compare the same way: they differ by more than both
+// approximations can be off.
+func SurelyLess(a, b float64) bool { return a*(1+1e-9)+1e-6 < b*(1-1e-9)-1e-6 }
+
+// Locate is Contains for searches that may not need the exact distance:
+// it reports whether the point is in the shape, its approximate distance
+// from the centre, and the exact one when deciding membership needed it
+// (exact > 0 or haveExact). Exact computes it otherwise.
+func (s *Shape) Locate(long, lat float64) (approx, exact float64, haveExact, in bool) {
+	if s.Kind == Circle {
+		f := s.circle
+		if f == nil {
+			f = newCircleFilter(s)
+			s.circle = f
+		}
+		r2 := degRad(lat)
+		if math.Abs(r2-f.lat0) > f.maxDLat {
+			return 0, 0, false, false
+		}
+		v := math.Sin((degRad(long) - f.long0) / 2)
+		u := math.Sin((r2 - f.lat0) / 2)
+		t := u*u + f.cosLat0*math.Cos(r2)*v*v
+		if t > f.aBeyond {
+			return 0, 0, false, false
+		}
+		a := 2.0 * EarthRadius * math.Asin(math.Sqrt(t))
+		if v == 0 {
+			a = latDistance(s.Lat, lat)
+		}
+		if t < f.aWithin {
+			return a, 0, false, true
+		}
+		d := Distance(s.Long, s.Lat, long, lat)
+		return a, d, true, d <= f.limit
+	}
+	w, h := float64(s.Width*s.Conversion), float64(s.Height*s.Conversion)
+	if latDistance(lat, s.Lat) > h/2 {
+		return 0, 0, false, false
+	}
+	if a := approxDistance(long, lat, s.Long, lat); surelyBeyond(a, w/2) || !surelyWithin(a, w/2) && Distance(long, lat, s.Long, lat) > w/2 {
+		return 0, 0, false, false
+	}
+	return approxDistance(s.Long, s.Lat, long, lat), 0, false, true
+}
+
+// Exact is the exact distance of a point from the shape's centre.
+func (s *Shape) Exact(long, lat float64) float64 { return Distance(s.Long, s.Lat, long, lat) }
+
 // ShapeKind is the kind of search area.
 type ShapeKind uint8
 
@@ -80,6 +133,47 @@ type Shape struct {
 	Long, Lat             float64
 	Conversion            float64
 	Radius, Width, Height float64
+
+	circle *circleFilter // Locate's precomputed bounds, made on first use
+}
+
+// circleFilter holds what Locate needs to decide most points of a circle
+// search without a square root or an arcsine: the haversine term a of a
+// point at distance d is sin²(d/2R), increasing in d, so comparing a with
+// the terms of the radius (widened by surelyBeyond's margins) decides
+// "surely outside" and "surely inside" directly.
+type circleFilter struct {
+	limit            float64 // the radius in meters
+	long0, lat0      float64 // the centre in radians
+	cosLat0          float64
+	maxDLat          float64 // a larger latitude difference (radians) is surely outside
+	aBeyond, aWithin float64
+}
+
+func newCircleFilter(s *Shape) *circleFilter {
+	limit := float64(s.Radius * s.Conversion)
+	f := &circleFilter{limit: limit, long0: degRad(s.Long), lat0: degRad(s.Lat)}
+	f.cosLat0 = math.Cos(f.lat0)
+	hi := limit*(1+1e-9) + 1e-6 // surelyBeyond's bound
+	lo := limit*(1-1e-9) - 1e-6 // surelyWithin's
+	// The great-circle distance is at least the meridian distance.
+	f.maxDLat = hi / EarthRadius
+	term := func(d float64) float64 {
+		x := math.Sin(d / (2 * EarthRadius))
+		return x * x
+	}
+	f.aBeyond = math.Inf(1)
+	if hi/(2*EarthRadius) < math.Pi/2 {
+		f.aBeyond = term(hi) * (1 + 1e-12)
+	}
+	f.aWithin = -1
+	if lo > 0 {
+		f.aWithin = term(lo) * (1 - 1e-12)
+		if lo/(2*EarthRadius) >= math.Pi/2 {
+			f.aWithin = 2 // every distance is within
+		}
+	}
+	return f
 }
 
 // Contains reports whether the point is in the shape and its distance from

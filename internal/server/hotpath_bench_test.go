@@ -74,11 +74,17 @@ var roundTripCommands = []roundTripCmd{
 	{name: "EVALSHA", setup: [][]string{{"SCRIPT", "LOAD", benchScript}}, req: func(i int) []string {
 		return []string{"EVALSHA", benchScriptSHA, "1", rtKey(i)}
 	}, lines: 1},
+	{name: "EVALSHA_10", setup: [][]string{{"SCRIPT", "LOAD", benchScript10}}, req: func(i int) []string {
+		return []string{"EVALSHA", benchScript10SHA, "1", rtKey(i)}
+	}, lines: 1},
 }
 
 const (
 	benchScript    = "return redis.call('INCR', KEYS[1])"
 	benchScriptSHA = "61636018f4e6b5817b89791bbed242f93fa089e3"
+	// The types scenario's ten-call script.
+	benchScript10    = "local n for i = 1, 10 do n = redis.call('INCR', KEYS[1]) end return n"
+	benchScript10SHA = "18634e55a39b734ffcd317a27edc02243fb25def"
 )
 
 // msetAll sets every key the commands use.
