@@ -133,8 +133,17 @@ func (e *Engine) AOFOn() bool { return e.aof.w != nil }
 // Busy reports whether a background job runs or waits to run.
 func (e *Engine) Busy() bool { return e.rdb.bg != nil || e.aof.rw.scheduled }
 
-// Close flushes, syncs and closes the AOF (shutdown).
-func (e *Engine) Close() error { return e.stopAOF() }
+// Close flushes, syncs and closes the AOF (shutdown), and then records the
+// replication position the AOF's content corresponds to (aofrepl.go).
+func (e *Engine) Close() error {
+	w, d := e.aof.w, e.aof.dir
+	clean := w != nil && w.Err() == nil
+	err := e.stopAOF()
+	if err == nil && clean && w.Err() == nil && w.Written() == w.Offset() {
+		e.recordAOFReplPos(d)
+	}
+	return err
+}
 
 // Cron is the engine's share of every server tick, under the lock: save
 // points, automatic rewrites and scheduled jobs.

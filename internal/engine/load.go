@@ -43,6 +43,7 @@ func (e *Engine) Load() (err error) {
 			}
 			return err
 		}
+		e.restoreAOFReplPos()
 		e.loading = false
 		e.ks.Loading = false
 		return e.openAOF()

@@ -850,7 +850,8 @@ func (m *Master) SaveInfo() *persist.ReplInfo {
 }
 
 // Restore continues the replication history a snapshot loaded at startup
-// recorded, as Redis 7.0 does for a master: its id becomes the second id,
+// recorded (or the AOF's position file, engine/aofrepl.go), as Redis 7.0
+// does for a master: its id becomes the second id,
 // valid up to its offset, the stream's offsets continue from there, and a
 // backlog starts at that point, so that the replicas of the previous run
 // continue with +CONTINUE. Under the lock, before clients are served.
@@ -863,7 +864,7 @@ func (m *Master) Restore(info persist.ReplInfo) {
 	}
 	m.createBacklog()
 	m.noneSince = time.Now()
-	m.o.Log.Info("Restored the replication ID and offset from the RDB file", "replid2", info.ID, "offset", info.Offset)
+	m.o.Log.Info("Restored the replication ID and offset of the previous run", "replid2", info.ID, "offset", info.Offset)
 }
 
 // RequestAck propagates REPLCONF GETACK * to the replicas (WAIT). Under
