@@ -366,15 +366,6 @@ func (e *Engine) Len() int { return len(e.scripts) }
 // Memory is the estimated size of the cached scripts in bytes.
 func (e *Engine) Memory() int64 { return e.memory }
 
-// Body returns the cached source of sha.
-func (e *Engine) Body(sha string) (string, bool) {
-	c, ok := e.scripts[strings.ToLower(sha)]
-	if !ok {
-		return "", false
-	}
-	return c.body, true
-}
-
 // Flush empties the script cache and starts a fresh interpreter, as
 // SCRIPT FLUSH does.
 func (e *Engine) Flush() {

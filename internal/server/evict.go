@@ -242,11 +242,11 @@ func (s *Server) scriptDeniesOOM(spec *command.Spec, args [][]byte) bool {
 		if s.scripting.eng == nil {
 			return false
 		}
-		b, ok := s.scripting.eng.Body(strings.ToLower(string(args[1])))
+		sc, ok := s.scripting.eng.Lookup(args[1])
 		if !ok {
 			return false
 		}
-		body = b
+		body = sc.Body()
 	default:
 		return false
 	}
