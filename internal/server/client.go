@@ -74,6 +74,13 @@ type client struct {
 
 	rc replClient // replication: REPLCONF, the replica it became (repl.go)
 
+	// Served by the event loop (loop.go) while lc is set; cl.conn is then
+	// lc. Only the loop's thread changes these.
+	lc       *loopConn
+	sawInput bool // the loop read bytes from it (the TLS-on-plain-port check is done)
+	handOver bool // left the loop during this batch: a goroutine takes it over
+	inPass   bool // read in the loop's current pass, not written yet
+
 	// Read under mu at the end of each batch, for flush.
 	outLimit    config.OutputBufferLimit
 	idleTimeout time.Duration
@@ -184,7 +191,16 @@ func (s *Server) serveConn(conn net.Conn) {
 	case s.cfg.ProtectedMode && s.acl.Default().NoPass() && !cl.local:
 		reject = deniedMessage
 	}
+	var lc *loopConn
 	if reject == "" {
+		if cl.readTimeout == 0 {
+			// The event loop serves the client from here (loop.go);
+			// its file descriptor is moved out of Go's poller first.
+			lc = s.loopConn(conn)
+		}
+		if lc != nil {
+			cl.conn, cl.lc = lc, lc
+		}
 		s.clients[cl.id] = cl
 		s.logAccepted(cl) // logevents.go
 	}
@@ -196,13 +212,33 @@ func (s *Server) serveConn(conn net.Conn) {
 		conn.Close()
 		return
 	}
+	if lc != nil {
+		conn.Close() // the loop's duplicate keeps the socket open
+		s.loop.adopt(cl)
+		return
+	}
+	cl.serve(nil)
+}
+
+// serve is the client's goroutine: it reads requests and runs them until
+// the connection closes. A client the event loop hands over (loop.go)
+// arrives with st, the batch the loop executed for it but did not finish.
+func (cl *client) serve(st *batchState) {
+	s := cl.s
+	conn := cl.conn
 	defer s.unlinkClient(cl)
 	// Runs before unlinkClient, which takes the server lock: a command
 	// that panicked still holds it (see crash.go).
 	defer s.crashOnPanic("client", cl)
 
-	deadline := false // whether a read deadline is set on conn
-	first := true     // before the first bytes from the client
+	if st != nil {
+		ok, again := cl.finishBatch(*st)
+		if !ok || (again && !cl.handleInput()) {
+			return
+		}
+	}
+	deadline := false     // whether a read deadline is set on conn
+	first := !cl.sawInput // before the first bytes from the client
 	for {
 		// The idle timeout as the last batch left it (noteReadTimeout in
 		// hotpath.go): no server lock per read.
@@ -254,7 +290,6 @@ func (s *Server) serveConn(conn net.Conn) {
 func (cl *client) handleInput() bool {
 	s := cl.s
 	for {
-		more := false
 		// One clock reading per batch, as Redis caches the time per event
 		// loop iteration; the lock's watchdog stamp shares it.
 		now := s.mu.lockNow()
@@ -262,117 +297,151 @@ func (cl *client) handleInput() bool {
 			s.mu.Unlock()
 			return false
 		}
-		s.batchNow = now.UnixMilli()
-		cl.lastActive = now
-		for !cl.closeAfterReply && cl.block == nil && cl.w.Len() < maxBatchReply {
-			args, err := cl.parser.Next(cl.needAuth())
-			if err != nil {
-				var pe *resp.ProtocolError
-				if errors.As(err, &pe) {
-					cl.w.Error("ERR " + pe.Error())
-					s.log.Debug("Protocol error from client", "addr", cl.addr, "err", pe.Msg)
-				} else {
-					s.log.Warn("Closing client that reached max query buffer length", "addr", cl.addr)
-				}
-				cl.closeAfterReply = true
-				break
-			}
-			if args == nil {
-				break
-			}
-			more = true
-			s.processCommand(cl, args)
-		}
-		if s.track.clients > 0 {
-			s.trackingBroadcast(cl)
-		}
-		if cl.closeAfterReply {
-			// The client leaves the server now, as Redis frees it right
-			// after writing its last reply: no later command (PUBLISH,
-			// CLIENT LIST) sees it while that reply is on its way.
-			s.detach(cl)
-		}
-		if cl.rc.started {
-			// A replica gets no replies: its socket carries the stream.
-			cl.w.Reset()
-			cl.marks = cl.marks[:0]
-		}
-		blocked := cl.block != nil
-		moreBuffered := more && cl.parser.Buffered() > 0 && !cl.closeAfterReply
-		cl.outLimit = s.cfg.ClientOutputBufferLimit[config.ClassNormal]
-		cl.idleTimeout = time.Duration(s.cfg.Timeout) * time.Second
-		cl.noteReadTimeout()
-		dur := s.eng.Durability()
-		s.stats.errorReplies += cl.w.Errors
-		cl.w.Errors = 0
-		if !cl.async && (cl.outLimit.Hard > 0 || cl.outLimit.Soft > 0) {
-			// With output limits for normal clients, keep executing
-			// requests while replies wait to be sent, and drop the client
-			// when too much piles up, as Redis does.
-			cl.startAsync()
-		}
-		s.clientMemAfterBatch(cl) // client_evict.go
-		if cl.async && cl.w.Len() > 0 {
-			// Queue under the lock so that messages other clients
-			// generate later come after these replies; the writer
-			// goroutine waits for their durability before sending them.
-			cl.queueWait(cl.w.B, dur.Wait)
-			cl.w.Reset()
-			dur = engine.Durability{}
-			cl.marks = cl.marks[:0]
-			if cl.pubsubCount() == 0 && !cl.monitor {
-				s.checkOutputLimit(cl, cl.outLimit, "normal")
-			}
-		}
-		cl.noteBuffers()
+		st := cl.execBatch(now)
 		s.mu.Unlock()
-		if err := dur.Wait(); err != nil {
-			cl.failLogged(err)
-		}
-		cl.marks = cl.marks[:0]
-		if !cl.flush() {
+		ok, again := cl.finishBatch(st)
+		if !ok {
 			return false
 		}
-		s.clientMemAfterWrite(cl) // client_evict.go
-		if cl.closeAfterReply {
-			return false
-		}
-		if r := cl.rc.replica; r != nil && !cl.rc.started {
-			// The replies before PSYNC are out: the stream may follow.
-			s.mu.Lock()
-			cl.rc.started = true
-			s.mu.Unlock()
-			r.Start()
-		}
-		if blocked {
-			if !cl.waitUnblocked() {
-				return false
-			}
-			// Write the reply it was served with, then go on with what
-			// it sent meanwhile.
-			s.mu.Lock()
-			cl.writeWaitReply()
-			s.resumeHeld(cl)
-			wait := s.eng.DurabilityWait()
-			if cl.async && cl.w.Len() > 0 {
-				cl.queueWait(cl.w.B, wait)
-				cl.w.Reset()
-				wait = noWait
-			}
-			s.mu.Unlock()
-			if err := wait(); err != nil {
-				cl.w.Reset()
-				cl.w.Error("MISCONF Errors writing to the AOF file: " + engine.Strerror(err))
-			}
-			if !cl.flush() {
-				return false
-			}
-			continue
-		}
-		if !moreBuffered {
+		if !again {
 			return true
 		}
 	}
+}
+
+// batchState is what a batch leaves for the steps after the lock.
+type batchState struct {
+	dur          engine.Durability // what the replies wait for
+	blocked      bool              // the batch ended in a blocking command
+	moreBuffered bool              // complete requests may be left
+}
+
+// execBatch executes the complete requests in the read buffer, up to
+// maxBatchReply bytes of replies or a blocking command, and does the
+// per-batch bookkeeping. Called under mu, now being the lock's reading.
+func (cl *client) execBatch(now time.Time) batchState {
+	s := cl.s
+	more := false
+	s.batchNow = now.UnixMilli()
+	cl.lastActive = now
+	for !cl.closeAfterReply && cl.block == nil && cl.w.Len() < maxBatchReply {
+		args, err := cl.parser.Next(cl.needAuth())
+		if err != nil {
+			var pe *resp.ProtocolError
+			if errors.As(err, &pe) {
+				cl.w.Error("ERR " + pe.Error())
+				s.log.Debug("Protocol error from client", "addr", cl.addr, "err", pe.Msg)
+			} else {
+				s.log.Warn("Closing client that reached max query buffer length", "addr", cl.addr)
+			}
+			cl.closeAfterReply = true
+			break
+		}
+		if args == nil {
+			break
+		}
+		more = true
+		s.processCommand(cl, args)
+	}
+	if s.track.clients > 0 {
+		s.trackingBroadcast(cl)
+	}
+	if cl.closeAfterReply {
+		// The client leaves the server now, as Redis frees it right
+		// after writing its last reply: no later command (PUBLISH,
+		// CLIENT LIST) sees it while that reply is on its way.
+		s.detach(cl)
+	}
+	if cl.rc.started {
+		// A replica gets no replies: its socket carries the stream.
+		cl.w.Reset()
+		cl.marks = cl.marks[:0]
+	}
+	blocked := cl.block != nil
+	moreBuffered := more && cl.parser.Buffered() > 0 && !cl.closeAfterReply
+	cl.outLimit = s.cfg.ClientOutputBufferLimit[config.ClassNormal]
+	cl.idleTimeout = time.Duration(s.cfg.Timeout) * time.Second
+	cl.noteReadTimeout()
+	dur := s.eng.Durability()
+	s.stats.errorReplies += cl.w.Errors
+	cl.w.Errors = 0
+	if !cl.async && (cl.outLimit.Hard > 0 || cl.outLimit.Soft > 0) {
+		// With output limits for normal clients, keep executing
+		// requests while replies wait to be sent, and drop the client
+		// when too much piles up, as Redis does.
+		cl.startAsync()
+	}
+	s.clientMemAfterBatch(cl) // client_evict.go
+	if cl.async && cl.w.Len() > 0 {
+		// Queue under the lock so that messages other clients
+		// generate later come after these replies; the writer
+		// goroutine waits for their durability before sending them.
+		cl.queueWait(cl.w.B, dur.Wait)
+		cl.w.Reset()
+		dur = engine.Durability{}
+		cl.marks = cl.marks[:0]
+		if cl.pubsubCount() == 0 && !cl.monitor {
+			s.checkOutputLimit(cl, cl.outLimit, "normal")
+		}
+	}
+	cl.noteBuffers()
+	if cl.lc != nil {
+		s.loopAfterBatch(cl, blocked) // loop.go
+	}
+	return batchState{dur: dur, blocked: blocked, moreBuffered: moreBuffered}
+}
+
+// finishBatch is what follows a batch once the lock is released: wait for
+// the durability of its writes, write the replies, serve a blocking
+// command. ok is false when the connection must close; again, when
+// complete requests may be left to execute.
+func (cl *client) finishBatch(st batchState) (ok, again bool) {
+	s := cl.s
+	blocked, moreBuffered := st.blocked, st.moreBuffered
+	if err := st.dur.Wait(); err != nil {
+		cl.failLogged(err)
+	}
+	cl.marks = cl.marks[:0]
+	if !cl.flush() {
+		return false, false
+	}
+	s.clientMemAfterWrite(cl) // client_evict.go
+	if cl.closeAfterReply {
+		return false, false
+	}
+	if r := cl.rc.replica; r != nil && !cl.rc.started {
+		// The replies before PSYNC are out: the stream may follow.
+		s.mu.Lock()
+		cl.rc.started = true
+		s.mu.Unlock()
+		r.Start()
+	}
+	if blocked {
+		if !cl.waitUnblocked() {
+			return false, false
+		}
+		// Write the reply it was served with, then go on with what
+		// it sent meanwhile.
+		s.mu.Lock()
+		cl.writeWaitReply()
+		s.resumeHeld(cl)
+		wait := s.eng.DurabilityWait()
+		if cl.async && cl.w.Len() > 0 {
+			cl.queueWait(cl.w.B, wait)
+			cl.w.Reset()
+			wait = noWait
+		}
+		s.mu.Unlock()
+		if err := wait(); err != nil {
+			cl.w.Reset()
+			cl.w.Error("MISCONF Errors writing to the AOF file: " + engine.Strerror(err))
+		}
+		if !cl.flush() {
+			return false, false
+		}
+		return true, true
+	}
+	return true, moreBuffered
 }
 
 // replyMark locates one command's reply in the batch.
@@ -460,6 +529,7 @@ func (cl *client) startAsync() {
 	if cl.async || cl.killed {
 		return
 	}
+	cl.leaveLoop() // the writer goroutine needs a net.Conn (loop.go)
 	cl.async = true
 	cl.wake = make(chan struct{}, 1)
 	cl.writerDone = make(chan struct{})

@@ -67,6 +67,7 @@ func (s *Server) registerReplCommands(t *command.Table) {
 			c.Error("ERR SYNC and PSYNC are invalid with pending output")
 			return
 		}
+		cl.leaveLoop() // the stream is written by goroutines (loop.go)
 		cl.rc.replica = s.repl.Sync(c, cl.conn, cl.id, cl.rc.conf)
 	}
 	t.Define("psync", sync)

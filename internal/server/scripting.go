@@ -251,6 +251,11 @@ func (h *scriptHost) Tick() string {
 	runtime.Gosched()
 	time.Sleep(50 * time.Microsecond)
 	s.mu.Lock()
+	if l := s.loop; l != nil && l.cur == h.caller && h.caller != nil {
+		// The script runs on the event loop's thread: serve the loop's
+		// other clients from here (loop.go).
+		l.busyPass(h.caller)
+	}
 	s.executing.Store(h.caller)
 	s.ks.Now, s.batchNow = ksNow, batchNow
 	h.yielding = false

@@ -77,6 +77,7 @@ type Server struct {
 	lnMu           sync.Mutex
 	tls            tlsState // tls-port and its certificates (tls.go)
 	connWG         sync.WaitGroup
+	loop           *eventLoop // serves plain TCP and Unix clients (loop.go); nil: a goroutine each
 
 	batchNow    int64 // under mu: unix ms at the start of the current batch
 	activeExp   bool  // DEBUG SET-ACTIVE-EXPIRE
@@ -245,6 +246,7 @@ func (s *Server) Run(ctx context.Context) error {
 	// (it lets them in only to reply -LOADING): no command may read or
 	// change the empty dataset before the load has even begun.
 	s.mu.Lock()
+	s.startLoop() // loop.go
 	for _, ln := range lns {
 		go s.acceptLoop(ln)
 	}
@@ -333,13 +335,16 @@ func (s *Server) stop() {
 
 func (s *Server) closeClients() {
 	s.mu.Lock()
-	var cls []*client
+	var conns []net.Conn
 	for _, cl := range s.clients {
-		cls = append(cls, cl)
+		conns = append(conns, cl.conn)
 	}
 	s.mu.Unlock()
-	for _, cl := range cls {
-		cl.conn.Close()
+	for _, c := range conns {
+		c.Close()
+	}
+	if s.loop != nil {
+		s.loop.stop() // closes the loop's clients (loop.go)
 	}
 }
 

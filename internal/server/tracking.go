@@ -535,7 +535,13 @@ func (s *Server) trackingLimit() {
 
 // wakeClient interrupts the read of a client's goroutine so that it looks
 // at wantAsync (takeWake). Under mu.
-func (s *Server) wakeClient(cl *client) { _ = cl.conn.SetReadDeadline(time.Now()) }
+func (s *Server) wakeClient(cl *client) {
+	if cl.lc != nil {
+		s.loop.post(loopMsg{cl: cl, wake: true}) // loop.go
+		return
+	}
+	_ = cl.conn.SetReadDeadline(time.Now())
+}
 
 // takeWake switches a client that is to receive messages it did not ask
 // for to asynchronous output, from its own goroutine, and reports whether

@@ -1,0 +1,670 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"net"
+	"os"
+	"runtime"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/vestadb/vesta/internal/engine"
+)
+
+// The event loop serves plain TCP and Unix-socket clients the way Redis's
+// main thread does (docs/ARCHITECTURE.md, "Network layer"; the measurements
+// behind it are in bench/execmodel/RESULTS.md and docs/BENCHMARKS.md). One
+// goroutine, locked to its thread, waits in epoll_wait; each pass makes one
+// read per readable socket, executes every client's complete requests under
+// one hold of the server lock, waits once for the durability of the pass's
+// writes (one AOF write, and under appendfsync always one fsync shared with
+// the group commit), then writes each client's replies with one write.
+// Compared with a goroutine per connection this saves the second read that
+// Go's net package makes per request (it reads until EAGAIN before parking)
+// and a goroutine park and wake-up per request.
+//
+// A client leaves the loop for a goroutine of its own (client.serve, the
+// model every connection had before) as soon as it needs what only a
+// goroutine does: waiting in a blocking command or a client pause, queued
+// output (Pub/Sub, MONITOR, tracking, output buffer limits), a replica's
+// stream, a reply the socket does not take at once, an idle timeout. The
+// hand-over happens on the loop's thread under the server lock (leaveLoop):
+// the descriptor goes back to Go's poller as a net.Conn and the goroutine
+// finishes the batch the loop started. TLS connections never enter the
+// loop (crypto/tls needs a net.Conn); they keep a goroutine each.
+//
+// The loop owns the descriptors of its clients: only its thread reads,
+// writes or closes them, so a descriptor number is never reused under it.
+// Other goroutines act on a loop client through its loopConn (Close shuts
+// the socket down; the loop then sees the end of stream and closes it) or
+// through the loop's inbox (adoption, tracking wake-ups).
+
+// eventLoop is the server's event loop; nil when disabled (loopDisabled).
+type eventLoop struct {
+	s      *Server
+	epfd   int
+	wakefd int // an eventfd: post and stop wake the loop with it
+
+	mu      sync.Mutex
+	inbox   []loopMsg // under mu
+	stopped bool      // under mu
+
+	// Owned by the loop's goroutine.
+	conns  map[int32]*client
+	events []unix.EpollEvent
+	ready  []*client
+	states []batchState
+	again  []*client // requests left after a batch's reply limit
+	msgs   []loopMsg
+	cur    *client // executing, for a crash report and busy scripts
+	spare  []*client
+}
+
+// loopMsg is a request to the loop from another goroutine.
+type loopMsg struct {
+	cl   *client
+	wake bool // tracking wants the client on its own goroutine (wakeClient)
+}
+
+// loopDisabled reports whether VESTA_EVENT_LOOP=no asks for a goroutine per
+// connection (the model before the loop; kept to compare the two).
+func loopDisabled() bool { return os.Getenv("VESTA_EVENT_LOOP") == "no" }
+
+// startLoop creates the event loop and starts its goroutine. Without one
+// (epoll unavailable, or disabled) every client gets a goroutine.
+func (s *Server) startLoop() {
+	if loopDisabled() {
+		return
+	}
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		s.log.Warn("Event loop unavailable, serving each client on its own goroutine", "err", err)
+		return
+	}
+	wfd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+	if err == nil {
+		err = unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, wfd, &unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(wfd)})
+	}
+	if err != nil {
+		unix.Close(epfd)
+		if wfd > 0 {
+			unix.Close(wfd)
+		}
+		s.log.Warn("Event loop unavailable, serving each client on its own goroutine", "err", err)
+		return
+	}
+	l := &eventLoop{
+		s: s, epfd: epfd, wakefd: wfd,
+		conns:  map[int32]*client{},
+		events: make([]unix.EpollEvent, 512),
+	}
+	s.loop = l
+	s.connWG.Add(1)
+	go func() {
+		defer s.connWG.Done()
+		l.run()
+	}()
+}
+
+// loopConn returns the connection through which the loop will serve conn,
+// or nil when conn is not for the loop (TLS, no loop). It duplicates the
+// descriptor: once the caller closes conn, which takes the original out of
+// Go's poller, the duplicate is the loop's alone. Under mu.
+func (s *Server) loopConn(conn net.Conn) *loopConn {
+	if s.loop == nil {
+		return nil
+	}
+	switch conn.(type) {
+	case *net.TCPConn, *net.UnixConn:
+	default:
+		return nil
+	}
+	rc, err := conn.(syscall.Conn).SyscallConn()
+	if err != nil {
+		return nil
+	}
+	fd, derr := -1, error(nil)
+	if err := rc.Control(func(f uintptr) { fd, derr = unix.FcntlInt(f, unix.F_DUPFD_CLOEXEC, 0) }); err != nil || derr != nil {
+		return nil
+	}
+	return &loopConn{fd: fd, laddr: conn.LocalAddr(), raddr: conn.RemoteAddr()}
+}
+
+// adopt hands a new client to the loop.
+func (l *eventLoop) adopt(cl *client) {
+	if !l.post(loopMsg{cl: cl}) {
+		// The server is stopping and the loop is gone.
+		l.s.mu.Lock()
+		l.s.detach(cl)
+		l.s.mu.Unlock()
+		cl.lc.closeFD()
+	}
+}
+
+// post queues m for the loop and wakes it; false once the loop stopped.
+func (l *eventLoop) post(m loopMsg) bool {
+	l.mu.Lock()
+	if l.stopped {
+		l.mu.Unlock()
+		return false
+	}
+	l.inbox = append(l.inbox, m)
+	first := len(l.inbox) == 1
+	l.mu.Unlock()
+	if first {
+		l.kick()
+	}
+	return true
+}
+
+func (l *eventLoop) kick() {
+	one := [8]byte{1} // an eventfd counter increment, little-endian
+	_, _ = unix.Write(l.wakefd, one[:])
+}
+
+// stop ends the loop: its clients are closed and its goroutine returns.
+func (l *eventLoop) stop() {
+	l.mu.Lock()
+	l.stopped = true
+	l.mu.Unlock()
+	l.kick()
+}
+
+// crashed is the loop's panic handler (crash.go): the report names the
+// client whose command was executing.
+func (l *eventLoop) crashed() {
+	if r := recover(); r != nil {
+		l.s.crash("client", l.cur, r)
+	}
+}
+
+func (l *eventLoop) run() {
+	runtime.LockOSThread()
+	defer l.closeAll()
+	defer l.crashed()
+	for {
+		wait := -1
+		if len(l.again) > 0 {
+			wait = 0
+		}
+		n, err := unix.EpollWait(l.epfd, l.events, wait)
+		if err != nil {
+			if err == unix.EINTR {
+				continue
+			}
+			// Not expected on a valid epoll descriptor; the clients
+			// cannot be served any more.
+			l.s.log.Warn("Event loop failed, closing its clients", "err", err)
+			return
+		}
+		ready := append(l.ready[:0], l.again...)
+		for _, cl := range l.again {
+			cl.inPass = true
+		}
+		l.again = l.again[:0]
+		for i := range n {
+			fd := l.events[i].Fd
+			if int(fd) == l.wakefd {
+				if l.takeInbox(false) {
+					return
+				}
+				continue
+			}
+			cl := l.conns[fd]
+			if cl == nil {
+				continue
+			}
+			if l.read(cl) && !cl.inPass {
+				cl.inPass = true
+				ready = append(ready, cl)
+			}
+		}
+		l.ready = ready
+		if len(ready) > 0 {
+			l.pass(ready)
+		}
+		clear(l.ready)
+	}
+}
+
+// read makes one read from a readable client. It reports whether bytes
+// arrived; at the end of the stream or on an error the client is closed.
+func (l *eventLoop) read(cl *client) bool {
+	s := l.s
+	space := cl.parser.Space()
+	n, err := unix.Read(cl.lc.fd, space)
+	for err == unix.EINTR {
+		n, err = unix.Read(cl.lc.fd, space)
+	}
+	if n > 0 {
+		if !cl.sawInput {
+			cl.sawInput = true
+			if s.tlsOnPlainPort(cl, space[:n]) {
+				l.close(cl, nil)
+				return false
+			}
+		}
+		cl.parser.Advance(n)
+		s.stats.netInput.Add(int64(n))
+		return true
+	}
+	if err == unix.EAGAIN {
+		return false
+	}
+	if err == nil {
+		err = io.EOF
+	}
+	l.close(cl, err)
+	return false
+}
+
+// pass executes the requests of the clients that sent some, then writes
+// their replies.
+func (l *eventLoop) pass(ready []*client) {
+	s := l.s
+	if cap(l.states) < len(ready) {
+		l.states = make([]batchState, len(ready))
+	}
+	states := l.states[:len(ready)]
+	now := s.mu.lockNow()
+	for i, cl := range ready {
+		states[i] = batchState{}
+		if cl.killed {
+			continue
+		}
+		l.cur = cl
+		states[i] = cl.execBatch(now)
+	}
+	l.cur = nil
+	// The last batch's durability covers every earlier one: the AOF
+	// offset only grows.
+	dur := s.eng.Durability()
+	s.mu.Unlock()
+	werr := dur.Wait()
+	for i, cl := range ready {
+		cl.inPass = false
+		st := states[i]
+		switch {
+		case cl.handOver:
+			l.handOff(cl, st)
+		case cl.killed || cl.lc == nil:
+			l.close(cl, nil)
+		default:
+			if werr != nil {
+				cl.failLogged(werr)
+			}
+			cl.marks = cl.marks[:0]
+			if !l.write(cl, st) {
+				continue
+			}
+			s.clientMemAfterWrite(cl) // client_evict.go
+			if cl.closeAfterReply {
+				l.close(cl, nil)
+				continue
+			}
+			if st.moreBuffered {
+				l.again = append(l.again, cl)
+			} else {
+				cl.parser.Shrink()
+			}
+		}
+	}
+	clear(states)
+}
+
+// write sends cl's replies without waiting. It reports whether cl is still
+// the loop's: a socket that takes only part of them sends the client to a
+// goroutine that writes the rest, and a failed write closes it.
+func (l *eventLoop) write(cl *client, st batchState) bool {
+	s := l.s
+	b := cl.w.B
+	sent := 0
+	var err error
+	for sent < len(b) {
+		var n int
+		n, err = unix.Write(cl.lc.fd, b[sent:])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			break
+		}
+		sent += n
+	}
+	s.stats.netOutput.Add(int64(sent))
+	switch {
+	case err == nil:
+		if cap(cl.w.B) > 4*maxBatchReply {
+			cl.w.B = nil
+		} else {
+			cl.w.Reset()
+		}
+		return true
+	case err == unix.EAGAIN:
+		// The peer reads slower than it asks: its goroutine writes the
+		// rest (bounded by the output limits and timeouts there).
+		cl.w.B = cl.w.B[:copy(cl.w.B, b[sent:])]
+		s.mu.Lock()
+		cl.leaveLoop()
+		s.mu.Unlock()
+		st.dur = engine.Durability{}
+		l.handOff(cl, st)
+		return false
+	default:
+		l.close(cl, err)
+		return false
+	}
+}
+
+// handOff starts the goroutine that serves cl from now on, beginning with
+// the rest of the batch the loop executed for it.
+func (l *eventLoop) handOff(cl *client, st batchState) {
+	cl.handOver = false
+	cl.inPass = false
+	s := l.s
+	s.connWG.Add(1)
+	go func() {
+		defer s.connWG.Done()
+		cl.serve(&st)
+	}()
+}
+
+// close ends a loop client: it leaves the server and its socket closes.
+func (l *eventLoop) close(cl *client, err error) {
+	if cl.lc == nil {
+		return
+	}
+	if err != nil {
+		l.s.logClientClosed(cl, err) // logevents.go
+	}
+	l.s.mu.Lock()
+	defer l.s.mu.Unlock()
+	l.closeLocked(cl)
+}
+
+// closeLocked is close under mu.
+func (l *eventLoop) closeLocked(cl *client) {
+	lc := cl.lc
+	if lc == nil {
+		return
+	}
+	_ = unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, lc.fd, nil)
+	delete(l.conns, int32(lc.fd))
+	l.s.detach(cl)
+	cl.lc = nil
+	lc.closeFD()
+}
+
+// busyPass serves the loop's other clients while a script run by one of
+// them is past busy-reply-threshold (scripting.go, Tick), as Redis
+// processes events while a script blocks it: they get -BUSY, or kill the
+// script. Clients read earlier in the interrupted pass have their requests
+// executed here and their replies written by that pass when the script
+// ends. Under mu, on the loop's thread.
+func (l *eventLoop) busyPass(caller *client) {
+	n, err := unix.EpollWait(l.epfd, l.events, 0)
+	if err != nil || n == 0 {
+		return
+	}
+	s := l.s
+	cur := l.cur
+	defer func() { l.cur = cur }()
+	now := time.Now()
+	// The events array is the interrupted pass's too, but that pass is
+	// done with it: it is executing the requests it read.
+	for i := range n {
+		fd := l.events[i].Fd
+		if int(fd) == l.wakefd {
+			// New clients must reach the loop to be told BUSY.
+			if l.takeInbox(true) {
+				l.kick() // the stop is for the loop's next turn
+			}
+			continue
+		}
+		cl := l.conns[fd]
+		if cl == nil || cl == caller || cl.killed {
+			continue
+		}
+		if !cl.inPass {
+			space := cl.parser.Space()
+			m, err := unix.Read(cl.lc.fd, space)
+			if m <= 0 {
+				if err != unix.EAGAIN && err != unix.EINTR {
+					l.closeLocked(cl)
+				}
+				continue
+			}
+			cl.parser.Advance(m)
+			s.stats.netInput.Add(int64(m))
+		}
+		l.cur = cl
+		st := cl.execBatch(now)
+		if cl.inPass {
+			continue
+		}
+		switch {
+		case cl.handOver:
+			l.handOff(cl, st)
+		case cl.killed || cl.lc == nil:
+			l.closeLocked(cl)
+		default:
+			b := cl.w.B
+			sent := 0
+			for sent < len(b) {
+				w, err := unix.Write(cl.lc.fd, b[sent:])
+				if err != nil {
+					break
+				}
+				sent += w
+			}
+			s.stats.netOutput.Add(int64(sent))
+			cl.w.B = cl.w.B[:copy(cl.w.B, b[sent:])]
+			cl.marks = cl.marks[:0]
+			if cl.w.Len() > 0 || cl.closeAfterReply {
+				// Its goroutine writes the rest, or closes it.
+				cl.leaveLoop()
+				if cl.handOver {
+					l.handOff(cl, batchState{moreBuffered: st.moreBuffered})
+				}
+			}
+		}
+	}
+}
+
+// takeInbox registers adopted clients and serves wake-ups. It reports
+// whether the loop must stop. locked: the caller holds mu (busyPass).
+func (l *eventLoop) takeInbox(locked bool) bool {
+	var b [8]byte
+	_, _ = unix.Read(l.wakefd, b[:])
+	l.mu.Lock()
+	msgs, stop := l.inbox, l.stopped
+	l.inbox = l.msgs[:0]
+	l.mu.Unlock()
+	l.msgs = msgs
+	s := l.s
+	for _, m := range msgs {
+		cl := m.cl
+		if m.wake {
+			if cl.lc == nil {
+				continue // it left the loop meanwhile
+			}
+			if !locked {
+				s.mu.Lock()
+			}
+			if cl.wantAsync.Load() && !cl.killed {
+				cl.wantAsync.Store(false)
+				cl.startAsync() // leaves the loop
+				cl.kickWriter()
+			}
+			if !locked {
+				s.mu.Unlock()
+			}
+			if cl.handOver {
+				l.handOff(cl, batchState{})
+			}
+			continue
+		}
+		fd := cl.lc.fd
+		l.conns[int32(fd)] = cl
+		if err := unix.EpollCtl(l.epfd, unix.EPOLL_CTL_ADD, fd, &unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(fd)}); err != nil {
+			s.log.Warn("Event loop cannot watch a client", "err", err)
+			if locked {
+				l.closeLocked(cl)
+			} else {
+				l.close(cl, nil)
+			}
+		}
+	}
+	clear(msgs)
+	return stop
+}
+
+// closeAll closes every client of the loop when it stops.
+func (l *eventLoop) closeAll() {
+	l.mu.Lock()
+	l.stopped = true
+	msgs := l.inbox
+	l.inbox = nil
+	l.mu.Unlock()
+	for _, m := range msgs {
+		if !m.wake && m.cl.lc != nil {
+			l.conns[int32(m.cl.lc.fd)] = m.cl
+		}
+	}
+	for _, cl := range l.conns {
+		l.close(cl, nil)
+	}
+	unix.Close(l.epfd)
+	unix.Close(l.wakefd)
+}
+
+// leaveLoop moves a loop client to a goroutine of its own: the loop stops
+// watching it, its descriptor becomes a net.Conn in Go's poller, and the
+// loop starts the goroutine once the pass's lock hold ends (handOver).
+// Under mu, on the loop's thread (only the loop executes its clients'
+// commands); a no-op for other clients.
+func (cl *client) leaveLoop() {
+	lc := cl.lc
+	if lc == nil {
+		return
+	}
+	l := cl.s.loop
+	_ = unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, lc.fd, nil)
+	delete(l.conns, int32(lc.fd))
+	cl.lc = nil
+	cl.handOver = true
+	nc, err := lc.toNetConn()
+	if err != nil {
+		// Out of descriptors, most likely: the client is closed (its
+		// goroutine's first write fails on the closed loopConn).
+		cl.s.log.Warn("Closing a client that could not leave the event loop", "addr", cl.addr, "err", err)
+		cl.closeAfterReply = true
+		return
+	}
+	cl.conn = nc
+}
+
+// loopAfterBatch sends a loop client to its own goroutine when the batch
+// left it in a state only a goroutine serves. Under mu, on the loop's
+// thread, at the end of execBatch.
+func (s *Server) loopAfterBatch(cl *client, blocked bool) {
+	if blocked || cl.async || cl.trk != nil || cl.rc.replica != nil || cl.readTimeout > 0 || cl.resume != nil || cl.monitor {
+		cl.leaveLoop()
+	}
+}
+
+// errLoopConn is what a loopConn's Read and Write return: the loop alone
+// does a loop client's I/O.
+var errLoopConn = errors.New("connection served by the event loop")
+
+// loopConn is cl.conn while the loop serves a client. Other goroutines
+// use it as any net.Conn: Close shuts the socket down (the loop sees the
+// end of the stream and closes the descriptor, so that its number is not
+// reused under the loop), deadlines are no-ops (the loop never blocks on
+// a client). Once the client left the loop, it forwards to the net.Conn it
+// became.
+type loopConn struct {
+	mu    sync.Mutex
+	fd    int      // -1 once closed or handed over
+	next  net.Conn // the connection it became (leaveLoop)
+	laddr net.Addr
+	raddr net.Addr
+}
+
+func (c *loopConn) Read([]byte) (int, error)  { return 0, errLoopConn }
+func (c *loopConn) Write([]byte) (int, error) { return 0, errLoopConn }
+func (c *loopConn) LocalAddr() net.Addr       { return c.laddr }
+func (c *loopConn) RemoteAddr() net.Addr      { return c.raddr }
+
+// Close shuts the socket down for reading and writing.
+func (c *loopConn) Close() error { return c.shutdown(unix.SHUT_RDWR) }
+
+// CloseRead shuts the socket down for reading.
+func (c *loopConn) CloseRead() error { return c.shutdown(unix.SHUT_RD) }
+
+func (c *loopConn) shutdown(how int) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.next != nil {
+		if how == unix.SHUT_RD {
+			if cr, ok := c.next.(interface{ CloseRead() error }); ok {
+				return cr.CloseRead()
+			}
+		}
+		return c.next.Close()
+	}
+	if c.fd < 0 {
+		return net.ErrClosed
+	}
+	return unix.Shutdown(c.fd, how)
+}
+
+func (c *loopConn) SetDeadline(t time.Time) error      { return c.deadline(t, 3) }
+func (c *loopConn) SetReadDeadline(t time.Time) error  { return c.deadline(t, 1) }
+func (c *loopConn) SetWriteDeadline(t time.Time) error { return c.deadline(t, 2) }
+
+func (c *loopConn) deadline(t time.Time, which int) error {
+	c.mu.Lock()
+	next := c.next
+	c.mu.Unlock()
+	switch {
+	case next == nil:
+		return nil
+	case which == 1:
+		return next.SetReadDeadline(t)
+	case which == 2:
+		return next.SetWriteDeadline(t)
+	default:
+		return next.SetDeadline(t)
+	}
+}
+
+// closeFD closes the descriptor. The loop's thread only.
+func (c *loopConn) closeFD() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fd >= 0 {
+		unix.Close(c.fd)
+		c.fd = -1
+	}
+}
+
+// toNetConn turns the descriptor into a net.Conn served by Go's poller.
+// The loop's thread only, after it stopped watching the descriptor.
+func (c *loopConn) toNetConn() (net.Conn, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f := os.NewFile(uintptr(c.fd), "")
+	nc, err := net.FileConn(f) // a duplicate, in Go's poller
+	f.Close()
+	c.fd = -1
+	if err != nil {
+		return nil, err
+	}
+	c.next = nc
+	return nc, nil
+}
