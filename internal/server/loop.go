@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -18,7 +17,7 @@ import (
 // The event loop serves plain TCP and Unix-socket clients the way Redis's
 // main thread does (docs/ARCHITECTURE.md, "Network layer"; the measurements
 // behind it are in bench/execmodel/RESULTS.md and docs/BENCHMARKS.md). One
-// goroutine, locked to its thread, waits in epoll_wait; each pass makes one
+// goroutine waits in epoll_wait; each pass makes one
 // read per readable socket, executes every client's complete requests under
 // one hold of the server lock, waits once for the durability of the pass's
 // writes (one AOF write, and under appendfsync always one fsync shared with
@@ -183,7 +182,6 @@ func (l *eventLoop) crashed() {
 }
 
 func (l *eventLoop) run() {
-	runtime.LockOSThread()
 	defer l.closeAll()
 	defer l.crashed()
 	for {
