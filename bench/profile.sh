@@ -18,6 +18,10 @@
 # Usage: bench/profile.sh [--out DIR] [--tests "set get ..."] [--modes "off everysec always"]
 #                         [--pipelines "1 16"] [--n1 N] [--n16 N] [--servers "vesta redis"]
 #
+# --servers may also name vesta-goroutines: vesta-server with
+# VESTA_EVENT_LOOP=no, a goroutine per connection instead of the event loop
+# (to compare the two network models).
+#
 # For every mode × pipeline depth × test × server: a fresh server on a free
 # loopback port (--save '' plus the mode's AOF settings, data in DIR), then
 #   redis-benchmark -h 127.0.0.1 -p PORT -t TEST -n N -c 50 -P DEPTH -r 1000000 -q
@@ -91,6 +95,9 @@ for mode in $modes; do
 				port=$(freeport)
 				if [[ $srv == redis ]]; then
 					redis-server --port "$port" --bind 127.0.0.1 --dir "$dir" --save '' "${pers[@]}" >"$dir/log" 2>&1 &
+				elif [[ $srv == vesta-goroutines ]]; then
+					# A goroutine per connection instead of the event loop.
+					VESTA_EVENT_LOOP=no "$out/vesta-server" --port "$port" --bind 127.0.0.1 --dir "$dir" --save '' "${pers[@]}" >"$dir/log" 2>&1 &
 				else
 					"$out/vesta-server" --port "$port" --bind 127.0.0.1 --dir "$dir" --save '' "${pers[@]}" >"$dir/log" 2>&1 &
 				fi
