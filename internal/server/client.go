@@ -193,12 +193,9 @@ func (s *Server) serveConn(conn net.Conn) {
 	}
 	var lc *loopConn
 	if reject == "" {
-		if cl.readTimeout == 0 {
-			// The event loop serves the client from here (loop.go);
-			// its file descriptor is moved out of Go's poller first.
-			lc = s.loopConn(conn)
-		}
-		if lc != nil {
+		// The event loop serves the client from here (loop.go); its
+		// file descriptor is moved out of Go's poller first.
+		if lc = s.loopConn(conn); lc != nil {
 			cl.conn, cl.lc = lc, lc
 		}
 		s.clients[cl.id] = cl

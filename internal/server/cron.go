@@ -73,6 +73,9 @@ func (s *Server) cron(hz int) {
 	effort := s.cfg.ActiveExpireEffort
 	s.trackingCron()
 	s.clientEvictCron()
+	if secondTick {
+		s.loopIdleCron(now) // loop.go
+	}
 	s.mu.Unlock()
 
 	if secondTick {

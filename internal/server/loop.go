@@ -30,8 +30,7 @@ import (
 // model every connection had before) as soon as it needs what only a
 // goroutine does: waiting in a blocking command or a client pause, queued
 // output (Pub/Sub, MONITOR, tracking, output buffer limits), a replica's
-// stream, a reply the socket does not take at once, an idle timeout. The
-// hand-over happens on the loop's thread under the server lock (leaveLoop):
+// stream, a reply the socket does not take at once. The hand-over happens on the loop's thread under the server lock (leaveLoop):
 // the descriptor goes back to Go's poller as a net.Conn and the goroutine
 // finishes the batch the loop started. TLS connections never enter the
 // loop (crypto/tls needs a net.Conn); they keep a goroutine each.
@@ -570,7 +569,7 @@ func (cl *client) leaveLoop() {
 // left it in a state only a goroutine serves. Under mu, on the loop's
 // thread, at the end of execBatch.
 func (s *Server) loopAfterBatch(cl *client, blocked bool) {
-	if blocked || cl.async || cl.trk != nil || cl.rc.replica != nil || cl.readTimeout > 0 || cl.resume != nil || cl.monitor {
+	if blocked || cl.async || cl.trk != nil || cl.rc.replica != nil || cl.resume != nil || cl.monitor {
 		cl.leaveLoop()
 	}
 }
@@ -665,4 +664,24 @@ func (c *loopConn) toNetConn() (net.Conn, error) {
 	}
 	c.next = nc
 	return nc, nil
+}
+
+// loopIdleCron closes the loop's clients idle for longer than the timeout
+// setting, as Redis's clientsCronHandleTimeout does (goroutine clients get
+// a read deadline instead, client.serve). Under mu, from the cron once a
+// second.
+func (s *Server) loopIdleCron(now time.Time) {
+	if s.loop == nil || s.cfg.Timeout <= 0 {
+		return
+	}
+	limit := time.Duration(s.cfg.Timeout) * time.Second
+	for _, cl := range s.clients {
+		if cl.lc == nil || cl.killed || now.Sub(cl.lastActive) <= limit {
+			continue
+		}
+		// Redis frees an idle client with whatever output it still has.
+		s.log.Debug("Closing idle client", "addr", cl.addr)
+		cl.killed = true // the loop closes it without logging a peer's close
+		_ = cl.conn.Close()
+	}
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/vestadb/vesta/internal/config"
 )
 
 // loopState reports, for the client whose CLIENT ID is id, whether it
@@ -225,5 +227,35 @@ func TestLoopDisabled(t *testing.T) {
 	_, inLoop := ts.loopState(c.clientID())
 	if inLoop {
 		t.Fatal("client in a loop that does not exist")
+	}
+}
+
+// The idle timeout closes a loop client that sends nothing, and spares one
+// that keeps talking.
+func TestLoopIdleTimeout(t *testing.T) {
+	ts := startServer(t, func(c *config.Config) { c.Timeout = 1 })
+	if !ts.hasLoop(t) {
+		t.Skip("no event loop (VESTA_EVENT_LOOP=no)")
+	}
+	idle, busy := ts.dial(t), ts.dial(t)
+	idleID, busyID := idle.clientID(), busy.clientID()
+	ts.waitLoopState(t, idleID, true, true)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if e, _ := ts.loopState(idleID); !e {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("idle client not closed")
+		}
+		busy.expect("+PONG", "PING")
+		time.Sleep(100 * time.Millisecond)
+	}
+	_ = idle.c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := idle.c.Read(make([]byte, 1)); err != io.EOF {
+		t.Fatalf("idle client read: %v, want EOF", err)
+	}
+	if e, inLoop := ts.loopState(busyID); !e || !inLoop {
+		t.Fatalf("busy client: exists=%v inLoop=%v", e, inLoop)
 	}
 }
