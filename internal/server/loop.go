@@ -59,7 +59,6 @@ type eventLoop struct {
 	again  []*client // requests left after a batch's reply limit
 	msgs   []loopMsg
 	cur    *client // executing, for a crash report and busy scripts
-	spare  []*client
 }
 
 // loopMsg is a request to the loop from another goroutine.
