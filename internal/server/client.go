@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/tls"
 	"errors"
 	"net"
 	"strings"
@@ -80,6 +81,7 @@ type client struct {
 	sawInput bool // the loop read bytes from it (the TLS-on-plain-port check is done)
 	handOver bool // left the loop during this batch: a goroutine takes it over
 	inPass   bool // read in the loop's current pass, not written yet
+	tlsAgain bool // in the loop's tlsAgain list
 
 	// Read under mu at the end of each batch, for flush.
 	outLimit    config.OutputBufferLimit
@@ -210,7 +212,10 @@ func (s *Server) serveConn(conn net.Conn) {
 		return
 	}
 	if lc != nil {
-		conn.Close() // the loop's duplicate keeps the socket open
+		lc.release(conn) // the loop's duplicate keeps the socket open
+		if lc.tls != nil {
+			cl.sawInput = true // the TLS-on-plain-port check does not apply
+		}
 		s.loop.adopt(cl)
 		return
 	}
@@ -228,6 +233,13 @@ func (cl *client) serve(st *batchState) {
 	// that panicked still holds it (see crash.go).
 	defer s.crashOnPanic("client", cl)
 
+	if tc, ok := conn.(*tls.Conn); ok {
+		// What crypto/tls wrote while the loop served the client and the
+		// socket did not take (tlsloop.go) goes first.
+		if sh, ok := tc.NetConn().(*tlsShim); ok && sh.flushOut() != nil {
+			return
+		}
+	}
 	if st != nil {
 		ok, again := cl.finishBatch(*st)
 		if !ok || (again && !cl.handleInput()) {

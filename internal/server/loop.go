@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
@@ -57,8 +58,12 @@ type eventLoop struct {
 	ready  []*client
 	states []batchState
 	again  []*client // requests left after a batch's reply limit
-	msgs   []loopMsg
-	cur    *client // executing, for a crash report and busy scripts
+	// TLS clients whose decrypted input may not all have been taken
+	// (tlsloop.go): drained again at the next pass.
+	tlsAgain []*client
+	locked   bool // in busyPass: the caller holds mu
+	msgs     []loopMsg
+	cur      *client // executing, for a crash report and busy scripts
 }
 
 // loopMsg is a request to the loop from another goroutine.
@@ -115,12 +120,20 @@ func (s *Server) loopConn(conn net.Conn) *loopConn {
 	if s.loop == nil {
 		return nil
 	}
-	switch conn.(type) {
+	raw := conn
+	tc, shim := tlsShimOf(conn) // tlsloop.go
+	switch {
+	case tc != nil:
+		raw = shim.real
+	case isTLSConn(conn):
+		return nil
+	}
+	switch raw.(type) {
 	case *net.TCPConn, *net.UnixConn:
 	default:
 		return nil
 	}
-	rc, err := conn.(syscall.Conn).SyscallConn()
+	rc, err := raw.(syscall.Conn).SyscallConn()
 	if err != nil {
 		return nil
 	}
@@ -128,7 +141,20 @@ func (s *Server) loopConn(conn net.Conn) *loopConn {
 	if err := rc.Control(func(f uintptr) { fd, derr = unix.FcntlInt(f, unix.F_DUPFD_CLOEXEC, 0) }); err != nil || derr != nil {
 		return nil
 	}
-	return &loopConn{fd: fd, laddr: conn.LocalAddr(), raddr: conn.RemoteAddr()}
+	return &loopConn{fd: fd, laddr: conn.LocalAddr(), raddr: conn.RemoteAddr(), tls: tc, shim: shim}
+}
+
+// release closes the connection the loop's duplicate descriptor replaces
+// and readies a TLS client's shim for the loop. Before adopt.
+func (c *loopConn) release(conn net.Conn) {
+	if c.shim == nil {
+		conn.Close()
+		return
+	}
+	// The TCP connection only: closing the *tls.Conn would send a
+	// close_notify alert.
+	c.shim.real.Close()
+	c.shim.real, c.shim.fd = nil, c.fd
 }
 
 // adopt hands a new client to the loop.
@@ -184,7 +210,7 @@ func (l *eventLoop) run() {
 	defer l.crashed()
 	for {
 		wait := -1
-		if len(l.again) > 0 {
+		if len(l.again) > 0 || len(l.tlsAgain) > 0 {
 			wait = 0
 		}
 		n, err := unix.EpollWait(l.epfd, l.events, wait)
@@ -202,6 +228,17 @@ func (l *eventLoop) run() {
 			cl.inPass = true
 		}
 		l.again = l.again[:0]
+		if len(l.tlsAgain) > 0 {
+			pending := l.tlsAgain
+			l.tlsAgain = nil
+			for _, cl := range pending {
+				cl.tlsAgain = false
+				if cl.lc != nil && l.readTLS(cl, false) && !cl.inPass {
+					cl.inPass = true
+					ready = append(ready, cl)
+				}
+			}
+		}
 		for i := range n {
 			fd := l.events[i].Fd
 			if int(fd) == l.wakefd {
@@ -214,7 +251,7 @@ func (l *eventLoop) run() {
 			if cl == nil {
 				continue
 			}
-			if l.read(cl) && !cl.inPass {
+			if l.readAny(cl) && !cl.inPass {
 				cl.inPass = true
 				ready = append(ready, cl)
 			}
@@ -225,6 +262,31 @@ func (l *eventLoop) run() {
 		}
 		clear(l.ready)
 	}
+}
+
+// readAny reads from a readable client, plain or TLS.
+func (l *eventLoop) readAny(cl *client) bool {
+	if cl.lc.tls != nil {
+		return l.readTLS(cl, true) // tlsloop.go
+	}
+	return l.read(cl)
+}
+
+// writeAny writes a client's replies, plain or TLS.
+func (l *eventLoop) writeAny(cl *client, st batchState) bool {
+	if cl.lc.tls != nil {
+		return l.writeTLS(cl, st) // tlsloop.go
+	}
+	return l.write(cl, st)
+}
+
+// leave is leaveLoop from the loop's own code, with or without mu held.
+func (l *eventLoop) leave(cl *client) {
+	if !l.locked {
+		l.s.mu.Lock()
+		defer l.s.mu.Unlock()
+	}
+	cl.leaveLoop()
 }
 
 // read makes one read from a readable client. It reports whether bytes
@@ -294,7 +356,7 @@ func (l *eventLoop) pass(ready []*client) {
 				cl.failLogged(werr)
 			}
 			cl.marks = cl.marks[:0]
-			if !l.write(cl, st) {
+			if !l.writeAny(cl, st) {
 				continue
 			}
 			s.clientMemAfterWrite(cl) // client_evict.go
@@ -344,9 +406,7 @@ func (l *eventLoop) write(cl *client, st batchState) bool {
 		// The peer reads slower than it asks: its goroutine writes the
 		// rest (bounded by the output limits and timeouts there).
 		cl.w.B = cl.w.B[:copy(cl.w.B, b[sent:])]
-		s.mu.Lock()
-		cl.leaveLoop()
-		s.mu.Unlock()
+		l.leave(cl)
 		st.dur = engine.Durability{}
 		l.handOff(cl, st)
 		return false
@@ -372,6 +432,10 @@ func (l *eventLoop) handOff(cl *client, st batchState) {
 // close ends a loop client: it leaves the server and its socket closes.
 func (l *eventLoop) close(cl *client, err error) {
 	if cl.lc == nil {
+		return
+	}
+	if l.locked {
+		l.closeLocked(cl)
 		return
 	}
 	if err != nil {
@@ -406,9 +470,9 @@ func (l *eventLoop) busyPass(caller *client) {
 	if err != nil || n == 0 {
 		return
 	}
-	s := l.s
 	cur := l.cur
-	defer func() { l.cur = cur }()
+	l.locked = true
+	defer func() { l.cur, l.locked = cur, false }()
 	now := time.Now()
 	// The events array is the interrupted pass's too, but that pass is
 	// done with it: it is executing the requests it read.
@@ -425,22 +489,13 @@ func (l *eventLoop) busyPass(caller *client) {
 		if cl == nil || cl == caller || cl.killed {
 			continue
 		}
-		if !cl.inPass {
-			space := cl.parser.Space()
-			m, err := unix.Read(cl.lc.fd, space)
-			if m <= 0 {
-				if err != unix.EAGAIN && err != unix.EINTR {
-					l.closeLocked(cl)
-				}
-				continue
-			}
-			cl.parser.Advance(m)
-			s.stats.netInput.Add(int64(m))
+		if !cl.inPass && !l.readAny(cl) {
+			continue
 		}
 		l.cur = cl
 		st := cl.execBatch(now)
 		if cl.inPass {
-			continue
+			continue // the interrupted pass writes its replies
 		}
 		switch {
 		case cl.handOver:
@@ -448,24 +503,15 @@ func (l *eventLoop) busyPass(caller *client) {
 		case cl.killed || cl.lc == nil:
 			l.closeLocked(cl)
 		default:
-			b := cl.w.B
-			sent := 0
-			for sent < len(b) {
-				w, err := unix.Write(cl.lc.fd, b[sent:])
-				if err != nil {
-					break
-				}
-				sent += w
-			}
-			s.stats.netOutput.Add(int64(sent))
-			cl.w.B = cl.w.B[:copy(cl.w.B, b[sent:])]
 			cl.marks = cl.marks[:0]
-			if cl.w.Len() > 0 || cl.closeAfterReply {
-				// Its goroutine writes the rest, or closes it.
-				cl.leaveLoop()
-				if cl.handOver {
-					l.handOff(cl, batchState{moreBuffered: st.moreBuffered})
-				}
+			if !l.writeAny(cl, batchState{moreBuffered: st.moreBuffered}) {
+				continue
+			}
+			if cl.closeAfterReply {
+				l.closeLocked(cl)
+			} else if st.moreBuffered {
+				cl.inPass = true
+				l.again = append(l.again, cl)
 			}
 		}
 	}
@@ -506,6 +552,11 @@ func (l *eventLoop) takeInbox(locked bool) bool {
 		}
 		fd := cl.lc.fd
 		l.conns[int32(fd)] = cl
+		if cl.lc.tls != nil && !cl.tlsAgain {
+			// The handshake's reads may have taken requests too.
+			cl.tlsAgain = true
+			l.tlsAgain = append(l.tlsAgain, cl)
+		}
 		if err := unix.EpollCtl(l.epfd, unix.EPOLL_CTL_ADD, fd, &unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(fd)}); err != nil {
 			s.log.Warn("Event loop cannot watch a client", "err", err)
 			if locked {
@@ -561,6 +612,12 @@ func (cl *client) leaveLoop() {
 		cl.closeAfterReply = true
 		return
 	}
+	if lc.shim != nil {
+		// crypto/tls goes on over the shim, now over nc (tlsloop.go).
+		lc.shim.real, lc.shim.fd = nc, -1
+		cl.conn = lc.tls
+		return
+	}
 	cl.conn = nc
 }
 
@@ -589,6 +646,8 @@ type loopConn struct {
 	next  net.Conn // the connection it became (leaveLoop)
 	laddr net.Addr
 	raddr net.Addr
+	tls   *tls.Conn // a TLS client's connection, over shim (tlsloop.go)
+	shim  *tlsShim
 }
 
 func (c *loopConn) Read([]byte) (int, error)  { return 0, errLoopConn }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -257,5 +258,74 @@ func TestLoopIdleTimeout(t *testing.T) {
 	}
 	if e, inLoop := ts.loopState(busyID); !e || !inLoop {
 		t.Fatalf("busy client: exists=%v inLoop=%v", e, inLoop)
+	}
+}
+
+// TLS clients are served by the loop too once their handshake is done
+// (tlsloop.go): requests sent with the handshake's last flight, pipelines,
+// a reply the socket does not take at once, and a hand-over to Pub/Sub.
+func TestLoopTLS(t *testing.T) {
+	ts := startTLSServer(t, nil)
+	if !ts.hasLoop(t) {
+		t.Skip("no event loop (VESTA_EVENT_LOOP=no)")
+	}
+	cfg := ts.files.ClientConfig(t, true)
+	c, err := ts.dialTLS(t, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := c.clientID()
+	ts.waitLoopState(t, id, true, true)
+	c.expect("+OK", "SET", "k", "v")
+
+	// A pipeline in one write.
+	var b strings.Builder
+	for range 200 {
+		b.WriteString("*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n")
+	}
+	if _, err := io.WriteString(c.c, b.String()); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		if got := c.read(); got != ":"+strconv.Itoa(i+1) {
+			t.Fatalf("INCR %d: %q", i, got)
+		}
+	}
+
+	// A request sent right behind the handshake, before any reply.
+	nc, err := tls.Dial("tcp", ts.tlsAddr, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	if _, err := nc.Write([]byte("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	early := &conn{t: t, c: nc, r: bufio.NewReader(nc)}
+	if got := early.read(); got != "$v" {
+		t.Fatalf("early GET: %q", got)
+	}
+
+	// A big reply the peer reads late.
+	big := strings.Repeat("y", 8<<20)
+	c.expect("+OK", "SET", "big", big)
+	c.send("GET", "big")
+	ts.waitLoopState(t, id, true, false)
+	if got := c.read(); got != "$"+big {
+		t.Fatalf("GET big over TLS: %d bytes", len(got)-1)
+	}
+	c.expect("+PONG", "PING")
+
+	// Pub/Sub moves the client to its goroutine and it keeps working.
+	s, err := ts.dialTLS(t, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sid := s.clientID()
+	s.expect("[$subscribe $ch :1]", "SUBSCRIBE", "ch")
+	ts.waitLoopState(t, sid, true, false)
+	c.expect(":1", "PUBLISH", "ch", "m")
+	if got := s.read(); got != "[$message $ch $m]" {
+		t.Fatalf("message over TLS: %q", got)
 	}
 }

@@ -200,7 +200,9 @@ func (s *Server) acceptTLS(ln net.Listener, conn net.Conn) net.Conn {
 	ctx, cancel := context.WithTimeout(s.shutdownCtx(), timeout)
 	defer cancel()
 	_ = conn.SetDeadline(time.Now().Add(timeout))
-	tc := tls.Server(conn, b.Server(auth))
+	// Over a shim, so that the event loop can adopt the connection once
+	// the handshake is done (tlsloop.go).
+	tc := tls.Server(newTLSShim(conn), b.Server(auth))
 	if err := tc.HandshakeContext(ctx); err != nil {
 		s.log.Warn("Error accepting a client connection: "+err.Error(), "addr", conn.RemoteAddr().String())
 		conn.Close()
