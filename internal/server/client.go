@@ -323,6 +323,7 @@ type batchState struct {
 	dur          engine.Durability // what the replies wait for
 	blocked      bool              // the batch ended in a blocking command
 	moreBuffered bool              // complete requests may be left
+	killed       bool              // the client was killed (the loop's pass)
 }
 
 // execBatch executes the complete requests in the read buffer, up to

@@ -331,11 +331,13 @@ func (l *eventLoop) pass(ready []*client) {
 	now := s.mu.lockNow()
 	for i, cl := range ready {
 		states[i] = batchState{}
-		if cl.killed {
-			continue
+		if !cl.killed {
+			l.cur = cl
+			states[i] = cl.execBatch(now)
 		}
-		l.cur = cl
-		states[i] = cl.execBatch(now)
+		// Read under mu: a CLIENT KILL, the idle cron or client eviction
+		// may set it later, and the socket's shutdown then tells the loop.
+		states[i].killed = cl.killed
 	}
 	l.cur = nil
 	// The last batch's durability covers every earlier one: the AOF
@@ -349,7 +351,7 @@ func (l *eventLoop) pass(ready []*client) {
 		switch {
 		case cl.handOver:
 			l.handOff(cl, st)
-		case cl.killed || cl.lc == nil:
+		case st.killed || cl.lc == nil:
 			l.close(cl, nil)
 		default:
 			if werr != nil {
