@@ -33,8 +33,8 @@ import (
 // output (Pub/Sub, MONITOR, tracking, output buffer limits), a replica's
 // stream, a reply the socket does not take at once. The hand-over happens on the loop's thread under the server lock (leaveLoop):
 // the descriptor goes back to Go's poller as a net.Conn and the goroutine
-// finishes the batch the loop started. TLS connections never enter the
-// loop (crypto/tls needs a net.Conn); they keep a goroutine each.
+// finishes the batch the loop started. TLS clients join the loop after
+// their handshake (tlsloop.go).
 //
 // The loop owns the descriptors of its clients: only its thread reads,
 // writes or closes them, so a descriptor number is never reused under it.
