@@ -78,7 +78,13 @@ func (ck *Checker) checkSelector(s *Selector, c *Cmd, args [][]byte, keysDone *b
 			return DeniedCmd, 0
 		}
 	}
-	if s.flags&allKeys == 0 && c.hasKeys {
+	if s.flags&allKeys == 0 && c.oneKey > 0 {
+		// One key at a fixed index (findKeys would find just it; a call
+		// too short for it names no key).
+		if c.oneKey < len(args) && !s.keyAllowed(args[c.oneKey], c.oneKeyPerm) {
+			return DeniedKey, c.oneKey
+		}
+	} else if s.flags&allKeys == 0 && c.hasKeys {
 		if !*keysDone {
 			ck.keys = ck.findKeys(ck.keys[:0], c, args)
 			*keysDone = true

@@ -48,6 +48,12 @@ type Cmd struct {
 	chans   chanKind
 	noAuth  bool
 	hasKeys bool
+	// oneKey, when > 0, is the argument index of the call's only key,
+	// with oneKeyPerm its access: the commands whose key specs name one
+	// key at a fixed index (GET, INCR, HSET, LPUSH, ...) are checked
+	// without the key-spec walk (Checker.checkSelector).
+	oneKey     int
+	oneKeyPerm uint8
 }
 
 // Registry numbers the commands of a table and knows their categories.
@@ -163,6 +169,13 @@ func (r *Registry) add(s *command.Spec, parent *Cmd) *Cmd {
 	if s.GetKeys != nil {
 		c.hasKeys = true
 	}
+	if len(s.KeySpecs) == 1 && s.GetKeys == nil && !ownKeyFinder[s.Name] {
+		ks := &s.KeySpecs[0]
+		if c.keyPerm[0] != notKey && ks.BeginSearch == "index" && ks.Index > 0 &&
+			ks.FindKeys == "range" && ks.LastKey == 0 {
+			c.oneKey, c.oneKeyPerm = ks.Index, c.keyPerm[0]
+		}
+	}
 	switch s.Name {
 	case "publish", "spublish":
 		c.chans = chanFirst
@@ -184,6 +197,10 @@ var redisNames = func() map[string]bool {
 	}
 	return m
 }()
+
+// ownKeyFinder names the commands Checker.findKeys treats by hand
+// (their key specs have variable flags or are incomplete).
+var ownKeyFinder = map[string]bool{"set": true, "bitfield": true, "migrate": true}
 
 // notKey marks a key spec that names no key (shard channels).
 const notKey uint8 = 0x80
