@@ -37,7 +37,7 @@ var redisOnlyDirectives = group(
 		xString("aof_rewrite_cpulist", "", Immutable, "", true, nil),
 		xString("bgsave_cpulist", "", Immutable, "", true, nil),
 	),
-	ignored("every connection is already served by its own goroutine, reading and writing in parallel",
+	ignored("clients are served by one event loop as in Redis without I/O threads; Go runs the AOF, snapshots and replication beside it on other cores",
 		xInt("io-threads", "", Immutable, 1, 128, 1),
 		xBool("io-threads-do-reads", "", Immutable, false),
 	),
