@@ -38,6 +38,9 @@ type scriptingState struct {
 	cur *scriptHost       // the running script, if any
 	// client runs the scripts' commands (scriptClient), reused by each run.
 	client *client
+	// host is the running script's host (cur while it runs), reused by
+	// each run.
+	host scriptHost
 }
 
 // maxKeptScriptReply bounds the reply buffer the script client keeps
@@ -483,10 +486,13 @@ func (s *Server) runScript(c *command.Ctx, cl *client, r scriptRun, run func(h *
 		c.Error("ERR This Redis command is not allowed from script")
 		return
 	}
-	h := &scriptHost{
+	// One host serves every run, as one client does (a script cannot
+	// run another, and nothing keeps the host past its run).
+	h := &s.scripting.host
+	*h = scriptHost{
 		s:        s,
 		caller:   cl,
-		start:    time.Now(),
+		start:    s.clock(),
 		readOnly: r.ro || r.flags&flagNoWrites != 0,
 		allowOOM: r.flags&flagAllowOOM != 0,
 		repl:     script.ReplAll,
