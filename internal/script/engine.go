@@ -120,6 +120,10 @@ type Engine struct {
 	args    [][]byte
 	argEnds []int
 	argBuf  []byte
+	// The script Lookup found last and the SHA1 it was asked for (as
+	// spelled): clients run the same script over and over.
+	last    *cached
+	lastSHA [40]byte
 	// vals boxes the numbers and strings of replies, KEYS and ARGV.
 	vals valuePages
 	// fnArgs is the argument vector of a function call (keys, args).
@@ -169,7 +173,7 @@ func (e *Engine) init() {
 		RegistryMaxSize:     1024 * 1024,
 		IncludeGoStackTrace: false,
 	})
-	e.L, e.scripts, e.memory, e.run = L, map[string]*cached{}, 0, nil
+	e.L, e.scripts, e.memory, e.run, e.last = L, map[string]*cached{}, 0, nil, nil
 	e.globals = L.G.Global
 	for _, lib := range []struct {
 		name string
@@ -492,6 +496,9 @@ func (e *Engine) Lookup(sha []byte) (*Script, bool) {
 	if len(sha) != 40 {
 		return nil, false
 	}
+	if e.last != nil && string(sha) == string(e.lastSHA[:]) {
+		return e.last, true
+	}
 	var low [40]byte
 	for i, b := range sha {
 		if 'A' <= b && b <= 'Z' {
@@ -500,6 +507,10 @@ func (e *Engine) Lookup(sha []byte) (*Script, bool) {
 		low[i] = b
 	}
 	c, ok := e.scripts[string(low[:])]
+	if ok {
+		copy(e.lastSHA[:], sha)
+		e.last = c
+	}
 	return c, ok
 }
 
@@ -523,8 +534,9 @@ func (e *Engine) call(fn *lua.LFunction, name, callName, chunk string, args []lu
 	if rs.heapGrowth == 0 {
 		rs.heapGrowth = MaxHeapGrowth
 	}
-	if now := time.Now(); now.Sub(e.heapAt) > heapStale {
-		e.heapBase, e.heapAt = heapBytes(), now
+	// time.Since reads only the monotonic clock (time.Now reads two).
+	if e.heapAt.IsZero() || time.Since(e.heapAt) > heapStale {
+		e.heapBase, e.heapAt = heapBytes(), time.Now()
 	}
 	rs.heapLimit = e.heapBase + rs.heapGrowth
 	rs.ctx.rs = rs

@@ -93,3 +93,28 @@ func TestValuePagesEndRun(t *testing.T) {
 		t.Fatal("page holding a 70000-byte reply kept")
 	}
 }
+
+// Lookup finds a script in either case, remembers the last one, and
+// forgets it with the cache (SCRIPT FLUSH).
+func TestLookupLast(t *testing.T) {
+	e := New()
+	defer e.Close()
+	sha, msg := e.Load("return 1")
+	if msg != "" {
+		t.Fatal(msg)
+	}
+	other, _ := e.Load("return 2")
+	for _, q := range []string{sha, strings.ToUpper(sha), sha, other, sha} {
+		c, ok := e.Lookup([]byte(q))
+		if !ok || c.SHA() != strings.ToLower(q) {
+			t.Fatalf("Lookup(%s) = %v, %v", q, c, ok)
+		}
+	}
+	if _, ok := e.Lookup([]byte(strings.Repeat("0", 40))); ok {
+		t.Fatal("unknown SHA1 found")
+	}
+	e.Flush()
+	if _, ok := e.Lookup([]byte(sha)); ok {
+		t.Fatal("script found after Flush")
+	}
+}
