@@ -364,21 +364,21 @@ func truncate(f float64) int64 {
 	return int64(f)
 }
 
-// formatArg formats a number argument of redis.call as Redis does
-// ("%.17g").
-func formatArg(f float64) string {
+// appendArg appends a number argument of redis.call formatted as Redis
+// does ("%.17g").
+func appendArg(b []byte, f float64) []byte {
 	switch {
 	case math.IsInf(f, 1):
-		return "inf"
+		return append(b, "inf"...)
 	case math.IsInf(f, -1):
-		return "-inf"
+		return append(b, "-inf"...)
 	case math.IsNaN(f):
 		if math.Signbit(f) {
-			return "-nan"
+			return append(b, "-nan"...)
 		}
-		return "nan"
+		return append(b, "nan"...)
 	}
-	return strconv.FormatFloat(f, 'g', 17, 64)
+	return strconv.AppendFloat(b, f, 'g', 17, 64)
 }
 
 // errorNoStats writes an error reply that the statistics already counted

@@ -67,7 +67,7 @@ func (e *Engine) argsOf(L *lua.LState) ([][]byte, string) {
 	for i := 1; i <= n; i++ {
 		switch v := L.Get(i).(type) {
 		case lua.LNumber:
-			buf = append(buf, formatArg(float64(v))...)
+			buf = appendArg(buf, float64(v))
 		case lua.LString:
 			buf = append(buf, v...)
 		default:
