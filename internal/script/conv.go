@@ -38,7 +38,36 @@ var errBadReply = errors.New("malformed reply")
 // replyToLua parses one RESP reply from b and returns it as a Lua value and
 // the bytes it used.
 func replyToLua(L *lua.LState, b []byte) (lua.LValue, int, error) {
-	return parseReply(L, b, 0)
+	var vals valuePages
+	return vals.replyToLua(L, b)
+}
+
+// replyToLua is the package's replyToLua with the values boxed from p's
+// pages. The strings of the reply share one copy of b, made at the first
+// bulk string.
+func (p *valuePages) replyToLua(L *lua.LState, b []byte) (lua.LValue, int, error) {
+	rp := replyParser{L: L, vals: p, src: b}
+	return rp.parse(0, 0)
+}
+
+// replyParser converts one reply.
+type replyParser struct {
+	L    *lua.LState
+	vals *valuePages
+	src  []byte
+	str  string // src as a string once a bulk string needed it
+}
+
+// bulk is src[i:j] as a Lua string.
+func (rp *replyParser) bulk(i, j int) lua.LValue {
+	if i == j {
+		return lua.LString("")
+	}
+	if rp.str == "" {
+		rp.str = string(rp.src)
+		rp.vals.kept += len(rp.str)
+	}
+	return rp.vals.str(rp.str[i:j])
 }
 
 func readLine(b []byte) (line []byte, n int, err error) {
@@ -50,7 +79,9 @@ func readLine(b []byte) (line []byte, n int, err error) {
 	return nil, 0, errBadReply
 }
 
-func parseReply(L *lua.LState, b []byte, depth int) (lua.LValue, int, error) {
+// parse converts the reply at src[at:].
+func (rp *replyParser) parse(at, depth int) (lua.LValue, int, error) {
+	L, b := rp.L, rp.src[at:]
 	if depth > maxNesting {
 		return nil, 0, errBadReply
 	}
@@ -68,7 +99,7 @@ func parseReply(L *lua.LState, b []byte, depth int) (lua.LValue, int, error) {
 		if err != nil {
 			return nil, 0, errBadReply
 		}
-		return lua.LNumber(float64(v)), n, nil
+		return rp.vals.number(float64(v)), n, nil
 	case '+':
 		t := L.NewTable()
 		t.RawSetString("ok", lua.LString(line))
@@ -108,10 +139,10 @@ func parseReply(L *lua.LState, b []byte, depth int) (lua.LValue, int, error) {
 			return nil, 0, errBadReply
 		}
 		s := b[n : n+size]
-		n += size + 2
 		if b[0] == '$' {
-			return lua.LString(s), n, nil
+			return rp.bulk(at+n, at+n+size), n + size + 2, nil
 		}
+		n += size + 2
 		if len(s) < 4 {
 			return nil, 0, errBadReply
 		}
@@ -136,7 +167,7 @@ func parseReply(L *lua.LState, b []byte, depth int) (lua.LValue, int, error) {
 		case '*', '>':
 			t := L.CreateTable(count, 0)
 			for i := 0; i < count; i++ {
-				v, m, err := parseReply(L, b[n:], depth+1)
+				v, m, err := rp.parse(at+n, depth+1)
 				if err != nil {
 					return nil, 0, err
 				}
@@ -147,12 +178,12 @@ func parseReply(L *lua.LState, b []byte, depth int) (lua.LValue, int, error) {
 		case '%', '|':
 			inner := L.CreateTable(0, count)
 			for i := 0; i < count; i++ {
-				k, m, err := parseReply(L, b[n:], depth+1)
+				k, m, err := rp.parse(at+n, depth+1)
 				if err != nil {
 					return nil, 0, err
 				}
 				n += m
-				v, m, err := parseReply(L, b[n:], depth+1)
+				v, m, err := rp.parse(at+n, depth+1)
 				if err != nil {
 					return nil, 0, err
 				}
@@ -163,7 +194,7 @@ func parseReply(L *lua.LState, b []byte, depth int) (lua.LValue, int, error) {
 			}
 			if b[0] == '|' {
 				// Attributes are not shown to scripts: the reply follows.
-				v, m, err := parseReply(L, b[n:], depth+1)
+				v, m, err := rp.parse(at+n, depth+1)
 				if err != nil {
 					return nil, 0, err
 				}
@@ -175,7 +206,7 @@ func parseReply(L *lua.LState, b []byte, depth int) (lua.LValue, int, error) {
 		default: // '~'
 			inner := L.CreateTable(0, count)
 			for i := 0; i < count; i++ {
-				k, m, err := parseReply(L, b[n:], depth+1)
+				k, m, err := rp.parse(at+n, depth+1)
 				if err != nil {
 					return nil, 0, err
 				}
@@ -333,21 +364,21 @@ func truncate(f float64) int64 {
 	return int64(f)
 }
 
-// formatArg formats a number argument of redis.call as Redis does
-// ("%.17g").
-func formatArg(f float64) string {
+// appendArg appends a number argument of redis.call formatted as Redis
+// does ("%.17g").
+func appendArg(b []byte, f float64) []byte {
 	switch {
 	case math.IsInf(f, 1):
-		return "inf"
+		return append(b, "inf"...)
 	case math.IsInf(f, -1):
-		return "-inf"
+		return append(b, "-inf"...)
 	case math.IsNaN(f):
 		if math.Signbit(f) {
-			return "-nan"
+			return append(b, "-nan"...)
 		}
-		return "nan"
+		return append(b, "nan"...)
 	}
-	return strconv.FormatFloat(f, 'g', 17, 64)
+	return strconv.AppendFloat(b, f, 'g', 17, 64)
 }
 
 // errorNoStats writes an error reply that the statistics already counted

@@ -88,6 +88,9 @@ type Engine struct {
 	L       *lua.LState
 	globals *lua.LTable // the real globals, behind the read-only proxy
 	proxy   *lua.LTable // what scripts see as _G
+	// view is what the proxy reads through to: a copy of the globals
+	// with the nested tables' proxies, and KEYS and ARGV of the run.
+	view    *lua.LTable
 	handler *lua.LFunction
 	scripts map[string]*cached
 	// Memory is an estimate of the cache's size in bytes (bodies and
@@ -117,6 +120,14 @@ type Engine struct {
 	args    [][]byte
 	argEnds []int
 	argBuf  []byte
+	// The script Lookup found last and the SHA1 it was asked for (as
+	// spelled): clients run the same script over and over.
+	last    *cached
+	lastSHA [40]byte
+	// vals boxes the numbers and strings of replies, KEYS and ARGV.
+	vals valuePages
+	// fnArgs is the argument vector of a function call (keys, args).
+	fnArgs [2]lua.LValue
 }
 
 // Script is a cached script, as [Engine.Lookup] finds it.
@@ -162,7 +173,7 @@ func (e *Engine) init() {
 		RegistryMaxSize:     1024 * 1024,
 		IncludeGoStackTrace: false,
 	})
-	e.L, e.scripts, e.memory, e.run = L, map[string]*cached{}, 0, nil
+	e.L, e.scripts, e.memory, e.run, e.last = L, map[string]*cached{}, 0, nil, nil
 	e.globals = L.G.Global
 	for _, lib := range []struct {
 		name string
@@ -260,7 +271,7 @@ end`); err != nil {
 	// Scripts see every global table through a read-only proxy; rawset
 	// refuses the proxies too.
 	seen := map[*lua.LTable]*lua.LTable{}
-	e.proxy = protect(L, e.globals, true, seen)
+	e.proxy = protect(L, e.globals, true, seen, &e.view)
 	e.globals.RawSetString("_G", e.proxy)
 	for _, p := range seen {
 		proxies[p] = true
@@ -275,7 +286,10 @@ const maxStringBytes = 512 << 20
 // protect returns a read-only view of t: reads go to t (an absent global
 // is an error for the globals table), writes fail. Nested tables are
 // protected too.
-func protect(L *lua.LState, t *lua.LTable, isGlobals bool, seen map[*lua.LTable]*lua.LTable) *lua.LTable {
+//
+// The globals' view (the table the proxy reads through to) is stored in
+// *globalsView.
+func protect(L *lua.LState, t *lua.LTable, isGlobals bool, seen map[*lua.LTable]*lua.LTable, globalsView **lua.LTable) *lua.LTable {
 	if p, ok := seen[t]; ok {
 		return p
 	}
@@ -293,14 +307,15 @@ func protect(L *lua.LState, t *lua.LTable, isGlobals bool, seen map[*lua.LTable]
 		view = L.NewTable()
 		t.ForEach(func(k, v lua.LValue) { view.RawSet(k, v) })
 		for i := 0; i < len(subs); i += 2 {
-			view.RawSet(subs[i], protect(L, subs[i+1].(*lua.LTable), false, seen))
+			view.RawSet(subs[i], protect(L, subs[i+1].(*lua.LTable), false, seen, nil))
 		}
 		if isGlobals {
-			// KEYS and ARGV are set per run in t; view reads through to
-			// them, and an absent global is an error. The proxy's
-			// __index is view itself, a table: gopher-lua follows a table
-			// without calling anything, so reading a global such as
-			// 'redis' costs no function call or allocation.
+			// KEYS and ARGV are set per run in view itself; what is
+			// absent from view is read from t, and an absent global is an
+			// error. The proxy's __index is view itself, a table:
+			// gopher-lua follows a table without calling anything, so
+			// reading a global such as 'redis' or 'KEYS' costs no
+			// function call or allocation.
 			vmt := L.NewTable()
 			vmt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
 				k := L.Get(2)
@@ -341,6 +356,9 @@ func protect(L *lua.LState, t *lua.LTable, isGlobals bool, seen map[*lua.LTable]
 	L.SetMetatable(p, mt)
 	if isGlobals && view != t {
 		view.RawSetString("_G", p)
+	}
+	if isGlobals {
+		*globalsView = view
 	}
 	return p
 }
@@ -478,6 +496,9 @@ func (e *Engine) Lookup(sha []byte) (*Script, bool) {
 	if len(sha) != 40 {
 		return nil, false
 	}
+	if e.last != nil && string(sha) == string(e.lastSHA[:]) {
+		return e.last, true
+	}
 	var low [40]byte
 	for i, b := range sha {
 		if 'A' <= b && b <= 'Z' {
@@ -486,13 +507,19 @@ func (e *Engine) Lookup(sha []byte) (*Script, bool) {
 		low[i] = b
 	}
 	c, ok := e.scripts[string(low[:])]
+	if ok {
+		copy(e.lastSHA[:], sha)
+		e.last = c
+	}
 	return c, ok
 }
 
 // RunScript is Run for a script Lookup found.
 func (e *Engine) RunScript(c *Script, keys, argv [][]byte, host Host, w *resp.Writer) {
-	e.globals.RawSetString("KEYS", byteTable(e.L, keys))
-	e.globals.RawSetString("ARGV", byteTable(e.L, argv))
+	// In the view, not the globals: found at the first table a read
+	// follows (see protect).
+	e.view.RawSetString("KEYS", e.vals.bytesTable(e.L, keys))
+	e.view.RawSetString("ARGV", e.vals.bytesTable(e.L, argv))
 	e.call(c.fn, c.sha, c.callName, "@user_script", nil, host, w)
 }
 
@@ -507,8 +534,9 @@ func (e *Engine) call(fn *lua.LFunction, name, callName, chunk string, args []lu
 	if rs.heapGrowth == 0 {
 		rs.heapGrowth = MaxHeapGrowth
 	}
-	if now := time.Now(); now.Sub(e.heapAt) > heapStale {
-		e.heapBase, e.heapAt = heapBytes(), now
+	// time.Since reads only the monotonic clock (time.Now reads two).
+	if e.heapAt.IsZero() || time.Since(e.heapAt) > heapStale {
+		e.heapBase, e.heapAt = heapBytes(), time.Now()
 	}
 	rs.heapLimit = e.heapBase + rs.heapGrowth
 	rs.ctx.rs = rs
@@ -518,6 +546,7 @@ func (e *Engine) call(fn *lua.LFunction, name, callName, chunk string, args []lu
 	defer func() {
 		e.run = nil
 		clear(e.args) // the last call's arguments are not kept alive
+		e.vals.endRun()
 		L.RemoveContext()
 		if r := recover(); r != nil {
 			// A panic outside PCall's protection (should not happen):
@@ -557,14 +586,6 @@ func (e *Engine) resetState() {
 	if e.onReset != nil {
 		e.onReset()
 	}
-}
-
-func byteTable(L *lua.LState, a [][]byte) *lua.LTable {
-	t := L.CreateTable(len(a), 0)
-	for i, s := range a {
-		t.RawSetInt(i+1, lua.LString(s))
-	}
-	return t
 }
 
 // errorHandler is Redis's __redis__err__handler: it turns any error into a

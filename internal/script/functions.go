@@ -167,11 +167,15 @@ type Functions struct {
 	e   *Engine
 	cur *LibSet
 
-	loadEnv  *lua.LTable // the view of the load API
-	env      *lua.LTable // what library chunks see as globals
-	loading  *Library    // the library being loaded, if any
-	deadline time.Time   // of the load
-	timeout  time.Duration
+	loadEnv *lua.LTable // the view of the load API
+	env     *lua.LTable // what library chunks see as globals
+	envMT   *lua.LTable // env's metatable
+	// env's __index while a library loads (the load API) and otherwise
+	// (the engine's globals).
+	loadIndex, callIndex lua.LValue
+	loading              *Library  // the library being loaded, if any
+	deadline             time.Time // of the load
+	timeout              time.Duration
 
 	// Log, if set, receives the redis.log lines of library chunks at load.
 	Log func(level int, msg string)
@@ -217,33 +221,36 @@ func (f *Functions) build() {
 	redisT.RawSetString("REDIS_VERSION", lua.LString(RedisVersion))
 	redisT.RawSetString("REDIS_VERSION_NUM", lua.LNumber(RedisVersionNum))
 	api := L.NewTable()
-	api.RawSetString("redis", strictView(L, redisT, nil))
+	api.RawSetString("redis", strictView(L, redisT))
 	f.loadEnv = api
 
-	f.env = strictView(L, api, func(L *lua.LState, k lua.LValue) (lua.LValue, bool) {
-		if f.loading != nil {
-			return lua.LNil, false
-		}
-		// At call time the callbacks see the engine's globals (whose
-		// proxy raises for an absent one).
-		return L.GetTable(f.e.proxy, k), true
-	})
+	// What library code sees as globals: at load the load API, at call
+	// time the engine's globals. The env is an empty table whose
+	// metatable's __index says which: the load API's strict view while a
+	// library loads (run switches it), otherwise the globals' view, a
+	// table gopher-lua follows without a function call (an absent global
+	// is an error either way).
+	loadView := strictView(L, api)
+	f.loadIndex = loadView.Metatable.(*lua.LTable).RawGetString("__index")
+	f.callIndex = f.e.view
+	f.env = L.NewTable()
+	f.envMT = L.NewTable()
+	f.envMT.RawSetString("__index", f.callIndex)
+	f.envMT.RawSetString("__newindex", L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("Attempt to modify a readonly table")
+		return 0
+	}))
+	f.envMT.RawSetString("__metatable", lua.LFalse)
+	L.SetMetatable(f.env, f.envMT)
 }
 
 // strictView is a read-only proxy of t whose absent keys are an error, as
-// Redis's protected tables. fallback, if set, is asked first and may
-// answer instead of t.
-func strictView(L *lua.LState, t *lua.LTable, fallback func(*lua.LState, lua.LValue) (lua.LValue, bool)) *lua.LTable {
+// Redis's protected tables.
+func strictView(L *lua.LState, t *lua.LTable) *lua.LTable {
 	p := L.NewTable()
 	mt := L.NewTable()
 	mt.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
 		k := L.Get(2)
-		if fallback != nil {
-			if v, ok := fallback(L, k); ok {
-				L.Push(v)
-				return 1
-			}
-		}
 		v := t.RawGet(k)
 		if v == lua.LNil {
 			L.RaiseError("Script attempted to access nonexistent global variable '%s'", lua.LVAsString(k))
@@ -411,6 +418,7 @@ func (f *Functions) run(lib *Library, code string) (errMsg string) {
 	fn.Env = f.env
 
 	f.loading = lib
+	f.envMT.RawSetString("__index", f.loadIndex)
 	f.deadline = time.Now().Add(f.timeout)
 	rs := &runState{host: loadHost{f: f, log: f.Log}, sha: lib.Name, proto: 2}
 	rs.heapGrowth = e.MaxHeapGrowth
@@ -424,6 +432,7 @@ func (f *Functions) run(lib *Library, code string) (errMsg string) {
 	top := L.GetTop()
 	defer func() {
 		f.loading = nil
+		f.envMT.RawSetString("__index", f.callIndex)
 		e.run = nil
 		L.RemoveContext()
 		if r := recover(); r != nil {
@@ -597,8 +606,10 @@ func readFlags(t *lua.LTable) (int, bool) {
 // Call runs fn with its keys and arguments (the callback's two
 // parameters) and writes its reply to w.
 func (f *Functions) Call(fn *Function, keys, argv [][]byte, host Host, w *resp.Writer) {
-	L := f.e.L
-	f.e.call(fn.fn, fn.Name, fn.Name, "@user_function", []lua.LValue{byteTable(L, keys), byteTable(L, argv)}, host, w)
+	e := f.e
+	e.fnArgs = [2]lua.LValue{e.vals.bytesTable(e.L, keys), e.vals.bytesTable(e.L, argv)}
+	e.call(fn.fn, fn.Name, fn.Name, "@user_function", e.fnArgs[:], host, w)
+	e.fnArgs = [2]lua.LValue{}
 }
 
 // MemoryBytes estimates the memory of the libraries (their sources and

@@ -67,7 +67,7 @@ func (e *Engine) argsOf(L *lua.LState) ([][]byte, string) {
 	for i := 1; i <= n; i++ {
 		switch v := L.Get(i).(type) {
 		case lua.LNumber:
-			buf = append(buf, formatArg(float64(v))...)
+			buf = appendArg(buf, float64(v))
 		case lua.LString:
 			buf = append(buf, v...)
 		default:
@@ -109,7 +109,7 @@ func (e *Engine) redisCall(L *lua.LState, raiseErr bool) int {
 		return 1
 	}
 	reply := rs.host.Call(args, rs.proto)
-	v, _, err := replyToLua(L, reply)
+	v, _, err := e.vals.replyToLua(L, reply)
 	if err != nil {
 		raise(L, "internal error converting the reply of "+string(args[0]))
 		return 0

@@ -77,6 +77,10 @@ var roundTripCommands = []roundTripCmd{
 	{name: "EVALSHA_10", setup: [][]string{{"SCRIPT", "LOAD", benchScript10}}, req: func(i int) []string {
 		return []string{"EVALSHA", benchScript10SHA, "1", rtKey(i)}
 	}, lines: 1},
+	// The types scenario's function (FCALL of a one-call library function).
+	{name: "FCALL", setup: [][]string{{"FUNCTION", "LOAD", benchLibrary}}, req: func(i int) []string {
+		return []string{"FCALL", "bench_incr", "1", rtKey(i)}
+	}, lines: 1},
 }
 
 const (
@@ -85,6 +89,8 @@ const (
 	// The types scenario's ten-call script.
 	benchScript10    = "local n for i = 1, 10 do n = redis.call('INCR', KEYS[1]) end return n"
 	benchScript10SHA = "18634e55a39b734ffcd317a27edc02243fb25def"
+	// The types scenario's library (bench/cmd/vbench/scen_types.go).
+	benchLibrary = "#!lua name=bench\nredis.register_function('bench_incr', function(keys) return redis.call('INCR', keys[1]) end)"
 )
 
 // msetAll sets every key the commands use.

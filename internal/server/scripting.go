@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -38,6 +39,33 @@ type scriptingState struct {
 	cur *scriptHost       // the running script, if any
 	// client runs the scripts' commands (scriptClient), reused by each run.
 	client *client
+	// host is the running script's host (cur while it runs), reused by
+	// each run.
+	host scriptHost
+	// The command a script called last, as it spelled it, and its spec
+	// (a command without subcommands): scripts call the same few
+	// commands over and over (scriptLookup).
+	lastName []byte
+	lastSpec *command.Spec
+}
+
+// scriptLookup is s.table.Lookup for a script's command, answering from
+// the last command found when the script calls it again by the same
+// spelling with a valid number of arguments. The command table does not
+// change once the server runs.
+func (s *Server) scriptLookup(args [][]byte) (*command.Spec, string) {
+	st := &s.scripting
+	if sp := st.lastSpec; sp != nil && bytes.Equal(args[0], st.lastName) {
+		if n := len(args); (sp.Arity <= 0 || n == sp.Arity) && n >= -sp.Arity {
+			return sp, ""
+		}
+	}
+	spec, msg := s.table.Lookup(args)
+	if spec != nil && msg == "" && spec.Parent == nil && len(spec.Subcommands) == 0 {
+		st.lastName = append(st.lastName[:0], args[0]...)
+		st.lastSpec = spec
+	}
+	return spec, msg
 }
 
 // maxKeptScriptReply bounds the reply buffer the script client keeps
@@ -146,7 +174,7 @@ func (h *scriptHost) Call(args [][]byte, proto int) []byte {
 	cl := h.fake
 	cl.w.Reset()
 	cl.w.Proto = proto
-	spec, msg := s.table.Lookup(args)
+	spec, msg := s.scriptLookup(args)
 	switch {
 	case spec == nil && msg != "" && strings.HasPrefix(msg, "ERR unknown command"):
 		cl.w.Error("ERR Unknown Redis command called from script")
@@ -488,10 +516,13 @@ func (s *Server) runScript(c *command.Ctx, cl *client, r scriptRun, run func(h *
 		c.Error("ERR This Redis command is not allowed from script")
 		return
 	}
-	h := &scriptHost{
+	// One host serves every run, as one client does (a script cannot
+	// run another, and nothing keeps the host past its run).
+	h := &s.scripting.host
+	*h = scriptHost{
 		s:        s,
 		caller:   cl,
-		start:    time.Now(),
+		start:    s.clock(),
 		readOnly: r.ro || r.flags&flagNoWrites != 0,
 		allowOOM: r.flags&flagAllowOOM != 0,
 		repl:     script.ReplAll,

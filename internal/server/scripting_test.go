@@ -114,3 +114,28 @@ func TestScriptStats(t *testing.T) {
 		t.Errorf("total_error_replies: %s", got)
 	}
 }
+
+// A script's commands are looked up through a one-entry cache
+// (scriptLookup): a cached command called with the wrong number of
+// arguments, in another spelling, or followed by an unknown command or a
+// subcommand still gets what the command table says.
+func TestScriptLookupCache(t *testing.T) {
+	ts := startServer(t, nil)
+	c := ts.dial(t)
+	for _, tc := range []struct {
+		script, want string
+	}{
+		{"redis.call('INCR', 'n') return redis.call('INCR', 'n')", ":2"},
+		{"redis.call('INCR', 'n') return redis.pcall('INCR', 'n', 'x')['err']", "$ERR Wrong number of args calling Redis command from script"},
+		{"redis.call('INCR', 'n') return redis.call('incr', 'n')", ":5"},
+		{"redis.call('INCR', 'n') return redis.pcall('INCRX', 'n')['err']", "$ERR Unknown Redis command called from script"},
+		{"redis.call('INCR', 'n') return redis.call('OBJECT', 'ENCODING', 'n')", "$int"},
+		{"redis.call('OBJECT', 'ENCODING', 'n') return redis.pcall('OBJECT', 'NOSUCH', 'n')['err']", "$ERR Unknown Redis command called from script"},
+		{"redis.call('GET', 'n') return redis.pcall('GET')['err']", "$ERR Wrong number of args calling Redis command from script"},
+	} {
+		c.send("EVAL", tc.script, "0")
+		if got := c.read(); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.script, got, tc.want)
+		}
+	}
+}

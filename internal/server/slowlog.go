@@ -40,12 +40,18 @@ func (s *Server) slowlogPush(cl *client, args [][]byte, usec int64, start time.T
 	if min < 0 || usec < min {
 		return
 	}
+	peer := cl.addr
+	if cl == s.scripting.client {
+		// A script's command: Redis's Lua client has no connection, so
+		// its peer id is "?:0" (MONITOR calls it "lua").
+		peer = "?:0"
+	}
 	e := slowlogEntry{
 		id:       s.slow.nextID,
 		unix:     start.Add(time.Duration(usec) * time.Microsecond).Unix(),
 		usec:     usec,
 		args:     slowlogArgs(args),
-		peer:     cl.addr,
+		peer:     peer,
 		clientNm: cl.name,
 	}
 	s.slow.nextID++
