@@ -14,7 +14,7 @@ func hashKey(key []byte) uint64 { return maphash.Bytes(hashSeed, key) }
 // hash bits first skips the key bytes (usually a cache miss) of the other
 // entries of a chain.
 func matches(e *Entry, key []byte, h uint64) bool {
-	return e.hash == uint32(h) && bytes.Equal(e.kv[:e.klen], key)
+	return e.hash == uint32(h) && bytes.Equal(e.Key(), key)
 }
 
 const (

@@ -1,0 +1,75 @@
+package keyspace
+
+import (
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// An entry keeps only the data word of its value's Object interface (see
+// Entry). The type word, a pointer to the runtime's table of the dynamic
+// type's methods, is the same for every value of one Go type, so the few
+// that occur are numbered here, once per process, and an entry keeps the
+// number in five bits of meta. Obj puts the two words back together.
+//
+// This relies on the layout of a non-empty interface value in the gc
+// toolchain: two words, the method table then the data pointer. It has not
+// changed since Go 1.0; TestObjectRoundTrip checks it for every value type.
+
+// iface is the layout of a non-empty interface value.
+type iface struct {
+	tab  unsafe.Pointer
+	data unsafe.Pointer
+}
+
+// maxKinds bounds the distinct Go types of values (kind 0 is a string).
+const maxKinds = kindMask + 1
+
+// objKinds numbers the value types. A slot's typ is written before its
+// tab is published and never changes, so readers that found a kind
+// through tab, or through an entry, see it.
+var objKinds struct {
+	mu  sync.Mutex // serialises numbering a new type
+	n   uint32     // slots used, under mu
+	tab [maxKinds]atomic.Pointer[byte]
+	typ [maxKinds]Type
+}
+
+// splitObj returns the two words of o.
+func splitObj(o Object) (tab, data unsafe.Pointer) {
+	i := (*iface)(unsafe.Pointer(&o))
+	return i.tab, i.data
+}
+
+// kindOf returns the number of the type whose method table is tab, giving
+// it one on its first use. obj is a value of that type.
+func kindOf(tab unsafe.Pointer, obj Object) uint32 {
+	p := (*byte)(tab)
+	for k := 1; k < maxKinds; k++ {
+		switch objKinds.tab[k].Load() {
+		case p:
+			return uint32(k)
+		case nil:
+			return newKind(p, obj)
+		}
+	}
+	panic("keyspace: too many value types")
+}
+
+func newKind(p *byte, obj Object) uint32 {
+	objKinds.mu.Lock()
+	defer objKinds.mu.Unlock()
+	for k := uint32(1); k <= objKinds.n; k++ {
+		if objKinds.tab[k].Load() == p {
+			return k
+		}
+	}
+	if objKinds.n+1 >= maxKinds {
+		panic("keyspace: too many value types")
+	}
+	objKinds.n++
+	k := objKinds.n
+	objKinds.typ[k] = obj.Type()
+	objKinds.tab[k].Store(p)
+	return k
+}
