@@ -45,7 +45,9 @@ type Object interface {
 //     capacity (a slice header would take 24 bytes);
 //   - obj is only the data word of the value's Object interface; the other
 //     word (the interface's type) is one of a few, numbered in a process-wide
-//     table (objKinds) and the number kept in meta's top bits.
+//     table (objKinds) and the number kept in meta's top bits. A value that
+//     is itself one pointer (a WordObject, such as a hash) is kept by that
+//     pointer, not by a pointer to it.
 //
 // A string whose allocation does not fit in 32-bit lengths (more than 4 GiB,
 // possible only with a raised proto-max-bulk-len) is "big": its slice
@@ -137,7 +139,11 @@ func (e *Entry) Obj() Object {
 	var o Object
 	i := (*iface)(unsafe.Pointer(&o))
 	i.tab = unsafe.Pointer(objKinds.tab[k].Load())
-	i.data = e.obj
+	if objKinds.ref[k] {
+		i.data = unsafe.Pointer(&e.obj)
+	} else {
+		i.data = e.obj
+	}
 	return o
 }
 
@@ -184,9 +190,13 @@ func (e *Entry) setObj(obj Object) {
 		e.setBuf(append([]byte(nil), e.Key()...))
 	}
 	tab, data := splitObj(obj)
+	k := kindOf(tab, obj)
+	if objKinds.ref[k] {
+		data = *(*unsafe.Pointer)(data)
+	}
 	e.vlen = 0
 	e.obj = data
-	e.meta = e.meta&^(flagRaw|flagNoInt|kindMask<<kindShift) | kindOf(tab, obj)<<kindShift
+	e.meta = e.meta&^(flagRaw|flagNoInt|kindMask<<kindShift) | k<<kindShift
 }
 
 // setString replaces the value with a string, reusing the allocation when it

@@ -113,3 +113,38 @@ func TestEmptyKeyAndValue(t *testing.T) {
 		t.Fatalf("empty value: %v", s)
 	}
 }
+
+// wordObj is a one-pointer value, kept by its word.
+type wordObj struct{ p *int }
+
+func (*wordObj) Type() Type       { return TypeHash }
+func (*wordObj) Encoding() string { return "word" }
+func (o *wordObj) Clone() Object  { n := *o.p; return &wordObj{&n} }
+func (*wordObj) ValueWord()       {}
+
+// An entry keeps a WordObject's word, and the value Obj returns changes
+// the entry; the carrier passed to Add is detached.
+func TestWordObject(t *testing.T) {
+	ks := New(1)
+	db := ks.DBs[0]
+	one, two := 1, 2
+	carrier := &wordObj{&one}
+	e := db.Add([]byte("w"), carrier)
+	if e.obj != unsafe.Pointer(&one) {
+		t.Fatal("entry does not hold the word itself")
+	}
+	got := e.Obj().(*wordObj)
+	if got == carrier || *got.p != 1 {
+		t.Fatalf("Obj returned the carrier or a wrong value: %v", got)
+	}
+	got.p = &two
+	if *db.Find([]byte("w")).Obj().(*wordObj).p != 2 {
+		t.Fatal("a change through Obj did not reach the entry")
+	}
+	// Moving the value to another key copies the word.
+	e2 := db.AddValueOf([]byte("w2"), e, e.Obj())
+	db.Delete([]byte("w"))
+	if *e2.Obj().(*wordObj).p != 2 || e2.Type() != TypeHash {
+		t.Fatal("AddValueOf lost the word")
+	}
+}

@@ -16,6 +16,22 @@ import (
 // toolchain: two words, the method table then the data pointer. It has not
 // changed since Go 1.0; TestObjectRoundTrip checks it for every value type.
 
+// A WordObject is a value that is a single pointer: its dynamic type is a
+// pointer to a struct of one pointer field (a hash is a pointer to its
+// listpack or to its table). An entry keeps that word itself rather than
+// a pointer to it, saving the word's own allocation, and Obj hands out a
+// pointer to the entry's copy: the value's methods then change the entry.
+//
+// So once a WordObject is stored (Add, SetObject, SetObjectAt…) the
+// value passed in is a detached copy: changes to it are lost. Callers that
+// go on changing a value after storing it must take it back from the
+// entry (Entry.Obj).
+type WordObject interface {
+	Object
+	// ValueWord only marks the type; it is never called.
+	ValueWord()
+}
+
 // iface is the layout of a non-empty interface value.
 type iface struct {
 	tab  unsafe.Pointer
@@ -33,6 +49,7 @@ var objKinds struct {
 	n   uint32     // slots used, under mu
 	tab [maxKinds]atomic.Pointer[byte]
 	typ [maxKinds]Type
+	ref [maxKinds]bool // a WordObject: the entry holds the word itself
 }
 
 // splitObj returns the two words of o.
@@ -70,6 +87,7 @@ func newKind(p *byte, obj Object) uint32 {
 	objKinds.n++
 	k := objKinds.n
 	objKinds.typ[k] = obj.Type()
+	_, objKinds.ref[k] = obj.(WordObject)
 	objKinds.tab[k].Store(p)
 	return k
 }
