@@ -63,8 +63,9 @@ func writeHash(c *Ctx, key []byte) (*hash.Hash, bool) {
 func writeOrCreateHash(c *Ctx, key []byte) (*hash.Hash, bool) {
 	h, ok := writeHash(c, key)
 	if ok && h == nil {
-		h = hash.New()
-		c.DB.Add(key, h)
+		// The entry keeps the hash itself (a keyspace.WordObject): change
+		// the one it holds, not the carrier.
+		h = c.DB.Add(key, hash.New()).Obj().(*hash.Hash)
 	}
 	return h, ok
 }

@@ -14,7 +14,7 @@ func hashKey(key []byte) uint64 { return maphash.Bytes(hashSeed, key) }
 // hash bits first skips the key bytes (usually a cache miss) of the other
 // entries of a chain.
 func matches(e *Entry, key []byte, h uint64) bool {
-	return e.hash == uint32(h) && bytes.Equal(e.kv[:e.klen], key)
+	return e.hash == uint32(h) && bytes.Equal(e.Key(), key)
 }
 
 const (
@@ -23,16 +23,22 @@ const (
 	rehashEmptyVisits = 10
 )
 
+// verGroup is how many neighbouring buckets share one snapshot version:
+// they are serialised together. A version per bucket would cost 4 bytes
+// a key (half of the bucket's own pointer); per group of 8 it is half a
+// byte, and a write during a snapshot serialises at most 8 chains first.
+const verGroup = 8
+
 // table is one of a Dict's two hash tables.
 type table struct {
 	b    []*Entry
-	ver  []uint32 // per bucket: the last snapshot cut it was serialised for
+	ver  []uint32 // per group of verGroup buckets: the last snapshot cut it was serialised for
 	mask uint64
 	used int
 }
 
 func newTable(size int, ver uint32) table {
-	t := table{b: make([]*Entry, size), ver: make([]uint32, size), mask: uint64(size - 1)}
+	t := table{b: make([]*Entry, size), ver: make([]uint32, (size+verGroup-1)/verGroup), mask: uint64(size - 1)}
 	if ver != 0 {
 		for i := range t.ver {
 			t.ver[i] = ver
@@ -120,9 +126,9 @@ func (d *Dict) locate(key []byte, h uint64) (*table, uint64, *Entry) {
 // while a snapshot that has not yet serialised the bucket is running, the
 // bucket's current contents go to the snapshot first.
 func (d *Dict) touch(t *table, idx uint64) {
-	if s := d.snap; s != nil && t.ver[idx] < s.cut {
-		t.ver[idx] = s.cut
-		s.emitChain(d, t.b[idx])
+	if s := d.snap; s != nil && t.ver[idx/verGroup] < s.cut {
+		t.ver[idx/verGroup] = s.cut
+		s.emitGroup(d, t, int(idx&^(verGroup-1)))
 	}
 }
 

@@ -26,7 +26,9 @@
 //
 // # Point-in-time snapshots without fork
 //
-// Every bucket carries a version. Starting a snapshot takes a new cut number
+// Every bucket carries a version, shared by groups of 8 neighbouring
+// buckets (verGroup: what is said here of a bucket holds of its group,
+// which is serialised as one). Starting a snapshot takes a new cut number
 // C from a counter and attaches a tracker to each database's Dict. A bucket
 // whose version is below C has not been serialised yet. Two things
 // serialise a bucket, and both then set its version to C:

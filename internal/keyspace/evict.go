@@ -33,15 +33,15 @@ func (db *DB) Evict(key []byte) *Entry {
 }
 
 // entryOverhead is what an entry costs the Go heap besides its key and
-// value bytes: the Entry struct (64 bytes, a size class of its own) and
+// value bytes: the Entry struct (48 bytes, a size class of its own) and
 // its slot in the bucket array (at a load factor of at most one).
-const entryOverhead = 64 + 8
+const entryOverhead = 48 + 8
 
 // Footprint estimates the Go heap bytes e holds apart from a non-string
 // value's own object (the caller adds that): the entry, its key and, for a
 // string, its value bytes, and its TTL record.
 func (e *Entry) Footprint() int64 {
-	n := int64(entryOverhead) + int64(sizeClass(cap(e.kv)))
+	n := int64(entryOverhead) + int64(sizeClass(cap(e.buf())))
 	if e.ttl != 0 {
 		n += 16 // a ttlRec in the Dict's expires array
 	}

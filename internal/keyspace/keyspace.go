@@ -262,9 +262,7 @@ func (db *DB) SetObject(key []byte, obj Object, keepTTL bool) *Entry {
 		db.add(e)
 		return e
 	}
-	e.kv = e.kv[:e.klen]
-	e.obj = obj
-	e.meta &^= flagRaw
+	e.setObj(obj)
 	if !keepTTL && e.ttl != 0 {
 		db.dropTTL(e)
 	}
@@ -307,7 +305,7 @@ func (db *DB) AddString(key, val []byte) *Entry {
 // (RENAME, MOVE) or pass a clone.
 func (db *DB) AddValueOf(key []byte, src *Entry, obj Object) *Entry {
 	var e *Entry
-	if src.obj == nil {
+	if src.Type() == TypeString {
 		e = newStringEntry(key, src.Str())
 		e.meta |= src.meta & (flagRaw | flagNoInt)
 	} else {

@@ -85,6 +85,17 @@ func (ds *dictSnap) emitChain(d *Dict, head *Entry) {
 	}
 }
 
+// emitGroup serialises the chains of the group of buckets of t that
+// starts at lo.
+func (ds *dictSnap) emitGroup(d *Dict, t *table, lo int) {
+	hi := min(lo+verGroup, len(t.b))
+	for i := lo; i < hi; i++ {
+		if t.b[i] != nil {
+			ds.emitChain(d, t.b[i])
+		}
+	}
+}
+
 func tableID(t *table) *uint32 {
 	if len(t.ver) == 0 {
 		return nil
@@ -118,16 +129,15 @@ func (s *Snapshot) Step(maxBuckets int, budget func() bool) bool {
 				if maxBuckets <= 0 || !budget() {
 					return false
 				}
+				// s.idx starts at 0 and moves a group at a time.
 				i := s.idx
-				s.idx++
-				maxBuckets--
-				if t.ver[i] >= s.cut {
+				s.idx = min(i+verGroup, len(t.b))
+				maxBuckets -= s.idx - i
+				if t.ver[i/verGroup] >= s.cut {
 					continue
 				}
-				t.ver[i] = s.cut
-				if t.b[i] != nil {
-					ds.emitChain(d, t.b[i])
-				}
+				t.ver[i/verGroup] = s.cut
+				ds.emitGroup(d, t, i)
 			}
 			s.ti++
 			s.idx = 0

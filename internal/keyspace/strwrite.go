@@ -15,13 +15,14 @@ package keyspace
 // offsets costs amortised O(1) per call; an empty value (a new key) gets
 // exactly n bytes.
 func (db *DB) StringForWrite(e *Entry, n int) []byte {
-	cur := len(e.kv) - int(e.klen)
+	b := e.buf()
+	cur := len(b) - int(e.klen)
 	if n > cur {
 		need := int(e.klen) + n
-		if need <= cap(e.kv) {
-			old := len(e.kv)
-			e.kv = e.kv[:need]
-			clear(e.kv[old:])
+		if need <= cap(b) {
+			old := len(b)
+			b = b[:need]
+			clear(b[old:])
 		} else {
 			c := need
 			if cur > 0 {
@@ -32,12 +33,13 @@ func (db *DB) StringForWrite(e *Entry, n int) []byte {
 				}
 			}
 			kv := make([]byte, need, c)
-			copy(kv, e.kv)
-			e.kv = kv
+			copy(kv, b)
+			b = kv
 		}
+		e.setBuf(b)
 	}
 	e.meta = e.meta&^flagNoInt | flagRaw
-	return e.kv[e.klen:]
+	return b[e.klen:]
 }
 
 // SetLRU stamps the entry's LRU clock (24 bits, seconds): RESTORE's

@@ -19,7 +19,8 @@ type SaveOptions struct {
 	AOFBase bool
 	// UsedMem is reported in the used-mem AUX field.
 	UsedMem int64
-	// KeySaveDelay slows the walker down by this much per key
+	// KeySaveDelay slows the walker down by this much per key saved,
+	// counting the keys that writes serialised before changing them
 	// (rdb-key-save-delay, for tests).
 	KeySaveDelay time.Duration
 	// Repl, when set, is written as the repl-stream-db, repl-id and
@@ -163,6 +164,7 @@ func (j *Job) Run(background bool) error {
 		}
 	}
 	var chunk []byte
+	var seen int64
 	for {
 		lock()
 		if chunk != nil {
@@ -173,7 +175,6 @@ func (j *Job) Run(background bool) error {
 			unlock()
 			return ErrAborted
 		}
-		before := j.snap.Keys
 		buckets := stepBuckets
 		if j.opts.KeySaveDelay > 0 {
 			buckets = 8 // slowed down for tests: interleave finely with writes
@@ -184,7 +185,11 @@ func (j *Job) Run(background bool) error {
 		}
 		chunk = j.enc.Bytes()
 		err := j.enc.Err()
-		stepKeys := j.snap.Keys - before // read under the lock: writers move it
+		// Keys serialised since the last step, by the walker or by writes
+		// (a write serialises the bucket group it touches first): the
+		// delay is per key of the save, wherever it was serialised.
+		stepKeys := j.snap.Keys - seen // read under the lock: writers move it
+		seen = j.snap.Keys
 		unlock()
 		if err != nil {
 			if !done {

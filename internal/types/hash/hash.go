@@ -45,26 +45,54 @@ const maxSafeListpack = 1 << 30
 // ErrDuplicate is returned when loading pairs that repeat a field.
 var ErrDuplicate = errors.New("hash: duplicate field")
 
-// Hash is a hash value. Exactly one of lp and d is in use.
+// Hash is a hash value: one pointer, to the listpack's first byte or to
+// a table holding the hashtable.
 //
-// The listpack is held by a pointer to its first byte rather than a slice:
+// A listpack is held by a pointer to its first byte rather than a slice:
 // its header already records its length (total_bytes), so a slice header
 // would only add 16 bytes to every small hash. list rebuilds the slice, with
 // a capacity equal to its length, and every growth reallocates to the exact
 // new size, as Redis does.
+//
+// Being a single pointer, a Hash is a keyspace.WordObject: an entry keeps
+// the pointer itself, so a small hash costs its listpack and nothing
+// more, and the *Hash that Entry.Obj returns points into the entry. A
+// *Hash made here (New, Clone, the loaders) is only a carrier until it is
+// stored.
 type Hash struct {
-	lp *byte
-	d  *dict.Dict
+	p unsafe.Pointer
 }
+
+// table is what a hashtable-encoded Hash points to. Its first four bytes
+// are zero, which no listpack's are (they hold its total length, at least
+// listpack.EmptySize).
+type table struct {
+	zero uint32
+	d    *dict.Dict
+}
+
+// ValueWord implements keyspace.WordObject.
+func (h *Hash) ValueWord() {}
+
+// dict returns the hashtable, or nil in the listpack encoding.
+func (h *Hash) dict() *dict.Dict {
+	if b := unsafe.Slice((*byte)(h.p), 4); b[0]|b[1]|b[2]|b[3] == 0 {
+		return (*table)(h.p).d
+	}
+	return nil
+}
+
+// setDict switches the hash to the hashtable d.
+func (h *Hash) setDict(d *dict.Dict) { h.p = unsafe.Pointer(&table{d: d}) }
 
 // list returns the listpack (only while the hash is in that encoding).
 func (h *Hash) list() listpack.Listpack {
-	n := binary.LittleEndian.Uint32(unsafe.Slice(h.lp, 4))
-	return listpack.Listpack(unsafe.Slice(h.lp, n))
+	n := binary.LittleEndian.Uint32(unsafe.Slice((*byte)(h.p), 4))
+	return listpack.Listpack(unsafe.Slice((*byte)(h.p), n))
 }
 
 // setList stores lp as the hash's listpack.
-func (h *Hash) setList(lp listpack.Listpack) { h.lp = unsafe.SliceData(lp) }
+func (h *Hash) setList(lp listpack.Listpack) { h.p = unsafe.Pointer(unsafe.SliceData(lp)) }
 
 // fromList returns a hash holding lp.
 func fromList(lp listpack.Listpack) *Hash {
@@ -75,8 +103,16 @@ func fromList(lp listpack.Listpack) *Hash {
 
 var _ keyspace.HashValue = (*Hash)(nil)
 
-// New returns an empty hash in the listpack encoding.
-func New() *Hash { return fromList(listpack.New()) }
+// emptyList is the listpack of every new hash. It is shared, never
+// written: the first field reallocates (listSet), and nothing else
+// writes to a listpack without entries.
+var emptyList = listpack.New()
+
+// New returns an empty hash in the listpack encoding. It allocates only
+// the hash: its first listpack is made with its first field, so that a
+// short-lived empty one does not sit among the long-lived small
+// allocations.
+func New() *Hash { return fromList(emptyList) }
 
 // FromListpack wraps a validated hash listpack blob (RDB type 16), taking
 // ownership of b, and converts it when it has more fields than allowed.
@@ -94,18 +130,19 @@ func FromPairs(pairs [][]byte, lim Limits) (*Hash, error) {
 	n := len(pairs) / 2
 	h := &Hash{}
 	if n > lim.MaxEntries {
-		h.d = dict.New(true)
-		h.d.Expand(n)
+		d := dict.New(true)
+		d.Expand(n)
+		h.setDict(d)
 	} else {
 		h.setList(listpack.New())
 	}
 	for i := 0; i+1 < len(pairs); i += 2 {
 		f, v := pairs[i], pairs[i+1]
-		if h.d == nil && (len(f) > lim.MaxValue || len(v) > lim.MaxValue) {
+		if h.dict() == nil && (len(f) > lim.MaxValue || len(v) > lim.MaxValue) {
 			h.convert()
 		}
-		if h.d != nil {
-			if !h.d.Add(f, v) {
+		if d := h.dict(); d != nil {
+			if !d.Add(f, v) {
 				return nil, ErrDuplicate
 			}
 			continue
@@ -122,7 +159,7 @@ func (h *Hash) Type() keyspace.Type { return keyspace.TypeHash }
 
 // Encoding implements keyspace.Object.
 func (h *Hash) Encoding() string {
-	if h.d != nil {
+	if d := h.dict(); d != nil {
 		return "hashtable"
 	}
 	return "listpack"
@@ -130,8 +167,10 @@ func (h *Hash) Encoding() string {
 
 // Clone implements keyspace.Object.
 func (h *Hash) Clone() keyspace.Object {
-	if h.d != nil {
-		return &Hash{d: h.d.Clone()}
+	if d := h.dict(); d != nil {
+		c := &Hash{}
+		c.setDict(d.Clone())
+		return c
 	}
 	return fromList(h.list().Clone())
 }
@@ -139,7 +178,7 @@ func (h *Hash) Clone() keyspace.Object {
 // Listpack returns the listpack bytes while the hash is in the listpack
 // encoding. The slice aliases the hash.
 func (h *Hash) Listpack() ([]byte, bool) {
-	if h.d != nil {
+	if d := h.dict(); d != nil {
 		return nil, false
 	}
 	return h.list().Bytes(), true
@@ -147,8 +186,8 @@ func (h *Hash) Listpack() ([]byte, bool) {
 
 // Len returns the number of fields.
 func (h *Hash) Len() int {
-	if h.d != nil {
-		return h.d.Len()
+	if d := h.dict(); d != nil {
+		return d.Len()
 	}
 	return h.list().Len() / 2
 }
@@ -156,8 +195,8 @@ func (h *Hash) Len() int {
 // Each calls fn for every field and value until fn returns false: in
 // listpack order, or in table order. The slices are valid during the call.
 func (h *Hash) Each(fn func(field, value []byte) bool) {
-	if h.d != nil {
-		h.d.Each(func(k, v string) bool { return fn(sbytes(k), sbytes(v)) })
+	if d := h.dict(); d != nil {
+		d.Each(func(k, v string) bool { return fn(sbytes(k), sbytes(v)) })
 		return
 	}
 	var fb, vb []byte
@@ -175,8 +214,8 @@ func (h *Hash) Each(fn func(field, value []byte) bool) {
 
 // Get appends field's value to dst and reports whether the field exists.
 func (h *Hash) Get(dst, field []byte) ([]byte, bool) {
-	if h.d != nil {
-		v, ok := h.d.Get(field)
+	if d := h.dict(); d != nil {
+		v, ok := d.Get(field)
 		return append(dst, v...), ok
 	}
 	lp := h.list()
@@ -189,16 +228,16 @@ func (h *Hash) Get(dst, field []byte) ([]byte, bool) {
 
 // Exists reports whether field exists.
 func (h *Hash) Exists(field []byte) bool {
-	if h.d != nil {
-		return h.d.Has(field)
+	if d := h.dict(); d != nil {
+		return d.Has(field)
 	}
 	return h.list().HashFind(field) >= 0
 }
 
 // StrLen returns the length of field's value, 0 if the field is absent.
 func (h *Hash) StrLen(field []byte) int {
-	if h.d != nil {
-		v, _ := h.d.Get(field)
+	if d := h.dict(); d != nil {
+		v, _ := d.Get(field)
 		return len(v)
 	}
 	lp := h.list()
@@ -218,12 +257,12 @@ func (h *Hash) StrLen(field []byte) int {
 // to a hashtable first when field or value is too long or the listpack
 // would grow too big, and after adding when there are too many fields.
 func (h *Hash) Set(field, value []byte, lim Limits) bool {
-	if h.d == nil && (len(field) > lim.MaxValue || len(value) > lim.MaxValue ||
+	if h.dict() == nil && (len(field) > lim.MaxValue || len(value) > lim.MaxValue ||
 		h.list().TotalBytes()+len(field)+len(value) > maxSafeListpack) {
 		h.convert()
 	}
-	if h.d != nil {
-		return h.d.Set(field, value)
+	if d := h.dict(); d != nil {
+		return d.Set(field, value)
 	}
 	added := h.listSet(field, value)
 	if added && h.Len() > lim.MaxEntries {
@@ -277,8 +316,8 @@ func trim(lp listpack.Listpack) listpack.Listpack {
 // Delete removes field and reports whether it existed. A hashtable never
 // converts back to a listpack.
 func (h *Hash) Delete(field []byte) bool {
-	if h.d != nil {
-		return h.d.Delete(field)
+	if d := h.dict(); d != nil {
+		return d.Delete(field)
 	}
 	lp, ok := h.list().HashDelete(field)
 	if ok {
@@ -295,5 +334,5 @@ func (h *Hash) convert() {
 		d.AddNew(f, v)
 		return true
 	})
-	h.d, h.lp = d, nil
+	h.setDict(d)
 }

@@ -27,8 +27,8 @@ func (h *Hash) Random(rnd Rand, fn func(field, value []byte)) {
 // Sample calls fn with count random pairs, repetitions allowed (HRANDFIELD
 // with a negative count).
 func (h *Hash) Sample(count int, rnd Rand, fn func(field, value []byte)) {
-	if h.d != nil {
-		h.d.Sample(count, rnd, func(k, v string) { fn(sbytes(k), sbytes(v)) })
+	if d := h.dict(); d != nil {
+		d.Sample(count, rnd, func(k, v string) { fn(sbytes(k), sbytes(v)) })
 		return
 	}
 	n := h.Len()
@@ -46,8 +46,8 @@ func (h *Hash) Sample(count int, rnd Rand, fn func(field, value []byte)) {
 // small hashes), a hashtable in random order; see dict.Dict.SampleUnique
 // for the cost.
 func (h *Hash) SampleUnique(count int, rnd Rand, fn func(field, value []byte)) {
-	if h.d != nil {
-		h.d.SampleUnique(count, rnd, func(k, v string) { fn(sbytes(k), sbytes(v)) })
+	if d := h.dict(); d != nil {
+		d.SampleUnique(count, rnd, func(k, v string) { fn(sbytes(k), sbytes(v)) })
 		return
 	}
 	// Selection sampling: each pair is taken with probability
@@ -72,8 +72,8 @@ func (h *Hash) SampleUnique(count int, rnd Rand, fn func(field, value []byte)) {
 // A listpack is returned whole in one step with cursor 0, as Redis does
 // (COUNT does not apply); a hashtable follows dict.Dict.Scan.
 func (h *Hash) Scan(cursor uint64, fn func(field, value []byte)) uint64 {
-	if h.d != nil {
-		return h.d.Scan(cursor, func(k, v string) { fn(sbytes(k), sbytes(v)) })
+	if d := h.dict(); d != nil {
+		return d.Scan(cursor, func(k, v string) { fn(sbytes(k), sbytes(v)) })
 	}
 	h.Each(func(f, v []byte) bool {
 		fn(f, v)
