@@ -62,6 +62,7 @@ type eventLoop struct {
 	// (tlsloop.go): drained again at the next pass.
 	tlsAgain []*client
 	locked   bool // in busyPass: the caller holds mu
+	closed   bool // under mu: wakefd is closed, kick must not write it
 	msgs     []loopMsg
 	cur      *client // executing, for a crash report and busy scripts
 }
@@ -186,7 +187,11 @@ func (l *eventLoop) post(m loopMsg) bool {
 
 func (l *eventLoop) kick() {
 	one := [8]byte{1} // an eventfd counter increment, little-endian
-	_, _ = unix.Write(l.wakefd, one[:])
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.closed {
+		_, _ = unix.Write(l.wakefd, one[:])
+	}
 }
 
 // stop ends the loop: its clients are closed and its goroutine returns.
@@ -587,6 +592,9 @@ func (l *eventLoop) closeAll() {
 	for _, cl := range l.conns {
 		l.close(cl, nil)
 	}
+	l.mu.Lock()
+	l.closed = true // a post racing with the stop may still kick
+	l.mu.Unlock()
 	unix.Close(l.epfd)
 	unix.Close(l.wakefd)
 }
