@@ -336,7 +336,7 @@ func (l *eventLoop) pass(ready []*client) {
 	now := s.mu.lockNow()
 	for i, cl := range ready {
 		states[i] = batchState{}
-		if !cl.killed {
+		if !cl.killed && cl.lc != nil { // (closed while in the again list)
 			l.cur = cl
 			states[i] = cl.execBatch(now)
 		}
@@ -538,8 +538,10 @@ func (l *eventLoop) takeInbox(locked bool) bool {
 	for _, m := range msgs {
 		cl := m.cl
 		if m.wake {
-			if cl.lc == nil {
-				continue // it left the loop meanwhile
+			if cl.lc == nil || cl.inPass {
+				// It left the loop meanwhile, or a pass a busy script
+				// interrupted holds it: loopAfterBatch hands it over.
+				continue
 			}
 			if !locked {
 				s.mu.Lock()
@@ -635,7 +637,8 @@ func (cl *client) leaveLoop() {
 // left it in a state only a goroutine serves. Under mu, on the loop's
 // thread, at the end of execBatch.
 func (s *Server) loopAfterBatch(cl *client, blocked bool) {
-	if blocked || cl.async || cl.trk != nil || cl.rc.replica != nil || cl.resume != nil || cl.monitor {
+	if blocked || cl.async || cl.trk != nil || cl.rc.replica != nil || cl.resume != nil || cl.monitor ||
+		cl.wantAsync.Load() {
 		cl.leaveLoop()
 	}
 }
