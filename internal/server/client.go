@@ -80,6 +80,10 @@ type client struct {
 	lc       *loopConn
 	sawInput bool // the loop read bytes from it (the TLS-on-plain-port check is done)
 	handOver bool // left the loop during this batch: a goroutine takes it over
+	// The replies of the batch that ended in a blocking command
+	// (execBatch, finishBatch): cl.w is then the serving side's.
+	preBlock []byte
+
 	inPass   bool // read in the loop's current pass, not written yet
 	tlsAgain bool // in the loop's tlsAgain list
 
@@ -368,6 +372,12 @@ func (cl *client) execBatch(now time.Time) batchState {
 		cl.marks = cl.marks[:0]
 	}
 	blocked := cl.block != nil
+	if blocked && cl.w.Len() > 0 && !cl.async {
+		// Whoever serves the blocked client writes its reply into cl.w,
+		// under mu, maybe before the batch's replies are written: those
+		// leave cl.w for preBlock, which finishBatch writes unlocked.
+		cl.w.B, cl.preBlock = cl.preBlock[:0], cl.w.B
+	}
 	moreBuffered := more && cl.parser.Buffered() > 0 && !cl.closeAfterReply
 	cl.outLimit = s.cfg.ClientOutputBufferLimit[config.ClassNormal]
 	cl.idleTimeout = time.Duration(s.cfg.Timeout) * time.Second
@@ -408,12 +418,30 @@ func (cl *client) execBatch(now time.Time) batchState {
 func (cl *client) finishBatch(st batchState) (ok, again bool) {
 	s := cl.s
 	blocked, moreBuffered := st.blocked, st.moreBuffered
-	if err := st.dur.Wait(); err != nil {
-		cl.failLogged(err)
-	}
-	cl.marks = cl.marks[:0]
-	if !cl.flush() {
-		return false, false
+	if blocked {
+		// cl.w is the serving side's now (execBatch): the replies before
+		// the blocking command are in preBlock.
+		w := resp.Writer{B: cl.preBlock, Proto: cl.w.Proto, OnError: cl.w.OnError}
+		if err := st.dur.Wait(); err != nil {
+			failLoggedIn(&w, cl.marks, err)
+		}
+		cl.marks = cl.marks[:0]
+		ok := len(w.B) == 0 || cl.flushBytes(w.B)
+		cl.preBlock = w.B[:0]
+		if cap(cl.preBlock) > 4*maxBatchReply {
+			cl.preBlock = nil
+		}
+		if !ok {
+			return false, false
+		}
+	} else {
+		if err := st.dur.Wait(); err != nil {
+			cl.failLogged(err)
+		}
+		cl.marks = cl.marks[:0]
+		if !cl.flush() {
+			return false, false
+		}
 	}
 	s.clientMemAfterWrite(cl) // client_evict.go
 	if cl.closeAfterReply {
@@ -463,21 +491,24 @@ type replyMark struct {
 // failLogged replaces the replies of the batch's logged commands with a
 // MISCONF error: their AOF bytes could not be made durable, so they must
 // not be acknowledged. Replies of commands that logged nothing stand.
-func (cl *client) failLogged(err error) {
-	if len(cl.marks) == 0 {
+func (cl *client) failLogged(err error) { failLoggedIn(&cl.w, cl.marks, err) }
+
+// failLoggedIn is failLogged on the replies in w, located by marks.
+func failLoggedIn(w *resp.Writer, marks []replyMark, err error) {
+	if len(marks) == 0 {
 		return
 	}
-	old := append([]byte(nil), cl.w.B...)
-	cl.w.Reset()
-	for i, m := range cl.marks {
+	old := append([]byte(nil), w.B...)
+	w.Reset()
+	for i, m := range marks {
 		end := len(old)
-		if i+1 < len(cl.marks) {
-			end = cl.marks[i+1].start
+		if i+1 < len(marks) {
+			end = marks[i+1].start
 		}
 		if m.logged {
-			cl.w.Error("MISCONF Errors writing to the AOF file: " + engine.Strerror(err))
+			w.Error("MISCONF Errors writing to the AOF file: " + engine.Strerror(err))
 		} else {
-			cl.w.B = append(cl.w.B, old[m.start:end]...)
+			w.B = append(w.B, old[m.start:end]...)
 		}
 	}
 	// Anything before the first mark (nothing, normally) is dropped.
@@ -505,7 +536,19 @@ func (cl *client) flush() bool {
 		cl.w.Reset()
 		return true
 	}
-	n64 := uint64(cl.w.Len())
+	ok := cl.flushBytes(cl.w.B)
+	if cap(cl.w.B) > 4*maxBatchReply {
+		cl.w.B = nil
+	} else {
+		cl.w.Reset()
+	}
+	return ok
+}
+
+// flushBytes writes replies to the socket, within the output limits and
+// the idle timeout (see flush).
+func (cl *client) flushBytes(b []byte) bool {
+	n64 := uint64(len(b))
 	lim := cl.outLimit
 	if lim.Hard > 0 && n64 > lim.Hard {
 		cl.s.log.Warn("Client closed for overcoming of output buffer limits.", "addr", cl.addr, "class", "normal", "bytes", n64)
@@ -522,13 +565,8 @@ func (cl *client) flush() bool {
 		_ = cl.conn.SetWriteDeadline(time.Now().Add(deadline))
 		defer cl.conn.SetWriteDeadline(time.Time{})
 	}
-	n, err := cl.conn.Write(cl.w.B)
+	n, err := cl.conn.Write(b)
 	cl.s.stats.netOutput.Add(int64(n))
-	if cap(cl.w.B) > 4*maxBatchReply {
-		cl.w.B = nil
-	} else {
-		cl.w.Reset()
-	}
 	return err == nil
 }
 

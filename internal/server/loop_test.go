@@ -329,3 +329,68 @@ func TestLoopTLS(t *testing.T) {
 		t.Fatalf("message over TLS: %q", got)
 	}
 }
+
+// Clients that come and go in every way at once (pipelines, kills of each
+// other, Pub/Sub, blocking pops, QUIT, half-sent requests, hang-ups) leave
+// a server that answers and holds no client.
+func TestLoopChurn(t *testing.T) {
+	ts := startServer(t, nil)
+	ts.dial(t).expect("+OK", "SET", "big", strings.Repeat("z", 1<<20))
+	stop := time.Now().Add(2 * time.Second)
+	var wg sync.WaitGroup
+	for w := range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; time.Now().Before(stop); i++ {
+				c, err := net.Dial("tcp", ts.addr)
+				if err != nil {
+					return
+				}
+				_ = c.SetDeadline(time.Now().Add(3 * time.Second))
+				var req string
+				switch (w + i) % 8 {
+				case 0:
+					req = strings.Repeat("*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n", 50)
+				case 1:
+					req = "*3\r\n$6\r\nCLIENT\r\n$4\r\nKILL\r\n$4\r\nTYPE\r\n*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n"
+					req = "*4\r\n$6\r\nCLIENT\r\n$4\r\nKILL\r\n$4\r\nTYPE\r\n$6\r\nnormal\r\n"
+				case 2:
+					req = "*2\r\n$9\r\nSUBSCRIBE\r\n$2\r\nch\r\n*3\r\n$7\r\nPUBLISH\r\n$2\r\nch\r\n$1\r\nx\r\n"
+				case 3:
+					req = "*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$4\r\n0.01\r\n*3\r\n$5\r\nRPUSH\r\n$1\r\nq\r\n$1\r\nv\r\n"
+				case 4:
+					req = "*1\r\n$4\r\nQUIT\r\n*1\r\n$4\r\nPING\r\n"
+				case 5:
+					req = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$10\r\nhalf" // never finished
+				case 6:
+					req = "*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n" // 1 MiB reply, read or not
+				case 7:
+					req = "*3\r\n$7\r\nPUBLISH\r\n$2\r\nch\r\n$1\r\ny\r\n*1\r\n$4\r\nPING\r\n"
+				}
+				_, _ = io.WriteString(c, req)
+				if i%2 == 0 {
+					buf := make([]byte, 4096)
+					_, _ = c.Read(buf)
+				}
+				c.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	c := ts.dial(t)
+	c.expect("+PONG", "PING")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ts.s.mu.Lock()
+		n := len(ts.s.clients)
+		ts.s.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d clients left after everyone hung up:\n%s", n, c.do("CLIENT", "LIST"))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
