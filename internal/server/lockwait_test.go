@@ -74,3 +74,47 @@ func BenchmarkWalkerUnderLoad(b *testing.B) {
 		})
 	}
 }
+
+// TestYieldLetsWaiterGoFirst: Yield returns only once the goroutine that
+// waited for the lock has taken it, or after yieldMax.
+func TestYieldLetsWaiterGoFirst(t *testing.T) {
+	for range 20 {
+		var l lockWatch
+		l.Lock()
+		var got atomic.Bool
+		release := make(chan struct{})
+		go func() {
+			l.Lock()
+			got.Store(true)
+			<-release
+			l.Unlock()
+		}()
+		for l.wait.n.Load() == 0 {
+			time.Sleep(10 * time.Microsecond)
+		}
+		l.Unlock()
+		t0 := time.Now()
+		l.Yield()
+		took := time.Since(t0)
+		granted := l.wait.grants.Load() == 1
+		if !granted && took < yieldMax {
+			t.Fatalf("Yield returned after %v with the waiter still waiting", took)
+		}
+		close(release)
+		l.Lock()
+		if granted && !got.Load() {
+			// The waiter held the lock when Yield returned.
+			t.Fatal("the walker's Lock went ahead of the waiter")
+		}
+		l.Unlock()
+	}
+	// Nobody waits: Yield does not wait either.
+	var l lockWatch
+	t0 := time.Now()
+	for range 1000 {
+		l.Yield()
+	}
+	if d := time.Since(t0); d >= 100*yieldMax { // waiting each time would take 1000*yieldMax
+		t.Fatalf("1000 Yields without waiters took %v", d)
+	}
+}
