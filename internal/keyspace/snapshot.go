@@ -25,6 +25,8 @@ type Snapshot struct {
 
 	// Keys counts entries serialised so far; Total is the key count at the cut.
 	Keys, Total int64
+
+	touched byte // what touchAhead read, kept so that its loads stay
 }
 
 type dictSnap struct {
@@ -125,6 +127,7 @@ func (s *Snapshot) Step(maxBuckets int, budget func() bool) bool {
 		}
 		for s.ti < 2 {
 			t := &d.t[s.ti]
+			s.touched += touchAhead(t, s.idx, maxBuckets, s.cut)
 			for s.idx < len(t.b) {
 				if maxBuckets <= 0 || !budget() {
 					return false
@@ -160,4 +163,26 @@ func (s *Snapshot) End() {
 	if s.ks.snap == s {
 		s.ks.snap = nil
 	}
+}
+
+// touchAhead reads the first byte of every entry in the next n buckets of t
+// from i that the walker is about to serialise. The loads do not depend on
+// each other from one bucket to the next, so the processor overlaps their
+// cache misses, which the serialisation, one entry after the other, would
+// take one at a time. It returns a value computed from the loads, so that
+// they are not optimised away.
+func touchAhead(t *table, i, n int, cut uint32) byte {
+	end := min(i+n, len(t.b))
+	var x byte
+	for ; i < end; i++ {
+		if t.ver[i] >= cut {
+			continue
+		}
+		for e := t.b[i]; e != nil; e = e.next {
+			if len(e.kv) > 0 {
+				x += e.kv[0]
+			}
+		}
+	}
+	return x
 }

@@ -135,6 +135,24 @@ func (r rdbEncoder) Consume(n int) {
 	r.e.Raw(rest)
 }
 
+// Yielder is a lock that can let the goroutines waiting for it go first.
+// The server lock implements it (internal/server/lockwait.go): between two
+// steps a background job calls Yield without the lock, so that clients
+// waiting for it get their turn before the next step instead of the
+// walker retaking the lock at once (see docs/ARCHITECTURE.md, "Snapshots
+// under load").
+type Yielder interface {
+	Yield()
+}
+
+// yield lets waiting clients have the lock before the next step, when the
+// lock knows about them.
+func (j *Job) yield() {
+	if y, ok := j.lock.(Yielder); ok {
+		y.Yield()
+	}
+}
+
 // Progress reports keys serialised and keys at the cut.
 func (j *Job) Progress() (done, total int64) { return j.snap.Keys, j.snap.Total }
 
@@ -212,6 +230,9 @@ func (j *Job) Run(background bool) error {
 		}
 		if done {
 			break
+		}
+		if background {
+			j.yield()
 		}
 	}
 	if err := j.end(); err != nil {

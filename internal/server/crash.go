@@ -41,17 +41,18 @@ type lockWatch struct {
 	mu    sync.Mutex
 	since atomic.Int64 // unix ns at which the current holder took it; 0 when free
 	now   time.Time    // the last lockNow reading, under mu (clock in hotpath.go)
+	wait  lockWaiters  // who waits for mu, for background walkers (lockwait.go)
 }
 
 func (l *lockWatch) Lock() {
-	l.mu.Lock()
+	l.acquire()
 	l.since.Store(time.Now().UnixNano())
 }
 
 // lockNow is Lock returning the time it stamped, for a caller that needs
 // the time anyway (one clock reading instead of two).
 func (l *lockWatch) lockNow() time.Time {
-	l.mu.Lock()
+	l.acquire()
 	now := time.Now()
 	l.since.Store(now.UnixNano())
 	l.now = now
