@@ -175,12 +175,12 @@ func touchAhead(t *table, i, n int, cut uint32) byte {
 	end := min(i+n, len(t.b))
 	var x byte
 	for ; i < end; i++ {
-		if t.ver[i] >= cut {
+		if t.ver[i/verGroup] >= cut {
 			continue
 		}
 		for e := t.b[i]; e != nil; e = e.next {
-			if len(e.kv) > 0 {
-				x += e.kv[0]
+			if e.klen > 0 {
+				x += *e.kv
 			}
 		}
 	}
