@@ -161,7 +161,7 @@ func (e *Engine) separateStringMeta() {
 	L.SetMetatable(lua.LString(""), mt)
 }
 
-// protectString makes the string metatable read-only: getmetatable(”)
+// protectString makes the string metatable read-only: getmetatable("")
 // answers a proxy of it (its __metatable field), whose __index is the
 // string table's proxy. Strings' methods still find the real string
 // table directly.
