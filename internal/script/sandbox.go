@@ -133,14 +133,18 @@ func (e *Engine) wrapBase() {
 	tableT := g.RawGetString("table").(*lua.LTable)
 	insert := tableT.RawGetString("insert").(*lua.LFunction)
 	tableT.RawSetString("insert", L.NewFunction(func(L *lua.LState) int {
+		L.CheckTable(1)
+		top := L.GetTop()
+		if top != 2 && top != 3 {
+			// gopher-lua's own says neither which function, nor anything
+			// when given 4 arguments or more.
+			L.RaiseError("wrong number of arguments to 'insert'")
+		}
 		if _, ok := e.readonly(L.Get(1)); ok {
-			switch L.GetTop() {
-			case 2:
-				errReadonly(L)
-			case 3:
+			if top == 3 {
 				L.CheckInt(2)
-				errReadonly(L)
 			}
+			errReadonly(L)
 		}
 		return delegate(L, insert)
 	}))
