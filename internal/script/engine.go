@@ -201,6 +201,7 @@ func (e *Engine) init() {
 		e.globals.RawSetString(name, lua.LNil)
 	}
 	e.globals.RawSetString("gcinfo", L.NewFunction(luaGCInfo))
+	e.globals.RawSetString("collectgarbage", L.NewFunction(luaCollectGarbage))
 	e.globals.RawSetString("tostring", L.NewFunction(luaToString))
 	e.globals.RawSetString("pcall", L.NewFunction(e.luaPcall))
 	baseError := e.globals.RawGetString("error").(*lua.LFunction)
@@ -725,13 +726,6 @@ type abortError string
 
 func (e abortError) Error() string { return string(e) }
 
-// luaGCInfo is Lua 5.1's gcinfo(): the heap in KiB (gopher-lua has no
-// collector of its own, so this is the Go heap's share is not known; the
-// count of Lua objects is not tracked either: 0).
-func luaGCInfo(L *lua.LState) int {
-	L.Push(lua.LNumber(0))
-	return 1
-}
 
 // Lua 5.1's wording of the runtime errors gopher-lua words its own way (the
 // variable names Lua 5.1 adds are not known here).

@@ -150,6 +150,7 @@ func (e *Engine) wrapBase() {
 	}))
 
 	g.RawSetString("loadstring", L.NewFunction(e.loadString))
+	e.openTableCompat(tableT)
 }
 
 // separateStringMeta gives strings a metatable of their own: gopher-lua

@@ -61,6 +61,14 @@ func TestSandboxReplies(t *testing.T) {
 		{"return __redis__err__handler('x')", "-ERR x\r\n"},
 		{"return KEYS[1]", "$1\r\nk\r\n"},
 		{"KEYS[1] = 'z' return KEYS[1]", "$1\r\nz\r\n"},
+		// The collector functions do not force a Go collection.
+		{"return collectgarbage('count') > 0 and gcinfo() > 0", ":1\r\n"},
+		{"return {collectgarbage(), collectgarbage('stop'), collectgarbage('step')}", "*3\r\n:0\r\n:0\r\n$-1\r\n"},
+		{"return collectgarbage('bogus')", errAt("return collectgarbage('bogus')", "ERR user_script:1: bad argument #1 to 'collectgarbage' (invalid option 'bogus')")},
+		// Lua 5.1's deprecated table functions.
+		{"return table.setn({}, 1)", errAt("return table.setn({}, 1)", "ERR user_script:1: 'setn' is obsolete")},
+		{"return table.foreach(_G, function(k, v) if k == 'redis' then return type(v) end end)", bulk("table")},
+		{"return table.foreachi({5, 6}, function(i, v) if i == 2 then return v * 10 end end)", ":60\r\n"},
 		// loadstring: the globals' proxy, Lua's chunk names.
 		{"loadstring('zz = KEYS')()", fmt.Sprintf("-ERR [string \"zz = KEYS\"]:1: Attempt to modify a readonly table script: %s, on zz = KEYS:1.\r\n", SHA1Hex("loadstring('zz = KEYS')()"))},
 		{"return loadstring('return KEYS[1]')()", "$1\r\nk\r\n"},

@@ -240,6 +240,18 @@ var scriptScenarios = []scenario{
 		"return getmetatable('').__index == string", "return rawget(getmetatable(''), '__index') == string",
 		"return type(getmetatable('').__metatable)", "return type(string.__index)",
 		"local n = 0 for k in pairs(getmetatable('')) do n = n + 1 end return n", "return ('abc'):upper()",
+		// The collector functions and Lua 5.1's deprecated table functions.
+		"return collectgarbage('count') > 0", "return type(collectgarbage('count'))", "return collectgarbage()",
+		"return collectgarbage('collect')", "return collectgarbage('stop')", "return collectgarbage('restart')",
+		"return collectgarbage('bogus')", "return collectgarbage(1)", "return collectgarbage({})",
+		"return collectgarbage('count', 'x')", "return gcinfo() > 0",
+		"return type(table.setn)", "return type(table.foreach)", "return type(table.foreachi)",
+		"return table.setn({}, 1)", "return table.setn(1)",
+		"local r = {} table.foreach({a=1}, function(k, v) r[#r+1] = k .. v end) return r",
+		"return table.foreachi({5,6}, function(i, v) if i == 2 then return v * 10 end end)",
+		"return table.foreachi({5,6}, function(i, v) end)", "return table.foreach({5}, 1)", "return table.foreach(1)",
+		"return table.foreach(_G, function(k, v) if k == 'redis' then return type(v) end end)",
+		"return table.foreach(string, function(k, v) if k == 'upper' then return v('a') end end)",
 	)},
 	{name: "sandbox: writes", script: evalSteps(
 		"x = 5", "x = nil", "_G.x = 1", "_G['x'] = 1", "_G._G = 1", "KEYS = 1", "_G.KEYS = 1", "rawset(_G, 'x', 1)",
