@@ -726,7 +726,6 @@ type abortError string
 
 func (e abortError) Error() string { return string(e) }
 
-
 // Lua 5.1's wording of the runtime errors gopher-lua words its own way (the
 // variable names Lua 5.1 adds are not known here).
 var luaMessages = []struct {
