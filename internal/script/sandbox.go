@@ -150,6 +150,7 @@ func (e *Engine) wrapBase() {
 	}))
 
 	g.RawSetString("loadstring", L.NewFunction(e.loadString))
+	g.RawSetString("load", L.NewFunction(e.load))
 	e.openTableCompat(tableT)
 }
 
@@ -224,7 +225,43 @@ func (e *Engine) loadString(L *lua.LState) int {
 		L.ArgError(1, "string expected, got no value")
 	}
 	code := L.CheckString(1)
-	name := L.OptString(2, code)
+	return e.loadChunk(L, code, L.OptString(2, code))
+}
+
+// load is Lua 5.1's load: the chunk's pieces come from a reader function,
+// the chunk is named "=(load)" unless a name is given.
+func (e *Engine) load(L *lua.LState) int {
+	fn := L.CheckFunction(1)
+	name := L.OptString(2, "=(load)")
+	var code strings.Builder
+	for {
+		L.Push(fn)
+		L.Call(0, 1)
+		piece := L.Get(-1)
+		L.Pop(1)
+		if piece == lua.LNil {
+			break
+		}
+		if !lua.LVCanConvToString(piece) {
+			L.Push(lua.LNil)
+			L.Push(lua.LString("reader function must return a string"))
+			return 2
+		}
+		s := lua.LVAsString(piece)
+		if s == "" {
+			break
+		}
+		if code.Len()+len(s) > maxStringBytes {
+			L.RaiseError("chunk too large")
+		}
+		code.WriteString(s)
+	}
+	return e.loadChunk(L, code.String(), name)
+}
+
+// loadChunk compiles code as the chunk called name and returns it, or nil
+// and the compile error.
+func (e *Engine) loadChunk(L *lua.LState, code, name string) int {
 	// Lua names a chunk in at most 60 bytes in runtime errors, 80 in
 	// compile errors.
 	id, cid := chunkID(name, luaIDSize), chunkID(name, luaMaxSrc)

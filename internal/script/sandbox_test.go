@@ -74,6 +74,8 @@ func TestSandboxReplies(t *testing.T) {
 		{"return loadstring('return KEYS[1]')()", "$1\r\nk\r\n"},
 		{"return select(2, loadstring('x ='))", bulk("[string \"x =\"]:1: unexpected symbol near '<eof>'")},
 		{"return select(2, loadstring('x =', '=named'))", bulk("named:1: unexpected symbol near '<eof>'")},
+		{"local d = false load(function() if d then return nil end d = true return 'zz = 1' end)()",
+			fmt.Sprintf("-ERR (load):1: Attempt to modify a readonly table script: %s, on =(load):1.\r\n", SHA1Hex("local d = false load(function() if d then return nil end d = true return 'zz = 1' end)()"))},
 		{"loadstring('error(\"b\")', '@f.lua')()", fmt.Sprintf("-ERR f.lua:1: b script: %s, on @f.lua:1.\r\n", SHA1Hex("loadstring('error(\"b\")', '@f.lua')()"))},
 	} {
 		if got := run(t, e, tc.body, 2, "k"); got != tc.want {

@@ -289,6 +289,12 @@ var scriptScenarios = []scenario{
 		"return pcall(loadstring('error(\"boom\")'))", "return {pcall(loadstring('error(\"boom\")'))}",
 		"loadstring('redis.call(\"nosuch\")')()", "return loadstring(1)", "return loadstring()",
 		"return type(loadstring('return 1', nil))", "return load('return 1')",
+		"local s = {'return ', '1 + ', 2} local i = 0 return load(function() i = i + 1 return s[i] end)()",
+		"local d = false return select(2, load(function() if d then return nil end d = true return 'x =' end))",
+		"local d = false return select(2, load(function() if d then return nil end d = true return 'x =' end, 'nm'))",
+		"local d = false load(function() if d then return nil end d = true return 'error(\"e\")' end)()",
+		"local d = false load(function() if d then return nil end d = true return 'zz = 1' end)()",
+		"local d = false return type(load(function() if d then return nil end d = true return '' end))",
 		"return rawget(_G, 'zz') == nil",
 	)},
 	{name: "select inside a script", script: Script{
