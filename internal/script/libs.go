@@ -222,7 +222,7 @@ func luaCollectGarbage(L *lua.LState) int {
 func (e *Engine) openTableCompat(tableT *lua.LTable) {
 	L := e.L
 	tableT.RawSetString("foreach", L.NewFunction(func(L *lua.LState) int {
-		t := L.CheckTable(1)
+		t := checkTable(L, 1)
 		fn := L.CheckFunction(2)
 		if r, ok := e.readonly(t); ok {
 			t = r.view
@@ -240,7 +240,7 @@ func (e *Engine) openTableCompat(tableT *lua.LTable) {
 		return 0
 	}))
 	tableT.RawSetString("foreachi", L.NewFunction(func(L *lua.LState) int {
-		t := L.CheckTable(1)
+		t := checkTable(L, 1)
 		n := t.Len()
 		fn := L.CheckFunction(2)
 		for i := 1; i <= n; i++ {
@@ -256,7 +256,7 @@ func (e *Engine) openTableCompat(tableT *lua.LTable) {
 		return 0
 	}))
 	tableT.RawSetString("setn", L.NewFunction(func(L *lua.LState) int {
-		L.CheckTable(1)
+		checkTable(L, 1)
 		L.RaiseError("'setn' is obsolete")
 		return 0
 	}))

@@ -57,54 +57,69 @@ func (e *Engine) readonly(v lua.LValue) (roTable, bool) {
 
 // wrapBase replaces the base functions that see past metatables (see the
 // comment at the top of the file). It runs before the globals are
-// protected, so that the globals' view holds the wrappers.
+// protected, so that the globals' view holds the replacements. They are
+// written out rather than wrapped around gopher-lua's, which would cost a
+// second call and name the function "(anonymous)" in argument errors.
 func (e *Engine) wrapBase() {
 	L := e.L
 	g := e.globals
-	orig := func(name string) *lua.LFunction { return g.RawGetString(name).(*lua.LFunction) }
-	// delegate calls fn with the current arguments and returns its results.
-	delegate := func(L *lua.LState, fn *lua.LFunction) int {
-		n := L.GetTop()
-		L.Insert(fn, 1)
-		L.Call(n, lua.MultRet)
-		return L.GetTop()
-	}
-
-	rawset := orig("rawset")
 	g.RawSetString("rawset", L.NewFunction(func(L *lua.LState) int {
-		if _, ok := e.readonly(L.Get(1)); ok {
+		t := checkTable(L, 1)
+		k := L.CheckAny(2)
+		v := L.CheckAny(3)
+		if _, ok := e.readonly(t); ok {
 			errReadonly(L)
 		}
-		return delegate(L, rawset)
+		// Lua raises these from the C API: no position.
+		if k == lua.LNil {
+			L.Error(lua.LString("table index is nil"), 0)
+		}
+		if n, ok := k.(lua.LNumber); ok && n != n {
+			L.Error(lua.LString("table index is NaN"), 0)
+		}
+		t.RawSet(k, v)
+		L.SetTop(1)
+		return 1
 	}))
-	rawget := orig("rawget")
 	g.RawSetString("rawget", L.NewFunction(func(L *lua.LState) int {
-		if r, ok := e.readonly(L.Get(1)); ok {
-			L.Push(r.view.RawGet(L.CheckAny(2)))
-			return 1
+		t := checkTable(L, 1)
+		if r, ok := e.readonly(t); ok {
+			t = r.view
 		}
-		return delegate(L, rawget)
+		L.Push(t.RawGet(L.CheckAny(2)))
+		return 1
 	}))
-	setmt := orig("setmetatable")
 	g.RawSetString("setmetatable", L.NewFunction(func(L *lua.LState) int {
-		if _, ok := e.readonly(L.Get(1)); ok {
-			L.CheckTypes(2, lua.LTNil, lua.LTTable)
+		t := checkTable(L, 1)
+		if L.GetTop() < 2 || L.Get(2) != lua.LNil && L.Get(2).Type() != lua.LTTable {
+			L.ArgError(2, "nil or table expected")
+		}
+		if _, ok := e.readonly(t); ok {
 			errReadonly(L)
 		}
-		return delegate(L, setmt)
+		if mt, ok := t.Metatable.(*lua.LTable); ok && mt.RawGetString("__metatable") != lua.LNil {
+			L.RaiseError("cannot change a protected metatable")
+		}
+		t.Metatable = L.Get(2)
+		L.SetTop(1)
+		return 1
 	}))
-	getmt := orig("getmetatable")
 	g.RawSetString("getmetatable", L.NewFunction(func(L *lua.LState) int {
-		if r, ok := e.readonly(L.Get(1)); ok {
+		v := L.CheckAny(1)
+		if r, ok := e.readonly(v); ok {
 			L.Push(r.mt)
 			return 1
 		}
-		return delegate(L, getmt)
+		L.Push(L.GetMetatable(v))
+		return 1
 	}))
-	// next reads a proxy's view; pairs hands out gopher-lua's own next for
-	// any other table, so iterating costs nothing more.
+	// next reads a proxy's view; pairs hands it out for every table (it
+	// costs what gopher-lua's own iterator does for a table without a
+	// metatable). A key absent from the table is not an error ("invalid
+	// key to 'next'" in Lua): gopher-lua's tables cannot tell it from a key
+	// deleted during the traversal.
 	next := func(L *lua.LState) int {
-		tb := L.CheckTable(1)
+		tb := checkTable(L, 1)
 		if r, ok := e.readonly(tb); ok {
 			tb = r.view
 		}
@@ -117,36 +132,38 @@ func (e *Engine) wrapBase() {
 		L.Push(v)
 		return 2
 	}
-	roNext := L.NewFunction(next)
-	g.RawSetString("next", roNext)
-	pairs := orig("pairs")
+	g.RawSetString("next", L.NewFunction(next))
+	// The generator pairs returns is a function of its own, as Lua's.
+	pairsNext := L.NewFunction(next)
 	g.RawSetString("pairs", L.NewFunction(func(L *lua.LState) int {
-		if _, ok := e.readonly(L.Get(1)); ok {
-			L.Push(roNext)
-			L.Push(L.Get(1))
-			L.Push(lua.LNil)
-			return 3
-		}
-		return delegate(L, pairs)
+		t := checkTable(L, 1)
+		L.Push(pairsNext)
+		L.Push(t)
+		L.Push(lua.LNil)
+		return 3
 	}))
 
 	tableT := g.RawGetString("table").(*lua.LTable)
-	insert := tableT.RawGetString("insert").(*lua.LFunction)
 	tableT.RawSetString("insert", L.NewFunction(func(L *lua.LState) int {
-		L.CheckTable(1)
-		top := L.GetTop()
-		if top != 2 && top != 3 {
+		t := checkTable(L, 1)
+		switch L.GetTop() {
+		case 2:
+			if _, ok := e.readonly(t); ok {
+				errReadonly(L)
+			}
+			t.Append(L.Get(2))
+		case 3:
+			pos := L.CheckInt(2)
+			if _, ok := e.readonly(t); ok {
+				errReadonly(L)
+			}
+			t.Insert(pos, L.Get(3))
+		default:
 			// gopher-lua's own says neither which function, nor anything
 			// when given 4 arguments or more.
 			L.RaiseError("wrong number of arguments to 'insert'")
 		}
-		if _, ok := e.readonly(L.Get(1)); ok {
-			if top == 3 {
-				L.CheckInt(2)
-			}
-			errReadonly(L)
-		}
-		return delegate(L, insert)
+		return 0
 	}))
 
 	g.RawSetString("loadstring", L.NewFunction(e.loadString))
@@ -165,6 +182,14 @@ func (e *Engine) separateStringMeta() {
 	mt := L.NewTable()
 	mt.RawSetString("__index", strT)
 	L.SetMetatable(lua.LString(""), mt)
+}
+
+// checkTable is L.CheckTable with Lua's words for a missing argument.
+func checkTable(L *lua.LState, n int) *lua.LTable {
+	if n > L.GetTop() {
+		L.ArgError(n, "table expected, got no value")
+	}
+	return L.CheckTable(n)
 }
 
 // protectString makes the string metatable read-only: getmetatable("")
