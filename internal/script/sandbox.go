@@ -16,17 +16,17 @@ import (
 // getmetatable see the real tables. gopher-lua has no such flag, so scripts
 // see every one of those tables through an empty proxy (protect, in
 // engine.go) whose metatable reads through to the real table and refuses
-// writes. The base functions that look past metatables are wrapped so that
-// a proxy behaves as Redis's read-only table: rawset, table.insert and
+// writes. The base functions that look past metatables are replaced so
+// that a proxy behaves as Redis's read-only table: rawset, table.insert and
 // setmetatable refuse it, rawget, next and pairs read what it stands for,
 // getmetatable answers what Redis's would. Reads of globals go through the
-// proxy's metatable only (no Go call): the wrappers cost a map lookup when
-// they are called with a table that has a metatable.
+// proxy's metatable only (no Go call): the replacements cost a map lookup
+// when they are called with a table that has a metatable.
 //
 // Nothing reachable from a script leads to the real tables: getfenv and
 // setfenv are not loaded (Redis 7.0 does not load them either), chunks made
 // by loadstring and load run against the proxy (the state's environment),
-// and the string metatable is a proxy too.
+// and getmetatable('') answers a proxy of the string metatable.
 
 // roTable is what a read-only proxy stands for.
 type roTable struct {
