@@ -128,6 +128,14 @@ type Engine struct {
 	vals valuePages
 	// fnArgs is the argument vector of a function call (keys, args).
 	fnArgs [2]lua.LValue
+
+	// functions is set for the function engine's interpreter.
+	functions bool
+	// ro maps each read-only proxy to what it stands for (sandbox.go).
+	ro map[*lua.LTable]roTable
+	// chunkNames are the source names of loadstring's chunks, by the
+	// name their errors give (sandbox.go).
+	chunkNames map[string]string
 }
 
 // Script is a cached script, as [Engine.Lookup] finds it.
@@ -189,10 +197,11 @@ func (e *Engine) init() {
 		L.Push(lua.LString(lib.name))
 		L.Call(1, 0)
 	}
-	for _, name := range []string{"dofile", "loadfile", "print", "module", "require", "_printregs", "_GOPHER_LUA_VERSION", "newproxy"} {
+	for _, name := range []string{"dofile", "loadfile", "print", "module", "require", "_printregs", "_GOPHER_LUA_VERSION", "newproxy", "getfenv", "setfenv"} {
 		e.globals.RawSetString(name, lua.LNil)
 	}
 	e.globals.RawSetString("gcinfo", L.NewFunction(luaGCInfo))
+	e.globals.RawSetString("collectgarbage", L.NewFunction(luaCollectGarbage))
 	e.globals.RawSetString("tostring", L.NewFunction(luaToString))
 	e.globals.RawSetString("pcall", L.NewFunction(e.luaPcall))
 	baseError := e.globals.RawGetString("error").(*lua.LFunction)
@@ -256,26 +265,25 @@ end`); err != nil {
 	e.globals.RawSetString("redis", e.openRedis())
 	e.handler = L.NewFunction(e.errorHandler)
 
-	proxies := map[*lua.LTable]bool{}
-	rawset := e.globals.RawGetString("rawset").(*lua.LFunction)
-	e.globals.RawSetString("rawset", L.NewFunction(func(L *lua.LState) int {
-		if t, ok := L.Get(1).(*lua.LTable); ok && proxies[t] {
-			L.Error(lua.LString("Attempt to modify a readonly table"), 0)
-		}
-		L.Insert(rawset, 1)
-		L.Call(L.GetTop()-1, 1)
-		return 1
-	}))
+	e.wrapBase()
+	e.separateStringMeta()
+	if !e.functions {
+		// Redis's error handler is a global of the EVAL state (not of the
+		// functions' one).
+		e.globals.RawSetString("__redis__err__handler", e.handler)
+	}
 	mathT.RawSetString("huge", lua.LNumber(math.Inf(1)))
 
-	// Scripts see every global table through a read-only proxy; rawset
-	// refuses the proxies too.
+	// Scripts see every global table, and the string metatable, through
+	// a read-only proxy (sandbox.go); chunks loadstring makes run against
+	// the proxy too.
 	seen := map[*lua.LTable]*lua.LTable{}
 	e.proxy = protect(L, e.globals, true, seen, &e.view)
 	e.globals.RawSetString("_G", e.proxy)
-	for _, p := range seen {
-		proxies[p] = true
-	}
+	e.protectString(seen)
+	e.registerProxies(seen)
+	e.chunkNames = map[string]string{}
+	L.Env = e.proxy
 	e.rand.seed(int32(time.Now().UnixNano()))
 }
 
@@ -429,11 +437,7 @@ func (e *Engine) LoadAs(body, code string) (sha string, errMsg string) {
 		fn, err = e.L.Load(strings.NewReader(code), "user_script")
 	}()
 	if err != nil {
-		msg := compileError(err)
-		if strings.Contains(msg, " at EOF:") {
-			msg = fmt.Sprintf("user_script:%d: unexpected symbol near '<eof>'", strings.Count(code, "\n")+1)
-		}
-		return "", "ERR Error compiling script (new function): " + msg
+		return "", "ERR Error compiling script (new function): " + compileMessage(err, "user_script", code)
 	}
 	fn.Env = e.proxy
 	// A chunk is a vararg function, and gopher-lua (like Lua 5.1's
@@ -447,9 +451,19 @@ func (e *Engine) LoadAs(body, code string) (sha string, errMsg string) {
 	return sha, ""
 }
 
+// compileMessage is the message of a compile error of code, compiled as
+// the chunk named id.
+func compileMessage(err error, id, code string) string {
+	msg := compileError(err, id)
+	if strings.Contains(msg, " at EOF:") {
+		msg = fmt.Sprintf("%s:%d: unexpected symbol near '<eof>'", id, strings.Count(code, "\n")+1)
+	}
+	return msg
+}
+
 // compileError words a gopher-lua compile error like Lua's
-// "user_script:1: ..." message.
-func compileError(err error) string {
+// "user_script:1: ..." message, naming the chunk id.
+func compileError(err error, id string) string {
 	msg := err.Error()
 	if ae, ok := err.(*lua.ApiError); ok {
 		msg = ae.Object.String()
@@ -462,12 +476,12 @@ func compileError(err error) string {
 		if what == "syntax error" {
 			what = "unexpected symbol"
 		}
-		return m[1] + ":" + m[2] + ": " + what + " near '" + m[3] + "'"
+		return id + ":" + m[2] + ": " + what + " near '" + m[3] + "'"
 	}
 	return msg
 }
 
-var compileErrRe = regexp.MustCompile(`(?s)^(user_script|user_function) line:(\d+)\(column:\d+\) near '(.*)':\s+(.*)$`)
+var compileErrRe = regexp.MustCompile(`(?s)^(.*?) line:(\d+)\(column:\d+\) near '(.*)':\s+(.*)$`)
 
 func protoSize(p *lua.FunctionProto) int64 {
 	n := int64(len(p.Code))*4 + int64(len(p.Constants))*16 + 256
@@ -614,7 +628,7 @@ func (e *Engine) errorHandler(L *lua.LState) int {
 		if dbg.What == "G" || dbg.CurrentLine <= 0 {
 			continue
 		}
-		t.RawSetString("source", lua.LString("@"+dbg.Source))
+		t.RawSetString("source", lua.LString(e.sourceName(dbg.Source)))
 		t.RawSetString("line", lua.LNumber(dbg.CurrentLine))
 		break
 	}
@@ -711,14 +725,6 @@ func (c *tickContext) Done() <-chan struct{} {
 type abortError string
 
 func (e abortError) Error() string { return string(e) }
-
-// luaGCInfo is Lua 5.1's gcinfo(): the heap in KiB (gopher-lua has no
-// collector of its own, so this is the Go heap's share is not known; the
-// count of Lua objects is not tracked either: 0).
-func luaGCInfo(L *lua.LState) int {
-	L.Push(lua.LNumber(0))
-	return 1
-}
 
 // Lua 5.1's wording of the runtime errors gopher-lua words its own way (the
 // variable names Lua 5.1 adds are not known here).

@@ -184,7 +184,8 @@ type Functions struct {
 // NewFunctions builds the function engine with no libraries.
 func NewFunctions() *Functions {
 	f := &Functions{cur: NewLibSet(), timeout: LoadTimeout}
-	f.e = New()
+	f.e = &Engine{functions: true}
+	f.e.init()
 	f.build()
 	f.e.onReset = func() {
 		f.build()
@@ -221,8 +222,13 @@ func (f *Functions) build() {
 	redisT.RawSetString("REDIS_VERSION", lua.LString(RedisVersion))
 	redisT.RawSetString("REDIS_VERSION_NUM", lua.LNumber(RedisVersionNum))
 	api := L.NewTable()
-	api.RawSetString("redis", strictView(L, redisT))
+	redisView := strictView(L, redisT)
+	api.RawSetString("redis", redisView)
 	f.loadEnv = api
+	// A library may keep the load API's tables (in a local of its chunk):
+	// they are read-only for rawset and friends too, so that no library
+	// changes what the next one loads with.
+	f.e.ro[redisView] = roTable{view: redisT, mt: lua.LNil}
 
 	// What library code sees as globals: at load the load API, at call
 	// time the engine's globals. The env is an empty table whose
@@ -242,6 +248,10 @@ func (f *Functions) build() {
 	}))
 	f.envMT.RawSetString("__metatable", lua.LFalse)
 	L.SetMetatable(f.env, f.envMT)
+	f.e.ro[loadView] = roTable{view: api, mt: lua.LNil}
+	f.e.ro[f.env] = roTable{view: f.e.view, mt: lua.LNil}
+	// Chunks loadstring makes in a callback see the library's globals.
+	L.Env = f.env
 }
 
 // strictView is a read-only proxy of t whose absent keys are an error, as
@@ -409,11 +419,7 @@ func (f *Functions) run(lib *Library, code string) (errMsg string) {
 		fn, err = L.Load(strings.NewReader(code), "user_function")
 	}()
 	if err != nil {
-		msg := compileError(err)
-		if strings.Contains(msg, " at EOF:") {
-			msg = fmt.Sprintf("user_function:%d: unexpected symbol near '<eof>'", strings.Count(code, "\n")+1)
-		}
-		return "Error compiling function: " + msg
+		return "Error compiling function: " + compileMessage(err, "user_function", code)
 	}
 	fn.Env = f.env
 

@@ -166,3 +166,98 @@ func openBit(L *lua.LState) *lua.LTable {
 	})
 	return t
 }
+
+// The collector functions. gopher-lua's values live on the Go heap, which
+// Go's collector manages concurrently: there is no Lua collector to stop,
+// step or tune, and forcing a full Go collection from a script (what
+// gopher-lua's collectgarbage did) would hold the server lock for as long
+// as a collection of the whole heap takes, once per call.
+
+// luaGCInfo is Lua 5.1's gcinfo(): the memory in use in KiB, here the
+// server's live Go heap (the Lua values have no heap of their own).
+func luaGCInfo(L *lua.LState) int {
+	L.Push(lua.LNumber(heapBytes() >> 10))
+	return 1
+}
+
+var gcOptions = []string{"stop", "restart", "collect", "count", "step", "setpause", "setstepmul"}
+
+// luaCollectGarbage is Lua 5.1's collectgarbage with Lua's options and
+// return values: "count" is gcinfo's heap in KiB (with the bytes as the
+// fraction), "step" reports no finished cycle, the others return 0.
+func luaCollectGarbage(L *lua.LState) int {
+	opt := "collect"
+	switch v := L.Get(1).(type) {
+	case lua.LString:
+		opt = string(v)
+	case lua.LNumber:
+		opt = numberString(float64(v))
+	default:
+		if v != lua.LNil {
+			L.TypeError(1, lua.LTString)
+		}
+	}
+	known := false
+	for _, o := range gcOptions {
+		if o == opt {
+			known = true
+		}
+	}
+	if !known {
+		L.ArgError(1, "invalid option '"+opt+"'")
+	}
+	L.OptInt(2, 0)
+	switch opt {
+	case "count":
+		L.Push(lua.LNumber(float64(heapBytes()) / 1024))
+	case "step":
+		L.Push(lua.LFalse)
+	default:
+		L.Push(lua.LNumber(0))
+	}
+	return 1
+}
+
+// Lua 5.1's deprecated table functions that Redis's Lua still has.
+func (e *Engine) openTableCompat(tableT *lua.LTable) {
+	L := e.L
+	tableT.RawSetString("foreach", L.NewFunction(func(L *lua.LState) int {
+		t := checkTable(L, 1)
+		fn := L.CheckFunction(2)
+		if r, ok := e.readonly(t); ok {
+			t = r.view
+		}
+		for k, v := t.Next(lua.LNil); k != lua.LNil; k, v = t.Next(k) {
+			L.Push(fn)
+			L.Push(k)
+			L.Push(v)
+			L.Call(2, 1)
+			if ret := L.Get(-1); ret != lua.LNil {
+				return 1
+			}
+			L.Pop(1)
+		}
+		return 0
+	}))
+	tableT.RawSetString("foreachi", L.NewFunction(func(L *lua.LState) int {
+		t := checkTable(L, 1)
+		n := t.Len()
+		fn := L.CheckFunction(2)
+		for i := 1; i <= n; i++ {
+			L.Push(fn)
+			L.Push(lua.LNumber(i))
+			L.Push(t.RawGetInt(i))
+			L.Call(2, 1)
+			if ret := L.Get(-1); ret != lua.LNil {
+				return 1
+			}
+			L.Pop(1)
+		}
+		return 0
+	}))
+	tableT.RawSetString("setn", L.NewFunction(func(L *lua.LState) int {
+		checkTable(L, 1)
+		L.RaiseError("'setn' is obsolete")
+		return 0
+	}))
+}
