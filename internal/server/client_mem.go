@@ -41,6 +41,7 @@ type bufferSnapshot struct {
 // noteBuffers records the buffer snapshot. Called by the client's own
 // goroutine under mu, at the end of each batch.
 func (cl *client) noteBuffers() {
+	cl.s.noteReplyBuffer(cl.bufs.rbs, int64(cap(cl.w.B))) // info_fields.go
 	cl.bufs = bufferSnapshot{
 		qbuf:     int64(cl.parser.Buffered()),
 		qbufFree: int64(cl.parser.Free()),

@@ -216,6 +216,8 @@ func (s *Server) resetStats() {
 	s.resetCallStats()
 	s.resetEvictStats()
 	s.cev.evicted = 0 // evicted_clients (client_evict.go)
+	// reply_buffer_shrinks/expands (info_fields.go)
+	s.replyBufs = replyBufferStats{}
 }
 
 // cmdShutdown implements SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT].

@@ -13,8 +13,8 @@ import (
 
 // INFO: the sections and field names of Redis 7.0, so that tools reading
 // INFO work. Fields describing machinery Vesta does not have (forks, io
-// threads, replication backlog) report the idle values Redis reports when
-// that machinery is unused.
+// threads, cluster links, active defragmentation) report the idle values
+// Redis reports when that machinery is unused.
 
 var defaultSections = []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace"}
 var allSections = []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster", "keyspace"}
@@ -129,11 +129,17 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		field(b, "total_system_memory_human", human(totalSystemMemory()))
 		s.infoScripts(b)
 		s.infoMaxmemory(b)
-		field(b, "mem_fragmentation_ratio", fmt.Sprintf("%.2f", float64(rss)/float64(max(used, 1))))
+		// info_fields.go: allocator_frag_ratio .. mem_fragmentation_bytes,
+		// mem_replication_backlog, mem_total_replication_buffers.
+		infoFragmentation(b, &ms, used, rss)
 		field(b, "mem_not_counted_for_evict", s.notCountedForEvict())
+		s.infoReplBuffers(b)
 		s.infoClientsMemory(b) // client_evict.go
+		// No cluster: no cluster bus links.
+		field(b, "mem_cluster_links", 0)
 		field(b, "mem_aof_buffer", s.eng.AOFBuffered())
 		field(b, "mem_allocator", "go-"+runtime.Version())
+		field(b, "active_defrag_running", 0) // no active defragmentation
 		field(b, "lazyfree_pending_objects", 0)
 		field(b, "lazyfreed_objects", 0)
 	case "persistence":
@@ -192,6 +198,7 @@ func (s *Server) infoSection(b *strings.Builder, sec string) {
 		field(b, "total_writes_processed", 0)
 		field(b, "io_threaded_reads_processed", 0)
 		field(b, "io_threaded_writes_processed", 0)
+		s.infoReplyBuffers(b) // info_fields.go
 	case "replication":
 		b.WriteString("# Replication\r\n")
 		s.repl.Info(func(name string, v any) { field(b, name, v) })

@@ -111,6 +111,8 @@ type Server struct {
 	evict evictState
 	// maxmemory-clients: client eviction (client_evict.go, under mu).
 	cev clientEvictState
+	// INFO stats' reply_buffer_shrinks/expands (info_fields.go, under mu).
+	replyBufs replyBufferStats
 
 	start          time.Time
 	lastSecondTick time.Time
