@@ -63,6 +63,10 @@ type Writer struct {
 	buf      []byte
 	spare    []byte
 	appended int64 // logical offset reached by Feed
+	// groupAt is where in buf the transaction being appended begins
+	// (BeginGroup), -1 outside one; groupOff is appended at that point.
+	groupAt  int
+	groupOff int64
 	lastDB   int
 	tsOn     bool
 	lastTS   int64
@@ -111,7 +115,7 @@ type Writer struct {
 // NewWriter starts appending to f, an open incr file whose current size is
 // size.
 func NewWriter(fs vfs.FS, f vfs.File, name string, size int64, p Policy) *Writer {
-	w := &Writer{fs: fs, f: f, name: name, size: size, syncedSz: size, lastDB: -1}
+	w := &Writer{fs: fs, f: f, name: name, size: size, syncedSz: size, lastDB: -1, groupAt: -1}
 	w.policy.Store(int32(p))
 	return w
 }
@@ -158,6 +162,23 @@ func (w *Writer) Feed(db int, args [][]byte, now time.Time) {
 	}
 	w.buf = AppendCommand(w.buf, args)
 	w.appended += int64(len(w.buf) - start)
+	w.mu.Unlock()
+}
+
+// BeginGroup marks the start of a transaction being appended
+// (stream.GroupConsumer): until EndGroup, a flush takes the buffer only up
+// to here, so that no file ever holds part of a transaction that was not
+// cut by a power loss in the middle of a write.
+func (w *Writer) BeginGroup() {
+	w.mu.Lock()
+	w.groupAt, w.groupOff = len(w.buf), w.appended
+	w.mu.Unlock()
+}
+
+// EndGroup marks the end of the transaction BeginGroup began.
+func (w *Writer) EndGroup() {
+	w.mu.Lock()
+	w.groupAt = -1
 	w.mu.Unlock()
 }
 
@@ -314,7 +335,14 @@ func (w *Writer) flushLocked(sync bool) error {
 	w.mu.Lock()
 	data := w.buf
 	end := w.appended
-	w.buf = w.spare[:0]
+	if w.groupAt >= 0 {
+		// A transaction is being appended: it waits for the next flush.
+		w.buf = append(w.spare[:0], data[w.groupAt:]...)
+		data, end = data[:w.groupAt], w.groupOff
+		w.groupAt = 0
+	} else {
+		w.buf = w.spare[:0]
+	}
 	w.spare = nil
 	w.inflightCap.Store(int64(cap(data)))
 	w.mu.Unlock()
@@ -397,6 +425,9 @@ func (w *Writer) truncate(size int64) error {
 func (w *Writer) requeue(data []byte) {
 	w.mu.Lock()
 	w.buf = append(data, w.buf...)
+	if w.groupAt >= 0 {
+		w.groupAt += len(data)
+	}
 	w.mu.Unlock()
 }
 

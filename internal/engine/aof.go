@@ -313,8 +313,9 @@ func (e *Engine) ReloadAOF() error {
 		return nil
 	}
 	w := e.aof.w
+	target := w.Offset() // under mu: never inside a transaction being appended
 	e.mu.Unlock()
-	err := w.Flush(w.Offset())
+	err := w.Flush(target)
 	e.mu.Lock()
 	if err != nil {
 		return errors.New("ERR Error flushing the AOF: " + err.Error())

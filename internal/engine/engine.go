@@ -187,8 +187,9 @@ func (e *Engine) Shutdown(save, force bool) error {
 	}
 	if w := e.aof.w; w != nil {
 		e.log.Info("Calling fsync() on the AOF file.")
+		target := w.Offset() // under mu: never inside a transaction being appended
 		e.mu.Unlock()
-		err := w.Flush(w.Offset())
+		err := w.Flush(target)
 		if err == nil && w.Policy() != aof.Always {
 			err = w.Retry()
 		}

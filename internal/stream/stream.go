@@ -31,6 +31,17 @@ type Consumer interface {
 	Feed(db int, args [][]byte, now time.Time)
 }
 
+// GroupConsumer is a consumer told where a transaction (MULTI … EXEC, as
+// Propagate wraps several operations) begins and ends, so that it never
+// makes part of one durable: the AOF writer's flushes, which run without
+// the server lock, stop at the transaction's start until it is complete,
+// as Redis writes the AOF only between commands.
+type GroupConsumer interface {
+	Consumer
+	BeginGroup()
+	EndGroup()
+}
+
 // Stream is the propagation stream. The zero value is an empty stream at
 // offset 0 with no consumers.
 type Stream struct {
@@ -159,11 +170,22 @@ func (s *Stream) Propagate(ops []Op, now time.Time) int64 {
 	case 1:
 		return s.Append(ops[0].DB, ops[0].Args, now)
 	}
+	for _, c := range s.consumers {
+		if g, ok := c.(GroupConsumer); ok {
+			g.BeginGroup()
+		}
+	}
 	s.Append(ops[0].DB, [][]byte{argMULTI}, now)
 	for _, o := range ops {
 		s.Append(o.DB, o.Args, now)
 	}
-	return s.Append(-1, [][]byte{argEXEC}, now)
+	off := s.Append(-1, [][]byte{argEXEC}, now)
+	for _, c := range s.consumers {
+		if g, ok := c.(GroupConsumer); ok {
+			g.EndGroup()
+		}
+	}
+	return off
 }
 
 // Rebase sets the offset, at startup before anything is appended: a master
