@@ -422,20 +422,7 @@ func (e *Engine) LoadAs(body, code string) (sha string, errMsg string) {
 	if _, ok := e.scripts[sha]; ok {
 		return sha, ""
 	}
-	var fn *lua.LFunction
-	var err error
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				err = fmt.Errorf("%v", r)
-			}
-		}()
-		if d := nesting(code); d > maxSyntaxNesting {
-			err = fmt.Errorf("user_script:1: chunk has too many syntax levels")
-			return
-		}
-		fn, err = e.L.Load(strings.NewReader(code), "user_script")
-	}()
+	fn, err := compileChunk(e.L, code, "user_script", "user_script")
 	if err != nil {
 		return "", "ERR Error compiling script (new function): " + compileMessage(err, "user_script", code)
 	}

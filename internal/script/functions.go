@@ -404,20 +404,7 @@ func (f *Functions) Load(set *LibSet, code string, replace bool) (string, string
 func (f *Functions) run(lib *Library, code string) (errMsg string) {
 	e := f.e
 	L := e.L
-	var fn *lua.LFunction
-	var err error
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				err = fmt.Errorf("%v", r)
-			}
-		}()
-		if d := nesting(code); d > maxSyntaxNesting {
-			err = fmt.Errorf("user_function:1: chunk has too many syntax levels")
-			return
-		}
-		fn, err = L.Load(strings.NewReader(code), "user_function")
-	}()
+	fn, err := compileChunk(L, code, "user_function", "user_function")
 	if err != nil {
 		return "Error compiling function: " + compileMessage(err, "user_function", code)
 	}

@@ -290,20 +290,7 @@ func (e *Engine) loadChunk(L *lua.LState, code, name string) int {
 	// Lua names a chunk in at most 60 bytes in runtime errors, 80 in
 	// compile errors.
 	id, cid := chunkID(name, luaIDSize), chunkID(name, luaMaxSrc)
-	var fn *lua.LFunction
-	var err error
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				err = fmt.Errorf("%v", r)
-			}
-		}()
-		if d := nesting(code); d > maxSyntaxNesting {
-			err = errorString(cid + ":1: chunk has too many syntax levels")
-			return
-		}
-		fn, err = L.Load(strings.NewReader(code), id)
-	}()
+	fn, err := compileChunk(L, code, id, cid)
 	if err != nil {
 		L.Push(lua.LNil)
 		L.Push(lua.LString(compileMessage(err, cid, code)))
@@ -313,6 +300,21 @@ func (e *Engine) loadChunk(L *lua.LState, code, name string) int {
 	e.nameChunk(id, name)
 	L.Push(fn)
 	return 1
+}
+
+// compileChunk compiles code as the chunk named id (cid in compile
+// errors), refusing a nesting deeper than the Lua parser allows (gopher-lua
+// would overflow its stack) and turning a parser panic into an error.
+func compileChunk(L *lua.LState, code, id, cid string) (fn *lua.LFunction, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			fn, err = nil, fmt.Errorf("%v", r)
+		}
+	}()
+	if d := nesting(code); d > maxSyntaxNesting {
+		return nil, errorString(cid + ":1: chunk has too many syntax levels")
+	}
+	return L.Load(strings.NewReader(code), id)
 }
 
 type errorString string
