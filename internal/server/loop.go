@@ -299,10 +299,7 @@ func (l *eventLoop) leave(cl *client) {
 func (l *eventLoop) read(cl *client) bool {
 	s := l.s
 	space := cl.parser.Space()
-	n, err := unix.Read(cl.lc.fd, space)
-	for err == unix.EINTR {
-		n, err = unix.Read(cl.lc.fd, space)
-	}
+	n, err := readFD(cl.lc.fd, space)
 	if n > 0 {
 		if !cl.sawInput {
 			cl.sawInput = true
@@ -387,19 +384,7 @@ func (l *eventLoop) pass(ready []*client) {
 func (l *eventLoop) write(cl *client, st batchState) bool {
 	s := l.s
 	b := cl.w.B
-	sent := 0
-	var err error
-	for sent < len(b) {
-		var n int
-		n, err = unix.Write(cl.lc.fd, b[sent:])
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			break
-		}
-		sent += n
-	}
+	sent, err := writeFD(cl.lc.fd, b)
 	s.stats.netOutput.Add(int64(sent))
 	switch {
 	case err == nil:
@@ -421,6 +406,33 @@ func (l *eventLoop) write(cl *client, st batchState) bool {
 		l.close(cl, err)
 		return false
 	}
+}
+
+// readFD is read(2) on a non-blocking descriptor, retried on EINTR.
+func readFD(fd int, p []byte) (int, error) {
+	for {
+		n, err := unix.Read(fd, p)
+		if err != unix.EINTR {
+			return n, err
+		}
+	}
+}
+
+// writeFD writes as much of b as a non-blocking descriptor takes. It
+// returns how much it wrote and the error that stopped it (EAGAIN: the
+// socket buffer is full), nil when all of b went.
+func writeFD(fd int, b []byte) (sent int, err error) {
+	for sent < len(b) {
+		n, err := unix.Write(fd, b[sent:])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return sent, err
+		}
+		sent += n
+	}
+	return sent, nil
 }
 
 // handOff starts the goroutine that serves cl from now on, beginning with

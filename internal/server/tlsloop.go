@@ -56,10 +56,7 @@ func (c *tlsShim) Read(p []byte) (int, error) {
 	if !c.canRead || c.fd < 0 {
 		return 0, errWouldBlock
 	}
-	n, err := unix.Read(c.fd, p)
-	for err == unix.EINTR {
-		n, err = unix.Read(c.fd, p)
-	}
+	n, err := readFD(c.fd, p)
 	switch {
 	case n > 0:
 		if n < len(p) {
@@ -92,17 +89,9 @@ func (c *tlsShim) Write(p []byte) (int, error) {
 		c.out = append(c.out, p...)
 		return len(p), nil
 	}
-	sent := 0
-	for sent < len(p) {
-		n, err := unix.Write(c.fd, p[sent:])
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			break
-		}
-		sent += n
-	}
+	// An error other than a full socket also leaves the rest here: the
+	// loop's next read sees the dead socket.
+	sent, _ := writeFD(c.fd, p)
 	if sent < len(p) {
 		c.out = append(c.out, p[sent:]...)
 	}
