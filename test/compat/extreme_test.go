@@ -406,14 +406,13 @@ func TestExtremeArguments(t *testing.T) {
 	}
 	p := StartPair(t)
 	e := &extremeRun{t: t, p: p, diffs: map[string][]string{}}
-	// Connections made first take the lowest client ids; make sure the
-	// ids CLIENT KILL ID 1 and 2 name belong to neither test connection.
-	for i := 0; i < 3; i++ {
-		for _, s := range []*testutil.Server{p.Vesta, p.Redis} {
-			if c, err := dialConn(s.Addr, time.Second); err == nil {
-				defer c.Close()
-			}
-		}
+	// CLIENT KILL ID 1 and CLIENT TRACKING ... REDIRECT 2 name client ids
+	// that must mean the same on both servers: no client, and never a
+	// test connection. Which low ids the start-up probes used differs
+	// between the servers, so use up ids 1 and 2 on both and wait until
+	// neither is connected.
+	for _, s := range []*testutil.Server{p.Vesta, p.Redis} {
+		retireLowClientIDs(t, s.Addr, 2)
 	}
 	e.dial()
 	defer func() {
@@ -571,4 +570,54 @@ func peakRSS(t *testing.T, pid int) int64 {
 		}
 	}
 	return 0
+}
+
+// retireLowClientIDs dials until the server hands out a client id above
+// max, closes every connection it made, and waits until CLIENT LIST shows
+// no client with an id of max or below.
+func retireLowClientIDs(t *testing.T, addr string, max int64) {
+	t.Helper()
+	for tries := 0; ; tries++ {
+		c, err := dialConn(addr, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reply, err := c.do("CLIENT", "ID")
+		if err != nil {
+			c.Close()
+			t.Fatal(err)
+		}
+		v, _ := testutil.Parse(reply)
+		if n, ok := v.(int64); !ok || n <= max {
+			c.Close()
+			if tries > 100 {
+				t.Fatalf("CLIENT ID on %s: %q", addr, reply)
+			}
+			continue
+		}
+		defer c.Close()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			reply, err := c.do("CLIENT", "LIST")
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, _ := testutil.Parse(reply)
+			list, _ := v.(string)
+			low := false
+			for _, line := range strings.Split(list, "\n") {
+				var n int64
+				if _, err := fmt.Sscanf(line, "id=%d", &n); err == nil && n <= max {
+					low = true
+				}
+			}
+			if !low {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("clients with ids up to %d still connected to %s: %s", max, addr, list)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 }
