@@ -46,6 +46,9 @@ func replyToLua(L *lua.LState, b []byte) (lua.LValue, int, error) {
 // pages. The strings of the reply share one copy of b, made at the first
 // bulk string.
 func (p *valuePages) replyToLua(L *lua.LState, b []byte) (lua.LValue, int, error) {
+	if v, n, ok := smallIntReply(b); ok {
+		return p.number(float64(v)), n, nil // INCR's reply, and many others
+	}
 	rp := replyParser{L: L, vals: p, src: b}
 	return rp.parse(0, 0)
 }
@@ -68,6 +71,29 @@ func (rp *replyParser) bulk(i, j int) lua.LValue {
 		rp.vals.kept += len(rp.str)
 	}
 	return rp.vals.str(rp.str[i:j])
+}
+
+// smallIntReply parses an integer reply of at most 18 digits (no overflow
+// possible) at the start of b; anything else is left to the parser.
+func smallIntReply(b []byte) (v int64, n int, ok bool) {
+	if len(b) < 4 || b[0] != ':' {
+		return 0, 0, false
+	}
+	i, neg := 1, b[1] == '-'
+	if neg {
+		i++
+	}
+	start := i
+	for ; i < len(b) && i-start <= 18 && b[i] >= '0' && b[i] <= '9'; i++ {
+		v = v*10 + int64(b[i]-'0')
+	}
+	if i == start || i-start > 18 || i+1 >= len(b) || b[i] != '\r' || b[i+1] != '\n' {
+		return 0, 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, i + 2, true
 }
 
 func readLine(b []byte) (line []byte, n int, err error) {

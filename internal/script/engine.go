@@ -90,9 +90,13 @@ type Engine struct {
 	proxy   *lua.LTable // what scripts see as _G
 	// view is what the proxy reads through to: a copy of the globals
 	// with the nested tables' proxies, and KEYS and ARGV of the run.
-	view    *lua.LTable
-	handler *lua.LFunction
-	scripts map[string]*cached
+	view *lua.LTable
+	// keysUV and argvUV hold this run's KEYS and ARGV for the top level
+	// of every cached script (foldScriptGlobals).
+	keysUV, argvUV *lua.Upvalue
+	noFold         bool // tests: compile scripts without foldScriptGlobals
+	handler        *lua.LFunction
+	scripts        map[string]*cached
 	// Memory is an estimate of the cache's size in bytes (bodies and
 	// compiled code), INFO's used_memory_scripts_eval.
 	memory int64
@@ -284,6 +288,7 @@ end`); err != nil {
 	e.registerProxies(seen)
 	e.chunkNames = map[string]string{}
 	L.Env = e.proxy
+	e.keysUV, e.argvUV = &lua.Upvalue{}, &lua.Upvalue{}
 	e.rand.seed(int32(time.Now().UnixNano()))
 }
 
@@ -427,6 +432,9 @@ func (e *Engine) LoadAs(body, code string) (sha string, errMsg string) {
 		return "", "ERR Error compiling script (new function): " + compileMessage(err, "user_script", code)
 	}
 	fn.Env = e.proxy
+	if !e.noFold {
+		e.foldScriptGlobals(fn)
+	}
 	// A chunk is a vararg function, and gopher-lua (like Lua 5.1's
 	// compatibility mode) builds a table for the implicit 'arg' of such a
 	// function at every call. Nothing can reach it from a chunk: the
@@ -519,8 +527,11 @@ func (e *Engine) Lookup(sha []byte) (*Script, bool) {
 func (e *Engine) RunScript(c *Script, keys, argv [][]byte, host Host, w *resp.Writer) {
 	// In the view, not the globals: found at the first table a read
 	// follows (see protect).
-	e.view.RawSetString("KEYS", e.vals.bytesTable(e.L, keys))
-	e.view.RawSetString("ARGV", e.vals.bytesTable(e.L, argv))
+	kt, at := e.vals.bytesTable(e.L, keys), e.vals.bytesTable(e.L, argv)
+	e.view.RawSetString("KEYS", kt)
+	e.view.RawSetString("ARGV", at)
+	e.keysUV.SetValue(kt) // for the script's top level (foldScriptGlobals)
+	e.argvUV.SetValue(at)
 	e.call(c.fn, c.sha, c.callName, "@user_script", nil, host, w)
 }
 

@@ -136,3 +136,22 @@ func FuzzLibraryParsers(f *testing.F) {
 		}
 	})
 }
+
+// TestSmallIntReplyAgrees checks replyToLua's integer shortcut against the
+// general parser it bypasses: same value, same length, or no shortcut.
+func TestSmallIntReplyAgrees(t *testing.T) {
+	L := lua.NewState(lua.Options{SkipOpenLibs: true})
+	defer L.Close()
+	for _, s := range []string{":0\r\n", ":-0\r\n", ":7\r\n", ":-12\r\n", ":007\r\n", ":123456789012345678\r\n",
+		":-123456789012345678\r\n", ":1234567890123456789\r\n", ":9223372036854775807\r\n", ":-9223372036854775808\r\n",
+		":99999999999999999999\r\n", ":\r\n", ":-\r\n", ":+1\r\n", ":1x\r\n", ":1\r", ":1\n", ":12\r\n:3\r\n", ":1 \r\n", "+1\r\n"} {
+		want, wn, werr := (&replyParser{L: L, vals: &valuePages{}, src: []byte(s)}).parse(0, 0)
+		got, gn, gerr := (&valuePages{}).replyToLua(L, []byte(s))
+		if (werr == nil) != (gerr == nil) || gn != wn || (werr == nil && (got.Type() != want.Type() || got.Type() == lua.LTNumber && got != want)) {
+			t.Errorf("%q: shortcut %v,%d,%v; parser %v,%d,%v", s, got, gn, gerr, want, wn, werr)
+		}
+		if _, _, ok := smallIntReply([]byte(s)); ok && (got.Type() != lua.LTNumber) {
+			t.Errorf("%q: shortcut gave %v", s, got)
+		}
+	}
+}
