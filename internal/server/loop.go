@@ -275,11 +275,11 @@ func (l *eventLoop) run() {
 // wakes it a wake-up in its write (an inter-processor interrupt to an idle
 // CPU, expensive in a virtual machine), and a TLS client, slower to
 // encrypt its next request than the loop is to answer it, found the loop
-// asleep twice as often as redis-server's: measured with 50 clients at
-// -P 1 (docs/BENCHMARKS.md, "TLS at -P 1"), polling for up to this long
-// took throughput from 0.91x redis-server's to 1.04x for 3% more server
-// CPU per request. Plain TCP clients gained 4% for 8% more CPU, so they
-// do not make the loop spin.
+// asleep several times as often as redis-server's. Measured with 50
+// clients at -P 1 (docs/BENCHMARKS.md, "TLS at -P 1"): polling for up to
+// this long took throughput from 0.8-0.9x redis-server's to 1.0-1.1x for
+// 1.2-1.5 us more server CPU per request, about Redis's own. Plain TCP
+// clients gained 4% for 8% more CPU, so they do not make the loop spin.
 const tlsSpin = 75 * time.Microsecond
 
 // poll waits for events: at most wait milliseconds (-1: no limit). After a
