@@ -1,6 +1,8 @@
 package script
 
 import (
+	"regexp"
+	"strings"
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
@@ -17,38 +19,7 @@ func TestFoldKeepsBehaviour(t *testing.T) {
 	defer folded.Close()
 	defer plain.Close()
 	plain.noFold = true
-	scripts := []string{
-		"return redis.call('INCR', KEYS[1])",
-		"local n for i = 1, 10 do n = redis.call('INCR', KEYS[1]) end return n",
-		"return {KEYS[1], ARGV[1], #KEYS, #ARGV}",
-		"local function f() return KEYS[1] .. ARGV[1] end return f()",
-		"local function g() return #KEYS + #ARGV end return g()",
-		"local a = 1 local function f() return a + #ARGV end return f()",
-		"return string.format('%d', math.floor(3.7))",
-		"return {type(redis.call), type(redis), type(_G), type(string.len)}",
-		"return tostring(math.huge) .. tostring(math.pi)",
-		"return (ARGV[1] == '1' and KEYS or ARGV)[1]",
-		// The field read is a jump target: its table is t on one path.
-		"local t = {len = 'mine'} local f = (ARGV[1] == '1' and t or string).len return type(f)",
-		"local t = {call = 7} local f = (ARGV[1] ~= '1' and t or redis).call return type(f)",
-		"return rawequal(_G, _G) and _G.redis == redis and _G.KEYS == KEYS",
-		"KEYS = 1",
-		"ARGV = nil",
-		"redis = 1",
-		"redis.call = 1",
-		"_G.KEYS = 1",
-		"string.x = 1",
-		"local x = KEYS KEYS = nil return x",
-		"KEYS[1] = 'changed' return KEYS[1]",
-		"return nosuchglobal",
-		"return redis.nosuchfield",
-		"return string.nosuchfield == nil",
-		"local ok, err = pcall(function() KEYS = 1 end) return {tostring(ok), err}",
-		"return select('#', ...)",
-		"local s = 0 for _, v in ipairs(ARGV) do s = s + tonumber(v) end return s",
-		"local t = {} for i = 1, 600 do t[i] = i end return #t",
-		"return {" + manyItems(600) + "}",
-	}
+	scripts := foldScripts
 	runs := []struct{ keys, argv []string }{
 		{[]string{"k1", "k2"}, []string{"1", "2", "3"}},
 		{[]string{"other"}, []string{"2"}},
@@ -63,6 +34,41 @@ func TestFoldKeepsBehaviour(t *testing.T) {
 			}
 		}
 	}
+}
+
+// foldScripts are the scripts TestFoldKeepsBehaviour runs and FuzzFold
+// starts from.
+var foldScripts = []string{
+	"return redis.call('INCR', KEYS[1])",
+	"local n for i = 1, 10 do n = redis.call('INCR', KEYS[1]) end return n",
+	"return {KEYS[1], ARGV[1], #KEYS, #ARGV}",
+	"local function f() return KEYS[1] .. ARGV[1] end return f()",
+	"local function g() return #KEYS + #ARGV end return g()",
+	"local a = 1 local function f() return a + #ARGV end return f()",
+	"return string.format('%d', math.floor(3.7))",
+	"return {type(redis.call), type(redis), type(_G), type(string.len)}",
+	"return tostring(math.huge) .. tostring(math.pi)",
+	"return (ARGV[1] == '1' and KEYS or ARGV)[1]",
+	// The field read is a jump target: its table is t on one path.
+	"local t = {len = 'mine'} local f = (ARGV[1] == '1' and t or string).len return type(f)",
+	"local t = {call = 7} local f = (ARGV[1] ~= '1' and t or redis).call return type(f)",
+	"return rawequal(_G, _G) and _G.redis == redis and _G.KEYS == KEYS",
+	"KEYS = 1",
+	"ARGV = nil",
+	"redis = 1",
+	"redis.call = 1",
+	"_G.KEYS = 1",
+	"string.x = 1",
+	"local x = KEYS KEYS = nil return x",
+	"KEYS[1] = 'changed' return KEYS[1]",
+	"return nosuchglobal",
+	"return redis.nosuchfield",
+	"return string.nosuchfield == nil",
+	"local ok, err = pcall(function() KEYS = 1 end) return {tostring(ok), err}",
+	"return select('#', ...)",
+	"local s = 0 for _, v in ipairs(ARGV) do s = s + tonumber(v) end return s",
+	"local t = {} for i = 1, 600 do t[i] = i end return #t",
+	"return {" + manyItems(600) + "}",
 }
 
 func manyItems(n int) string {
@@ -176,4 +182,70 @@ func TestFoldLeavesJumpTargets(t *testing.T) {
 			t.Errorf("%s: field read folded to %08x", tc.name, p.Code[2])
 		}
 	}
+}
+
+// FuzzFold runs arbitrary scripts on an engine that folds globals and on
+// one that does not and wants the same reply from both. Folding must
+// never change what a script does; a script the fuzzer makes may be any
+// mix of global reads, field reads and jumps. Object addresses in replies
+// (tostring of a table or function) are masked; scripts whose result
+// depends on the allocator or the clock, or that build strings, are
+// skipped.
+func FuzzFold(f *testing.F) {
+	for _, s := range foldScripts {
+		f.Add(s)
+	}
+	f.Add("local t = (ARGV[1] == '1' and {len = 1} or string) return type(t.len)")
+	f.Add("local s = '' for k, v in pairs(_G) do s = s .. k end return #s")
+	f.Add("return (function(...) return select('#', ...), KEYS[1] end)(redis, string.upper, ARGV)")
+	folded, plain := New(), New()
+	defer folded.Close()
+	defer plain.Close()
+	plain.noFold = true
+	addr := regexp.MustCompile(`0x[0-9a-f]+`)
+	f.Fuzz(func(t *testing.T, body string) {
+		if len(body) > 4096 {
+			return
+		}
+		// Skipped: results that depend on the allocator or the clock, and
+		// string building that can fill memory (slow, and beside the point).
+		for _, skip := range []string{"gcinfo", "collectgarbage", "clock", "time", "rep", "..", "concat", "gsub", "format"} {
+			if strings.Contains(body, skip) {
+				return
+			}
+		}
+		var replies [2]string
+		for i, e := range []*Engine{folded, plain} {
+			if len(e.scripts) > 1000 {
+				e.Flush()
+			}
+			e.rand.seed(0)
+			w := resp.Writer{Proto: 2}
+			sha, msg := e.Load(body)
+			if msg != "" {
+				w.Error(msg)
+			} else {
+				e.Run(sha, toBytes([]string{"k1", "k2"}), toBytes([]string{"1", "2"}), &tickLimitHost{limit: 10}, &w)
+			}
+			replies[i] = addr.ReplaceAllString(string(w.B), "0x?")
+		}
+		if replies[0] != replies[1] {
+			t.Fatalf("%q:\nfolded %q\nplain  %q", body, replies[0], replies[1])
+		}
+	})
+}
+
+// tickLimitHost is fakeHost that stops a script after limit busy-script
+// ticks, so that a fuzzed endless loop ends (at the same instruction with
+// and without folding: folding adds and removes none).
+type tickLimitHost struct {
+	fakeHost
+	limit int
+}
+
+func (h *tickLimitHost) Tick() string {
+	if h.ticks++; h.ticks > h.limit {
+		return "ERR stopped"
+	}
+	return ""
 }
