@@ -521,6 +521,14 @@ func (cl *client) pendingBytes() int {
 	return int(cl.outAsync)
 }
 
+// queuedOutput reports whether queued output waits for the writer
+// goroutine (not yet taken by it; what it is writing does not count).
+func (cl *client) queuedOutput() bool {
+	cl.outMu.Lock()
+	defer cl.outMu.Unlock()
+	return len(cl.pending) > 0
+}
+
 // flush writes the batch's replies. A client that does not read them is
 // dropped the way Redis drops it: at once if the replies exceed the hard
 // client-output-buffer-limit of normal clients, when they exceed the soft

@@ -61,9 +61,12 @@ func (s *Server) registerReplCommands(t *command.Table) {
 		if s.psyncFailover(c) {
 			return
 		}
-		if cl.w.Len() > 0 || (cl.async && cl.pendingBytes() > 0) {
+		if cl.w.Len() > 0 || (cl.async && cl.queuedOutput()) {
 			// Replies of earlier commands of the batch are not written
-			// yet (Redis's clientHasPendingReplies).
+			// yet (Redis's clientHasPendingReplies). Output the writer
+			// goroutine has already taken does not count: a replica sends
+			// PSYNC only after reading the replies to its handshake, which
+			// may reach it before the writer has counted them as written.
 			c.Error("ERR SYNC and PSYNC are invalid with pending output")
 			return
 		}
