@@ -56,6 +56,8 @@ type Dict struct {
 	expires []ttlRec // keys with a TTL, in no order
 
 	snap *dictSnap // the running snapshot, if it includes this Dict
+
+	sink uint32 // keeps the reads of Prefetch from being optimised away
 }
 
 type ttlRec struct {
@@ -448,4 +450,44 @@ func (d *Dict) dropTTL(e *Entry) {
 func (d *Dict) sampleTTL(i int) (*Entry, int64) {
 	r := d.expires[i]
 	return r.e, r.at
+}
+
+// Prefetch reads, for each key, the bucket it hashes to, the first entry
+// of that bucket and the first byte of that entry's key, so that lookups of
+// these keys soon after find them in the CPU cache. In a table larger than
+// the cache each of the three is a miss that a lookup pays in turn; here
+// the reads of one step for all the keys are independent of each other,
+// and the processor overlaps their misses. It changes nothing: a key that
+// is absent, or not first in its chain, only costs the reads.
+func (d *Dict) Prefetch(keys [][]byte) {
+	const batch = 32
+	var ents [2 * batch]*Entry
+	var sink uint32
+	for len(keys) > 0 {
+		ks := keys[:min(len(keys), batch)]
+		keys = keys[len(ks):]
+		n := 0
+		for _, k := range ks {
+			h := hashKey(k)
+			for ti := range d.t {
+				t := &d.t[ti]
+				if t.b == nil || (ti == 1 && !d.rehashing()) {
+					break
+				}
+				ents[n] = t.b[h&t.mask]
+				n++
+			}
+		}
+		for _, e := range ents[:n] {
+			if e != nil {
+				sink += e.hash
+			}
+		}
+		for _, e := range ents[:n] {
+			if e != nil && e.klen > 0 {
+				sink += uint32(*e.kv)
+			}
+		}
+	}
+	d.sink += sink
 }

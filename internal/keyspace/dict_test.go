@@ -8,6 +8,7 @@ import (
 )
 
 func TestDictModel(t *testing.T) {
+	NewDict().Prefetch([][]byte{[]byte("k")}) // no table yet
 	for seed := uint64(1); seed <= 5; seed++ {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			rnd := rand.New(rand.NewPCG(seed, 0))
@@ -30,6 +31,9 @@ func TestDictModel(t *testing.T) {
 				case 7:
 					ks.Cron(rnd.IntN(50))
 				default:
+					// Prefetch, in every state of the table (empty,
+					// rehashing), must change nothing.
+					db.Prefetch([][]byte{[]byte(k), []byte(fmt.Sprintf("k%d", rnd.IntN(3000))), {}})
 					e := db.Lookup([]byte(k))
 					v, ok := model[k]
 					if (e != nil) != ok || (ok && string(e.Str()) != v) {
@@ -303,5 +307,37 @@ func BenchmarkDictGrow(b *testing.B) {
 		for i := 0; i < 100000; i++ {
 			db.AddString(fmt.Appendf(nil, "k%d", i), nil)
 		}
+	}
+}
+
+// BenchmarkDictLookup16 looks up 16 random keys of 2M at a time, as a
+// pipeline of 16 GETs does, with and without Prefetch first.
+func BenchmarkDictLookup16(b *testing.B) {
+	ks := New(1)
+	db := ks.DBs[0]
+	const n = 1 << 21
+	keys := make([][]byte, n)
+	for i := range keys {
+		keys[i] = []byte(fmt.Sprintf("key:%012d", i))
+		db.SetString(keys[i], []byte("xxx"), false)
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	batch := make([][]byte, 16)
+	for _, prefetch := range []bool{false, true} {
+		b.Run(fmt.Sprintf("prefetch=%v", prefetch), func(b *testing.B) {
+			for b.Loop() {
+				for i := range batch {
+					batch[i] = keys[rnd.IntN(n)]
+				}
+				if prefetch {
+					db.Prefetch(batch)
+				}
+				for _, k := range batch {
+					if db.Lookup(k) == nil {
+						b.Fatal("key missing")
+					}
+				}
+			}
+		})
 	}
 }

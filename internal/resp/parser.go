@@ -313,3 +313,64 @@ func ParseInt(b []byte) (int64, bool) {
 	}
 	return int64(u), true
 }
+
+// PeekKeys appends to dst the second argument (for most commands, the
+// first key) of each complete multibulk request that Next has yet to
+// return, up to max requests, without consuming anything. The server
+// uses it to load the hash-table buckets those keys hash to into the CPU
+// cache before it executes the requests (keyspace.Dict.Prefetch): the
+// bucket, entry and key of a large keyspace are cache misses that a
+// pipeline can overlap rather than pay one after another.
+//
+// It is a hint: it stops at the first inline, malformed, oversized or
+// incomplete request, and the slices it returns alias the buffer, valid
+// until the next Space or Shrink.
+func (p *Parser) PeekKeys(dst [][]byte, max int) [][]byte {
+	if p.inMulti {
+		return dst
+	}
+	buf := p.buf[:p.end]
+	at := p.start
+	for n := 0; n < max && at < len(buf) && buf[at] == '*'; n++ {
+		argc, next := peekHeader(buf, at)
+		if argc <= 0 || argc > maxMultibulk {
+			return dst
+		}
+		at = next
+		var key []byte
+		for i := int64(0); i < argc; i++ {
+			if at >= len(buf) || buf[at] != '$' {
+				return dst
+			}
+			blen, next := peekHeader(buf, at)
+			if blen < 0 || blen > int64(len(buf)-next)-2 {
+				return dst
+			}
+			if i == 1 {
+				key = buf[next : next+int(blen) : next+int(blen)]
+			}
+			at = next + int(blen) + 2
+		}
+		if key != nil {
+			dst = append(dst, key)
+		}
+	}
+	return dst
+}
+
+// peekHeader parses the number on the line at buf[at] after its type byte
+// and returns it with the offset of the next line; -1 if the line is
+// incomplete or not a number.
+func peekHeader(buf []byte, at int) (int64, int) {
+	end := min(len(buf), at+1+20+2)
+	line := buf[at+1 : end]
+	cr := bytes.IndexByte(line, '\r')
+	if cr < 0 || at+1+cr+1 >= len(buf) {
+		return -1, 0
+	}
+	v, ok := ParseInt(line[:cr])
+	if !ok {
+		return -1, 0
+	}
+	return v, at + 1 + cr + 2
+}

@@ -207,3 +207,96 @@ func BenchmarkParserPipeline(b *testing.B) {
 		}
 	}
 }
+
+func TestPeekKeys(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		max  int
+		want []string
+	}{
+		{"pipeline", "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$3\r\nGET\r\n$2\r\nbb\r\n", 16, []string{"a", "bb"}},
+		{"max", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n", 1, []string{"a"}},
+		{"no key", "*1\r\n$4\r\nPING\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", 16, []string{"k"}},
+		{"stops at inline", "*2\r\n$3\r\nGET\r\n$1\r\na\r\nGET b\r\n*2\r\n$3\r\nGET\r\n$1\r\nc\r\n", 16, []string{"a"}},
+		{"stops at incomplete", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$5\r\nbc", 16, []string{"a"}},
+		{"incomplete header", "*2\r\n$3\r\nGET\r\n$1", 16, nil},
+		{"empty request", "*0\r\n*2\r\n$3\r\nGET\r\n$1\r\na\r\n", 16, nil},
+		{"bad length", "*2\r\n$3\r\nGET\r\n$-1\r\n", 16, nil},
+		{"not a bulk", "*2\r\n$3\r\nGET\r\n:1\r\n", 16, nil},
+		{"huge length", "*2\r\n$3\r\nGET\r\n$99999999999\r\nab\r\n", 16, nil},
+		{"empty key", "*2\r\n$3\r\nGET\r\n$0\r\n\r\n", 16, []string{""}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := NewParser()
+			p.Advance(copy(p.Space(), tc.in))
+			var got []string
+			for _, k := range p.PeekKeys(nil, tc.max) {
+				got = append(got, string(k))
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("PeekKeys = %q, want %q", got, tc.want)
+			}
+			if p.Buffered() != len(tc.in) {
+				t.Fatalf("PeekKeys consumed input")
+			}
+		})
+	}
+	// A request the parser is in the middle of has no key to peek: its
+	// second argument may be gone from the buffer's unread part.
+	p := NewParser()
+	p.Advance(copy(p.Space(), "*2\r\n$3\r\nGET\r\n$5\r\nab"))
+	if args, err := p.Next(false); args != nil || err != nil {
+		t.Fatalf("Next = %q, %v", args, err)
+	}
+	if got := p.PeekKeys(nil, 16); got != nil {
+		t.Fatalf("PeekKeys mid-request = %q", got)
+	}
+}
+
+// FuzzPeekKeys checks that PeekKeys never panics and that each key it
+// peeks is the second argument of the request Next then returns.
+func FuzzPeekKeys(f *testing.F) {
+	for _, s := range []string{
+		"*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$3\r\nGET\r\n$2\r\nbb\r\n",
+		"*1\r\n$4\r\nPING\r\nGET x\r\n", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$5\r\nbc",
+		"*2\r\n$3\r\nGET\r\n$99999999999\r\nab\r\n", "*0\r\n*-1\r\n",
+	} {
+		f.Add([]byte(s), uint8(2))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, skip uint8) {
+		p := NewParser()
+		for off := 0; off < len(data); {
+			n := copy(p.Space(), data[off:])
+			p.Advance(n)
+			off += n
+		}
+		// Peek after some requests have been taken, as the loop does.
+		for range skip % 4 {
+			if args, err := p.Next(false); args == nil || err != nil {
+				break
+			}
+		}
+		var peeked []string
+		for _, k := range p.PeekKeys(nil, 1<<20) {
+			peeked = append(peeked, string(k))
+		}
+		for j := 0; j < len(peeked); {
+			args, err := p.Next(false)
+			if err != nil {
+				return // a limit Next checks and PeekKeys does not
+			}
+			if args == nil {
+				t.Fatalf("peeked %q but only %d requests followed", peeked, j)
+			}
+			if len(args) < 2 {
+				continue
+			}
+			if string(args[1]) != peeked[j] {
+				t.Fatalf("peeked key %d is %q, the request's is %q", j, peeked[j], args[1])
+			}
+			j++
+		}
+	})
+}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/vestadb/vesta/internal/engine"
+	"github.com/vestadb/vesta/internal/keyspace"
 )
 
 // The event loop serves plain TCP and Unix-socket clients the way Redis's
@@ -57,6 +58,7 @@ type eventLoop struct {
 	events []unix.EpollEvent
 	ready  []*client
 	states []batchState
+	pkeys  [][]byte  // the keys prefetch collects, reused
 	again  []*client // requests left after a batch's reply limit
 	// TLS clients whose decrypted input may not all have been taken
 	// (tlsloop.go): drained again at the next pass.
@@ -355,6 +357,47 @@ func (l *eventLoop) read(cl *client) bool {
 	return false
 }
 
+// Prefetching the keys of a pass (see keyspace.Dict.Prefetch): at most
+// prefetchPerClient requests of each client (a -P 16 pipeline) and
+// prefetchMax keys in all, and only in a database of at least
+// prefetchMinKeys keys: a smaller table stays in the CPU cache, and hashing
+// the keys twice would be all the prefetch did.
+const (
+	prefetchPerClient = 16
+	prefetchMax       = 256
+	prefetchMinKeys   = 1 << 16
+)
+
+// prefetch loads into the CPU cache the buckets of the keys the ready
+// clients' buffered requests name, before the pass executes them. Under mu.
+func (l *eventLoop) prefetch(ready []*client) {
+	keys := l.pkeys[:0]
+	var db *keyspace.DB
+	for _, cl := range ready {
+		if cl.killed || cl.lc == nil {
+			continue
+		}
+		if cl.db != db {
+			if len(keys) > 0 {
+				db.Prefetch(keys)
+			}
+			keys, db = keys[:0], cl.db
+		}
+		if db.Len() < prefetchMinKeys {
+			continue
+		}
+		keys = cl.parser.PeekKeys(keys, prefetchPerClient)
+		if len(keys) >= prefetchMax {
+			break
+		}
+	}
+	if len(keys) > 0 {
+		db.Prefetch(keys)
+	}
+	clear(keys) // they alias the clients' read buffers
+	l.pkeys = keys[:0]
+}
+
 // pass executes the requests of the clients that sent some, then writes
 // their replies.
 func (l *eventLoop) pass(ready []*client) {
@@ -364,6 +407,7 @@ func (l *eventLoop) pass(ready []*client) {
 	}
 	states := l.states[:len(ready)]
 	now := s.mu.lockNow()
+	l.prefetch(ready)
 	for i, cl := range ready {
 		states[i] = batchState{}
 		if !cl.killed && cl.lc != nil { // (closed while in the again list)
