@@ -338,6 +338,7 @@ func (cl *client) execBatch(now time.Time) batchState {
 	more := false
 	s.batchNow = now.UnixMilli()
 	cl.lastActive = now
+	s.chainCalls, s.callEnd = true, time.Time{}
 	for !cl.closeAfterReply && cl.block == nil && cl.w.Len() < maxBatchReply {
 		args, err := cl.parser.Next(cl.needAuth())
 		if err != nil {
@@ -357,6 +358,7 @@ func (cl *client) execBatch(now time.Time) batchState {
 		more = true
 		s.processCommand(cl, args)
 	}
+	s.chainCalls, s.callEnd = false, time.Time{}
 	if s.track.clients > 0 {
 		s.trackingBroadcast(cl)
 	}

@@ -256,7 +256,11 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 	db := cl.db.ID
 	cl.lastCmd = spec.Name
 	dirty := s.ks.Dirty
-	start := s.clock()
+	top := s.prop.depth == 0
+	start := s.callEnd
+	if !top || start.IsZero() {
+		start = s.clock()
+	}
 	if s.prop.depth == 0 {
 		s.executing.Store(cl)
 	}
@@ -267,7 +271,13 @@ func (s *Server) call(cl *client, spec *command.Spec, args [][]byte) {
 	if s.prop.depth == 0 {
 		s.executing.Store(nil)
 	}
-	s.afterCall(cl, spec, args, start)
+	if cl.id >= 0 || (top && s.chainCalls) {
+		end := s.clock()
+		s.afterCall(cl, spec, args, start, end)
+		if top && s.chainCalls {
+			s.callEnd = end
+		}
+	}
 	// Only a command that added changes propagates: SAVE and SHUTDOWN SAVE
 	// reset the counter, which Redis's call() counts as no change.
 	if pargs, ok, force := c.Propagated(); ok && (s.ks.Dirty > dirty || force) {

@@ -79,8 +79,15 @@ type Server struct {
 	connWG         sync.WaitGroup
 	loop           *eventLoop // serves plain TCP and Unix clients (loop.go); nil: a goroutine each
 
-	batchNow    int64 // under mu: unix ms at the start of the current batch
-	activeExp   bool  // DEBUG SET-ACTIVE-EXPIRE
+	batchNow int64 // under mu: unix ms at the start of the current batch
+	// Under mu. While a client's batch executes (chainCalls), the clock
+	// reading that ended one command's timing (callEnd) starts the next
+	// one's: one clock read per command rather than two. What lies between
+	// two commands of a batch (parsing the next request, propagating the
+	// last) is counted in the next one's time.
+	chainCalls  bool
+	callEnd     time.Time
+	activeExp   bool // DEBUG SET-ACTIVE-EXPIRE
 	expireCycle keyspace.ExpireCycle
 
 	pause pauseState    // CLIENT PAUSE (pause.go, under mu)

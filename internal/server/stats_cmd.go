@@ -56,11 +56,11 @@ func (s *Server) rejected(spec *command.Spec) {
 // since the last settlement (so EXEC is not charged with the errors of the
 // commands it ran, which settle their own), and the slow log. The AOF
 // loader's client (id -1) is not counted, as in Redis. Called under mu.
-func (s *Server) afterCall(cl *client, spec *command.Spec, args [][]byte, start time.Time) {
+func (s *Server) afterCall(cl *client, spec *command.Spec, args [][]byte, start, end time.Time) {
 	if cl.id < 0 {
 		return
 	}
-	elapsed := time.Since(start)
+	elapsed := end.Sub(start)
 	dur := elapsed.Microseconds()
 	st := &spec.Stats
 	if s.errs.total > s.errs.seen {
