@@ -58,7 +58,16 @@ func feed(w *Writer, args ...string) int64 {
 
 // Ensure that under always an acknowledged command survives a power cut,
 // and that concurrent flushes share fsyncs (group commit).
+// The group commit covers every acknowledged write whether the waiters
+// yield before leading (Flush: goroutine clients), do not (FlushBatched:
+// the event loop) or both kinds wait on the same writer.
 func TestWriterAlwaysGroupCommit(t *testing.T) {
+	for _, mode := range []string{"Flush", "FlushBatched", "mixed"} {
+		t.Run(mode, func(t *testing.T) { testAlwaysGroupCommit(t, mode) })
+	}
+}
+
+func testAlwaysGroupCommit(t *testing.T, mode string) {
 	mem := memfs.New()
 	// A slow fsync, like a real disk's, lets commands pile up behind it.
 	efs := errorfs.New(mem, errorfs.InjectorFunc(func(op errorfs.Op) error {
@@ -81,7 +90,11 @@ func TestWriterAlwaysGroupCommit(t *testing.T) {
 				feedMu.Lock()
 				target := feed(w, "SET", v, v)
 				feedMu.Unlock()
-				if err := w.Flush(target); err != nil {
+				flush := w.Flush
+				if mode == "FlushBatched" || (mode == "mixed" && c%2 == 0) {
+					flush = w.FlushBatched
+				}
+				if err := flush(target); err != nil {
 					t.Error(err)
 					return
 				}

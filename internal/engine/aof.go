@@ -257,6 +257,15 @@ func (d Durability) Wait() error {
 	return d.w.Flush(d.target)
 }
 
+// WaitBatched is Wait for the event loop, whose pass is already the batch
+// the group commit would gather (aof.Writer.FlushBatched).
+func (d Durability) WaitBatched() error {
+	if d.w == nil {
+		return nil
+	}
+	return d.w.FlushBatched(d.target)
+}
+
 func noWait() error { return nil }
 
 // aofMisconf is the MISCONF error while the AOF cannot be written.

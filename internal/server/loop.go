@@ -445,7 +445,7 @@ func (l *eventLoop) pass(ready []*client) {
 	// offset only grows.
 	dur := s.eng.Durability()
 	s.mu.Unlock()
-	werr := dur.Wait()
+	werr := dur.WaitBatched()
 	for i, cl := range ready {
 		cl.inPass = false
 		st := states[i]
