@@ -7,13 +7,20 @@
 # each of the client's writes costlier (the wake-up is paid by the writer),
 # which throughput shows but the server's own CPU does not.
 #
-# Usage: bench/cpusplit.sh [--tls] [-P N] [-n N] [-t TEST | --evalsha BODY] [--rounds N] SERVER...
+# Usage: bench/cpusplit.sh [--tls] [-P N] [-n N] [-t TEST | --evalsha BODY] [--rounds N]
+#                          [--fill N] [--server-args "ARGS"] SERVER...
 #   SERVER is LABEL=COMMAND, e.g. vesta=bin/vesta-server or
 #   "goroutines=env VESTA_EVENT_LOOP=no bin/vesta-server" (env execs the
 #   server, so the process measured is the server); the script adds the port,
 #   a scratch --dir and --save "" (and the TLS options with --tls).
 #   --evalsha BODY loads the Lua script BODY (SCRIPT LOAD) and runs
 #   EVALSHA of it with one key, bench:counter, instead of a -t test.
+#   --fill N first runs N SETs of random keys (redis-benchmark -t set -P 16
+#   -r 1000000: about 0.86*N distinct keys for N = 2000000), unmeasured, so
+#   that the test runs on a keyspace larger than the CPU cache.
+#   --server-args ARGS are appended to each server's command line, e.g.
+#   "--appendonly yes --appendfsync everysec" (the last of a repeated option
+#   wins, on both servers).
 #   Defaults: -P 1, -n 100000, -t set, 3 rounds, servers alternating.
 #
 # Example (the figures in BENCHMARKS.md):
@@ -23,7 +30,7 @@
 # Needs redis-server, redis-benchmark, openssl (for --tls) and GNU time.
 set -euo pipefail
 
-tls= pipeline=1 requests=100000 test=set rounds=3 script=
+tls= pipeline=1 requests=100000 test=set rounds=3 script= fill=0 server_args=
 servers=()
 while (($#)); do
 	case $1 in
@@ -33,6 +40,8 @@ while (($#)); do
 	-t) test=$2; shift 2 ;;
 	--evalsha) script=$2; test=evalsha; shift 2 ;;
 	--rounds) rounds=$2; shift 2 ;;
+	--fill) fill=$2; shift 2 ;;
+	--server-args) server_args=$2; shift 2 ;;
 	*=*) servers+=("$1"); shift ;;
 	*) echo "unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -78,7 +87,7 @@ for ((round = 1; round <= rounds; round++)); do
 			fi
 			# shellcheck disable=SC2086 # COMMAND may carry env assignments
 			$cmd "${ports[@]}" --bind 127.0.0.1 --dir "$dir" --save "" --appendonly no \
-				"${server_tls[@]}" >"$dir/log" 2>&1 &
+				"${server_tls[@]}" $server_args >"$dir/log" 2>&1 &
 			pid=$!
 			for _ in $(seq 100); do
 				if redis-cli "${client_tls[@]}" -p "$port" ping >/dev/null 2>&1; then
@@ -101,6 +110,10 @@ for ((round = 1; round <= rounds; round++)); do
 		if [[ -n $script ]]; then
 			sha=$(redis-cli "${client_tls[@]}" -p "$port" SCRIPT LOAD "$script")
 			load=(EVALSHA "$sha" 1 bench:counter)
+		fi
+		if ((fill > 0)); then
+			redis-benchmark "${client_tls[@]}" -p "$port" -n "$fill" -c 50 -P 16 -q -t set -r 1000000 \
+				>/dev/null 2>&1
 		fi
 		t0=$(ticks "$pid") s0=$(switches "$pid")
 		/usr/bin/time -f '%U %S' -o "$work/client.time" \
