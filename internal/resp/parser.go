@@ -333,7 +333,7 @@ func (p *Parser) PeekKeys(dst [][]byte, max int) [][]byte {
 	at := p.start
 	for n := 0; n < max && at < len(buf) && buf[at] == '*'; n++ {
 		argc, next := peekHeader(buf, at)
-		if argc <= 0 || argc > maxMultibulk {
+		if argc <= 0 || argc > peekMaxArgs {
 			return dst
 		}
 		at = next
@@ -357,6 +357,11 @@ func (p *Parser) PeekKeys(dst [][]byte, max int) [][]byte {
 	}
 	return dst
 }
+
+// peekMaxArgs bounds the arguments PeekKeys walks through to reach the next
+// request: it stops at a request with more (a long MSET or RPUSH) rather
+// than scan it once more before Next parses it.
+const peekMaxArgs = 1024
 
 // peekHeader parses the number on the line at buf[at] after its type byte
 // and returns it with the offset of the next line; -1 if the line is

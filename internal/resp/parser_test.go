@@ -226,6 +226,7 @@ func TestPeekKeys(t *testing.T) {
 		{"not a bulk", "*2\r\n$3\r\nGET\r\n:1\r\n", 16, nil},
 		{"huge length", "*2\r\n$3\r\nGET\r\n$99999999999\r\nab\r\n", 16, nil},
 		{"empty key", "*2\r\n$3\r\nGET\r\n$0\r\n\r\n", 16, []string{""}},
+		{"stops at a long request", "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*1025\r\n$5\r\nRPUSH\r\n$1\r\nl\r\n", 16, []string{"a"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
