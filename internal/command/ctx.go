@@ -78,6 +78,10 @@ type Ctx struct {
 	rewritten [][]byte
 	noProp    bool
 	force     bool
+	// idArg holds the ID an XADD with '*' logs in its place: valid until
+	// the next command on this context (the server copies what a
+	// command propagates when the command ends).
+	idArg []byte
 }
 
 // Reset prepares the context for the next command.
@@ -94,6 +98,15 @@ func (c *Ctx) Arg(i int) string { return string(c.Args[i]) }
 // (relative expiries made absolute, SETEX as SET … PXAT, …).
 func (c *Ctx) Rewrite(args ...[]byte) {
 	c.rewritten = append(c.rewritten[:0], args...)
+}
+
+// RewriteArg makes argument i read v in what reaches the AOF, the other
+// arguments staying as the client sent them (or as rewritten so far).
+func (c *Ctx) RewriteArg(i int, v []byte) {
+	if len(c.rewritten) == 0 {
+		c.rewritten = append(c.rewritten[:0], c.Args...)
+	}
+	c.rewritten[i] = v
 }
 
 // Propagated returns what the AOF should record for this command: the

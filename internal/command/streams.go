@@ -389,15 +389,12 @@ func cmdXAdd(c *Ctx) {
 			trimRewrite(c, args, &a, s)
 		}
 	}
-	if !a.idGiven || !a.seqGiven {
-		if !rewritten {
-			args = append([][]byte(nil), c.Args...)
-			rewritten = true
-		}
-		args[idIdx] = idArg(id)
-	}
 	if rewritten {
 		c.Rewrite(args...)
+	}
+	if !a.idGiven || !a.seqGiven {
+		c.idArg = id.Append(c.idArg[:0])
+		c.RewriteArg(idIdx, c.idArg)
 	}
 }
 

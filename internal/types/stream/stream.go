@@ -336,7 +336,8 @@ func (s *Stream) Append(id ID, fv [][]byte, lim Limits) {
 		p = n.lp.Next(n.lp.Next(n.lp.First()))
 		if lpInt(n.lp, p) == numfields {
 			same := true
-			var buf []byte
+			var tmp [64]byte // most field names fit: no allocation
+			buf := tmp[:0]
 			for i := int64(0); i < numfields; i++ {
 				p = n.lp.Next(p)
 				buf = n.lp.AppendGet(buf[:0], p)
