@@ -374,26 +374,21 @@ func cmdXAdd(c *Ctx) {
 		return
 	}
 	s.Append(id, c.Args[fieldPos:], streamLimits(c))
-	bulkID(c, id)
+	c.idArg = id.Append(c.idArg[:0]) // the reply, and the log's ID for '*'
+	c.W.Bulk(c.idArg)
 	c.Changed(key)
 	c.Notify(NotifyStream, "xadd", key)
-	rewritten := false
-	args := c.Args
 	if a.Strategy != stream.TrimNone {
 		if s.Trim(a.TrimArgs) > 0 {
 			c.Notify(NotifyStream, "xtrim", key)
 		}
 		if a.Approx {
-			args = append([][]byte(nil), c.Args...)
-			rewritten = true
+			args := append([][]byte(nil), c.Args...)
 			trimRewrite(c, args, &a, s)
+			c.Rewrite(args...)
 		}
 	}
-	if rewritten {
-		c.Rewrite(args...)
-	}
 	if !a.idGiven || !a.seqGiven {
-		c.idArg = id.Append(c.idArg[:0])
 		c.RewriteArg(idIdx, c.idArg)
 	}
 }
