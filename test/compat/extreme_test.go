@@ -355,12 +355,22 @@ func (e *extremeRun) call(name string, spec *command.Spec, c ExtremeCall) {
 		rd, err2 := e.r.do("DEBUG", "DIGEST")
 		if err1 == nil && err2 == nil && !bytes.Equal(vd, rd) {
 			// A call that gave a key 1 or 2 ms to live (PEXPIRE k 1)
-			// may have let it expire on one server and not yet on the
-			// other when the digests are read: Vesta's call goes first,
-			// but its digest is read before a round trip to Redis has
-			// passed. Every extreme number is at most 2 or at least
-			// 2^31, so 20 ms later both agree unless they differ.
+			// may have let it expire on one server and not on the
+			// other: Redis deletes the key at once when the clock's
+			// millisecond turns between its two readings of the time
+			// in one call, and active expiry is off on both. Every
+			// extreme number is at most 2 or at least 2^31, so 20 ms
+			// later a key given a short life has expired on both;
+			// touching every key the call could have named (EXISTS
+			// expires lazily) deletes it on both before the digests
+			// are read again.
 			time.Sleep(20 * time.Millisecond)
+			touch := e.touchKeys(c.Args)
+			for _, srv := range []*conn{e.v, e.r} {
+				if _, err := srv.do(touch...); err != nil {
+					e.t.Fatalf("EXISTS after %s: %v", showArgs(c.Args), err)
+				}
+			}
 			vd, err1 = e.v.do("DEBUG", "DIGEST")
 			rd, err2 = e.r.do("DEBUG", "DIGEST")
 		}
@@ -369,6 +379,24 @@ func (e *extremeRun) call(name string, spec *command.Spec, c ExtremeCall) {
 			e.dial()
 		}
 	}
+}
+
+// touchKeys is an EXISTS of every name the fixture or the call (args)
+// could have used as a key: the fixture's keys and the call's short
+// arguments.
+func (e *extremeRun) touchKeys(args []string) []string {
+	out := []string{"EXISTS"}
+	for _, f := range e.fixture {
+		if len(f) > 1 {
+			out = append(out, f[1])
+		}
+	}
+	for _, a := range args {
+		if len(a) <= 64 {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func clip(s string) string {
