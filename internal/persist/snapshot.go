@@ -183,8 +183,17 @@ func (j *Job) Run(background bool) error {
 	}
 	var chunk []byte
 	var seen int64
+	var pace *pacer
+	counter, _ := j.lock.(ActivityCounter)
+	if background && counter != nil {
+		pace = newPacer()
+	}
 	for {
+		began := time.Now()
 		lock()
+		if pace != nil {
+			pace.look(counter.Activity())
+		}
 		if chunk != nil {
 			j.enc.Consume(len(chunk)) // written out last time round
 			chunk = nil
@@ -230,6 +239,9 @@ func (j *Job) Run(background bool) error {
 		}
 		if done {
 			break
+		}
+		if pace != nil {
+			pace.done(time.Since(began))
 		}
 		if background {
 			j.yield()

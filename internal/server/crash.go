@@ -42,6 +42,9 @@ type lockWatch struct {
 	since atomic.Int64 // unix ns at which the current holder took it; 0 when free
 	now   time.Time    // the last lockNow reading, under mu (clock in hotpath.go)
 	wait  lockWaiters  // who waits for mu, for background walkers (lockwait.go)
+	// commands points at INFO's total_commands_processed (under mu):
+	// background walkers pace themselves by it (lockwait.go).
+	commands *int64
 }
 
 func (l *lockWatch) Lock() {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/vestadb/vesta/internal/persist"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -78,4 +79,17 @@ func (l *lockWatch) Yield() {
 	case <-w.turn:
 	case <-t.C:
 	}
+}
+
+var _ persist.ActivityCounter = (*lockWatch)(nil)
+var _ persist.Yielder = (*lockWatch)(nil)
+
+// Activity is the number of commands executed so far; call it holding the
+// lock (persist.ActivityCounter: a walker paces itself while clients keep
+// the server busy). CONFIG RESETSTAT sets it back to 0.
+func (l *lockWatch) Activity() uint64 {
+	if l.commands == nil {
+		return 0
+	}
+	return uint64(*l.commands)
 }

@@ -23,19 +23,25 @@ func spin(d time.Duration) {
 // BenchmarkWalkerUnderLoad runs a snapshot walker against a goroutine that
 // takes the server lock the way the event loop does (hold, release, I/O,
 // again) and reports the contender's passes per millisecond during the
-// walk and how long the walk took, with and without Yield.
+// walk and how long the walk took: without Yield, with it, and with the
+// walker also pacing itself by the contender's command count
+// (persist/pace.go).
 func BenchmarkWalkerUnderLoad(b *testing.B) {
 	ks := keyspace.New(16)
 	db := ks.DBs[0]
 	for i := range 500_000 {
 		db.AddString([]byte("key:"+strconv.Itoa(i)), []byte("value:"+strconv.Itoa(i)))
 	}
-	for _, yield := range []bool{false, true} {
-		b.Run("yield="+strconv.FormatBool(yield), func(b *testing.B) {
+	for _, mode := range []string{"plain", "yield", "yield+pace"} {
+		b.Run(mode, func(b *testing.B) {
 			var l lockWatch
 			var lk sync.Locker = &l
-			if !yield {
+			if mode == "plain" {
 				lk = plainLock{&l}
+			}
+			var commands int64 // the contender's, under l
+			if mode == "yield+pace" {
+				l.commands = &commands
 			}
 			var passes, walk atomic.Int64
 			for range b.N {
@@ -52,6 +58,7 @@ func BenchmarkWalkerUnderLoad(b *testing.B) {
 						}
 						l.Lock()
 						spin(30 * time.Microsecond)
+						commands += 30 // a pass's worth
 						l.Unlock()
 						n++
 						spin(30 * time.Microsecond)

@@ -188,6 +188,7 @@ func New(cfg *config.Config, logger *slog.Logger, level *slog.LevelVar) *Server 
 		shutdown:      make(chan struct{}),
 		stopped:       make(chan struct{}),
 	}
+	s.mu.commands = &s.stats.commandsProcessed
 	s.eng = engine.New(engine.Options{
 		Mu: &s.mu, KS: s.ks, Config: cfg, Log: logger, Stream: &s.stream, Host: host{s},
 		ReplInfo:    func() *persist.ReplInfo { return s.repl.SaveInfo() },
