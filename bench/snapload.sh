@@ -8,7 +8,8 @@
 #   LOAD  idle    no load
 #         p16     50 clients, SET with -P 16 on the loaded keys
 #         insert  50 clients, SET one at a time on keys mostly not loaded
-#                 (the table grows and rehashes during the save)
+#                 (the table has grown past its size when the save starts:
+#                 a rehash runs during the save)
 #   BIN   a vesta-server or redis-server binary; each is run in turn on
 #         a fresh scratch directory, on port 7490.
 #
