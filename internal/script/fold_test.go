@@ -1,6 +1,7 @@
 package script
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -248,4 +249,76 @@ func (h *tickLimitHost) Tick() string {
 		return "ERR stopped"
 	}
 	return ""
+}
+
+// TestFoldLibraryKeepsBehaviour loads each library into a function engine
+// that folds its functions' globals (foldLibrary) and into one that does
+// not, calls its function 'f' twice with two sets of keys and arguments,
+// and wants the same load result and replies byte for byte. Among them:
+// code that runs both at load time (the load API's 'redis') and at call
+// time (the engine's), and reads of KEYS, which functions do not have.
+func TestFoldLibraryKeepsBehaviour(t *testing.T) {
+	libs := []string{
+		"redis.register_function('f', function(keys, args) return redis.call('INCR', keys[1]) end)",
+		"redis.register_function('f', function(keys, args) local n for i = 1, 10 do n = redis.call('INCR', keys[1]) end return n end)",
+		// g runs at load time (the load API's redis.log) and at call time
+		// (the engine's, another function).
+		"local function g() return redis.log end\n" +
+			"local atload = g()\n" +
+			"redis.register_function('f', function() return {tostring(atload == g()), type(g())} end)",
+		"local function g(k) return redis.call('GET', k) end\n" +
+			"redis.register_function('f', function(keys) return g(keys[1]) end)",
+		"redis.register_function('f', function() return KEYS end)",
+		"redis.register_function('f', function() return ARGV[1] end)",
+		"redis.register_function('f', function() return nosuchglobal end)",
+		"redis.register_function('f', function() return redis.nosuchfield end)",
+		"redis.register_function('f', function() redis = 1 end)",
+		"redis.register_function('f', function() redis.call = 1 end)",
+		"redis.register_function('f', function() return string.format('%d', math.floor(3.7)) end)",
+		"redis.register_function('f', function(keys, args) return (args[1] == '1' and keys or string).len end)",
+		"redis.register_function('f', function() return {redis.REDIS_VERSION, redis.LOG_WARNING} end)",
+		"local t = {} redis.register_function('f', function(keys) t[#t+1] = keys[1] return #t end)",
+		"redis.register_function{function_name='f', callback=function(keys) return redis.pcall('GET', keys[1]) end, flags={'no-writes'}}",
+	}
+	runs := []struct{ keys, argv []string }{
+		{[]string{"k1", "k2"}, []string{"1", "2"}},
+		{[]string{"other"}, []string{"2"}},
+	}
+	folded, plain := NewFunctions(), NewFunctions()
+	defer folded.Close()
+	defer plain.Close()
+	plain.e.noFold = true
+	for i, body := range libs {
+		code := fmt.Sprintf("#!lua name=lib%d\n%s", i, body)
+		var replies [2]string
+		for j, f := range []*Functions{folded, plain} {
+			var b strings.Builder
+			name, msg := f.Load(f.Current(), code, false)
+			fmt.Fprintf(&b, "load %q %q\n", name, msg)
+			if msg == "" {
+				for _, r := range runs {
+					w := resp.Writer{Proto: 2}
+					f.Call(f.Current().Lookup("f"), toBytes(r.keys), toBytes(r.argv), &fakeHost{}, &w)
+					b.Write(w.B)
+				}
+				f.Swap(NewLibSet()) // frees the name f for the next library
+			}
+			replies[j] = b.String()
+		}
+		if replies[0] != replies[1] {
+			t.Errorf("%s:\nfolded %q\nplain  %q", body, replies[0], replies[1])
+		}
+	}
+	// It folds: the INCR library's function reads no global.
+	name, msg := folded.Load(folded.Current(), "#!lua name=bench\nredis.register_function('bench_incr', function(keys) return redis.call('INCR', keys[1]) end)", false)
+	if msg != "" {
+		t.Fatal(name, msg)
+	}
+	p := folded.Current().Lookup("bench_incr").fn.Proto
+	real, _ := scanCode(p)
+	for pc, inst := range p.Code {
+		if real[pc] && (opcode(inst) == lua.OP_GETGLOBAL || opcode(inst) == lua.OP_GETTABLEKS) {
+			t.Errorf("bench_incr still reads a global or field at %d:\n%s", pc, p)
+		}
+	}
 }

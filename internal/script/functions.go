@@ -445,7 +445,28 @@ func (f *Functions) run(lib *Library, code string) (errMsg string) {
 		}
 		return "Error registering functions: " + msg
 	}
+	if !e.noFold {
+		f.foldLibrary(fn)
+	}
 	return ""
+}
+
+// foldLibrary folds the read-only globals of a library's functions once
+// its chunk has run (fold.go): a library's code sees the load API while it
+// loads and the engine's globals afterwards, so the functions it defines
+// are folded against the globals only now, when none of its code can run
+// at load time any more. The chunk itself never runs again and is left
+// as it is. KEYS and ARGV are never folded (functions do not have them:
+// reading them stays an error).
+func (f *Functions) foldLibrary(chunk *lua.LFunction) {
+	varies := func(t *lua.LTable, key string) bool { return key == "KEYS" || key == "ARGV" }
+	rules := foldRules{
+		global: func(name string) (lua.LValue, bool) { return lookupConst(f.callIndex, name, varies) },
+		field:  func(v lua.LValue, key string) (lua.LValue, bool) { return lookupConst(v, key, varies) },
+	}
+	for _, sub := range chunk.Proto.FunctionPrototypes {
+		foldGlobals(sub, rules)
+	}
 }
 
 // registerFunction is redis.register_function.

@@ -152,11 +152,10 @@ func (g *Group) AddPending(id ID, c *Consumer, deliveryTime int64, count uint64)
 
 // Ack removes id from the PELs, reporting whether it was pending.
 func (g *Group) Ack(id ID) bool {
-	n := g.Pending(id)
+	n := g.PEL.remove(id) // one walk down the tree, not a lookup and then a removal
 	if n == nil {
 		return false
 	}
-	g.PEL.remove(id)
 	if n.Consumer != nil {
 		n.Consumer.PEL.remove(id)
 	}

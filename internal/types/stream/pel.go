@@ -94,9 +94,11 @@ func (p *PEL) insert(n *NACK) {
 	p.t.ReplaceOrInsert(pelItem{n.ID, n})
 }
 
-// remove drops the NACK of id, if any.
-func (p *PEL) remove(id ID) {
-	if p.t != nil {
-		p.t.Delete(pelItem{id: id})
+// remove drops the NACK of id, if any, and returns it (or nil).
+func (p *PEL) remove(id ID) *NACK {
+	if p.t == nil {
+		return nil
 	}
+	it, _ := p.t.Delete(pelItem{id: id})
+	return it.n
 }
