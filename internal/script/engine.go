@@ -94,6 +94,10 @@ type Engine struct {
 	// keysUV and argvUV hold this run's KEYS and ARGV for the top level
 	// of every cached script (foldScriptGlobals).
 	keysUV, argvUV *lua.Upvalue
+	// keysT and argvT are the tables of the last run's KEYS and ARGV,
+	// refilled by the next run when the script left them as they were
+	// made (valuePages.reuseTable).
+	keysT, argvT argTable
 	noFold         bool // tests: compile scripts without foldScriptGlobals
 	handler        *lua.LFunction
 	scripts        map[string]*cached
@@ -186,6 +190,7 @@ func (e *Engine) init() {
 		IncludeGoStackTrace: false,
 	})
 	e.L, e.scripts, e.memory, e.run, e.last = L, map[string]*cached{}, 0, nil, nil
+	e.keysT, e.argvT = argTable{}, argTable{}
 	e.globals = L.G.Global
 	for _, lib := range []struct {
 		name string
@@ -527,7 +532,7 @@ func (e *Engine) Lookup(sha []byte) (*Script, bool) {
 func (e *Engine) RunScript(c *Script, keys, argv [][]byte, host Host, w *resp.Writer) {
 	// In the view, not the globals: found at the first table a read
 	// follows (see protect).
-	kt, at := e.vals.bytesTable(e.L, keys), e.vals.bytesTable(e.L, argv)
+	kt, at := e.vals.reuseTable(e.L, &e.keysT, keys), e.vals.reuseTable(e.L, &e.argvT, argv)
 	e.view.RawSetString("KEYS", kt)
 	e.view.RawSetString("ARGV", at)
 	e.keysUV.SetValue(kt) // for the script's top level (foldScriptGlobals)

@@ -95,6 +95,51 @@ func (p *valuePages) str(s string) lua.LValue {
 // bytes, their headers from the pages.
 func (p *valuePages) bytesTable(L *lua.LState, a [][]byte) *lua.LTable {
 	t := L.CreateTable(len(a), 0)
+	p.fill(t, a)
+	return t
+}
+
+// argTable is the table of an EVAL script's KEYS or ARGV, kept from one
+// run to the next.
+type argTable struct {
+	t *lua.LTable
+	n int // the entries it was made with
+}
+
+// reuseTable is bytesTable for an EVAL script's KEYS or ARGV: it refills
+// the table of the last run when that had as many entries and the script
+// left it a plain array of them (no metatable, no other keys), so that a
+// run allocates no tables (two tables were most of an EVALSHA's garbage,
+// and the collections it set off its tail latency). Nothing can keep the
+// table past its run: a script's globals are read-only, and EVAL has no
+// other place to put it (FCALL has: a library's locals, so functions get
+// fresh tables).
+func (p *valuePages) reuseTable(L *lua.LState, slot *argTable, a [][]byte) *lua.LTable {
+	if slot.t == nil || slot.n != len(a) || !plainArray(slot.t, len(a)) {
+		slot.t, slot.n = p.bytesTable(L, a), len(a)
+		return slot.t
+	}
+	p.fill(slot.t, a)
+	return slot.t
+}
+
+// plainArray reports whether t has no metatable and no keys but integers
+// 1..n (some of them may be absent).
+func plainArray(t *lua.LTable, n int) bool {
+	if t.Metatable != lua.LNil {
+		return false
+	}
+	for k, _ := t.Next(lua.LNil); k != lua.LNil; k, _ = t.Next(k) {
+		f, ok := k.(lua.LNumber)
+		if !ok || f < 1 || f > lua.LNumber(n) || f != lua.LNumber(int(f)) {
+			return false
+		}
+	}
+	return true
+}
+
+// fill sets t[1..len(a)] to a's strings.
+func (p *valuePages) fill(t *lua.LTable, a [][]byte) {
 	n := 0
 	for _, s := range a {
 		n += len(s)
@@ -103,7 +148,7 @@ func (p *valuePages) bytesTable(L *lua.LState, a [][]byte) *lua.LTable {
 		for i := range a {
 			t.RawSetInt(i+1, lua.LString(""))
 		}
-		return t
+		return
 	}
 	buf := make([]byte, 0, n)
 	for _, s := range a {
@@ -116,5 +161,4 @@ func (p *valuePages) bytesTable(L *lua.LState, a [][]byte) *lua.LTable {
 		t.RawSetInt(i+1, p.str(all[off:off+len(s)]))
 		off += len(s)
 	}
-	return t
 }

@@ -118,3 +118,60 @@ func TestLookupLast(t *testing.T) {
 		t.Fatal("script found after Flush")
 	}
 }
+
+// TestReuseArgTables: a script that changes its KEYS or ARGV table in any
+// way leaves the next run a fresh one, and one that does not leaves it
+// the same table refilled; either way the next script sees what it would
+// see on a new engine.
+func TestReuseArgTables(t *testing.T) {
+	probe := "local s = #KEYS .. ',' .. #ARGV " +
+		"local v = {KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], KEYS.x, ARGV.y, rawget(KEYS, 5)} " +
+		"for i = 1, 8 do s = s .. ',' .. tostring(v[i]) end " +
+		"return s .. ',' .. tostring(getmetatable(KEYS)) .. ',' .. tostring(getmetatable(ARGV)) .. ',' .. tostring(next(KEYS, #KEYS)) .. ',' .. tostring(KEYS.nokey)"
+	fresh := New()
+	defer fresh.Close()
+	want := runWith(fresh, probe, []string{"k3", "k4"}, []string{"a2"})
+	if !strings.Contains(want, "2,1,k3,k4,nil,a2,nil") {
+		t.Fatalf("probe on a new engine: %q", want)
+	}
+	for _, change := range []string{
+		"return 1",
+		"KEYS[1] = nil",
+		"KEYS[3] = 'extra'",
+		"KEYS[5] = 'far'",
+		"KEYS.x = 1",
+		"KEYS.x = 1 KEYS.x = nil",
+		"KEYS[1.5] = 1",
+		"KEYS[0] = 1",
+		"setmetatable(KEYS, {__index = function() return 'meta' end})",
+		"setmetatable(ARGV, {})",
+		"table.insert(KEYS, 'z')",
+		"table.remove(KEYS)",
+		"table.remove(KEYS, 1)",
+		"ARGV[1] = 'changed'",
+		"rawset(ARGV, 'y', 2)",
+		"for i = 1, 100 do KEYS[i] = i end",
+		"for i = 1, 100 do KEYS[i] = i end for i = 3, 100 do KEYS[i] = nil end",
+		"error('fails')",
+	} {
+		e := New()
+		runWith(e, change, []string{"k1", "k2"}, []string{"a1"})
+		if got := runWith(e, probe, []string{"k3", "k4"}, []string{"a2"}); got != want {
+			t.Errorf("after %q: %q, want %q", change, got, want)
+		}
+		e.Close()
+	}
+	// Reused: a script that leaves its tables alone allocates none.
+	e := New()
+	defer e.Close()
+	runWith(e, "return 1", []string{"k1"}, []string{"a1"})
+	kt := e.keysT.t
+	runWith(e, "return #KEYS", []string{"k2"}, []string{"a2"})
+	if e.keysT.t != kt {
+		t.Fatal("KEYS was not reused")
+	}
+	runWith(e, "return 1", []string{"k1", "k2"}, nil) // another count: a new table
+	if e.keysT.t == kt {
+		t.Fatal("KEYS of another length reused")
+	}
+}
