@@ -98,9 +98,9 @@ type Engine struct {
 	// refilled by the next run when the script left them as they were
 	// made (valuePages.reuseTable).
 	keysT, argvT argTable
-	noFold         bool // tests: compile scripts without foldScriptGlobals
-	handler        *lua.LFunction
-	scripts        map[string]*cached
+	noFold       bool // tests: compile scripts without foldScriptGlobals
+	handler      *lua.LFunction
+	scripts      map[string]*cached
 	// Memory is an estimate of the cache's size in bytes (bodies and
 	// compiled code), INFO's used_memory_scripts_eval.
 	memory int64
