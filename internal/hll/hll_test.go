@@ -170,3 +170,45 @@ func FuzzSparse(f *testing.F) {
 		}
 	})
 }
+
+// randomDense is a dense HyperLogLog with random registers.
+func randomDense(rnd *rand.Rand) []byte {
+	v, _ := ToDense(New())
+	for i := range Registers {
+		DenseSet(v[HeaderSize:], i, uint8(rnd.IntN(RegMax+1)))
+	}
+	return v
+}
+
+// TestDenseGroups: Merge and Count of dense values, which read four
+// registers at a time, agree with DenseGet one register at a time.
+func TestDenseGroups(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(7, 7))
+	var got, want [Registers]uint8
+	for round := range 20 {
+		v := randomDense(rnd)
+		var histo [64]int
+		for i := range Registers {
+			r := DenseGet(v[HeaderSize:], i)
+			want[i] = max(want[i], r)
+			histo[r]++
+		}
+		if !Merge(&got, v) {
+			t.Fatal("Merge refused a dense value")
+		}
+		if got != want {
+			t.Fatalf("round %d: Merge differs from DenseGet", round)
+		}
+		if c, _ := Count(v); c != estimate(&histo) {
+			t.Fatalf("round %d: Count %d, want %d", round, c, estimate(&histo))
+		}
+	}
+}
+
+func BenchmarkMergeDense(b *testing.B) {
+	v := randomDense(rand.New(rand.NewPCG(1, 1)))
+	var regs [Registers]uint8
+	for b.Loop() {
+		Merge(&regs, v)
+	}
+}
