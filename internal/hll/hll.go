@@ -518,9 +518,9 @@ func tau(x float64) float64 {
 	}
 }
 
-// Merge raises max[i] to register i of v (valid per Valid). It reports
+// Merge raises regMax[i] to register i of v (valid per Valid). It reports
 // false for sparse opcodes that overflow or do not cover the registers;
-// max may then be partly updated.
+// regMax may then be partly updated.
 func Merge(regMax *[Registers]uint8, v []byte) bool {
 	if v[4] == Dense {
 		regs := v[HeaderSize:DenseSize]
@@ -537,7 +537,6 @@ func Merge(regMax *[Registers]uint8, v []byte) bool {
 		}
 		return true
 	}
-	max := regMax
 	i := 0
 	for p := HeaderSize; p < len(v); {
 		switch op := v[p]; {
@@ -553,9 +552,7 @@ func Merge(regMax *[Registers]uint8, v []byte) bool {
 				return false
 			}
 			for ; n > 0; n-- {
-				if val > max[i] {
-					max[i] = val
-				}
+				regMax[i] = max(regMax[i], val)
 				i++
 			}
 			p++

@@ -1,10 +1,11 @@
 package server
 
 import (
-	"github.com/vestadb/vesta/internal/persist"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/vestadb/vesta/internal/persist"
 )
 
 // Sharing the server lock with background walkers.
@@ -81,8 +82,11 @@ func (l *lockWatch) Yield() {
 	}
 }
 
-var _ persist.ActivityCounter = (*lockWatch)(nil)
-var _ persist.Yielder = (*lockWatch)(nil)
+// The walkers find these through the sync.Locker they are given.
+var (
+	_ persist.ActivityCounter = (*lockWatch)(nil)
+	_ persist.Yielder         = (*lockWatch)(nil)
+)
 
 // Activity is the number of commands executed so far; call it holding the
 // lock (persist.ActivityCounter: a walker paces itself while clients keep
