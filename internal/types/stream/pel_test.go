@@ -65,3 +65,111 @@ func BenchmarkAckMiddle(b *testing.B) {
 		}
 	}
 }
+
+// check verifies the B-tree's invariants: IDs in order within and across
+// nodes, ids[i] == nacks[i].ID, node sizes within the degree's bounds,
+// every leaf at the same depth, and Len.
+func (p *PEL) check(t *testing.T) {
+	t.Helper()
+	if p.root == nil {
+		if p.n != 0 {
+			t.Fatalf("empty tree, Len %d", p.n)
+		}
+		return
+	}
+	leafDepth, count := -1, 0
+	var prev *ID
+	var walk func(n *pelNode, depth int, root bool)
+	walk = func(n *pelNode, depth int, root bool) {
+		if len(n.ids) != len(n.nacks) || len(n.ids) > pelMaxItems || (!root && len(n.ids) < pelMinDegree-1) || len(n.ids) == 0 {
+			t.Fatalf("node of %d ids, %d nacks (root %v)", len(n.ids), len(n.nacks), root)
+		}
+		if n.kids != nil && len(n.kids) != len(n.ids)+1 {
+			t.Fatalf("inner node of %d ids has %d children", len(n.ids), len(n.kids))
+		}
+		for i := range n.ids {
+			if n.kids != nil {
+				walk(n.kids[i], depth+1, false)
+			}
+			if n.nacks[i].ID != n.ids[i] {
+				t.Fatalf("ids[%d] = %v, nack %v", i, n.ids[i], n.nacks[i].ID)
+			}
+			if prev != nil && !idLess(*prev, n.ids[i]) {
+				t.Fatalf("%v after %v", n.ids[i], *prev)
+			}
+			prev = &n.ids[i]
+			count++
+		}
+		if n.kids != nil {
+			walk(n.kids[len(n.ids)], depth+1, false)
+		} else if leafDepth == -1 {
+			leafDepth = depth
+		} else if depth != leafDepth {
+			t.Fatalf("leaves at depths %d and %d", leafDepth, depth)
+		}
+	}
+	walk(p.root, 0, true)
+	if count != p.n {
+		t.Fatalf("%d NACKs in the tree, Len %d", count, p.n)
+	}
+}
+
+// TestPELTreeInvariants grows a PEL to tens of thousands of entries and
+// shrinks it to nothing again, in random order and in ID order (XREADGROUP
+// appends, XACK often takes the oldest), checking the tree's invariants
+// and every query against a map as it goes.
+func TestPELTreeInvariants(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, order := range []string{"random", "ascending", "descending"} {
+		var p PEL
+		ref := map[ID]*NACK{}
+		const space = 40000
+		pick := func(step int) ID {
+			switch order {
+			case "ascending":
+				return ID{MS: uint64(step % space)}
+			case "descending":
+				return ID{MS: uint64(space - step%space)}
+			}
+			return ID{MS: rng.Uint64N(space), Seq: rng.Uint64N(2)}
+		}
+		for phase, insertShare := range []int{90, 60, 10, 0} {
+			for step := range 60000 {
+				id := pick(step + phase)
+				if rng.IntN(100) < insertShare {
+					x := &NACK{ID: id}
+					p.insert(x)
+					ref[id] = x
+				} else {
+					got := p.remove(id)
+					if got != ref[id] {
+						t.Fatalf("%s: remove(%v) = %p, want %p", order, id, got, ref[id])
+					}
+					delete(ref, id)
+				}
+				if step%5000 == 0 {
+					p.check(t)
+				}
+				if got := p.Get(id); got != ref[id] {
+					t.Fatalf("%s: Get(%v) = %p, want %p", order, id, got, ref[id])
+				}
+			}
+			p.check(t)
+			if p.Len() != len(ref) {
+				t.Fatalf("%s phase %d: Len %d, want %d", order, phase, p.Len(), len(ref))
+			}
+		}
+		// Empty it in ID order.
+		for p.Len() > 0 {
+			first := p.First()
+			if p.remove(first.ID) != first {
+				t.Fatal("remove(First) failed")
+			}
+			delete(ref, first.ID)
+		}
+		p.check(t)
+		if len(ref) != 0 || p.First() != nil || p.Last() != nil {
+			t.Fatalf("%s: %d left in the map after emptying the tree", order, len(ref))
+		}
+	}
+}
