@@ -576,6 +576,12 @@ func geoSearchGeneric(c *Ctx, srcIdx int, flags int) {
 func geoScan(z *zset.ZSet, shape *geo.Shape, limit int64) []geoPoint {
 	cells := shape.Areas()
 	var points []geoPoint
+	// The members are copied into one growing buffer, not one allocation
+	// each: a search returning hundreds of points made as much garbage
+	// as it has points, and the collections it set off were an eighth of
+	// GEOSEARCH's CPU. A member's slice keeps the array it was copied
+	// into when the buffer grows.
+	var names []byte
 	last := 0
 	full := func() bool { return len(points) > 0 && limit > 0 && int64(len(points)) >= limit }
 	for i, h := range cells {
@@ -593,7 +599,10 @@ func geoScan(z *zset.ZSet, shape *geo.Shape, limit int64) []geoPoint {
 		z.RangeByScore(&r, false, 0, -1, func(m []byte, score float64) bool {
 			long, lat := geo.Decode(score)
 			if approx, d, exact, in := shape.Locate(long, lat); in {
-				points = append(points, geoPoint{long: long, lat: lat, dist: d, exact: exact, approx: approx, score: score, member: bytes2(m)})
+				start := len(names)
+				names = append(names, m...)
+				member := names[start:len(names):len(names)]
+				points = append(points, geoPoint{long: long, lat: lat, dist: d, exact: exact, approx: approx, score: score, member: member})
 			}
 			return !full()
 		})
@@ -601,5 +610,3 @@ func geoScan(z *zset.ZSet, shape *geo.Shape, limit int64) []geoPoint {
 	}
 	return points
 }
-
-func bytes2(b []byte) []byte { return append([]byte(nil), b...) }

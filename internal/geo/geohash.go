@@ -125,9 +125,9 @@ func decode(longR, latR Range, h Hash) (Area, bool) {
 // the limits.
 func (a Area) center() (long, lat float64) {
 	long = (a.Long.Min + a.Long.Max) / 2
-	long = math.Min(math.Max(long, LongMin), LongMax)
+	long = min(max(long, LongMin), LongMax) // the builtins: math.Min and math.Max are calls
 	lat = (a.Lat.Min + a.Lat.Max) / 2
-	lat = math.Min(math.Max(lat, LatMin), LatMax)
+	lat = min(max(lat, LatMin), LatMax)
 	return long, lat
 }
 
