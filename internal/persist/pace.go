@@ -66,8 +66,11 @@ type pacer struct {
 	windowWork uint64    // the activity count at windowAt
 }
 
+// pacerSleep is how a pacer sleeps (a test counts the sleeps instead).
+var pacerSleep = time.Sleep
+
 func newPacer() *pacer {
-	return &pacer{now: time.Now, sleep: time.Sleep}
+	return &pacer{now: time.Now, sleep: pacerSleep}
 }
 
 // look is called by the walker under the lock after each acquisition,

@@ -1,8 +1,13 @@
 package persist
 
 import (
+	"io"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/vestadb/vesta/internal/keyspace"
 )
 
 // TestPacer drives the pacer with a fake clock: a walker whose steps each
@@ -78,5 +83,52 @@ func TestPacerCountReset(t *testing.T) {
 		p.look(count)
 		clock = clock.Add(100 * time.Microsecond)
 		p.done(100 * time.Microsecond)
+	}
+}
+
+// activityLock is a server lock whose command count moves by step at
+// every look.
+type activityLock struct {
+	sync.Mutex
+	count, step uint64
+}
+
+func (l *activityLock) Activity() uint64 {
+	l.count += l.step
+	return l.count
+}
+
+// TestRunPacesWhileBusy: a background snapshot paces itself through a
+// lock that counts busy clients, and does not when the count stands
+// still or the lock counts nothing.
+func TestRunPacesWhileBusy(t *testing.T) {
+	ks := keyspace.New(1)
+	for i := range 2000 {
+		ks.DBs[0].AddString([]byte("key:"+strconv.Itoa(i)), []byte("v"))
+	}
+	defer func(f func(time.Duration)) { pacerSleep = f }(pacerSleep)
+	for _, tc := range []struct {
+		name   string
+		lock   sync.Locker
+		paused bool
+	}{
+		{"busy", &activityLock{step: 1_000_000}, true},
+		{"idle", &activityLock{}, false},
+		{"no count", &sync.Mutex{}, false},
+	} {
+		sleeps := 0
+		pacerSleep = func(time.Duration) { sleeps++ }
+		tc.lock.Lock()
+		// The delay sleeps at least a timer's tick after each step of 8
+		// buckets: the walk lasts a quarter of a second, many of the
+		// pacer's windows.
+		j := StartSnapshot(tc.lock, ks, io.Discard, SaveOptions{KeySaveDelay: time.Microsecond})
+		tc.lock.Unlock()
+		if err := j.Run(true); err != nil {
+			t.Fatal(err)
+		}
+		if (sleeps > 0) != tc.paused {
+			t.Errorf("%s: %d pauses", tc.name, sleeps)
+		}
 	}
 }
